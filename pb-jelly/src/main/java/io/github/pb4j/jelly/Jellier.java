@@ -1,0 +1,368 @@
+package io.github.pb4j.jelly;
+
+import io.github.pb4j.banana.BananaEncoder;
+import io.github.pb4j.banana.ByteString;
+import io.netty.buffer.ByteBuf;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Jellies Java values straight into Banana bytes, byte-for-byte as Twisted's jellier does
+ * ({@code PB-PROTOCOL.md} §3): no intermediate tree.
+ *
+ * <p>Shared and cyclic structure (lists, tuples, dicts, sets, copyables) is kept with Twisted's
+ * exact algorithm: the first occurrence of an object seen a second time is wrapped, after the
+ * fact, in {@code [b'reference', id, ...]}, ids numbered in order of second encounters, and later
+ * occurrences become {@code [b'dereference', id]}. Banana lists carry element counts, not byte
+ * lengths, so the wrapper is spliced in at the end of the call without touching anything else.
+ *
+ * <p>Each {@link #jelly} call is one Twisted jelly call (one reference-id scope) and is atomic:
+ * when it fails, nothing is left in the buffer.
+ *
+ * <p><em>Not thread-safe;</em> one per connection, confined to its thread.
+ */
+public final class Jellier {
+  /** Python's recursion gives up around 1000 levels; so do we, with a clear error. */
+  public static final int DEFAULT_MAX_DEPTH = 1000;
+
+  private final BananaEncoder encoder;
+  private final JellyRegistry registry;
+  private final @Nullable JellyExtension extension;
+  private final int maxDepth;
+
+  private final byte[] noneExpr;
+  private final byte[] trueExpr;
+  private final byte[] falseExpr;
+  private final byte[] tagUnicode;
+  private final byte[] tagList;
+  private final byte[] tagTuple;
+  private final byte[] tagDictionary;
+  private final byte[] tagSet;
+  private final byte[] tagFrozenset;
+  private final byte[] tagReference;
+  private final byte[] tagDereference;
+
+  private @Nullable ByteBuf out;
+  private int depth;
+  private final IdentityHashMap<Object, int[]> seen = new IdentityHashMap<>();
+  private int nextReferenceId;
+  private int[] insertions = new int[8]; // pairs: (offset, id)
+  private int insertionCount;
+
+  public Jellier(BananaEncoder encoder, JellyRegistry registry, @Nullable JellyExtension extension) {
+    this(encoder, registry, extension, DEFAULT_MAX_DEPTH);
+  }
+
+  public Jellier(
+      BananaEncoder encoder, JellyRegistry registry, @Nullable JellyExtension extension, int maxDepth) {
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.extension = extension;
+    this.maxDepth = maxDepth;
+    this.noneExpr = expression(JellyTag.NONE, null);
+    this.trueExpr = expression(JellyTag.BOOLEAN, ByteString.ascii("true"));
+    this.falseExpr = expression(JellyTag.BOOLEAN, ByteString.ascii("false"));
+    this.tagUnicode = encoder.precompute(JellyTag.UNICODE.wire());
+    this.tagList = encoder.precompute(JellyTag.LIST.wire());
+    this.tagTuple = encoder.precompute(JellyTag.TUPLE.wire());
+    this.tagDictionary = encoder.precompute(JellyTag.DICTIONARY.wire());
+    this.tagSet = encoder.precompute(JellyTag.SET.wire());
+    this.tagFrozenset = encoder.precompute(JellyTag.FROZENSET.wire());
+    this.tagReference = encoder.precompute(JellyTag.REFERENCE.wire());
+    this.tagDereference = encoder.precompute(JellyTag.DEREFERENCE.wire());
+  }
+
+  private byte[] expression(JellyTag tag, @Nullable ByteString arg) {
+    ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+    encoder.writeListHeader(buf, arg == null ? 1 : 2);
+    encoder.writeBytes(buf, tag.wire());
+    if (arg != null) {
+      encoder.writeBytes(buf, arg);
+    }
+    byte[] bytes = new byte[buf.readableBytes()];
+    buf.readBytes(bytes);
+    return bytes;
+  }
+
+  /** Returns the Banana encoder, whose dialect this jellier writes. */
+  public BananaEncoder encoder() {
+    return encoder;
+  }
+
+  /** Returns the copyable registry consulted for objects that are not data-model values. */
+  public JellyRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Appends the jelly of {@code value} to {@code out}: one jelly call, with its own reference ids.
+   *
+   * @throws JellyException if some part of the value cannot be jellied ({@code out} is unchanged)
+   * @throws io.github.pb4j.banana.BananaException if a value breaks a Banana limit (likewise)
+   */
+  public void jelly(@Nullable Object value, ByteBuf out) {
+    if (this.out != null) {
+      throw new IllegalStateException("jelly call already in progress");
+    }
+    int mark = out.writerIndex();
+    this.out = out;
+    try {
+      writeValue(value);
+      if (insertionCount > 0) {
+        spliceReferences(mark);
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      out.writerIndex(mark);
+      if (e instanceof StackOverflowError) {
+        throw new JellyException("builtins.RecursionError", "value nested too deeply to jelly", e);
+      }
+      throw e;
+    } finally {
+      this.out = null;
+      depth = 0;
+      nextReferenceId = 0;
+      insertionCount = 0;
+      if (!seen.isEmpty()) {
+        seen.clear();
+      }
+    }
+  }
+
+  /** Writes one value inside the current jelly call; for {@link JellyExtension}s. */
+  public void writeValue(@Nullable Object value) {
+    ByteBuf out = buffer();
+    if (value == null) {
+      out.writeBytes(noneExpr);
+    } else if (value instanceof String s) {
+      encoder.writeListHeader(out, 2);
+      out.writeBytes(tagUnicode);
+      encoder.writeUtf8(out, s);
+    } else if (value instanceof Integer || value instanceof Long) {
+      encoder.writeInt(out, ((Number) value).longValue());
+    } else if (value instanceof Double d) {
+      encoder.writeFloat(out, d);
+    } else if (value instanceof ByteString b) {
+      encoder.writeBytes(out, b);
+    } else if (value instanceof Boolean b) {
+      out.writeBytes(b ? trueExpr : falseExpr);
+    } else if (value instanceof Map<?, ?> map) {
+      writeMap(map);
+    } else if (value instanceof List<?> list) {
+      writeSequence(list, list, tagList);
+    } else if (value instanceof Tuple tuple) {
+      writeSequence(tuple, tuple.asList(), tagTuple);
+    } else if (value instanceof Set<?> set) {
+      writeSequence(set, set, value instanceof FrozenSet ? tagFrozenset : tagSet);
+    } else {
+      writeOther(value, out);
+    }
+  }
+
+  private void writeOther(Object value, ByteBuf out) {
+    if (value instanceof BigInteger b) {
+      encoder.writeInteger(out, b);
+    } else if (value instanceof Short || value instanceof Byte) {
+      encoder.writeInt(out, ((Number) value).longValue());
+    } else if (value instanceof Float f) {
+      encoder.writeFloat(out, f);
+    } else if (value instanceof byte[] b) {
+      encoder.writeBytes(out, b, 0, b.length);
+    } else if (value instanceof Character c) {
+      writeValue(c.toString());
+    } else if (value instanceof LocalDateTime t) {
+      writeTagged(JellyTag.DATETIME, JellyTime.datetime(t));
+    } else if (value instanceof LocalDate d) {
+      writeTagged(JellyTag.DATE, JellyTime.date(d));
+    } else if (value instanceof LocalTime t) {
+      writeTagged(JellyTag.TIME, JellyTime.time(t));
+    } else if (value instanceof Duration d) {
+      writeTagged(JellyTag.TIMEDELTA, JellyTime.timedelta(d));
+    } else if (value instanceof BigDecimal d) {
+      encoder.writeListHeader(out, 3);
+      encoder.writeBytes(out, JellyTag.DECIMAL.wire());
+      encoder.writeInteger(out, d.unscaledValue());
+      encoder.writeInt(out, -(long) d.scale());
+    } else if (value instanceof Unpersistable u) {
+      writeTagged(JellyTag.UNPERSISTABLE, u.reason());
+    } else if (extension != null && extension.jelly(value, this)) {
+      return;
+    } else {
+      CopyType<?> type = registry.forClass(value.getClass());
+      if (type == null || !type.canSend()) {
+        throw new JellyException(
+            "builtins.TypeError",
+            "cannot jelly " + value.getClass().getName()
+                + " (expected: a Jelly data type, a pb4j flavour, or a type registered in the JellyRegistry)",
+            null);
+      }
+      writeCopy(value, type.wireName(), type.stateOf(value));
+    }
+  }
+
+  private void writeTagged(JellyTag tag, String payload) {
+    ByteBuf out = buffer();
+    encoder.writeListHeader(out, 2);
+    encoder.writeBytes(out, tag.wire());
+    encoder.writeUtf8(out, payload);
+  }
+
+  private void writeSequence(Object identity, Collection<?> elements, byte[] tag) {
+    if (!beginTracked(identity)) {
+      return;
+    }
+    enter();
+    ByteBuf out = buffer();
+    encoder.writeListHeader(out, elements.size() + 1);
+    out.writeBytes(tag);
+    if (elements instanceof List<?> list && elements instanceof java.util.RandomAccess) {
+      for (int i = 0, n = list.size(); i < n; i++) {
+        writeValue(list.get(i));
+      }
+    } else {
+      for (Object o : elements) {
+        writeValue(o);
+      }
+    }
+    depth--;
+  }
+
+  private void writeMap(Map<?, ?> map) {
+    if (!beginTracked(map)) {
+      return;
+    }
+    enter();
+    ByteBuf out = buffer();
+    encoder.writeListHeader(out, map.size() + 1);
+    out.writeBytes(tagDictionary);
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      encoder.writeListHeader(out, 2);
+      writeValue(e.getKey());
+      writeValue(e.getValue());
+    }
+    depth--;
+  }
+
+  /**
+   * Writes a pass-by-copy object as {@code [typeName, state]}, taking part in reference tracking
+   * under {@code identity}; for {@link JellyExtension}s and registered types.
+   */
+  public void writeCopy(Object identity, ByteString typeName, @Nullable Object state) {
+    if (!beginTracked(identity)) {
+      return;
+    }
+    enter();
+    ByteBuf out = buffer();
+    encoder.writeListHeader(out, 2);
+    encoder.writeBytes(out, typeName);
+    writeValue(state);
+    depth--;
+  }
+
+  /**
+   * Starts writing an object that takes part in reference tracking. Returns true if this is its
+   * first occurrence in the call (the caller then writes it); otherwise writes {@code
+   * [b'dereference', id]} and returns false.
+   */
+  public boolean beginTracked(Object identity) {
+    ByteBuf out = buffer();
+    int[] entry = seen.get(identity);
+    if (entry == null) {
+      seen.put(identity, new int[] {out.writerIndex(), 0});
+      return true;
+    }
+    if (entry[1] == 0) {
+      entry[1] = ++nextReferenceId;
+      if (insertionCount * 2 == insertions.length) {
+        insertions = Arrays.copyOf(insertions, insertions.length * 2);
+      }
+      insertions[insertionCount * 2] = entry[0];
+      insertions[insertionCount * 2 + 1] = entry[1];
+      insertionCount++;
+    }
+    encoder.writeListHeader(out, 2);
+    out.writeBytes(tagDereference);
+    encoder.writeInt(out, entry[1]);
+    return false;
+  }
+
+  /** Writes a list header inside the current call; for {@link JellyExtension}s. */
+  public void writeListHeader(int count) {
+    encoder.writeListHeader(buffer(), count);
+  }
+
+  /** Writes a byte string (a tag, a type name) inside the current call. */
+  public void writeBytes(ByteString bytes) {
+    encoder.writeBytes(buffer(), bytes);
+  }
+
+  /** Writes an integer inside the current call. */
+  public void writeInt(long value) {
+    encoder.writeInt(buffer(), value);
+  }
+
+  private ByteBuf buffer() {
+    ByteBuf out = this.out;
+    if (out == null) {
+      throw new IllegalStateException("not inside a jelly call");
+    }
+    return out;
+  }
+
+  private void enter() {
+    if (++depth > maxDepth) {
+      throw new JellyException(
+          "builtins.RecursionError", "nesting depth: more than " + maxDepth + " (expected: <= " + maxDepth + ")",
+          null);
+    }
+  }
+
+  /** Wraps every first occurrence that was seen again in {@code [b'reference', id, ...]}. */
+  private void spliceReferences(int mark) {
+    ByteBuf out = buffer();
+    int[] pairs = sortedInsertions();
+    int end = out.writerIndex();
+    ByteBuf copy = out.alloc().heapBuffer(end - mark);
+    try {
+      copy.writeBytes(out, mark, end - mark);
+      out.writerIndex(mark);
+      int position = mark;
+      for (int i = 0; i < pairs.length; i += 2) {
+        int offset = pairs[i];
+        out.writeBytes(copy, position - mark, offset - position);
+        encoder.writeListHeader(out, 3);
+        out.writeBytes(tagReference);
+        encoder.writeInt(out, pairs[i + 1]);
+        position = offset;
+      }
+      out.writeBytes(copy, position - mark, end - position);
+    } finally {
+      copy.release();
+    }
+  }
+
+  private int[] sortedInsertions() {
+    long[] packed = new long[insertionCount];
+    for (int i = 0; i < insertionCount; i++) {
+      packed[i] = ((long) insertions[i * 2] << 32) | (insertions[i * 2 + 1] & 0xffffffffL);
+    }
+    Arrays.sort(packed);
+    int[] result = new int[insertionCount * 2];
+    for (int i = 0; i < insertionCount; i++) {
+      result[i * 2] = (int) (packed[i] >>> 32);
+      result[i * 2 + 1] = (int) packed[i];
+    }
+    return result;
+  }
+}

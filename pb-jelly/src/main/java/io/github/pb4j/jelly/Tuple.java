@@ -1,0 +1,85 @@
+package io.github.pb4j.jelly;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable sequence: the Java form of a Python {@code tuple}, on the wire {@code [b'tuple',
+ * ...]}.
+ *
+ * <p>Deliberately not a {@link List}: a tuple and a list with the same elements are different
+ * values in Python and in pb4j. Elements may be {@code null} (Python {@code None}). Equality is by
+ * elements.
+ *
+ * <p><em>Immutable</em> (once built; the decoder fills a tuple's elements before handing it out).
+ */
+public final class Tuple implements Iterable<@Nullable Object> {
+  private static final Tuple EMPTY = new Tuple(new Object[0]);
+
+  private final @Nullable Object[] elements;
+
+  private Tuple(@Nullable Object[] elements) {
+    this.elements = elements;
+  }
+
+  /** Returns a tuple of the given elements. */
+  public static Tuple of(@Nullable Object... elements) {
+    return elements.length == 0 ? EMPTY : new Tuple(elements.clone());
+  }
+
+  /** Returns a tuple holding the elements of {@code elements}, in order. */
+  public static Tuple copyOf(List<?> elements) {
+    return elements.isEmpty() ? EMPTY : new Tuple(elements.toArray());
+  }
+
+  /** Not public API: a tuple whose slots the decoder fills, so that cycles can refer to it. */
+  static Tuple ofSize(int size) {
+    return size == 0 ? EMPTY : new Tuple(new Object[size]);
+  }
+
+  /** Not public API: fills a slot of a tuple made by {@link #ofSize}. */
+  void fill(int index, @Nullable Object value) {
+    elements[index] = value;
+  }
+
+  public int size() {
+    return elements.length;
+  }
+
+  public boolean isEmpty() {
+    return elements.length == 0;
+  }
+
+  public @Nullable Object get(int index) {
+    return elements[index];
+  }
+
+  /** Returns the elements as an unmodifiable list. */
+  public List<@Nullable Object> asList() {
+    return Collections.unmodifiableList(Arrays.asList(elements));
+  }
+
+  @Override
+  public Iterator<@Nullable Object> iterator() {
+    return asList().iterator();
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || (o instanceof Tuple t && Arrays.equals(elements, t.elements));
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(elements);
+  }
+
+  /** Returns Python notation, e.g. {@code (1,)} or {@code (1, 'a')}. */
+  @Override
+  public String toString() {
+    return PythonRepr.of(this);
+  }
+}
