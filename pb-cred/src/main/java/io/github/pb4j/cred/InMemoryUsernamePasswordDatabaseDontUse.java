@@ -1,0 +1,104 @@
+package io.github.pb4j.cred;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A toy checker over plaintext passwords in memory, for examples and tests only. Java form of
+ * Twisted's {@code twisted.cred.checkers.InMemoryUsernamePasswordDatabaseDontUse}, whose name says
+ * it all: use {@link JdbcUserStore} for real users.
+ *
+ * <pre>{@code
+ * var checker = new InMemoryUsernamePasswordDatabaseDontUse()
+ *     .addUser("user1", "pass1")
+ *     .addUser("user2", "pass2");
+ * }</pre>
+ *
+ * <p>Checks {@link UsernamePassword}, {@link UsernameHashedPassword} and {@link
+ * UsernameMd5Password} (Twisted's class has no MD5 support, but PB's challenge credentials offer
+ * both, so the result is the same). It answers at once, on the calling thread: it never blocks.
+ *
+ * <p><em>Thread-safe.</em>
+ */
+public final class InMemoryUsernamePasswordDatabaseDontUse implements CredentialsChecker {
+  private static final Set<Class<? extends Credentials>> INTERFACES =
+      CredentialInterfaces.of(
+          UsernamePassword.class, UsernameHashedPassword.class, UsernameMd5Password.class);
+
+  private final Map<String, byte[]> users = new ConcurrentHashMap<>();
+
+  /** Creates an empty database. */
+  public InMemoryUsernamePasswordDatabaseDontUse() {}
+
+  /** Sets the password of {@code username}, encoded as UTF-8. Returns this database. */
+  public InMemoryUsernamePasswordDatabaseDontUse addUser(String username, String password) {
+    Objects.requireNonNull(password, "password");
+    return addUser(username, password.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sets the password of {@code username} to a copy of {@code password}. Returns this database. */
+  public InMemoryUsernamePasswordDatabaseDontUse addUser(String username, byte[] password) {
+    Objects.requireNonNull(username, "username");
+    if (username.isEmpty()) {
+      throw new IllegalArgumentException("username: empty (expected: at least one character)");
+    }
+    users.put(username, Objects.requireNonNull(password, "password").clone());
+    return this;
+  }
+
+  /** Returns {@code [UsernamePassword, UsernameHashedPassword, UsernameMd5Password]}. */
+  @Override
+  public Set<Class<? extends Credentials>> credentialInterfaces() {
+    return INTERFACES;
+  }
+
+  /**
+   * Returns a completed stage of the user's id when the credentials match the stored password, or
+   * a stage failed with {@link UnauthorizedLoginException}.
+   */
+  @Override
+  public CompletableFuture<AvatarId> requestAvatarId(Credentials credentials) {
+    Objects.requireNonNull(credentials, "credentials");
+    String username;
+    if (credentials instanceof UsernamePassword c) {
+      username = c.username();
+    } else if (credentials instanceof UsernameHashedPassword c) {
+      username = c.username();
+    } else if (credentials instanceof UsernameMd5Password c) {
+      username = c.username();
+    } else {
+      return CompletableFuture.failedFuture(
+          new UnhandledCredentialsException(
+              "credentials: " + credentials.getClass().getName() + " (expected: one of "
+                  + "UsernamePassword, UsernameHashedPassword, UsernameMd5Password)"));
+    }
+    byte[] password = users.get(username);
+    if (password == null || !matches(credentials, password)) {
+      return CompletableFuture.failedFuture(new UnauthorizedLoginException());
+    }
+    return CompletableFuture.completedFuture(AvatarId.of(username));
+  }
+
+  private static boolean matches(Credentials credentials, byte[] password) {
+    if (credentials instanceof UsernamePassword c) {
+      return c.checkPassword(password);
+    } else if (credentials instanceof UsernameHashedPassword c) {
+      return c.checkPassword(password);
+    }
+    byte[] md5 = Md5ChallengeCredentials.md5(password);
+    try {
+      return ((UsernameMd5Password) credentials).checkMd5Password(md5);
+    } finally {
+      Secrets.wipe(md5);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryUsernamePasswordDatabaseDontUse[" + users.size() + " users]";
+  }
+}

@@ -1,0 +1,51 @@
+package io.github.pb4j.cred;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A login failed. Java form of Twisted's {@code twisted.cred.error.LoginFailed}; the base of the
+ * other login failures.
+ *
+ * <p>{@link #twistedType()} and {@link #twistedParents()} give what a Twisted peer expects in a
+ * failure's {@code type} and {@code parents} (see {@code PB-PROTOCOL.md} §6.7), so that {@code
+ * failure.trap(LoginFailed)} works on the other side. The message may travel to the peer as the
+ * failure's value: never put secrets in it, nor whether a user exists. Unchecked: failures travel
+ * through futures.
+ */
+public class LoginFailedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private static final List<String> PARENTS =
+      List.of(
+          "twisted.cred.error.LoginFailed",
+          "builtins.Exception",
+          "builtins.BaseException",
+          "builtins.object");
+
+  /** Creates a failure with an empty message, as Twisted's {@code LoginFailed()}. */
+  public LoginFailedException() {
+    this("");
+  }
+
+  public LoginFailedException(String message) {
+    super(message);
+  }
+
+  public LoginFailedException(String message, @Nullable Throwable cause) {
+    super(message, cause);
+  }
+
+  /** Returns the qualified name of the Twisted exception class this one mirrors. */
+  public String twistedType() {
+    return PARENTS.get(0);
+  }
+
+  /**
+   * Returns the qualified names of the Twisted class's method resolution order, as Twisted sends
+   * them in a failure's {@code parents}: the class itself first, {@code builtins.object} last.
+   */
+  public List<String> twistedParents() {
+    return PARENTS;
+  }
+}

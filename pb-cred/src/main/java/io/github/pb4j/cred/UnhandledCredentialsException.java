@@ -1,0 +1,37 @@
+package io.github.pb4j.cred;
+
+import java.util.List;
+
+/**
+ * No checker of the portal handles the kind of credentials presented: a server configuration
+ * error, or a login method the server does not offer (e.g. anonymous). Java form of Twisted's
+ * {@code twisted.cred.error.UnhandledCredentials}.
+ *
+ * <p>The {@link Portal}'s message matches Twisted's, e.g. {@code No checker for
+ * twisted.cred.credentials.IAnonymous}.
+ */
+public final class UnhandledCredentialsException extends LoginFailedException {
+  private static final long serialVersionUID = 1L;
+
+  private static final List<String> PARENTS =
+      List.of(
+          "twisted.cred.error.UnhandledCredentials",
+          "twisted.cred.error.LoginFailed",
+          "builtins.Exception",
+          "builtins.BaseException",
+          "builtins.object");
+
+  public UnhandledCredentialsException(String message) {
+    super(message);
+  }
+
+  @Override
+  public String twistedType() {
+    return PARENTS.get(0);
+  }
+
+  @Override
+  public List<String> twistedParents() {
+    return PARENTS;
+  }
+}

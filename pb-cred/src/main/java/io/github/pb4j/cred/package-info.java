@@ -1,0 +1,14 @@
+/**
+ * cred: Java form of Twisted's {@code twisted.cred}. A {@link io.github.pb4j.cred.Portal} asks a
+ * {@link io.github.pb4j.cred.CredentialsChecker} to turn {@link io.github.pb4j.cred.Credentials}
+ * into an {@link io.github.pb4j.cred.AvatarId}, then asks a {@link io.github.pb4j.cred.Realm} for
+ * the avatar. Includes Twisted's stock checkers, a JDBC user store with Argon2id password hashes
+ * and a login throttle.
+ *
+ * <p>Knows nothing of PB or Netty; the broker speaks PB's login protocol over it (see {@code
+ * PB-PROTOCOL.md} §6).
+ */
+@NullMarked
+package io.github.pb4j.cred;
+
+import org.jspecify.annotations.NullMarked;
