@@ -1,6 +1,5 @@
 package io.github.pb4j.cred;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -11,6 +10,10 @@ final class CredentialInterfaces {
 
   @SafeVarargs
   static Set<Class<? extends Credentials>> of(Class<? extends Credentials>... interfaces) {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(interfaces)));
+    var set = new LinkedHashSet<Class<? extends Credentials>>();
+    for (Class<? extends Credentials> iface : interfaces) {
+      set.add(iface);
+    }
+    return Collections.unmodifiableSet(set);
   }
 }

@@ -214,7 +214,11 @@ public final class Portal {
     @SafeVarargs
     public final Builder checker(
         CredentialsChecker checker, Class<? extends Credentials>... credentialInterfaces) {
-      return checker(checker, Arrays.asList(credentialInterfaces));
+      var interfaces = new ArrayList<Class<? extends Credentials>>();
+      for (Class<? extends Credentials> iface : credentialInterfaces) {
+        interfaces.add(iface);
+      }
+      return checker(checker, interfaces);
     }
 
     private Builder checker(
