@@ -1,0 +1,987 @@
+package io.github.pb4j;
+
+import io.github.pb4j.banana.BananaDecoder;
+import io.github.pb4j.banana.BananaEncoder;
+import io.github.pb4j.banana.BananaException;
+import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.banana.Dialect;
+import io.github.pb4j.banana.SexpFormatter;
+import io.github.pb4j.jelly.Jellier;
+import io.github.pb4j.jelly.JellyException;
+import io.github.pb4j.jelly.JellyExtension;
+import io.github.pb4j.jelly.Tuple;
+import io.github.pb4j.jelly.TypeMismatchException;
+import io.github.pb4j.jelly.Unjellier;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PB's per-connection engine: dialect negotiation, the tables of objects each side handed the
+ * other, calls, answers and reference counts. Java form of Twisted's {@code pb.Broker}.
+ *
+ * <p>Transport-agnostic: the transport hands it bytes with {@link #receive}, reports the end with
+ * {@link #connectionLost}, and the broker writes through a {@link MessageSink}. Made by {@code
+ * PbServer} / {@code PbClient}; tests join two brokers in memory.
+ *
+ * <p><em>Thread-safe</em> for its public methods, which hop onto the connection's executor; all
+ * state is confined to that executor, as Twisted's reactor confines it to one thread.
+ */
+public final class Broker {
+  private static final Logger logger = LoggerFactory.getLogger(Broker.class);
+  private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+  private static final int PROTOCOL_VERSION = 6;
+  private static final ByteString REMOTE = ByteString.ascii("remote");
+  private static final ByteString LOCAL = ByteString.ascii("local");
+  /** Twisted closes a connection at the fourth reference-limit violation. */
+  private static final int MAX_LIMIT_VIOLATIONS = 3;
+
+  private enum State {
+    AWAITING_DIALECT,
+    OPEN,
+    CLOSED
+  }
+
+  private final long id;
+  private final boolean server;
+  private final BrokerOptions options;
+  private final MessageSink sink;
+  private final EventExecutor executor;
+  private final BananaDecoder decoder;
+  private final FlavorExtension extension = new FlavorExtension();
+  private final Unjellier unjellier;
+  private BananaEncoder encoder;
+  private Jellier jellier;
+
+  private State state = State.AWAITING_DIALECT;
+  private boolean lostHandled;
+  private @Nullable Throwable closeCause;
+  private @Nullable ByteBuf cumulation;
+  private boolean inReceive;
+  private boolean needsFlush;
+
+  private final ExportTable exports;
+  private final Map<Integer, ImportEntry> imports = new HashMap<>();
+  private final Map<ViewPoint, ViewPoint> viewPoints = new HashMap<>();
+  private final Map<Integer, CompletableFuture<@Nullable Object>> pending = new HashMap<>();
+  private int nextRequestId = 1;
+  private int limitViolations;
+  private final List<Runnable> awaitingHandshake = new ArrayList<>();
+  private final Set<RemoteReference> watchedReferences = new LinkedHashSet<>();
+  private final List<Runnable> disconnectCallbacks = new ArrayList<>();
+  private final CompletableFuture<RemoteReference> rootObject = new CompletableFuture<>();
+  private @Nullable Object currentPerspective;
+
+  private record ImportEntry(WeakReference<RemoteReference> ref, RemoteReference.Holder holder) {}
+
+  private Broker(boolean server, @Nullable Object root, BrokerOptions options, MessageSink sink, EventExecutor executor) {
+    this.id = CONNECTION_IDS.incrementAndGet();
+    this.server = server;
+    this.options = Objects.requireNonNull(options, "options");
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.decoder = new BananaDecoder(options.bananaLimits(), Dialect.NONE);
+    this.unjellier = new Unjellier(options.registry(), extension, options.maxDepth());
+    this.exports = new ExportTable(options.maxBrokerRefs());
+    switchDialect(Dialect.NONE);
+    if (root != null) {
+      MethodTable.of(root.getClass());
+      exports.setRoot(root);
+    }
+  }
+
+  /**
+   * Creates the broker of a server connection, serving {@code root} as {@code b'root'}.
+   *
+   * @throws IllegalArgumentException if the root's remote methods are invalid
+   */
+  public static Broker server(Object root, BrokerOptions options, MessageSink sink, EventExecutor executor) {
+    return new Broker(true, Objects.requireNonNull(root, "root"), options, sink, executor);
+  }
+
+  /** Creates the broker of a client connection. */
+  public static Broker client(BrokerOptions options, MessageSink sink, EventExecutor executor) {
+    return new Broker(false, null, options, sink, executor);
+  }
+
+  /** Returns this connection's id, used in log lines as {@code [conn N]}. */
+  public long connectionId() {
+    return id;
+  }
+
+  /** Returns the options of this connection. */
+  public BrokerOptions options() {
+    return options;
+  }
+
+  /** Returns the executor (event loop) this connection is confined to. */
+  public EventExecutor executor() {
+    return executor;
+  }
+
+  /** Returns true until the connection is closed or lost. */
+  public boolean isConnected() {
+    return state != State.CLOSED;
+  }
+
+  /**
+   * Returns a future of the peer's root object, complete once the dialect is agreed (no round
+   * trip, as in Twisted's {@code getRootObject}). Client connections only.
+   */
+  public CompletableFuture<RemoteReference> rootObject() {
+    if (server) {
+      throw new IllegalStateException("a server connection has no remote root object");
+    }
+    return rootObject.copy();
+  }
+
+  /** Starts the connection: a server offers its dialects. Call once, on the executor. */
+  public void connectionMade() {
+    checkThread();
+    if (server) {
+      ByteBuf buf = sink.alloc().buffer();
+      encoder.writeListHeader(buf, options.dialects().size());
+      for (Dialect d : options.dialects()) {
+        encoder.writeBytes(buf, d.wireName());
+      }
+      send(buf);
+    }
+    logger.debug("[conn {}] connected as {}", id, server ? "server" : "client");
+  }
+
+  /**
+   * Handles bytes from the peer; does not take ownership of {@code data}. Call on the executor.
+   * A protocol violation closes the connection.
+   */
+  public void receive(ByteBuf data) {
+    checkThread();
+    if (state == State.CLOSED) {
+      return;
+    }
+    inReceive = true;
+    try {
+      ByteBuf in = data;
+      if (cumulation != null && cumulation.isReadable()) {
+        cumulation.writeBytes(data);
+        in = cumulation;
+      }
+      while (state != State.CLOSED) {
+        Object expression;
+        try {
+          expression = decoder.decode(in);
+        } catch (BananaException e) {
+          protocolViolation("malformed banana: " + e.getMessage());
+          break;
+        }
+        if (expression == null) {
+          break;
+        }
+        handleExpression(expression);
+      }
+      keepRemainder(in, data);
+    } finally {
+      inReceive = false;
+      if (needsFlush) {
+        needsFlush = false;
+        sink.flush();
+      }
+    }
+  }
+
+  private void keepRemainder(ByteBuf in, ByteBuf data) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (in == data) {
+      if (data.isReadable()) {
+        if (cumulation == null) {
+          cumulation = Unpooled.buffer(Math.max(256, data.readableBytes()));
+        }
+        cumulation.writeBytes(data);
+      }
+    } else if (cumulation != null) {
+      if (cumulation.isReadable()) {
+        cumulation.discardReadBytes();
+      } else {
+        cumulation.clear();
+      }
+    }
+  }
+
+  /**
+   * Handles the end of the connection: pending calls fail with {@link ConnectionLostException},
+   * exported objects are forgotten (release listeners such as logout run), disconnect callbacks
+   * run. Idempotent. Call on the executor.
+   */
+  public void connectionLost(@Nullable Throwable cause) {
+    checkThread();
+    if (lostHandled) {
+      return;
+    }
+    lostHandled = true;
+    state = State.CLOSED;
+    Throwable reason = closeCause != null ? closeCause : cause;
+    logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
+    ConnectionLostException lost = new ConnectionLostException(
+        "connection lost" + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage()), reason);
+    List<CompletableFuture<@Nullable Object>> calls = new ArrayList<>(pending.values());
+    pending.clear();
+    for (CompletableFuture<@Nullable Object> f : calls) {
+      f.completeExceptionally(lost);
+    }
+    List<Runnable> queued = new ArrayList<>(awaitingHandshake);
+    awaitingHandshake.clear();
+    queued.forEach(Runnable::run);
+    rootObject.completeExceptionally(lost);
+    runCallback(exports::clear, "release of exported objects");
+    viewPoints.clear();
+    for (RemoteReference r : new ArrayList<>(watchedReferences)) {
+      r.disconnected();
+    }
+    watchedReferences.clear();
+    for (Runnable r : new ArrayList<>(disconnectCallbacks)) {
+      runCallback(r, "disconnect callback");
+    }
+    disconnectCallbacks.clear();
+    imports.clear();
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+  }
+
+  /** Closes the connection; pending calls fail with {@link ConnectionLostException}. */
+  public void close() {
+    runOnLoop(() -> {
+      if (state != State.CLOSED) {
+        state = State.CLOSED;
+        sink.close();
+      }
+    });
+  }
+
+  /** Runs {@code callback} when the connection ends (at once if it already has). Twisted's {@code Broker.notifyOnDisconnect}. */
+  public void notifyOnDisconnect(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    runOnLoop(() -> {
+      if (lostHandled) {
+        runCallback(callback, "disconnect callback");
+      } else {
+        disconnectCallbacks.add(callback);
+      }
+    });
+  }
+
+  /** Cancels a {@link #notifyOnDisconnect} registration. */
+  public void dontNotifyOnDisconnect(Runnable callback) {
+    runOnLoop(() -> disconnectCallbacks.remove(callback));
+  }
+
+  /** Returns the number of objects this side currently exports, root included. Visible for testing. */
+  public int exportedCount() {
+    checkThread();
+    return exports.size();
+  }
+
+  /** Returns the number of references this side holds to the peer's objects. Visible for testing. */
+  public int importedCount() {
+    checkThread();
+    return imports.size();
+  }
+
+  /** Returns the number of calls awaiting an answer. Visible for testing. */
+  public int pendingCount() {
+    checkThread();
+    return pending.size();
+  }
+
+  // ---------------------------------------------------------------- incoming
+
+  private void handleExpression(Object expression) {
+    if (logger.isTraceEnabled()) {
+      logger.trace("<< [conn {}] {}", id, SexpFormatter.format(expression));
+    }
+    if (state == State.AWAITING_DIALECT) {
+      handshake(expression);
+      return;
+    }
+    if (!(expression instanceof List<?> message) || message.isEmpty()
+        || !(message.get(0) instanceof ByteString commandName)) {
+      protocolViolation("message: " + abbreviate(expression) + " (expected: [command, ...])");
+      return;
+    }
+    BrokerCommand command = BrokerCommand.fromWire(commandName);
+    if (command == null) {
+      protocolViolation("unknown command " + commandName.toPythonRepr());
+      return;
+    }
+    if (message.size() != command.size) {
+      protocolViolation(commandName.toStringUtf8() + " fields: " + message.size() + " (expected: " + command.size + ")");
+      return;
+    }
+    switch (command) {
+      case MESSAGE:
+        handleMessage(message);
+        break;
+      case ANSWER:
+        handleAnswer(message);
+        break;
+      case ERROR:
+        handleError(message);
+        break;
+      case DECREF:
+        handleDecref(message.get(1));
+        break;
+      case VERSION:
+        if (!Integer.valueOf(PROTOCOL_VERSION).equals(message.get(1))) {
+          protocolViolation("version: " + abbreviate(message.get(1)) + " (expected: " + PROTOCOL_VERSION + ")");
+        }
+        break;
+      case CACHEMESSAGE:
+        handleCacheMessage(message);
+        break;
+      case DECACHE:
+      case UNCACHE:
+        protocolViolation(commandName.toStringUtf8() + " of unknown cache id " + abbreviate(message.get(1)));
+        break;
+      case DID_NOT_UNDERSTAND:
+        logger.debug("[conn {}] peer did not understand {}", id, abbreviate(message.get(1)));
+        break;
+      default:
+        throw new AssertionError(command);
+    }
+  }
+
+  private void handshake(Object expression) {
+    if (server) {
+      Dialect chosen = expression instanceof ByteString s ? Dialect.fromWire(s) : null;
+      if (chosen == null || !options.dialects().contains(chosen)) {
+        logger.debug("[conn {}] client chose dialect {}; closing", id, abbreviate(expression));
+        close();
+        return;
+      }
+      switchDialect(chosen);
+      state = State.OPEN;
+      sendVersion();
+      return;
+    }
+    if (!(expression instanceof List<?> offer)) {
+      protocolViolation("dialect offer: " + abbreviate(expression) + " (expected: a list)");
+      return;
+    }
+    Dialect chosen = null;
+    for (Object o : offer) {
+      Dialect d = o instanceof ByteString s ? Dialect.fromWire(s) : null;
+      if (d != null && options.dialects().contains(d)) {
+        chosen = d;
+        break;
+      }
+    }
+    if (chosen == null) {
+      logger.debug("[conn {}] server offers no dialect we speak: {}; closing", id, abbreviate(expression));
+      closeCause = new PbProtocolException("server offers no dialect pb4j speaks: " + abbreviate(expression));
+      close();
+      return;
+    }
+    ByteBuf selection = sink.alloc().buffer();
+    encoder.writeBytes(selection, chosen.wireName());
+    send(selection);
+    switchDialect(chosen);
+    state = State.OPEN;
+    sendVersion();
+    List<Runnable> queued = new ArrayList<>(awaitingHandshake);
+    awaitingHandshake.clear();
+    queued.forEach(Runnable::run);
+    rootObject.complete(RemoteReference.root(this));
+  }
+
+  private void switchDialect(Dialect dialect) {
+    decoder.setDialect(dialect);
+    encoder = new BananaEncoder(dialect, options.bananaLimits());
+    jellier = new Jellier(encoder, options.registry(), extension, options.maxDepth());
+  }
+
+  private void sendVersion() {
+    ByteBuf buf = sink.alloc().buffer(8);
+    encoder.writeListHeader(buf, 2);
+    encoder.writeBytes(buf, BrokerCommand.VERSION.wire);
+    encoder.writeInt(buf, PROTOCOL_VERSION);
+    send(buf);
+  }
+
+  /** An incoming call: {@code [b'message', requestId, objectId, method, answerRequired, args, kwargs]}. */
+  private void handleMessage(List<?> message) {
+    Object requestId = message.get(1);
+    ByteString method = methodName(message.get(3));
+    if (method == null) {
+      return;
+    }
+    boolean answerRequired = isTrue(message.get(4));
+    Call call = new Call(requestId, method, answerRequired);
+    Object target = exports.lookup(message.get(2));
+    if (target == null) {
+      fail(call, new PbApplicationException("Invalid Object ID"));
+      return;
+    }
+    List<?> args;
+    Map<String, ?> kwargs;
+    try {
+      args = RemoteMethod.argumentList(unjellier.unjelly(message.get(5)));
+      kwargs = keywordArguments(unjellier.unjelly(message.get(6)));
+    } catch (JellyException e) {
+      fail(call, e);
+      return;
+    }
+    dispatch(call, target, args, kwargs);
+  }
+
+  private void dispatch(Call call, Object exported, List<?> args, Map<String, ?> kwargs) {
+    Object target = exported;
+    String prefix = "remote_";
+    if (exported instanceof ViewPoint vp) {
+      target = vp.viewable;
+      call.perspective = vp.perspective;
+      prefix = "view_";
+    } else if (exported instanceof PerspectiveAdapter adapter) {
+      target = adapter.avatar();
+      call.perspective = adapter.avatar();
+      prefix = "perspective_";
+    } else if (exported instanceof Avatar) {
+      call.perspective = exported;
+      prefix = "perspective_";
+    }
+    MethodTable table = MethodTable.of(target.getClass());
+    RemoteMethod method = table.get(call.method);
+    if (method == null) {
+      String name = call.method.toStringUtf8();
+      fail(call, prefix.equals("remote_")
+          ? new NoSuchRemoteMethodException(name, "No such method: remote_" + name)
+          : new Failures.MissingAttributeException(
+              "'" + table.className() + "' object has no attribute '" + prefix + name + "'"));
+      return;
+    }
+    call.target = method;
+    Object result;
+    try {
+      result = method.invoke(target, method.bind(args, kwargs, call.perspective));
+    } catch (Throwable t) {
+      if (t instanceof Error e && !(t instanceof StackOverflowError)) {
+        throw e;
+      }
+      fail(call, t);
+      return;
+    }
+    if (result instanceof CompletionStage<?> stage) {
+      stage.whenComplete((value, error) -> runOnLoop(() -> {
+        if (error != null) {
+          fail(call, unwrap(error));
+        } else {
+          answer(call, value);
+        }
+      }));
+    } else {
+      answer(call, result);
+    }
+  }
+
+  private void handleCacheMessage(List<?> message) {
+    ByteString method = methodName(message.get(3));
+    if (method == null) {
+      return;
+    }
+    Call call = new Call(message.get(1), method, isTrue(message.get(4)));
+    fail(call, new JellyException("builtins.KeyError", String.valueOf(SexpFormatter.format(message.get(2))), null));
+  }
+
+  private @Nullable ByteString methodName(Object raw) {
+    if (!(raw instanceof ByteString name)) {
+      protocolViolation("method name: " + abbreviate(raw) + " (expected: bytes)");
+      return null;
+    }
+    if (!name.isAscii()) {
+      try {
+        name.toStringUtf8();
+      } catch (IllegalArgumentException e) {
+        protocolViolation("method name: " + name.toPythonRepr() + " (expected: UTF-8)");
+        return null;
+      }
+    }
+    return name;
+  }
+
+  private static boolean isTrue(Object flag) {
+    return !(flag instanceof Integer i && i == 0) && !Boolean.FALSE.equals(flag);
+  }
+
+  private static Map<String, ?> keywordArguments(@Nullable Object kwargs) {
+    if (!(kwargs instanceof Map<?, ?> map)) {
+      throw new TypeMismatchException("keyword arguments: " + abbreviate(kwargs) + " (expected: dict)");
+    }
+    if (map.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      Object key = e.getKey();
+      String name;
+      if (key instanceof String s) {
+        name = s;
+      } else if (key instanceof ByteString b) {
+        name = b.toStringUtf8(); // Python-2 peers send bytes keys; Twisted's Referenceable converts them.
+      } else {
+        throw new TypeMismatchException("keywords must be strings");
+      }
+      result.put(name, e.getValue());
+    }
+    return result;
+  }
+
+  private void handleAnswer(List<?> message) {
+    CompletableFuture<@Nullable Object> future = pendingFor(message.get(1), "answer");
+    if (future == null) {
+      return;
+    }
+    Object value;
+    try {
+      value = unjellier.unjelly(message.get(2));
+    } catch (JellyException e) {
+      future.completeExceptionally(new ConnectionLostException("undecodable answer: " + e.getMessage(), e));
+      protocolViolation("undecodable answer: " + e.getMessage());
+      return;
+    }
+    future.complete(value);
+  }
+
+  private void handleError(List<?> message) {
+    CompletableFuture<@Nullable Object> future = pendingFor(message.get(1), "error");
+    if (future == null) {
+      return;
+    }
+    Object body;
+    try {
+      body = unjellier.unjelly(message.get(2));
+    } catch (JellyException e) {
+      future.completeExceptionally(new ConnectionLostException("undecodable error: " + e.getMessage(), e));
+      protocolViolation("undecodable error: " + e.getMessage());
+      return;
+    }
+    future.completeExceptionally(Failures.fromBody(body));
+  }
+
+  private @Nullable CompletableFuture<@Nullable Object> pendingFor(Object requestId, String what) {
+    CompletableFuture<@Nullable Object> future = requestId instanceof Integer i ? pending.remove(i) : null;
+    if (future == null) {
+      protocolViolation(what + " to unknown request id " + abbreviate(requestId));
+    }
+    return future;
+  }
+
+  private void handleDecref(Object luid) {
+    if (!(luid instanceof Integer i)) {
+      protocolViolation("decref of " + abbreviate(luid) + " (expected: an exported luid)");
+      return;
+    }
+    if (!exports.decref(i)) {
+      protocolViolation("decref of unknown luid " + i);
+    }
+  }
+
+  // ---------------------------------------------------------------- answering
+
+  /** One incoming call being served. */
+  private static final class Call {
+    final Object requestId;
+    final ByteString method;
+    final boolean answerRequired;
+    @Nullable Object perspective;
+    @Nullable RemoteMethod target;
+
+    Call(Object requestId, ByteString method, boolean answerRequired) {
+      this.requestId = requestId;
+      this.method = method;
+      this.answerRequired = answerRequired;
+    }
+
+    String describe() {
+      return target != null ? target.toString() : method.toStringUtf8();
+    }
+  }
+
+  private void answer(Call call, @Nullable Object value) {
+    if (!call.answerRequired || state != State.OPEN) {
+      return;
+    }
+    ByteBuf buf = sink.alloc().buffer();
+    exports.begin();
+    currentPerspective = call.perspective;
+    try {
+      encoder.writeListHeader(buf, 3);
+      encoder.writeBytes(buf, BrokerCommand.ANSWER.wire);
+      encoder.encode(call.requestId, buf);
+      jellier.jelly(value, buf);
+      exports.commit();
+    } catch (RuntimeException e) {
+      exports.rollback();
+      buf.release();
+      fail(call, e);
+      return;
+    } finally {
+      currentPerspective = null;
+    }
+    send(buf);
+  }
+
+  private void fail(Call call, Throwable t) {
+    logFailure(call, t);
+    if (t instanceof ExportTable.TooManyReferencesException && ++limitViolations > MAX_LIMIT_VIOLATIONS) {
+      sendError(call, t);
+      protocolViolation("too many references: Maximum PB reference count exceeded. Goodbye.");
+      return;
+    }
+    sendError(call, t);
+  }
+
+  private void sendError(Call call, Throwable t) {
+    if (!call.answerRequired || state != State.OPEN) {
+      return;
+    }
+    ByteBuf buf = sink.alloc().buffer();
+    try {
+      encoder.writeListHeader(buf, 3);
+      encoder.writeBytes(buf, BrokerCommand.ERROR.wire);
+      encoder.encode(call.requestId, buf);
+      jellier.jelly(Failures.toCopyable(t, options.unsafeTracebacks()), buf);
+    } catch (RuntimeException e) {
+      buf.release();
+      logger.error("[conn {}] cannot encode the failure of {}; closing", id, call.describe(), e);
+      close();
+      return;
+    }
+    send(buf);
+  }
+
+  private void logFailure(Call call, Throwable t) {
+    if (t instanceof PbApplicationException || t instanceof NoSuchRemoteMethodException
+        || t instanceof JellyException || t instanceof Failures.MissingAttributeException
+        || t instanceof io.github.pb4j.cred.LoginFailedException) {
+      logger.debug("[conn {}] call {} failed: {}", id, call.describe(), t.toString());
+    } else {
+      logger.warn("[conn {}] remote method {} threw; the caller receives the failure", id, call.describe(), t);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------- calling
+
+  CompletableFuture<@Nullable Object> callRemote(
+      RemoteReference ref, String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(args, "args");
+    Objects.requireNonNull(kwargs, "kwargs");
+    CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+    if (!runOnLoop(() -> sendCall(ref, method, args, kwargs, answerRequired, result))) {
+      result.completeExceptionally(dead(ref));
+    }
+    return result;
+  }
+
+  private DeadReferenceException dead(RemoteReference ref) {
+    return new DeadReferenceException(ref.luid(), "calling a dead reference: " + ref
+        + (state == State.CLOSED ? " (connection lost)" : " (released)"));
+  }
+
+  private void sendCall(RemoteReference ref, String method, List<?> args, Map<String, ?> kwargs,
+      boolean answerRequired, CompletableFuture<@Nullable Object> result) {
+    RemoteReference.Holder holder = ref.holder();
+    if (state == State.CLOSED || (holder != null && holder.released)) {
+      result.completeExceptionally(dead(ref));
+      return;
+    }
+    if (state == State.AWAITING_DIALECT) {
+      awaitingHandshake.add(() -> sendCall(ref, method, args, kwargs, answerRequired, result));
+      return;
+    }
+    int requestId = nextRequestId++;
+    ByteBuf buf = sink.alloc().buffer();
+    exports.begin();
+    try {
+      encoder.writeListHeader(buf, 7);
+      encoder.writeBytes(buf, BrokerCommand.MESSAGE.wire);
+      encoder.writeInt(buf, requestId);
+      if (holder == null) {
+        encoder.writeBytes(buf, ExportTable.ROOT);
+      } else {
+        encoder.writeInt(buf, holder.luid);
+      }
+      encoder.writeUtf8(buf, method);
+      encoder.writeInt(buf, answerRequired ? 1 : 0);
+      jellier.jelly(Tuple.copyOf(args), buf);
+      jellier.jelly(kwargs, buf);
+      exports.commit();
+    } catch (RuntimeException e) {
+      exports.rollback();
+      buf.release();
+      result.completeExceptionally(e);
+      return;
+    }
+    if (answerRequired) {
+      pending.put(requestId, result);
+    } else {
+      result.complete(null);
+    }
+    send(buf);
+  }
+
+  // ---------------------------------------------------------------- references
+
+  /** Releases one imported reference: one {@code decref} per occurrence received. On the loop. */
+  void release(RemoteReference.Holder holder) {
+    if (holder.released) {
+      return;
+    }
+    holder.released = true;
+    int count = holder.count;
+    holder.count = 0;
+    ImportEntry entry = imports.get(holder.luid);
+    if (entry != null && entry.holder() == holder) {
+      imports.remove(holder.luid);
+    }
+    if (state != State.OPEN) {
+      return;
+    }
+    for (int i = 0; i < count; i++) {
+      ByteBuf buf = sink.alloc().buffer(8);
+      encoder.writeListHeader(buf, 2);
+      encoder.writeBytes(buf, BrokerCommand.DECREF.wire);
+      encoder.writeInt(buf, holder.luid);
+      send(buf);
+    }
+  }
+
+  /** Called from the cleaner thread when a reference became unreachable. */
+  void releaseLater(RemoteReference.Holder holder) {
+    runOnLoop(() -> release(holder));
+  }
+
+  void watchDisconnect(RemoteReference ref) {
+    watchedReferences.add(ref);
+  }
+
+  void unwatchDisconnect(RemoteReference ref) {
+    watchedReferences.remove(ref);
+  }
+
+  private RemoteReference importReference(int luid) {
+    ImportEntry entry = imports.get(luid);
+    RemoteReference ref = entry == null ? null : entry.ref().get();
+    if (ref != null && !entry.holder().released) {
+      entry.holder().count++;
+      return ref;
+    }
+    RemoteReference.Holder holder = new RemoteReference.Holder(this, luid);
+    holder.count = 1;
+    ref = RemoteReference.imported(this, holder);
+    imports.put(luid, new ImportEntry(new WeakReference<>(ref), holder));
+    return ref;
+  }
+
+  /** Exports a view point and forgets it when the peer releases it. */
+  private final class ExportedViewPoint extends ViewPoint implements ExportTable.ReleaseListener {
+    ExportedViewPoint(Object perspective, Viewable viewable) {
+      super(perspective, viewable);
+    }
+
+    @Override
+    public void released() {
+      viewPoints.remove(this);
+    }
+  }
+
+  /** Jellies and unjellies this connection's flavours. */
+  private final class FlavorExtension implements JellyExtension {
+    @Override
+    public boolean jelly(Object value, Jellier out) {
+      if (value instanceof RemoteReference ref) {
+        if (ref.broker() != Broker.this) {
+          throw new PbProtocolException("cannot send " + ref + " over connection " + id
+              + ": PB has no third-party references (a reference only goes back to its owner)");
+        }
+        out.writeListHeader(2);
+        out.writeBytes(LOCAL);
+        if (ref.isRoot()) {
+          out.writeBytes(ExportTable.ROOT);
+        } else {
+          out.writeInt((Integer) ref.luid());
+        }
+        return true;
+      }
+      if (value instanceof Failures.CopyableFailure failure) {
+        out.writeCopy(failure, Failures.COPYABLE_FAILURE, failure.state());
+        return true;
+      }
+      if (value instanceof Viewable viewable) {
+        Object perspective = currentPerspective;
+        ViewPoint key = new ExportedViewPoint(perspective == null ? NO_PERSPECTIVE : perspective, viewable);
+        ViewPoint vp = viewPoints.computeIfAbsent(key, k -> k);
+        MethodTable.of(viewable.getClass());
+        writeRemote(out, exports.export(vp));
+        return true;
+      }
+      if (value instanceof Referenceable) {
+        Object target = value instanceof PerspectiveAdapter a ? a.avatar() : value;
+        MethodTable.of(target.getClass());
+        writeRemote(out, exports.export(value));
+        return true;
+      }
+      if (value instanceof Copyable copyable) {
+        out.writeCopy(copyable, ByteString.utf8(copyable.copyTypeName()),
+            copyable.stateToCopyFor(currentPerspective));
+        return true;
+      }
+      return false;
+    }
+
+    private void writeRemote(Jellier out, int luid) {
+      out.writeListHeader(2);
+      out.writeBytes(REMOTE);
+      out.writeInt(luid);
+    }
+
+    @Override
+    public @Nullable Object unjelly(ByteString tag, List<?> expression, Unjellier in) {
+      if (tag.equals(REMOTE)) {
+        if (expression.size() != 2 || !(expression.get(1) instanceof Integer luid)) {
+          throw new JellyException("remote: " + abbreviate(expression) + " (expected: [b'remote', luid])");
+        }
+        return importReference(luid);
+      }
+      if (tag.equals(LOCAL)) {
+        if (expression.size() != 2) {
+          throw new JellyException("local: " + abbreviate(expression) + " (expected: [b'local', luid])");
+        }
+        Object local = exports.lookup(expression.get(1));
+        if (local == null) {
+          throw new JellyException("local reference to unknown object " + abbreviate(expression.get(1))
+              + " (expected: an object this connection was given)");
+        }
+        if (local instanceof ViewPoint vp) {
+          return vp.viewable;
+        }
+        if (local instanceof PerspectiveAdapter adapter) {
+          return adapter.avatar();
+        }
+        return local;
+      }
+      if (tag.equals(Failures.COPYABLE_FAILURE)) {
+        if (expression.size() != 2) {
+          throw new JellyException("failure: " + abbreviate(expression) + " (expected: [type, state])");
+        }
+        return Failures.fromState(in.unjellyChild(expression.get(1)));
+      }
+      return NOT_HANDLED;
+    }
+  }
+
+  /** The perspective of view points sent outside any avatar's call (Twisted's {@code None}). */
+  private static final Object NO_PERSPECTIVE = new Object() {
+    @Override
+    public String toString() {
+      return "None";
+    }
+  };
+
+  // ---------------------------------------------------------------- plumbing
+
+  private void send(ByteBuf buf) {
+    if (logger.isTraceEnabled()) {
+      logger.trace(">> [conn {}] {}", id, describeOutgoing(buf));
+    }
+    sink.write(buf);
+    if (inReceive) {
+      needsFlush = true;
+    } else {
+      sink.flush();
+    }
+  }
+
+  private String describeOutgoing(ByteBuf buf) {
+    try {
+      Object sexp = new BananaDecoder(options.bananaLimits(), encoder.dialect()).decode(buf.duplicate());
+      return sexp == null ? "(incomplete)" : SexpFormatter.format(sexp);
+    } catch (RuntimeException e) {
+      return io.netty.buffer.ByteBufUtil.hexDump(buf);
+    }
+  }
+
+  private void protocolViolation(String reason) {
+    logger.warn("[conn {}] closing connection: {}", id, reason);
+    if (closeCause == null) {
+      closeCause = new PbProtocolException(reason);
+    }
+    state = State.CLOSED;
+    sink.close();
+  }
+
+  /** Runs {@code task} on the connection's executor: now if already there. Returns false if the executor is gone. */
+  boolean runOnLoop(Runnable task) {
+    if (executor.inEventLoop()) {
+      task.run();
+      return true;
+    }
+    try {
+      executor.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      logger.debug("[conn {}] executor gone; task dropped", id);
+      return false;
+    }
+  }
+
+  void runCallback(Runnable callback, String what) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      logger.warn("[conn {}] {} threw", id, what, e);
+    }
+  }
+
+  private void checkThread() {
+    if (!executor.inEventLoop()) {
+      throw new IllegalStateException("must be called on the connection's executor");
+    }
+  }
+
+  private static String abbreviate(@Nullable Object sexp) {
+    String s = sexp == null ? "None" : SexpFormatter.format(sexp);
+    return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+  }
+
+  @Override
+  public String toString() {
+    return "Broker[conn " + id + ", " + (server ? "server" : "client") + ", " + state + "]";
+  }
+}

@@ -1,0 +1,39 @@
+package io.github.pb4j;
+
+import io.github.pb4j.banana.ByteString;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** The commands of PB messages ({@code PB-PROTOCOL.md} §5.2) with their field counts. */
+enum BrokerCommand {
+  VERSION("version", 2),
+  MESSAGE("message", 7),
+  CACHEMESSAGE("cachemessage", 7),
+  ANSWER("answer", 3),
+  ERROR("error", 3),
+  DECREF("decref", 2),
+  DECACHE("decache", 2),
+  UNCACHE("uncache", 2),
+  DID_NOT_UNDERSTAND("didNotUnderstand", 2);
+
+  private static final Map<ByteString, BrokerCommand> BY_WIRE = new HashMap<>();
+
+  static {
+    for (BrokerCommand c : values()) {
+      BY_WIRE.put(c.wire, c);
+    }
+  }
+
+  final ByteString wire;
+  final int size;
+
+  BrokerCommand(String wire, int size) {
+    this.wire = ByteString.ascii(wire);
+    this.size = size;
+  }
+
+  static @Nullable BrokerCommand fromWire(ByteString wire) {
+    return BY_WIRE.get(wire);
+  }
+}

@@ -1,0 +1,24 @@
+package io.github.pb4j;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Where a {@link Broker} writes: the outbound half of a connection. {@code pb-netty} adapts a
+ * channel; tests plug in a loopback.
+ *
+ * <p>Called only on the broker's executor.
+ */
+public interface MessageSink {
+  /** Returns the allocator for outgoing buffers. */
+  ByteBufAllocator alloc();
+
+  /** Queues one encoded top-level expression; takes ownership of {@code message}. */
+  void write(ByteBuf message);
+
+  /** Sends what was queued. */
+  void flush();
+
+  /** Closes the connection after flushing what was queued. */
+  void close();
+}

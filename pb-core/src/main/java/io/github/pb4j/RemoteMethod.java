@@ -1,0 +1,171 @@
+package io.github.pb4j;
+
+import io.github.pb4j.jelly.PythonLiteral;
+import io.github.pb4j.jelly.Tuple;
+import io.github.pb4j.jelly.TypeCoercion;
+import io.github.pb4j.jelly.TypeMismatchException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One {@link Remote} method, resolved once per class: its invoker, parameter names, types and
+ * defaults. Binding and type-checking a call's arguments happen here, before the method runs.
+ *
+ * <p><em>Immutable.</em>
+ */
+final class RemoteMethod {
+  private static final Object NO_DEFAULT = new Object();
+
+  private final String wireName;
+  private final String javaName;
+  private final MethodHandle invoker; // (Object target, Object[] args) -> Object
+  private final boolean injectsPerspective;
+  private final String[] names;
+  private final Type[] types;
+  private final @Nullable Object[] defaults;
+  private final boolean returnsVoid;
+
+  RemoteMethod(String wireName, Method method, boolean injectsPerspective) {
+    this.wireName = wireName;
+    this.javaName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+    this.injectsPerspective = injectsPerspective;
+    Parameter[] parameters = method.getParameters();
+    int first = injectsPerspective ? 1 : 0;
+    if (injectsPerspective && parameters.length == 0) {
+      throw new IllegalArgumentException(
+          javaName + ": a Viewable's remote method takes the perspective as its first parameter");
+    }
+    int n = parameters.length - first;
+    names = new String[n];
+    types = new Type[n];
+    defaults = new Object[n];
+    for (int i = 0; i < n; i++) {
+      Parameter p = parameters[i + first];
+      Param param = p.getAnnotation(Param.class);
+      names[i] = param != null && !param.value().isEmpty() ? param.value() : p.getName();
+      types[i] = p.getParameterizedType();
+      defaults[i] = NO_DEFAULT;
+      if (param != null && !Param.REQUIRED.equals(param.defaultValue())) {
+        Object parsed = PythonLiteral.parse(param.defaultValue());
+        try {
+          defaults[i] = TypeCoercion.coerce(parsed, types[i], "default of " + names[i]);
+        } catch (TypeMismatchException e) {
+          throw new IllegalArgumentException(javaName + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    this.returnsVoid = method.getReturnType() == void.class;
+    try {
+      method.setAccessible(true);
+      MethodHandle handle = MethodHandles.lookup().unreflect(method);
+      this.invoker = handle
+          .asSpreader(Object[].class, parameters.length)
+          .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalArgumentException(javaName + ": cannot be made callable: " + e, e);
+    }
+  }
+
+  String wireName() {
+    return wireName;
+  }
+
+  /**
+   * Binds positional and keyword arguments to parameters, checks their types and returns the
+   * argument array (with room for the perspective first when the method takes one).
+   *
+   * @throws TypeMismatchException as Python's {@code TypeError} would be raised
+   */
+  Object[] bind(List<?> args, Map<String, ?> kwargs, @Nullable Object perspective) {
+    int n = names.length;
+    if (args.size() > n) {
+      throw new TypeMismatchException(String.format("%s() takes %d positional argument%s but %d %s given",
+          wireName, n, n == 1 ? "" : "s", args.size(), args.size() == 1 ? "was" : "were"));
+    }
+    int offset = injectsPerspective ? 1 : 0;
+    Object[] bound = new Object[n + offset];
+    boolean[] set = n <= 64 ? null : new boolean[n];
+    long setBits = 0;
+    for (int i = 0; i < args.size(); i++) {
+      bound[i + offset] = args.get(i);
+      setBits |= 1L << i;
+      if (set != null) {
+        set[i] = true;
+      }
+    }
+    if (!kwargs.isEmpty()) {
+      for (Map.Entry<String, ?> e : kwargs.entrySet()) {
+        int index = indexOf(e.getKey());
+        if (index < 0) {
+          throw new TypeMismatchException(
+              wireName + "() got an unexpected keyword argument '" + e.getKey() + "'");
+        }
+        boolean already = set != null ? set[index] : (setBits & (1L << index)) != 0;
+        if (already) {
+          throw new TypeMismatchException(
+              wireName + "() got multiple values for argument '" + e.getKey() + "'");
+        }
+        bound[index + offset] = e.getValue();
+        setBits |= 1L << index;
+        if (set != null) {
+          set[index] = true;
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      boolean isSet = set != null ? set[i] : (setBits & (1L << i)) != 0;
+      if (!isSet) {
+        if (defaults[i] == NO_DEFAULT) {
+          throw new TypeMismatchException(
+              wireName + "() missing required argument: '" + names[i] + "'");
+        }
+        bound[i + offset] = defaults[i];
+      } else {
+        bound[i + offset] = TypeCoercion.coerce(bound[i + offset], types[i], "argument '" + names[i] + "'");
+      }
+    }
+    if (injectsPerspective) {
+      bound[0] = perspective;
+    }
+    return bound;
+  }
+
+  private int indexOf(String name) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Calls the method; exceptions thrown by it propagate unchanged. */
+  @Nullable Object invoke(Object target, Object[] args) throws Throwable {
+    Object result = (Object) invoker.invokeExact(target, args);
+    return returnsVoid ? null : result;
+  }
+
+  @Override
+  public String toString() {
+    return javaName;
+  }
+
+  /** Returns the argument list of a call: a tuple or (as Twisted accepts) a list. */
+  static List<?> argumentList(@Nullable Object args) {
+    if (args instanceof Tuple t) {
+      return t.asList();
+    }
+    if (args instanceof List<?> l) {
+      return l;
+    }
+    throw new TypeMismatchException(
+        "arguments: " + TypeCoercion.pythonTypeName(args) + " (expected: tuple)");
+  }
+}

@@ -1,0 +1,196 @@
+package io.github.pb4j;
+
+import io.github.pb4j.jelly.TypeCoercion;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A reference to an object on the other side of a connection. Java form of Twisted's {@code
+ * pb.RemoteReference}.
+ *
+ * <p>{@link #callRemote} sends a call and returns a future of its result. Sending this reference
+ * back to its owner delivers the owner's original object; sending it over any other connection
+ * fails (PB has no third-party references). When the reference is {@link #release() released},
+ * or becomes unreachable, the owner is told ({@code decref}, once per reference received, never
+ * for the root object).
+ *
+ * <p><em>Thread-safe:</em> methods may be called from any thread. Futures complete on the
+ * connection's event loop; dependent stages that are not {@code async} run there and must not
+ * block.
+ */
+public final class RemoteReference {
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final Broker broker;
+  private final Object luid;
+  private final @Nullable Holder holder;
+  private final List<Consumer<RemoteReference>> disconnectCallbacks = new ArrayList<>(1); // Guarded by broker thread.
+
+  /**
+   * The count of {@code [b'remote', luid]} occurrences this reference stands for, shared with the
+   * cleanup action that must not see the reference itself.
+   */
+  static final class Holder implements Runnable {
+    final Broker broker;
+    final int luid;
+    int count; // Confined to the broker's thread.
+    boolean released; // Confined to the broker's thread.
+
+    Holder(Broker broker, int luid) {
+      this.broker = broker;
+      this.luid = luid;
+    }
+
+    /** Runs on the cleaner thread when the reference became unreachable. */
+    @Override
+    public void run() {
+      broker.releaseLater(this);
+    }
+  }
+
+  private RemoteReference(Broker broker, Object luid, @Nullable Holder holder) {
+    this.broker = broker;
+    this.luid = luid;
+    this.holder = holder;
+  }
+
+  static RemoteReference root(Broker broker) {
+    return new RemoteReference(broker, "root", null);
+  }
+
+  static RemoteReference imported(Broker broker, Holder holder) {
+    RemoteReference ref = new RemoteReference(broker, holder.luid, holder);
+    CLEANER.register(ref, holder);
+    return ref;
+  }
+
+  /** Returns the luid the owner gave this object: an {@link Integer}, or {@code "root"}. */
+  public Object luid() {
+    return luid;
+  }
+
+  /** Returns the connection this reference belongs to. */
+  public Broker broker() {
+    return broker;
+  }
+
+  boolean isRoot() {
+    return holder == null;
+  }
+
+  @Nullable Holder holder() {
+    return holder;
+  }
+
+  /** Returns true while the connection is up and the reference has not been released. */
+  public boolean isConnected() {
+    return broker.isConnected() && (holder == null || !holder.released);
+  }
+
+  /**
+   * Calls {@code method} with positional arguments and returns a future of the result.
+   *
+   * <p>The future fails with {@link RemoteFailureException} if the remote method failed, {@link
+   * DeadReferenceException} if the reference is dead, {@link ConnectionLostException} if the
+   * connection ends first, and {@link io.github.pb4j.jelly.JellyException} if an argument cannot be
+   * sent. A {@code null} varargs array is one {@code None} argument.
+   */
+  public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object... args) {
+    return broker.callRemote(this, method, argList(args), Map.of(), true);
+  }
+
+  /** Calls {@code method} with positional and keyword arguments. */
+  public CompletableFuture<@Nullable Object> callRemote(
+      String method, List<?> args, Map<String, ?> kwargs) {
+    return broker.callRemote(this, method, args, kwargs, true);
+  }
+
+  /**
+   * Calls {@code method} and converts the result to {@code resultType} with the same rules as
+   * remote method arguments; the future fails with {@link io.github.pb4j.jelly.TypeMismatchException}
+   * if the result does not fit.
+   */
+  public <T> CompletableFuture<T> callRemote(Class<T> resultType, String method, @Nullable Object... args) {
+    Objects.requireNonNull(resultType, "resultType");
+    return callRemote(method, args).thenApply(v -> castResult(resultType, method, v));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T castResult(Class<T> resultType, String method, @Nullable Object v) {
+    return (T) TypeCoercion.coerce(v, resultType, "result of " + method);
+  }
+
+  /**
+   * Sends a call without asking for an answer (Twisted's {@code pbanswer=False}): nothing comes
+   * back, not even an error. The future completes when the call is sent.
+   */
+  public CompletableFuture<@Nullable Object> callRemoteNoAnswer(String method, @Nullable Object... args) {
+    return broker.callRemote(this, method, argList(args), Map.of(), false);
+  }
+
+  private static List<?> argList(@Nullable Object @Nullable [] args) {
+    if (args == null) {
+      return Arrays.asList((Object) null);
+    }
+    return Arrays.asList(args);
+  }
+
+  /**
+   * Runs {@code callback} (with this reference) when the connection is lost. Mirrors {@code
+   * notifyOnDisconnect}; runs at once, on the event loop, if the connection is already gone.
+   */
+  public void notifyOnDisconnect(Consumer<RemoteReference> callback) {
+    Objects.requireNonNull(callback, "callback");
+    broker.runOnLoop(() -> {
+      if (broker.isConnected()) {
+        if (disconnectCallbacks.isEmpty()) {
+          broker.watchDisconnect(this);
+        }
+        disconnectCallbacks.add(callback);
+      } else {
+        callback.accept(this);
+      }
+    });
+  }
+
+  /** Cancels a {@link #notifyOnDisconnect} registration. */
+  public void dontNotifyOnDisconnect(Consumer<RemoteReference> callback) {
+    broker.runOnLoop(() -> {
+      disconnectCallbacks.remove(callback);
+      if (disconnectCallbacks.isEmpty()) {
+        broker.unwatchDisconnect(this);
+      }
+    });
+  }
+
+  /** Runs the disconnect callbacks; on the broker's thread. */
+  void disconnected() {
+    for (Consumer<RemoteReference> c : List.copyOf(disconnectCallbacks)) {
+      broker.runCallback(() -> c.accept(this), "disconnect callback");
+    }
+    disconnectCallbacks.clear();
+  }
+
+  /**
+   * Tells the owner this side no longer needs the object ({@code decref}, once per reference
+   * received). Later calls fail with {@link DeadReferenceException}. Does nothing for the root
+   * object and when already released.
+   */
+  public void release() {
+    if (holder != null) {
+      broker.runOnLoop(() -> broker.release(holder));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteReference[conn " + broker.connectionId() + ", luid " + luid + "]";
+  }
+}
