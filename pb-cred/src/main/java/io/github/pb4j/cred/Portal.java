@@ -149,15 +149,16 @@ public final class Portal {
 
   /** Names the credentials without calling their {@code toString()}, which might show secrets. */
   private static String describe(Credentials credentials) {
-    String kind = credentials.getClass().getSimpleName();
     if (credentials instanceof UsernamePassword c) {
-      return kind + " of " + c.username();
+      return "UsernamePassword of " + c.username();
     } else if (credentials instanceof UsernameHashedPassword c) {
-      return kind + " of " + c.username();
+      return credentials.getClass().getSimpleName() + " of " + c.username();
     } else if (credentials instanceof UsernameMd5Password c) {
-      return kind + " of " + c.username();
+      return credentials.getClass().getSimpleName() + " of " + c.username();
+    } else if (credentials instanceof Anonymous) {
+      return "Anonymous";
     }
-    return kind;
+    return credentials.getClass().getSimpleName();
   }
 
   /**

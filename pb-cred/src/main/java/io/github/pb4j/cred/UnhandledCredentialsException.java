@@ -1,6 +1,7 @@
 package io.github.pb4j.cred;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * No checker of the portal handles the kind of credentials presented: a server configuration
@@ -23,6 +24,10 @@ public final class UnhandledCredentialsException extends LoginFailedException {
 
   public UnhandledCredentialsException(String message) {
     super(message);
+  }
+
+  public UnhandledCredentialsException(String message, @Nullable Throwable cause) {
+    super(message, cause);
   }
 
   @Override
