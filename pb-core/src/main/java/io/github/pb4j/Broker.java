@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,8 @@ public final class Broker {
 
   private record ImportEntry(WeakReference<RemoteReference> ref, RemoteReference.Holder holder) {}
 
-  private Broker(boolean server, @Nullable Object root, BrokerOptions options, MessageSink sink, EventExecutor executor) {
+  private Broker(boolean server, @Nullable Function<Broker, Object> rootFactory, BrokerOptions options,
+      MessageSink sink, EventExecutor executor) {
     this.id = CONNECTION_IDS.incrementAndGet();
     this.server = server;
     this.options = Objects.requireNonNull(options, "options");
@@ -101,7 +103,8 @@ public final class Broker {
     this.unjellier = new Unjellier(options.registry(), extension, options.maxDepth());
     this.exports = new ExportTable(options.maxBrokerRefs());
     switchDialect(Dialect.NONE);
-    if (root != null) {
+    if (rootFactory != null) {
+      Object root = Objects.requireNonNull(rootFactory.apply(this), "root");
       MethodTable.of(root.getClass());
       exports.setRoot(root);
     }
@@ -113,7 +116,17 @@ public final class Broker {
    * @throws IllegalArgumentException if the root's remote methods are invalid
    */
   public static Broker server(Object root, BrokerOptions options, MessageSink sink, EventExecutor executor) {
-    return new Broker(true, Objects.requireNonNull(root, "root"), options, sink, executor);
+    Objects.requireNonNull(root, "root");
+    return new Broker(true, b -> root, options, sink, executor);
+  }
+
+  /**
+   * Creates the broker of a server connection whose root is made for it by {@code rootFactory}
+   * (called once, during construction), as a cred portal makes one wrapper per connection.
+   */
+  public static Broker server(
+      Function<Broker, Object> rootFactory, BrokerOptions options, MessageSink sink, EventExecutor executor) {
+    return new Broker(true, Objects.requireNonNull(rootFactory, "rootFactory"), options, sink, executor);
   }
 
   /** Creates the broker of a client connection. */
@@ -124,6 +137,11 @@ public final class Broker {
   /** Returns this connection's id, used in log lines as {@code [conn N]}. */
   public long connectionId() {
     return id;
+  }
+
+  /** Returns the peer's address, if the transport knows it. */
+  public java.util.Optional<java.net.SocketAddress> remoteAddress() {
+    return java.util.Optional.ofNullable(sink.remoteAddress());
   }
 
   /** Returns the options of this connection. */
@@ -462,7 +480,7 @@ public final class Broker {
     } else if (exported instanceof PerspectiveAdapter adapter) {
       target = adapter.avatar();
       call.perspective = adapter.avatar();
-      prefix = "perspective_";
+      prefix = target instanceof Avatar || !(target instanceof Referenceable) ? "perspective_" : "remote_";
     } else if (exported instanceof Avatar) {
       call.perspective = exported;
       prefix = "perspective_";

@@ -2,6 +2,8 @@ package io.github.pb4j;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a {@link Broker} writes: the outbound half of a connection. {@code pb-netty} adapts a
@@ -21,4 +23,9 @@ public interface MessageSink {
 
   /** Closes the connection after flushing what was queued. */
   void close();
+
+  /** Returns the peer's address, if the transport has one (used to throttle failed logins). */
+  default @Nullable SocketAddress remoteAddress() {
+    return null;
+  }
 }

@@ -24,11 +24,10 @@ public final class LoopbackPair implements AutoCloseable {
   private final Side serverSide;
   private final Side clientSide;
 
-  private LoopbackPair(Function<Broker, Object> rootFactory, BrokerOptions serverOptions, BrokerOptions clientOptions,
-      Object root) {
+  private LoopbackPair(Function<Broker, Object> rootFactory, BrokerOptions serverOptions, BrokerOptions clientOptions) {
     serverSide = new Side();
     clientSide = new Side();
-    server = Broker.server(root, serverOptions, serverSide, executor);
+    server = Broker.server(rootFactory, serverOptions, serverSide, executor);
     client = Broker.client(clientOptions, clientSide, executor);
     serverSide.self = server;
     serverSide.peer = clientSide;
@@ -47,7 +46,12 @@ public final class LoopbackPair implements AutoCloseable {
   }
 
   public static LoopbackPair create(Object root, BrokerOptions serverOptions, BrokerOptions clientOptions) {
-    return new LoopbackPair(b -> root, serverOptions, clientOptions, root);
+    return new LoopbackPair(b -> root, serverOptions, clientOptions);
+  }
+
+  /** Joins a server whose root {@code rootFactory} makes per connection, and a client. */
+  public static LoopbackPair create(Function<Broker, Object> rootFactory) {
+    return new LoopbackPair(rootFactory, BrokerOptions.DEFAULT, BrokerOptions.DEFAULT);
   }
 
   public Broker server() {

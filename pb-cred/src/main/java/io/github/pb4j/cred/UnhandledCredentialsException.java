@@ -4,9 +4,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * No checker of the portal handles the kind of credentials presented: a server configuration
- * error, or a login method the server does not offer (e.g. anonymous). Java form of Twisted's
- * {@code twisted.cred.error.UnhandledCredentials}.
+ * No checker of the portal handles the kind of credentials presented: a server configuration error,
+ * or a login method the server does not offer (e.g. anonymous). Java form of Twisted's {@code
+ * twisted.cred.error.UnhandledCredentials}.
  *
  * <p>The {@link Portal}'s message matches Twisted's, e.g. {@code No checker for
  * twisted.cred.credentials.IAnonymous}.

@@ -1,0 +1,94 @@
+package io.github.pb4j;
+
+import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.cred.Anonymous;
+import io.github.pb4j.cred.Credentials;
+import io.github.pb4j.cred.LoginDeniedException;
+import io.github.pb4j.cred.LoginFailedException;
+import io.github.pb4j.cred.Md5ChallengeCredentials;
+import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.UnhandledCredentialsException;
+import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.jelly.Tuple;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client side of PB login, against a Twisted or a pb4j server: Java form of Twisted's {@code
+ * PBClientFactory.login}.
+ *
+ * <p>Username and password travel as Twisted expects: the username as bytes, then {@code
+ * MD5(MD5(password) + challenge)}; the challenger is released afterwards. A refused login fails
+ * with the cred exception matching the server's failure ({@link UnauthorizedLoginException},
+ * {@link UnhandledCredentialsException}, {@link LoginDeniedException}), the remote failure as its
+ * cause.
+ *
+ * <p><em>Thread-safe.</em>
+ */
+public final class PbLogin {
+  private PbLogin() {}
+
+  /**
+   * Logs in through the server's root object and returns a future of the avatar reference.
+   *
+   * @param mind an object the server's avatar may call back (usually a {@link Referenceable}), or
+   *     {@code null}
+   */
+  public static CompletableFuture<RemoteReference> login(
+      RemoteReference root, Credentials credentials, @Nullable Object mind) {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(credentials, "credentials");
+    CompletableFuture<@Nullable Object> avatar;
+    if (credentials instanceof UsernamePassword up) {
+      avatar = root.callRemote("login", ByteString.utf8(up.username())).thenCompose(answer -> {
+        if (!(answer instanceof Tuple t) || t.size() != 2 || !(t.get(0) instanceof ByteString challenge)
+            || !(t.get(1) instanceof RemoteReference challenger)) {
+          throw new PbProtocolException("login answer: " + answer + " (expected: (challenge, challenger))");
+        }
+        byte[] response = Md5ChallengeCredentials.respond(up.password(), challenge.toByteArray());
+        return challenger.callRemote("respond", ByteString.of(response), mind)
+            .whenComplete((v, e) -> challenger.release());
+      });
+    } else if (credentials instanceof Anonymous) {
+      avatar = root.callRemote("loginAnonymous", mind);
+    } else {
+      return CompletableFuture.failedFuture(new UnhandledCredentialsException(
+          "PB login takes UsernamePassword or Anonymous credentials, not " + credentials.getClass().getName()));
+    }
+    return avatar.handle((value, error) -> {
+      if (error != null) {
+        throw new CompletionException(translate(unwrap(error)));
+      }
+      if (!(value instanceof RemoteReference ref)) {
+        throw new PbProtocolException("login answer: " + value + " (expected: a reference to the avatar)");
+      }
+      return ref;
+    });
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static Throwable translate(Throwable t) {
+    if (!(t instanceof RemoteFailureException f)) {
+      return t;
+    }
+    LoginFailedException mapped = null;
+    if (f.check("twisted.cred.error.UnauthorizedLogin")) {
+      mapped = new UnauthorizedLoginException(f.remoteValue(), f);
+    } else if (f.check("twisted.cred.error.UnhandledCredentials")) {
+      mapped = new UnhandledCredentialsException(f.remoteValue(), f);
+    } else if (f.check("twisted.cred.error.LoginDenied")) {
+      mapped = new LoginDeniedException(f.remoteValue(), f);
+    } else if (f.check("twisted.cred.error.LoginFailed")) {
+      mapped = new LoginFailedException(f.remoteValue(), f);
+    }
+    return mapped != null ? mapped : t;
+  }
+}
