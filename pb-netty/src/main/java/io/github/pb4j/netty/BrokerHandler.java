@@ -1,0 +1,239 @@
+package io.github.pb4j.netty;
+
+import io.github.pb4j.Broker;
+import io.github.pb4j.BrokerOptions;
+import io.github.pb4j.ConnectionLostException;
+import io.github.pb4j.MessageSink;
+import io.github.pb4j.banana.PbException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins a channel to its {@link Broker}: the last inbound handler of a PB pipeline. The Netty
+ * counterpart of the {@code Protocol} half of Twisted's {@code pb.Broker}.
+ *
+ * <p>When the channel becomes active the handler makes the broker (a server broker sends its
+ * dialect offer at once), hands it every inbound {@link ByteBuf} (the broker keeps its own
+ * cumulation, so no frame decoder is needed in front), and reports the end of the channel with
+ * {@link Broker#connectionLost}. The broker writes through a {@link MessageSink} over this
+ * handler's context; its {@code close} flushes what is queued before closing, and forces the close
+ * after {@value #CLOSE_GRACE_SECONDS} seconds if the peer does not read.
+ *
+ * <p>Backpressure: while the channel is unwritable (outbound bytes above the high water mark) the
+ * handler stops reading from the peer, so a peer that sends calls without reading the answers
+ * cannot make this side buffer without bound.
+ *
+ * <p><em>Not thread-safe;</em> confined to the channel's event loop. One instance per channel
+ * (not {@code @Sharable}).
+ */
+public final class BrokerHandler extends ChannelInboundHandlerAdapter {
+  /** Seconds a closing connection may take to flush before it is closed regardless. */
+  public static final int CLOSE_GRACE_SECONDS = 5;
+
+  private static final Logger logger = LoggerFactory.getLogger(BrokerHandler.class);
+
+  /** Makes the broker of a channel that has just become active. Called on the event loop. */
+  @FunctionalInterface
+  public interface BrokerFactory {
+    Broker create(MessageSink sink, EventExecutor executor);
+  }
+
+  private final BrokerFactory factory;
+  private final CompletableFuture<Broker> brokerFuture = new CompletableFuture<>();
+  private final CompletableFuture<@Nullable Void> lost = new CompletableFuture<>();
+  private @Nullable Broker broker;
+  private @Nullable Throwable failure;
+
+  /** Creates a handler whose broker {@code factory} makes. */
+  public BrokerHandler(BrokerFactory factory) {
+    this.factory = Objects.requireNonNull(factory, "factory");
+  }
+
+  /** Creates the handler of a server connection serving {@code root} as {@code b'root'}. */
+  public static BrokerHandler server(Object root, BrokerOptions options) {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(options, "options");
+    return new BrokerHandler((sink, executor) -> Broker.server(root, options, sink, executor));
+  }
+
+  /** Creates the handler of a client connection. */
+  public static BrokerHandler client(BrokerOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new BrokerHandler((sink, executor) -> Broker.client(options, sink, executor));
+  }
+
+  /**
+   * Returns a future of this channel's broker. It completes on the event loop when the channel
+   * becomes active, or fails with {@link ConnectionLostException} if the channel closes first;
+   * dependent stages that are not {@code async} run on the event loop and must not block.
+   */
+  public CompletableFuture<Broker> broker() {
+    return brokerFuture.copy();
+  }
+
+  /** Completes after the broker has handled the end of the connection (or it never started). */
+  CompletableFuture<@Nullable Void> lost() {
+    return lost.copy();
+  }
+
+  /** Starts the broker at once if the handler joins a channel that is already active. */
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      start(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    start(ctx);
+    super.channelActive(ctx);
+  }
+
+  private void start(ChannelHandlerContext ctx) {
+    if (broker != null) {
+      return;
+    }
+    Broker b;
+    try {
+      b = factory.create(new ChannelSink(ctx), ctx.executor());
+      broker = b;
+      b.connectionMade();
+    } catch (RuntimeException e) {
+      logger.warn("[{}] cannot start the broker; closing", ctx.channel(), e);
+      failure = e;
+      ctx.close();
+      return;
+    }
+    brokerFuture.complete(b);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (!(msg instanceof ByteBuf buf)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      if (broker != null) {
+        broker.receive(buf);
+      }
+    } finally {
+      buf.release();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    try {
+      if (broker != null) {
+        broker.connectionLost(failure);
+      } else {
+        brokerFuture.completeExceptionally(
+            new ConnectionLostException("connection closed before the broker started", failure));
+      }
+    } finally {
+      lost.complete(null);
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    // A channel that never became active (failed connect, removed handler) ends here.
+    brokerFuture.completeExceptionally(new ConnectionLostException("connection not established", failure));
+    if (broker == null) {
+      lost.complete(null);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    boolean writable = ctx.channel().isWritable();
+    ctx.channel().config().setAutoRead(writable);
+    if (logger.isDebugEnabled()) {
+      logger.debug("[{}] {} reading: outbound buffer {}", connection(ctx), writable ? "resumed" : "paused",
+          writable ? "drained" : "full");
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  /**
+   * Closes the connection on any exception from the pipeline. Looks through Netty's {@link
+   * DecoderException} (thrown by handlers such as TLS) to its cause, which becomes the cause of the
+   * broker's {@link ConnectionLostException}s. Logged at WARN, except I/O errors (a peer resetting
+   * the connection is no fault of either side), logged at DEBUG.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (failure == null) {
+      failure = reason;
+    }
+    if (reason instanceof IOException) {
+      logger.debug("[{}] closing connection: {}", connection(ctx), reason.toString());
+    } else if (reason instanceof PbException) {
+      logger.warn("[{}] closing connection: {}", connection(ctx), reason.toString());
+    } else {
+      logger.warn("[{}] closing connection", connection(ctx), reason);
+    }
+    ctx.close();
+  }
+
+  private String connection(ChannelHandlerContext ctx) {
+    return broker != null ? "conn " + broker.connectionId() : ctx.channel().toString();
+  }
+
+  /** The broker's outbound half: writes into the pipeline in front of this handler. */
+  private static final class ChannelSink implements MessageSink {
+    private final ChannelHandlerContext ctx;
+    private boolean closing;
+
+    ChannelSink(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+      return ctx.alloc();
+    }
+
+    @Override
+    public void write(ByteBuf message) {
+      ctx.write(message, ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+      ctx.flush();
+    }
+
+    @Override
+    public void close() {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      ScheduledFuture<?> force = ctx.executor().schedule(() -> {
+        ctx.close();
+      }, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+      ctx.channel().closeFuture().addListener(f -> force.cancel(false));
+      // The empty write completes once everything queued before it has reached the socket.
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

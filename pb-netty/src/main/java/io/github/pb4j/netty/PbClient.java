@@ -1,0 +1,324 @@
+package io.github.pb4j.netty;
+
+import io.github.pb4j.Broker;
+import io.github.pb4j.BrokerOptions;
+import io.github.pb4j.ConnectionLostException;
+import io.github.pb4j.RemoteReference;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PB client: one connection to a PB server. Java form of Twisted's {@code PBClientFactory}
+ * (with {@code reactor.connectTCP}).
+ *
+ * <pre>{@code
+ * try (PbClient client = PbClient.builder().host("localhost").port(8787).build()) {
+ *   RemoteReference root = client.getRootObject().get(5, TimeUnit.SECONDS);
+ *   Object answer = root.callRemote("echo", "hello").get(5, TimeUnit.SECONDS);
+ * }
+ * }</pre>
+ *
+ * <p>A client makes at most one connection: {@link #connect()} starts it once and every later call
+ * returns the same outcome. To reconnect, build a new client. Operations that need more than the
+ * root object, such as a cred login, are built on {@link #getRootObject()}.
+ *
+ * <p>Futures complete on the connection's event loop; dependent stages that are not {@code async}
+ * run there and must not block.
+ *
+ * <p><em>Thread-safe.</em>
+ */
+public final class PbClient implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(PbClient.class);
+  private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
+  private final Builder config;
+  private final Transport transport;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final CompletableFuture<PbClient> connected = new CompletableFuture<>();
+  private final CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
+  private final Object lock = new Object();
+  private boolean started; // Guarded by lock.
+  private boolean closing; // Guarded by lock.
+  private @Nullable Channel channel; // Guarded by lock.
+  private @Nullable BrokerHandler handler; // Guarded by lock.
+  private volatile @Nullable Broker broker;
+
+  private PbClient(Builder config) {
+    this.config = config;
+    if (config.group != null) {
+      this.group = config.group;
+      this.transport = Transport.of(group);
+      this.ownsGroup = false;
+    } else {
+      this.transport = Transport.best();
+      this.group = transport.newGroup(1, "pb-client", true);
+      this.ownsGroup = true;
+    }
+  }
+
+  /** Returns a builder; by default it connects to {@code localhost:8787}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Connects, if not already started, and returns a future that completes with this client when
+   * the connection is established and its broker exists.
+   *
+   * <p>The future fails with {@link PbConnectException} if the server cannot be reached (refused,
+   * timed out, unknown host; the cause says which), or with {@link
+   * ConnectionLostException} if the connection ends before its broker starts (for
+   * example, a failed TLS handshake), or if the client was closed first.
+   */
+  public CompletableFuture<PbClient> connect() {
+    synchronized (lock) {
+      if (!started && !closing) {
+        started = true;
+        startConnect();
+      }
+    }
+    return connected.copy();
+  }
+
+  private void startConnect() {
+    BrokerHandler h = BrokerHandler.client(config.options);
+    handler = h;
+    ChannelFuture future = new Bootstrap()
+        .group(group)
+        .channel(transport.channelClass)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout.toMillis()))
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            if (config.sslContext != null) {
+              ch.pipeline().addLast("tls", newSslHandler(ch));
+            }
+            ch.pipeline().addLast("broker", h);
+          }
+        })
+        .connect(config.host, config.port);
+    channel = future.channel();
+    future.addListener(f -> {
+      if (!f.isSuccess()) {
+        failConnect(f.cause());
+      }
+    });
+    h.broker().whenComplete((b, e) -> {
+      if (e != null) {
+        // A failed connect also ends the handler; report the connect failure, not its echo.
+        failConnect(future.cause() != null ? future.cause() : e);
+      } else {
+        broker = b;
+        connected.complete(this);
+      }
+    });
+  }
+
+  private void failConnect(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof ConnectionLostException lost) {
+      connected.completeExceptionally(lost);
+      return;
+    }
+    logger.debug("cannot connect to {}:{}: {}", config.host, config.port, cause.toString());
+    connected.completeExceptionally(new PbConnectException(config.host, config.port, cause));
+  }
+
+  private SslHandler newSslHandler(Channel ch) {
+    SslContext ssl = Objects.requireNonNull(config.sslContext);
+    SslHandler sslHandler = ssl.newHandler(ch.alloc(), config.host, config.port);
+    if (config.verifyHostname) {
+      SSLEngine engine = sslHandler.engine();
+      SSLParameters parameters = engine.getSSLParameters();
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      engine.setSSLParameters(parameters);
+    }
+    return sslHandler;
+  }
+
+  /**
+   * Returns a future of the server's root object, connecting first if needed. Like Twisted's
+   * {@code PBClientFactory.getRootObject}, nothing is sent: the future completes once the dialect
+   * is agreed. Fails as {@link #connect()} does.
+   */
+  public CompletableFuture<RemoteReference> getRootObject() {
+    return connect().thenCompose(c -> Objects.requireNonNull(broker).rootObject());
+  }
+
+  /** Returns the connection's broker once connected; empty before. */
+  public Optional<Broker> broker() {
+    return Optional.ofNullable(broker);
+  }
+
+  /** Returns true while the connection is up. */
+  public boolean isConnected() {
+    Broker b = broker;
+    return b != null && b.isConnected();
+  }
+
+  /**
+   * Closes the connection (queued messages are flushed first; pending calls fail with {@link
+   * ConnectionLostException}) and shuts down the event loop if this client made
+   * it. Idempotent. The future completes, on an internal thread, when that is done.
+   */
+  public CompletableFuture<@Nullable Void> closeAsync() {
+    Channel ch;
+    BrokerHandler h;
+    synchronized (lock) {
+      if (closing) {
+        return closed.copy();
+      }
+      closing = true;
+      ch = channel;
+      h = handler;
+    }
+    CompletableFuture<@Nullable Void> ended = CompletableFuture.completedFuture(null);
+    if (ch != null && h != null) {
+      Broker b = broker;
+      if (b != null) {
+        b.close();
+      } else {
+        ch.close();
+      }
+      ended = h.lost();
+    }
+    connected.completeExceptionally(new ConnectionLostException("client closed", null));
+    ended.thenCompose(v -> shutDownGroup()).whenComplete((v, e) -> closed.complete(null));
+    return closed.copy();
+  }
+
+  private CompletableFuture<@Nullable Void> shutDownGroup() {
+    if (!ownsGroup) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+    group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).addListener(f -> done.complete(null));
+    return done;
+  }
+
+  /**
+   * Closes the client as {@link #closeAsync} does and waits up to 10 seconds for it.
+   *
+   * @throws IllegalStateException if called on the client's event loop, where waiting would
+   *     deadlock (use {@link #closeAsync} there)
+   */
+  @Override
+  public void close() {
+    if (Transport.inEventLoopOf(group)) {
+      closeAsync();
+      throw new IllegalStateException("close() called on the client's event loop; use closeAsync()");
+    }
+    try {
+      closeAsync().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      logger.warn("pb client did not close cleanly", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    Broker b = broker;
+    return "PbClient[" + config.host + ":" + config.port + (b != null ? ", conn " + b.connectionId() : "") + "]";
+  }
+
+  /** Builds a {@link PbClient}. <em>Not thread-safe.</em> */
+  public static final class Builder {
+    private String host = "localhost";
+    private int port = PbServer.DEFAULT_PORT;
+    private BrokerOptions options = BrokerOptions.DEFAULT;
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    private @Nullable EventLoopGroup group;
+    private @Nullable SslContext sslContext;
+    private boolean verifyHostname = true;
+
+    private Builder() {}
+
+    /** Sets the server's host name or IP literal. Default {@code localhost}. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Sets the server's port. Default {@value PbServer#DEFAULT_PORT}. */
+    public Builder port(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Sets the connection options. Default {@link BrokerOptions#DEFAULT}. */
+    public Builder options(BrokerOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Sets how long establishing the TCP connection may take. Default 30 seconds (Twisted's). */
+    public Builder connectTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Runs the connection on an existing event loop group, which {@link PbClient#close()} leaves
+     * running; useful for many clients. By default each client makes one event loop thread.
+     */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.group = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /**
+     * Connects over TLS with {@code sslContext}, a client context. The server's certificate must
+     * name the host (see {@link #verifyHostname}).
+     */
+    public Builder sslContext(SslContext sslContext) {
+      Objects.requireNonNull(sslContext, "sslContext");
+      if (!sslContext.isClient()) {
+        throw new IllegalArgumentException("sslContext: server context (expected: a client context)");
+      }
+      this.sslContext = sslContext;
+      return this;
+    }
+
+    /** Sets whether TLS checks that the server's certificate names the host. Default true. */
+    public Builder verifyHostname(boolean verify) {
+      this.verifyHostname = verify;
+      return this;
+    }
+
+    /** Builds the client (not yet connected; see {@link PbClient#connect()}). */
+    public PbClient build() {
+      return new PbClient(this);
+    }
+  }
+}

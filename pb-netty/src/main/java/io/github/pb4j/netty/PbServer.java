@@ -1,0 +1,420 @@
+package io.github.pb4j.netty;
+
+import io.github.pb4j.Broker;
+import io.github.pb4j.BrokerOptions;
+import io.github.pb4j.MessageSink;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PB server: listens on a TCP port and serves a root object to every connection. Java form of
+ * Twisted's {@code PBServerFactory} (with {@code reactor.listenTCP}).
+ *
+ * <pre>{@code
+ * try (PbServer server = PbServer.builder().port(8787).root(new EchoRoot()).build().start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Each connection gets its own {@link Broker}, confined to one event loop thread; remote
+ * methods run there. Uses native epoll where available, NIO otherwise.
+ *
+ * <p><em>Thread-safe.</em>
+ */
+public final class PbServer implements AutoCloseable {
+  /** Twisted's {@code pb.portno}. */
+  public static final int DEFAULT_PORT = 8787;
+
+  private static final Logger logger = LoggerFactory.getLogger(PbServer.class);
+  private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    CLOSED
+  }
+
+  private final Builder config;
+  private final Transport transport;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  /** Open connections, each with the future of its end. */
+  private final Map<Channel, CompletableFuture<@Nullable Void>> channels = new ConcurrentHashMap<>();
+  private final Set<Broker> brokers = ConcurrentHashMap.newKeySet();
+  private final CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
+  private final Object lock = new Object();
+  private State state = State.NEW; // Guarded by lock.
+  private @Nullable Channel serverChannel; // Guarded by lock.
+
+  private PbServer(Builder config) {
+    this.config = config;
+    if (config.group != null) {
+      this.group = config.group;
+      this.transport = Transport.of(group);
+      this.ownsGroup = false;
+    } else {
+      this.transport = Transport.best();
+      this.group = transport.newGroup(config.eventLoopThreads, "pb-server", false);
+      this.ownsGroup = true;
+    }
+  }
+
+  /** Returns a builder; {@link Builder#root} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the port and starts accepting connections; returns once bound.
+   *
+   * @return this server
+   * @throws IllegalStateException if already started or closed
+   * @throws UncheckedIOException with a {@link BindException} if the address cannot be bound
+   */
+  public PbServer start() {
+    synchronized (lock) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("server already " + (state == State.RUNNING ? "started" : "closed"));
+      }
+      ChannelFuture bind = bootstrap().bind(config.host, config.port).awaitUninterruptibly();
+      if (!bind.isSuccess()) {
+        state = State.CLOSED;
+        shutDownGroup().thenRun(() -> closed.complete(null));
+        throw bindFailure(bind.cause());
+      }
+      serverChannel = bind.channel();
+      state = State.RUNNING;
+    }
+    logger.info("pb server listening on {} ({})", localAddress(), transport.name().toLowerCase());
+    return this;
+  }
+
+  private ServerBootstrap bootstrap() {
+    return new ServerBootstrap()
+        .group(group)
+        .channel(transport.serverChannelClass)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            initConnection(ch);
+          }
+        });
+  }
+
+  private void initConnection(Channel ch) {
+    if (config.sslContext != null) {
+      ch.pipeline().addLast("tls", config.sslContext.newHandler(ch.alloc()));
+    }
+    BrokerHandler handler = new BrokerHandler(this::newBroker);
+    ch.pipeline().addLast("broker", handler);
+    channels.put(ch, handler.lost());
+    handler.lost().whenComplete((v, e) -> channels.remove(ch));
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        ch.close(); // Accepted while the server was closing.
+      }
+    }
+  }
+
+  private Broker newBroker(MessageSink sink, io.netty.util.concurrent.EventExecutor executor) {
+    Broker broker = Broker.server(config.root, config.options, sink, executor);
+    brokers.add(broker);
+    broker.notifyOnDisconnect(() -> brokers.remove(broker));
+    if (config.onConnection != null) {
+      try {
+        config.onConnection.accept(broker);
+      } catch (RuntimeException e) {
+        logger.warn("[conn {}] onConnection callback threw", broker.connectionId(), e);
+      }
+    }
+    return broker;
+  }
+
+  private static UncheckedIOException bindFailure(Throwable cause) {
+    if (cause instanceof BindException b) {
+      return new UncheckedIOException(b);
+    }
+    BindException b = new BindException(String.valueOf(cause.getMessage()));
+    b.initCause(cause);
+    return new UncheckedIOException(b);
+  }
+
+  /**
+   * Returns the port this server is bound to (the actual one when built with port 0).
+   *
+   * @throws IllegalStateException if not started
+   */
+  public int port() {
+    return localAddress().getPort();
+  }
+
+  /**
+   * Returns the address this server is bound to.
+   *
+   * @throws IllegalStateException if not started
+   */
+  public InetSocketAddress localAddress() {
+    synchronized (lock) {
+      if (serverChannel == null) {
+        throw new IllegalStateException("server not started");
+      }
+      return (InetSocketAddress) serverChannel.localAddress();
+    }
+  }
+
+  /** Returns true between {@link #start} and {@link #close}. */
+  public boolean isRunning() {
+    synchronized (lock) {
+      return state == State.RUNNING;
+    }
+  }
+
+  /**
+   * Returns the brokers of the connections open now, in no particular order: a snapshot. A
+   * connection is listed from the moment its broker exists until its end has been handled.
+   */
+  public List<Broker> connections() {
+    return List.copyOf(brokers);
+  }
+
+  /**
+   * Stops the server: stops accepting, closes every connection (their pending calls fail with
+   * {@link io.github.pb4j.ConnectionLostException} and their exported objects are released, so
+   * avatars log out), then shuts down the event loops if this server made them. Idempotent.
+   *
+   * <p>The future completes, on an internal thread, when all of that is done.
+   */
+  public CompletableFuture<@Nullable Void> closeAsync() {
+    Channel listening;
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        return closed.copy();
+      }
+      boolean wasRunning = state == State.RUNNING;
+      state = State.CLOSED;
+      listening = wasRunning ? serverChannel : null;
+    }
+    InetSocketAddress address = listening == null ? null : (InetSocketAddress) listening.localAddress();
+    CompletableFuture<@Nullable Void> unbound = listening == null ? CompletableFuture.completedFuture(null)
+        : toCompletable(listening.close());
+    unbound
+        .thenCompose(v -> closeConnections())
+        .thenCompose(v -> shutDownGroup())
+        .whenComplete((v, e) -> {
+          if (address != null) {
+            logger.info("pb server on {} stopped", address);
+          }
+          if (e != null) {
+            closed.completeExceptionally(e);
+          } else {
+            closed.complete(null);
+          }
+        });
+    return closed.copy();
+  }
+
+  private CompletableFuture<@Nullable Void> closeConnections() {
+    List<CompletableFuture<@Nullable Void>> ends = new ArrayList<>();
+    for (Map.Entry<Channel, CompletableFuture<@Nullable Void>> e : channels.entrySet()) {
+      e.getKey().close();
+      ends.add(e.getValue());
+    }
+    return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<@Nullable Void> shutDownGroup() {
+    if (!ownsGroup) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+    group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .addListener(f -> done.complete(null));
+    return done;
+  }
+
+  private static CompletableFuture<@Nullable Void> toCompletable(ChannelFuture future) {
+    CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+    future.addListener(f -> done.complete(null));
+    return done;
+  }
+
+  /**
+   * Closes the server as {@link #closeAsync} does and waits up to 10 seconds for it.
+   *
+   * @throws IllegalStateException if called on one of this server's event loops, where waiting
+   *     would deadlock (use {@link #closeAsync} there)
+   */
+  @Override
+  public void close() {
+    if (Transport.inEventLoopOf(group)) {
+      closeAsync();
+      throw new IllegalStateException("close() called on the server's event loop; use closeAsync()");
+    }
+    try {
+      closeAsync().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      logger.warn("pb server did not stop cleanly", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "PbServer[" + (serverChannel != null ? serverChannel.localAddress() : config.host + ":" + config.port)
+          + ", " + state + "]";
+    }
+  }
+
+  /**
+   * Builds a {@link PbServer}. {@link #build()} validates the settings. <em>Not thread-safe.</em>
+   */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = DEFAULT_PORT;
+    private @Nullable Object root;
+    private BrokerOptions options = BrokerOptions.DEFAULT;
+    private int eventLoopThreads;
+    private @Nullable EventLoopGroup group;
+    private @Nullable SslContext sslContext;
+    private @Nullable Consumer<? super Broker> onConnection;
+
+    private Builder() {}
+
+    /**
+     * Sets the address to listen on: a host name or IP literal. Default {@code 127.0.0.1}, which
+     * only local clients can reach; {@code 0.0.0.0} listens on every interface, as Twisted's
+     * {@code listenTCP} does by default.
+     */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Sets the port; 0 picks a free one (see {@link PbServer#port()}). Default {@value #DEFAULT_PORT}. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Sets the root object every connection reaches as {@code b'root'} (Twisted's {@code
+     * pb.Root}); shared by all connections, so its methods may run on several event loops at once.
+     */
+    public Builder root(Object root) {
+      this.root = Objects.requireNonNull(root, "root");
+      return this;
+    }
+
+    /** Sets the connection options. Default {@link BrokerOptions#DEFAULT}. */
+    public Builder options(BrokerOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Sets the number of event loop threads the server makes; 0 (default) is Netty's default. */
+    public Builder eventLoopThreads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("eventLoopThreads: " + threads + " (expected: >= 0)");
+      }
+      this.eventLoopThreads = threads;
+      return this;
+    }
+
+    /**
+     * Runs the server on an existing event loop group, which {@link PbServer#close()} leaves
+     * running. The group's transport (epoll or NIO) is used.
+     */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.group = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /** Serves over TLS with {@code sslContext}, a server context. */
+    public Builder sslContext(SslContext sslContext) {
+      Objects.requireNonNull(sslContext, "sslContext");
+      if (!sslContext.isServer()) {
+        throw new IllegalArgumentException("sslContext: client context (expected: a server context)");
+      }
+      this.sslContext = sslContext;
+      return this;
+    }
+
+    /**
+     * Calls {@code callback} with the broker of each new connection, on its event loop, before any
+     * byte from the peer is read. Useful for {@link Broker#notifyOnDisconnect}. Must not block.
+     */
+    public Builder onConnection(Consumer<? super Broker> callback) {
+      this.onConnection = Objects.requireNonNull(callback, "callback");
+      return this;
+    }
+
+    /**
+     * Builds the server (not yet listening; call {@link PbServer#start()}).
+     *
+     * @throws IllegalStateException if no root was set
+     * @throws IllegalArgumentException if the root's remote methods are invalid
+     */
+    public PbServer build() {
+      if (root == null) {
+        throw new IllegalStateException("root: not set (expected: root(Object))");
+      }
+      if (eventLoopThreads != 0 && group != null) {
+        throw new IllegalStateException("eventLoopThreads and eventLoopGroup are exclusive");
+      }
+      validateRoot(root, options);
+      return new PbServer(this);
+    }
+
+    /** Checks the root's remote methods now rather than at the first connection. */
+    private static void validateRoot(Object root, BrokerOptions options) {
+      Broker.server(root, options, new MessageSink() {
+        @Override
+        public ByteBufAllocator alloc() {
+          return ByteBufAllocator.DEFAULT;
+        }
+
+        @Override
+        public void write(io.netty.buffer.ByteBuf message) {
+          message.release();
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      }, ImmediateEventExecutor.INSTANCE);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.github.pb4j.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * The socket implementation: native epoll where Netty's native library loads (Linux), NIO
+ * otherwise. Also holds the channel settings servers and clients share.
+ *
+ * <p><em>Immutable.</em>
+ */
+enum Transport {
+  EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class),
+  NIO(NioServerSocketChannel.class, NioSocketChannel.class);
+
+  /**
+   * Outbound bytes queued per connection before the channel reports itself unwritable, at which
+   * point {@link BrokerHandler} stops reading from that peer until the queue drains to the low
+   * mark. Large enough for one answer of the default Banana size limit (640 KiB).
+   */
+  static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+  final Class<? extends ServerChannel> serverChannelClass;
+  final Class<? extends Channel> channelClass;
+
+  Transport(Class<? extends ServerChannel> serverChannelClass, Class<? extends Channel> channelClass) {
+    this.serverChannelClass = serverChannelClass;
+    this.channelClass = channelClass;
+  }
+
+  /** Returns the best transport of this machine. */
+  static Transport best() {
+    return Epoll.isAvailable() ? EPOLL : NIO;
+  }
+
+  /** Returns the transport whose channels {@code group} can run. */
+  static Transport of(EventLoopGroup group) {
+    if (group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
+      return EPOLL;
+    }
+    return NIO;
+  }
+
+  /**
+   * Creates an event loop group of this transport; {@code threads} 0 means Netty's default. Daemon
+   * threads do not keep the JVM alive.
+   */
+  EventLoopGroup newGroup(int threads, String threadNamePrefix, boolean daemon) {
+    IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(threadNamePrefix, daemon), factory);
+  }
+
+  /** Returns true if the calling thread is one of {@code group}'s event loops. */
+  static boolean inEventLoopOf(EventLoopGroup group) {
+    for (EventExecutor executor : group) {
+      if (executor.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
