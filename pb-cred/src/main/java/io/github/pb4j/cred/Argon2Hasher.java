@@ -14,10 +14,11 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * and argon2-cffi also use, so parameters can change without breaking stored hashes:
  *
  * <pre>
- * $argon2id$v=19$m=19456,t=2,p=1$&lt;salt, base64 without padding&gt;$&lt;hash, base64 without padding&gt;
- *            |    |       |   |
- *  version 1.3    |       |   parallelism (lanes)
- *       memory in KiB     iterations
+ * $argon2id$v=19$m=19456,t=2,p=1$&lt;salt&gt;$&lt;hash&gt;
+ *            |    |       |   |    |       |
+ *  version 1.3    |       |   |    16 bytes, 32 bytes; base64 without padding
+ *       memory in KiB     |   parallelism (lanes)
+ *                         iterations
  * </pre>
  *
  * <p><em>Thread-safe.</em>
@@ -75,8 +76,15 @@ final class Argon2Hasher {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
     byte[] hash = derive(password, salt, cost, HASH_BYTES);
-    return "$argon2id$v=19$m=" + cost.memoryKib() + ",t=" + cost.iterations() + ",p="
-        + cost.parallelism() + "$" + BASE64.encodeToString(salt) + "$"
+    return "$argon2id$v=19$m="
+        + cost.memoryKib()
+        + ",t="
+        + cost.iterations()
+        + ",p="
+        + cost.parallelism()
+        + "$"
+        + BASE64.encodeToString(salt)
+        + "$"
         + BASE64.encodeToString(hash);
   }
 

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A user's id wraps a non-empty username. {@link #ANONYMOUS} is a distinct sentinel, never
  * {@code null} and never equal to any user's id: as Twisted's {@code checkers.py} explains, an
- * empty name (say from a stray {@code ":secret"} line in a password file) must not grant
- * anonymous access, so empty usernames are rejected.
+ * empty name (say from a stray {@code ":secret"} line in a password file) must not grant anonymous
+ * access, so empty usernames are rejected.
  *
  * <p><em>Immutable.</em> Value equality.
  */

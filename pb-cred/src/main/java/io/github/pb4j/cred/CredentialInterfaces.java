@@ -3,6 +3,7 @@ package io.github.pb4j.cred;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Builds the ordered, unmodifiable sets that checkers return from credentialInterfaces(). */
 final class CredentialInterfaces {
@@ -15,5 +16,10 @@ final class CredentialInterfaces {
       set.add(iface);
     }
     return Collections.unmodifiableSet(set);
+  }
+
+  /** Returns the simple names of {@code interfaces}, for messages. */
+  static String names(Set<Class<? extends Credentials>> interfaces) {
+    return interfaces.stream().map(Class::getSimpleName).collect(Collectors.joining(", "));
   }
 }

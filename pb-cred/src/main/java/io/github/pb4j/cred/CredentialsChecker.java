@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
  * twisted.cred.checkers.ICredentialsChecker}.
  *
  * <p>Implementations must be thread-safe: a portal calls them from any thread, often a network
- * event loop, so {@link #requestAvatarId} must not block; slow work (password hashing, database
- * or file I/O) runs on an executor of the checker's own and completes the stage there.
+ * event loop, so {@link #requestAvatarId} must not block; slow work (password hashing, database or
+ * file I/O) runs on an executor of the checker's own and completes the stage there.
  */
 public interface CredentialsChecker {
   /**
@@ -23,8 +23,8 @@ public interface CredentialsChecker {
    *
    * <p>Mirrors {@code ICredentialsChecker.requestAvatarId}. The stage fails with {@link
    * UnauthorizedLoginException} when the credentials are wrong (unknown user or wrong password,
-   * indistinguishably), and may fail with another {@link LoginFailedException}. Must not block;
-   * a portal also turns a synchronous throw into a failed login.
+   * indistinguishably), and may fail with another {@link LoginFailedException}. Must not block; a
+   * portal also turns a synchronous throw into a failed login.
    *
    * @param credentials an instance of one of {@link #credentialInterfaces()}
    */

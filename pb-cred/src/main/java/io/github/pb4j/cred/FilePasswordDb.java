@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Format, as Twisted reads it: the file is split into lines at {@code \n}; trailing whitespace
  * is stripped from each line; the line is split at the delimiter (default {@code ":"}); the
  * username and password are the fields at {@link Builder#usernameField(int)} and {@link
- * Builder#passwordField(int)} (defaults 0 and 1); lines with too few fields are ignored. Fields
- * are bytes: a username matches when its UTF-8 encoding equals the field (comparing ASCII letters
+ * Builder#passwordField(int)} (defaults 0 and 1); lines with too few fields are ignored. Fields are
+ * bytes: a username matches when its UTF-8 encoding equals the field (comparing ASCII letters
  * without case when {@link Builder#caseSensitive(boolean)} is off, as Python's {@code
  * bytes.lower()} does). Unlike Twisted 22.4, lines starting with {@code #} are comments, and a line
  * with an empty username is ignored, so it can never match anyone. When a username appears on
@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>Without a {@link Builder#hash(HashFunction) hash function} the file holds plaintext passwords
  * and the checker handles {@link UsernamePassword} and {@link UsernameHashedPassword} (so PB's
  * challenge login works). With one, it holds hashed passwords and, as in Twisted, only {@link
- * UsernamePassword} can be checked: PB logins then fail with {@link
- * UnhandledCredentialsException}.
+ * UsernamePassword} can be checked: PB logins then fail with {@link UnhandledCredentialsException}.
  *
  * <p>The file is read again for every login, or, with {@link Builder#cache(boolean)}, only when its
  * modification time changes. Reading blocks, so it runs on the executor given to {@link
@@ -127,7 +126,10 @@ public final class FilePasswordDb implements CredentialsChecker {
     } else {
       return CompletableFuture.failedFuture(
           new UnhandledCredentialsException(
-              "credentials: " + credentials.getClass().getName() + " (expected: " + interfaces
+              "credentials: "
+                  + credentials.getClass().getName()
+                  + " (expected: one of "
+                  + CredentialInterfaces.names(interfaces)
                   + ")"));
     }
     return Stages.supplyAsync(() -> check(username, credentials), executor);

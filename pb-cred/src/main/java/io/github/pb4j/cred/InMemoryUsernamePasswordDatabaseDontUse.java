@@ -57,8 +57,8 @@ public final class InMemoryUsernamePasswordDatabaseDontUse implements Credential
   }
 
   /**
-   * Returns a completed stage of the user's id when the credentials match the stored password, or
-   * a stage failed with {@link UnauthorizedLoginException}.
+   * Returns a completed stage of the user's id when the credentials match the stored password, or a
+   * stage failed with {@link UnauthorizedLoginException}.
    */
   @Override
   public CompletableFuture<AvatarId> requestAvatarId(Credentials credentials) {
@@ -73,7 +73,9 @@ public final class InMemoryUsernamePasswordDatabaseDontUse implements Credential
     } else {
       return CompletableFuture.failedFuture(
           new UnhandledCredentialsException(
-              "credentials: " + credentials.getClass().getName() + " (expected: one of "
+              "credentials: "
+                  + credentials.getClass().getName()
+                  + " (expected: one of "
                   + "UsernamePassword, UsernameHashedPassword, UsernameMd5Password)"));
     }
     byte[] password = users.get(username);

@@ -34,28 +34,28 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Passwords</b> are stored as Argon2id hashes ({@link Builder#argon2(int, int, int) OWASP's
- * parameters} by default: 19 MiB, 2 iterations, 1 lane; 16-byte random salt) in the
- * self-describing PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), so the
- * parameters can change later: a successful password login rehashes a hash made with other
- * parameters. Passwords given as text are encoded as UTF-8.
+ * parameters} by default: 19 MiB, 2 iterations, 1 lane; 16-byte random salt) in the self-describing
+ * PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), so the parameters can
+ * change later: a successful password login rehashes a hash made with other parameters. Passwords
+ * given as text are encoded as UTF-8.
  *
  * <p><b>PB's MD5 challenge.</b> PB's login proves knowledge of {@code MD5(password)} and never
  * sends the password, so an Argon2 hash cannot check it. With {@link
  * Builder#storeMd5Verifier(boolean)} the store also keeps {@code MD5(password)} per user and its
  * checker accepts {@link UsernameMd5Password} credentials (see {@link Md5ChallengeCredentials}).
- * <em>That verifier is password-equivalent for PB login</em>: anyone who reads the table can log
- * in as every user over PB without cracking anything, and unsalted MD5 also makes cracking the
+ * <em>That verifier is password-equivalent for PB login</em>: anyone who reads the table can log in
+ * as every user over PB without cracking anything, and unsalted MD5 also makes cracking the
  * password itself cheap. Enable it only where PB clients must log in with Twisted's protocol,
  * protect the database like a plaintext password file, and prefer TLS plus a password login where
  * possible. Users added before it was enabled get a verifier on their next password login; until
- * then their PB logins fail. Turning it off stops using the verifiers; {@link
- * #clearMd5Verifiers()} deletes them.
+ * then their PB logins fail. Turning it off stops using the verifiers; {@link #clearMd5Verifiers()}
+ * deletes them.
  *
- * <p><b>Threads.</b> Every operation returns at once; the database calls and the hashing run on
- * the store's executor (by default a pool of two daemon threads with a bounded queue, owned and
- * shut down by {@link #close()}), never on the calling thread, which may be a network event loop.
- * Returned futures complete on that executor. Opening does no I/O: the first operation connects
- * and creates the table if missing.
+ * <p><b>Threads.</b> Every operation returns at once; the database calls and the hashing run on the
+ * store's executor (by default a pool of two daemon threads with a bounded queue, owned and shut
+ * down by {@link #close()}), never on the calling thread, which may be a network event loop.
+ * Returned futures complete on that executor. Opening does no I/O: the first operation connects and
+ * creates the table if missing.
  *
  * <p>Usernames are 1 to 255 characters without control characters, compared exactly.
  *
@@ -79,7 +79,8 @@ public final class JdbcUserStore implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcUserStore(Builder builder) {
-    this.table = new UserTable(builder.url, builder.properties(), builder.table, builder.sqliteFile);
+    this.table =
+        new UserTable(builder.url, builder.properties(), builder.table, builder.sqliteFile);
     this.hasher = new Argon2Hasher(builder.cost);
     this.storeMd5Verifier = builder.storeMd5Verifier;
     Executor executor = builder.executor;
@@ -105,7 +106,8 @@ public final class JdbcUserStore implements AutoCloseable {
    * @param user the database user, or {@code null} to use the URL's or the driver's default
    * @param password the database password, or {@code null}
    */
-  public static JdbcUserStore open(String jdbcUrl, @Nullable String user, @Nullable String password) {
+  public static JdbcUserStore open(
+      String jdbcUrl, @Nullable String user, @Nullable String password) {
     return builder(jdbcUrl).credentials(user, password).build();
   }
 
@@ -178,8 +180,8 @@ public final class JdbcUserStore implements AutoCloseable {
   }
 
   /**
-   * Deletes every stored MD5 verifier; the future completes with how many there were. PB
-   * challenge logins then fail until verifiers are stored again.
+   * Deletes every stored MD5 verifier; the future completes with how many there were. PB challenge
+   * logins then fail until verifiers are stored again.
    */
   public CompletableFuture<Integer> clearMd5Verifiers() {
     return submit("clear MD5 verifiers", table::clearMd5Verifiers);
@@ -196,17 +198,17 @@ public final class JdbcUserStore implements AutoCloseable {
    * <p>It handles {@link UsernamePassword} (Argon2 verification) and, when MD5 verifiers are
    * enabled, {@link UsernameMd5Password} (PB's challenge; a user without a verifier fails with
    * {@link UnauthorizedLoginException}). It does not handle a bare {@link UsernameHashedPassword}:
-   * those credentials can only be checked against the plaintext password, which the store does
-   * not have. An unknown user costs the same hashing as a known one. Its stages complete on the
-   * store's executor; a full queue fails the login with {@link LoginDeniedException}.
+   * those credentials can only be checked against the plaintext password, which the store does not
+   * have. An unknown user costs the same hashing as a known one. Its stages complete on the store's
+   * executor; a full queue fails the login with {@link LoginDeniedException}.
    */
   public CredentialsChecker checker() {
     return checker;
   }
 
   /**
-   * Closes the database connection and, if the store owns its executor, shuts it down after
-   * waiting (up to 10 seconds) for queued operations. Later operations fail with {@link
+   * Closes the database connection and, if the store owns its executor, shuts it down after waiting
+   * (up to 10 seconds) for queued operations. Later operations fail with {@link
    * IllegalStateException}.
    */
   @Override
@@ -296,7 +298,10 @@ public final class JdbcUserStore implements AutoCloseable {
     Objects.requireNonNull(username, "username");
     if (!isValidUsername(username)) {
       throw new IllegalArgumentException(
-          "username: length " + username.length() + " (expected: 1.." + MAX_USERNAME_LENGTH
+          "username: length "
+              + username.length()
+              + " (expected: 1.."
+              + MAX_USERNAME_LENGTH
               + " characters, no control characters)");
     }
   }
@@ -326,8 +331,7 @@ public final class JdbcUserStore implements AutoCloseable {
 
     @Override
     public Thread newThread(Runnable task) {
-      var thread =
-          new Thread(task, "pb4j-user-store-" + pool + "-" + threads.incrementAndGet());
+      var thread = new Thread(task, "pb4j-user-store-" + pool + "-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     }
@@ -372,8 +376,8 @@ public final class JdbcUserStore implements AutoCloseable {
 
     /**
      * Sets the executor for database calls and hashing; by default the store owns a pool of two
-     * daemon threads. The store does not shut down an executor given here. Each Argon2 hash
-     * needs its memory cost while it runs, so bound the executor's threads.
+     * daemon threads. The store does not shut down an executor given here. Each Argon2 hash needs
+     * its memory cost while it runs, so bound the executor's threads.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -382,8 +386,7 @@ public final class JdbcUserStore implements AutoCloseable {
 
     /**
      * Sets the Argon2id cost of new hashes; default OWASP's {@code m=19456, t=2, p=1}. Existing
-     * hashes keep verifying with their own parameters and are rehashed on the next password
-     * login.
+     * hashes keep verifying with their own parameters and are rehashed on the next password login.
      *
      * @param memoryKib memory in KiB, 8 per lane to 1 GiB
      * @param iterations 1 to 64

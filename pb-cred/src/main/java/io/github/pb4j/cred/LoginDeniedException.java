@@ -4,8 +4,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The login was refused although the credentials may be right: too many attempts, a quota used
- * up, a server too busy, or a realm that refuses the user. Java form of Twisted's {@code
+ * The login was refused although the credentials may be right: too many attempts, a quota used up,
+ * a server too busy, or a realm that refuses the user. Java form of Twisted's {@code
  * twisted.cred.error.LoginDenied}.
  */
 public final class LoginDeniedException extends LoginFailedException {

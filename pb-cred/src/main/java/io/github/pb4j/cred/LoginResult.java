@@ -24,7 +24,10 @@ public record LoginResult<T>(Class<T> type, T avatar, Runnable logout) {
     Objects.requireNonNull(logout, "logout");
     if (!type.isInstance(avatar)) {
       throw new IllegalArgumentException(
-          "avatar: " + avatar.getClass().getName() + " (expected: instance of " + type.getName()
+          "avatar: "
+              + avatar.getClass().getName()
+              + " (expected: instance of "
+              + type.getName()
               + ")");
     }
   }

@@ -114,8 +114,8 @@ public final class LoginThrottle {
   }
 
   /**
-   * Records a successful login for {@code key}, forgetting its failures. Does not lift a lockout
-   * in force (the login should not have been attempted).
+   * Records a successful login for {@code key}, forgetting its failures. Does not lift a lockout in
+   * force (the login should not have been attempted).
    */
   public void recordSuccess(String key) {
     Objects.requireNonNull(key, "key");
@@ -145,8 +145,13 @@ public final class LoginThrottle {
 
   @Override
   public String toString() {
-    return "LoginThrottle[" + maxFailures + " failures within " + window + " lock out for "
-        + lockout + "]";
+    return "LoginThrottle["
+        + maxFailures
+        + " failures within "
+        + window
+        + " lock out for "
+        + lockout
+        + "]";
   }
 
   private static final class Entry {

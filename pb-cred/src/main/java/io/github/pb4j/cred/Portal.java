@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  *
- * <p>Checkers are registered as Twisted's {@code registerChecker} does: each of a checker's
- * {@link CredentialsChecker#credentialInterfaces()} maps to that checker in a table ordered by
- * first registration; registering an interface again replaces its checker but keeps its place. A
- * login uses the checker of the first interface in that table that the credentials implement.
+ * <p>Checkers are registered as Twisted's {@code registerChecker} does: each of a checker's {@link
+ * CredentialsChecker#credentialInterfaces()} maps to that checker in a table ordered by first
+ * registration; registering an interface again replaces its checker but keeps its place. A login
+ * uses the checker of the first interface in that table that the credentials implement.
  *
  * <p><em>Immutable</em> and thread-safe if its realm and checkers are.
  */
@@ -82,9 +82,9 @@ public final class Portal {
    * Mirrors {@code Portal.login}.
    *
    * <p>The future fails with {@link UnhandledCredentialsException} when no checker handles the
-   * credentials, with the checker's failure (usually {@link UnauthorizedLoginException}) when
-   * they are wrong, and with the realm's failure when it refuses. A checker or realm that throws
-   * instead of returning a failed stage fails the future the same way.
+   * credentials, with the checker's failure (usually {@link UnauthorizedLoginException}) when they
+   * are wrong, and with the realm's failure when it refuses. A checker or realm that throws instead
+   * of returning a failed stage fails the future the same way.
    *
    * <p>The realm is called, and the future completes, on whatever thread completed the checker's
    * stage: often the checker's own executor. Callers confined to an event loop should use {@link

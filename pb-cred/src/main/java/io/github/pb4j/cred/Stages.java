@@ -15,8 +15,8 @@ final class Stages {
 
   /**
    * Calls {@code call} and returns a copy of the stage it returns; a throw or a {@code null} stage
-   * becomes a failed future. The copy unwraps {@link CompletionException}s, so callers see the
-   * real cause.
+   * becomes a failed future. The copy unwraps {@link CompletionException}s, so callers see the real
+   * cause.
    */
   static <T> CompletableFuture<T> call(Supplier<? extends CompletionStage<T>> call) {
     CompletionStage<T> stage;

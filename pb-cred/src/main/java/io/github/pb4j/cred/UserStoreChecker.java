@@ -56,7 +56,10 @@ final class UserStoreChecker implements CredentialsChecker {
     } else {
       return CompletableFuture.failedFuture(
           new UnhandledCredentialsException(
-              "credentials: " + credentials.getClass().getName() + " (expected: " + interfaces
+              "credentials: "
+                  + credentials.getClass().getName()
+                  + " (expected: one of "
+                  + CredentialInterfaces.names(interfaces)
                   + ")"));
     }
     return result.exceptionallyCompose(UserStoreChecker::toLoginFailure);

@@ -71,7 +71,8 @@ final class UserTable implements AutoCloseable {
         c -> {
           try (var s =
               c.prepareStatement(
-                  "SELECT username, password_hash, md5_verifier FROM " + table
+                  "SELECT username, password_hash, md5_verifier FROM "
+                      + table
                       + " WHERE username = ?")) {
             s.setString(1, username);
             try (ResultSet r = s.executeQuery()) {
@@ -90,7 +91,8 @@ final class UserTable implements AutoCloseable {
         c -> {
           try (var s =
               c.prepareStatement(
-                  "INSERT INTO " + table
+                  "INSERT INTO "
+                      + table
                       + " (username, password_hash, md5_verifier) VALUES (?, ?, ?)")) {
             s.setString(1, username);
             s.setString(2, passwordHash);
@@ -126,7 +128,9 @@ final class UserTable implements AutoCloseable {
       String username, String expectedHash, String passwordHash, @Nullable String md5Verifier)
       throws SQLException {
     return executeUpdate(
-            "UPDATE " + table + " SET password_hash = ?, md5_verifier = ?"
+            "UPDATE "
+                + table
+                + " SET password_hash = ?, md5_verifier = ?"
                 + " WHERE username = ? AND password_hash = ?",
             passwordHash,
             md5Verifier,
@@ -148,7 +152,8 @@ final class UserTable implements AutoCloseable {
     return withConnection(
         c -> {
           try (Statement s = c.createStatement();
-              ResultSet r = s.executeQuery("SELECT username FROM " + table + " ORDER BY username")) {
+              ResultSet r =
+                  s.executeQuery("SELECT username FROM " + table + " ORDER BY username")) {
             var names = new ArrayList<String>();
             while (r.next()) {
               names.add(r.getString(1));
@@ -238,7 +243,9 @@ final class UserTable implements AutoCloseable {
   private void createSchema(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.executeUpdate(
-          "CREATE TABLE IF NOT EXISTS " + table + " ("
+          "CREATE TABLE IF NOT EXISTS "
+              + table
+              + " ("
               + "username VARCHAR(255) NOT NULL PRIMARY KEY, "
               + "password_hash VARCHAR(512) NOT NULL, "
               + "md5_verifier CHAR(32))");
@@ -272,8 +279,7 @@ final class UserTable implements AutoCloseable {
     } catch (SQLException e) {
       logger.debug("cannot validate user store connection; dropping it", e);
     }
-    logger.warn(
-        "user store connection to {} is broken; reconnecting on next use", redacted(url));
+    logger.warn("user store connection to {} is broken; reconnecting on next use", redacted(url));
     closeConnection();
   }
 

@@ -18,8 +18,8 @@ public interface UsernamePassword extends Credentials {
   byte[] password();
 
   /**
-   * Returns whether {@code password} equals this object's password, comparing in time that does
-   * not depend on where the two differ.
+   * Returns whether {@code password} equals this object's password, comparing in time that does not
+   * depend on where the two differ.
    */
   boolean checkPassword(byte[] password);
 

@@ -32,7 +32,8 @@ abstract class AbstractJdbcUserStoreTest {
       HexFormat.of().parseHex("d0b4ff10198aaf490b1a174a0823d78e");
 
   /** One table per test, so tests can share a database server. */
-  private final String table = "users_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet();
+  private final String table =
+      "users_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet();
 
   private final List<JdbcUserStore> stores = new ArrayList<>();
 
@@ -43,8 +44,12 @@ abstract class AbstractJdbcUserStoreTest {
   abstract java.sql.Connection connect() throws SQLException;
 
   @AfterEach
-  void closeStores() {
+  void closeStoresAndDropTheTable() throws SQLException {
     stores.forEach(JdbcUserStore::close);
+    try (var connection = connect();
+        var statement = connection.createStatement()) {
+      statement.executeUpdate("DROP TABLE IF EXISTS " + table);
+    }
   }
 
   @Test
@@ -120,7 +125,9 @@ abstract class AbstractJdbcUserStoreTest {
 
     Row row = row("alice");
 
-    assertThat(row.passwordHash()).startsWith("$argon2id$v=19$m=64,t=1,p=1$").doesNotContain("secret");
+    assertThat(row.passwordHash())
+        .startsWith("$argon2id$v=19$m=64,t=1,p=1$")
+        .doesNotContain("secret");
     assertThat(row.md5Verifier()).isNull();
   }
 
@@ -128,7 +135,8 @@ abstract class AbstractJdbcUserStoreTest {
   void withoutVerifiersPbChallengeLoginIsUnhandled() {
     JdbcUserStore store = open(false);
     join(store.addUser("alice", bytes("secret")));
-    var portal = Portal.builder().realm(new PortalTest.RecordingRealm()).checker(store.checker()).build();
+    var portal =
+        Portal.builder().realm(new PortalTest.RecordingRealm()).checker(store.checker()).build();
 
     assertThat(store.checker().credentialInterfaces()).containsExactly(UsernamePassword.class);
     assertThat(failureOf(portal.login(challenge("alice", "secret"), null)))
@@ -164,8 +172,7 @@ abstract class AbstractJdbcUserStoreTest {
 
     assertThat(waitFor(login(store, "alice", "secret"))).isEqualTo(AvatarId.of("alice"));
     assertThat(row("alice").md5Verifier()).isEqualTo("5ebe2294ecd0e0f08eab7690d2a6ee69");
-    assertThat(waitFor(check(store, challenge("alice", "secret"))))
-        .isEqualTo(AvatarId.of("alice"));
+    assertThat(waitFor(check(store, challenge("alice", "secret")))).isEqualTo(AvatarId.of("alice"));
   }
 
   @Test
@@ -176,8 +183,7 @@ abstract class AbstractJdbcUserStoreTest {
     join(store.changePassword("alice", bytes("new")));
 
     assertUnauthorized(check(store, challenge("alice", "secret")));
-    assertThat(waitFor(check(store, challenge("alice", "new"))))
-        .isEqualTo(AvatarId.of("alice"));
+    assertThat(waitFor(check(store, challenge("alice", "new")))).isEqualTo(AvatarId.of("alice"));
   }
 
   @Test
@@ -213,7 +219,8 @@ abstract class AbstractJdbcUserStoreTest {
   @Test
   void runsNothingOnTheCallingThread() {
     var executor = new ManualExecutor();
-    JdbcUserStore store = track(database().table(table).argon2(64, 1, 1).executor(executor).build());
+    JdbcUserStore store =
+        track(database().table(table).argon2(64, 1, 1).executor(executor).build());
 
     CompletableFuture<Void> added = store.addUser("alice", bytes("secret"));
     CompletableFuture<AvatarId> login = login(store, "alice", "secret");
@@ -229,11 +236,13 @@ abstract class AbstractJdbcUserStoreTest {
   void rejectsInvalidUsernamesAtOnce() {
     JdbcUserStore store = open(false);
 
-    assertThatThrownBy(() -> store.addUser("", bytes("x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.addUser("", bytes("x")))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.addUser("x".repeat(256), bytes("x")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("username: length 256 (expected: 1..255 characters, no control characters)");
-    assertThatThrownBy(() -> store.addUser("a\nb", bytes("x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.addUser("a\nb", bytes("x")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

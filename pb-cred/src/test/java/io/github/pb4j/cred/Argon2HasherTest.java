@@ -52,7 +52,8 @@ class Argon2HasherTest {
     String first = hasher.hash(bytes("secret"));
     String second = hasher.hash(bytes("secret"));
 
-    assertThat(first).matches("\\$argon2id\\$v=19\\$m=64,t=1,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
+    assertThat(first)
+        .matches("\\$argon2id\\$v=19\\$m=64,t=1,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
     assertThat(first).isNotEqualTo(second);
     assertThat(hasher.verify(bytes("secret"), first)).isTrue();
     assertThat(hasher.verify(bytes("secret"), second)).isTrue();
@@ -84,8 +85,10 @@ class Argon2HasherTest {
         new String[] {
           "",
           "secret",
-          "$argon2i$v=19$m=64,t=1,p=1$cGI0anRlc3RzYWx0MDAwMQ$aZUoVh6+FT6Eo/xHEg/ghfMD67Qcwig+5GDnHzpG9ng",
-          "$argon2id$v=16$m=64,t=1,p=1$cGI0anRlc3RzYWx0MDAwMQ$aZUoVh6+FT6Eo/xHEg/ghfMD67Qcwig+5GDnHzpG9ng",
+          "$argon2i$v=19$m=64,t=1,p=1$cGI0anRlc3RzYWx0MDAwMQ"
+              + "$aZUoVh6+FT6Eo/xHEg/ghfMD67Qcwig+5GDnHzpG9ng",
+          "$argon2id$v=16$m=64,t=1,p=1$cGI0anRlc3RzYWx0MDAwMQ"
+              + "$aZUoVh6+FT6Eo/xHEg/ghfMD67Qcwig+5GDnHzpG9ng",
           "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aZUoVh6+FT6Eo/xHEg/ghfMD67Qcwig+5GDnHzpG9ng",
         }) {
       assertThatThrownBy(() -> hasher.verify(bytes("secret"), bad))

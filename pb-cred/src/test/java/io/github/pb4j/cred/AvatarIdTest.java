@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 class AvatarIdTest {
   @Test
   void wrapsAUsernameWithValueEquality() {
-    assertThat(AvatarId.of("alice")).isEqualTo(new AvatarId("alice")).hasSameHashCodeAs(AvatarId.of("alice"));
+    assertThat(AvatarId.of("alice"))
+        .isEqualTo(new AvatarId("alice"))
+        .hasSameHashCodeAs(AvatarId.of("alice"));
     assertThat(AvatarId.of("alice").username()).isEqualTo("alice");
     assertThat(AvatarId.of("alice").isAnonymous()).isFalse();
     assertThat(AvatarId.of("alice")).hasToString("AvatarId[alice]");
@@ -17,7 +19,9 @@ class AvatarIdTest {
   @Test
   void anonymousIsDistinctFromEveryUser() {
     assertThat(AvatarId.ANONYMOUS.isAnonymous()).isTrue();
-    assertThat(AvatarId.ANONYMOUS).isNotEqualTo(AvatarId.of("ANONYMOUS")).hasToString("AvatarId[ANONYMOUS]");
+    assertThat(AvatarId.ANONYMOUS)
+        .isNotEqualTo(AvatarId.of("ANONYMOUS"))
+        .hasToString("AvatarId[ANONYMOUS]");
   }
 
   @Test

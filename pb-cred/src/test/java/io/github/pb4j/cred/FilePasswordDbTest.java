@@ -12,8 +12,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,12 +127,10 @@ class FilePasswordDbTest {
 
   @Test
   void pbLoginIsUnhandledWithAHashFunction() throws IOException {
-    var db =
-        FilePasswordDb.builder(write("alice:x\n"), DIRECT).hash((u, p, s) -> p).build();
+    var db = FilePasswordDb.builder(write("alice:x\n"), DIRECT).hash((u, p, s) -> p).build();
     var portal = Portal.builder().realm(new PortalTest.RecordingRealm()).checker(db).build();
 
-    var login =
-        portal.login(new Md5ChallengeCredentials("alice", CHALLENGE, new byte[16]), null);
+    var login = portal.login(new Md5ChallengeCredentials("alice", CHALLENGE, new byte[16]), null);
 
     assertThat(login)
         .failsWithin(Duration.ofSeconds(5))

@@ -13,7 +13,9 @@ class InMemoryUsernamePasswordDatabaseDontUseTest {
       HexFormat.of().parseHex("d0b4ff10198aaf490b1a174a0823d78e");
 
   private final InMemoryUsernamePasswordDatabaseDontUse checker =
-      new InMemoryUsernamePasswordDatabaseDontUse().addUser("user1", "pass1").addUser("alice", "secret");
+      new InMemoryUsernamePasswordDatabaseDontUse()
+          .addUser("user1", "pass1")
+          .addUser("alice", "secret");
 
   @Test
   void handlesPlaintextHashedAndMd5Credentials() {
@@ -41,7 +43,8 @@ class InMemoryUsernamePasswordDatabaseDontUseTest {
 
     assertThat(checker.requestAvatarId(new Md5ChallengeCredentials("alice", CHALLENGE, right)))
         .isCompletedWithValue(AvatarId.of("alice"));
-    assertUnauthorized(checker.requestAvatarId(new Md5ChallengeCredentials("alice", CHALLENGE, wrong)));
+    assertUnauthorized(
+        checker.requestAvatarId(new Md5ChallengeCredentials("alice", CHALLENGE, wrong)));
   }
 
   @Test
@@ -49,7 +52,8 @@ class InMemoryUsernamePasswordDatabaseDontUseTest {
     UsernameMd5Password md5Only = md5Credentials("alice", "5ebe2294ecd0e0f08eab7690d2a6ee69");
 
     assertThat(checker.requestAvatarId(md5Only)).isCompletedWithValue(AvatarId.of("alice"));
-    assertUnauthorized(checker.requestAvatarId(md5Credentials("alice", "00000000000000000000000000000000")));
+    assertUnauthorized(
+        checker.requestAvatarId(md5Credentials("alice", "00000000000000000000000000000000")));
   }
 
   @Test

@@ -27,7 +27,10 @@ class Md5ChallengeCredentialsTest {
   void respondsAsTwistedDoes() {
     assertThat(HEX.formatHex(Md5ChallengeCredentials.respond(SECRET, CHALLENGE)))
         .isEqualTo(RESPONSE);
-    assertThat(HEX.formatHex(Md5ChallengeCredentials.respond("WRONG".getBytes(StandardCharsets.US_ASCII), CHALLENGE)))
+    assertThat(
+            HEX.formatHex(
+                Md5ChallengeCredentials.respond(
+                    "WRONG".getBytes(StandardCharsets.US_ASCII), CHALLENGE)))
         .isEqualTo("2dd81e069f96f3071994a5b2f2285ea1");
   }
 
@@ -78,7 +81,8 @@ class Md5ChallengeCredentialsTest {
       @ForAll @Size(min = 16, max = 16) byte[] challenge,
       @ForAll @Size(max = 64) byte[] other) {
     var credentials =
-        new Md5ChallengeCredentials("u", challenge, Md5ChallengeCredentials.respond(password, challenge));
+        new Md5ChallengeCredentials(
+            "u", challenge, Md5ChallengeCredentials.respond(password, challenge));
 
     assertThat(credentials.checkPassword(password)).isTrue();
     assertThat(credentials.checkMd5Password(Md5ChallengeCredentials.md5(password))).isTrue();

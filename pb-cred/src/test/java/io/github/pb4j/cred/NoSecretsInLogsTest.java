@@ -73,8 +73,7 @@ class NoSecretsInLogsTest {
                   .build(),
               Portal.builder()
                   .realm(realm)
-                  .checker(
-                      FilePasswordDb.builder(passwordFile(), Runnable::run).build())
+                  .checker(FilePasswordDb.builder(passwordFile(), Runnable::run).build())
                   .build());
       for (Portal portal : portals) {
         for (String password : List.of(PASSWORD, WRONG)) {
@@ -100,7 +99,9 @@ class NoSecretsInLogsTest {
     for (ILoggingEvent event : appender.list) {
       String text = render(event);
       for (String secret : secrets) {
-        assertThat(text.toLowerCase()).as("log event %s", text).doesNotContain(secret.toLowerCase());
+        assertThat(text.toLowerCase())
+            .as("log event %s", text)
+            .doesNotContain(secret.toLowerCase());
       }
     }
   }

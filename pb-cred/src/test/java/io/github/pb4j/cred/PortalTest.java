@@ -55,7 +55,8 @@ class PortalTest {
     var first = new FixedChecker("first", UsernameMd5Password.class);
     var other = new FixedChecker("other", UsernameHashedPassword.class);
     var second = new FixedChecker("second", UsernameMd5Password.class);
-    var portal = Portal.builder().realm(realm).checker(first).checker(other).checker(second).build();
+    var portal =
+        Portal.builder().realm(realm).checker(first).checker(other).checker(second).build();
 
     assertThat(portal.credentialInterfaces())
         .containsExactly(UsernameMd5Password.class, UsernameHashedPassword.class);
@@ -79,8 +80,7 @@ class PortalTest {
     var portal =
         new Portal(
             realm,
-            List.of(
-                new InMemoryUsernamePasswordDatabaseDontUse(), new AllowAnonymousAccess()));
+            List.of(new InMemoryUsernamePasswordDatabaseDontUse(), new AllowAnonymousAccess()));
 
     assertThat(portal.credentialInterfaces())
         .containsExactly(
@@ -93,7 +93,10 @@ class PortalTest {
   @Test
   void refusesAnonymousWithoutACheckerWithTwistedsMessage() {
     var portal =
-        Portal.builder().realm(realm).checker(new InMemoryUsernamePasswordDatabaseDontUse()).build();
+        Portal.builder()
+            .realm(realm)
+            .checker(new InMemoryUsernamePasswordDatabaseDontUse())
+            .build();
 
     assertThat(failureOf(portal.login(Anonymous.INSTANCE, null, Avatar.class)))
         .isInstanceOf(UnhandledCredentialsException.class)
@@ -155,14 +158,17 @@ class PortalTest {
 
     CompletableFuture<LoginResult<?>> login = portal.login(Anonymous.INSTANCE, null, Avatar.class);
 
-    assertThat(failureOf(login)).isInstanceOf(IllegalStateException.class).hasMessage("checker bug");
+    assertThat(failureOf(login))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("checker bug");
   }
 
   @Test
   void checkerReturningNullFailsTheLogin() {
     var portal = Portal.builder().realm(realm).checker(new FunctionChecker(c -> null)).build();
 
-    assertThat(failureOf(portal.login(Anonymous.INSTANCE, null))).isInstanceOf(NullPointerException.class);
+    assertThat(failureOf(portal.login(Anonymous.INSTANCE, null)))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -268,7 +274,11 @@ class PortalTest {
     public CompletionStage<LoginResult<?>> requestAvatar(
         AvatarId avatarId, @Nullable Object mind, Class<?>... interfaces) {
       calls.add(
-          avatarId + " " + mind + " " + List.of(interfaces).stream().map(Class::getSimpleName).toList());
+          avatarId
+              + " "
+              + mind
+              + " "
+              + List.of(interfaces).stream().map(Class::getSimpleName).toList());
       return CompletableFuture.completedFuture(LoginResult.of(Avatar.class, new Avatar(avatarId)));
     }
   }

@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * PB4J_POSTGRES_USER} and {@code PB4J_POSTGRES_PASSWORD} if needed), tests use that server.
  * Otherwise the extension starts a throwaway cluster once per test run: {@code initdb} (trust
  * authentication, no fsync) into a temporary directory, then {@code postgres} listening on a free
- * port of 127.0.0.1 with its unix socket inside that directory. It waits for the server's "ready
- * to accept connections" log line (bounded by a timeout; an early exit fails at once), checks a
- * JDBC connection, and stops the server ({@code pg_ctl stop -m fast}) and deletes the directory
- * when the run ends. As root, which {@code initdb} refuses, the server runs as the {@code
- * postgres} user through {@code runuser}.
+ * port of 127.0.0.1 with its unix socket inside that directory. It waits for the server's "ready to
+ * accept connections" log line (bounded by a timeout; an early exit fails at once), checks a JDBC
+ * connection, and stops the server ({@code pg_ctl stop -m fast}) and deletes the directory when the
+ * run ends. As root, which {@code initdb} refuses, the server runs as the {@code postgres} user
+ * through {@code runuser}.
  *
  * <p>The server binaries are looked up in {@code PB4J_POSTGRES_BINDIR}, then {@code
  * /usr/lib/postgresql/<newest>/bin}, then the {@code PATH}. Without them the test fails (never
@@ -195,15 +195,21 @@ public final class PostgresServer implements ParameterResolver {
       List<String> command =
           command(
               binaries.resolve("initdb").toString(),
-              "-D", data.toString(),
-              "-U", "postgres",
-              "-A", "trust",
-              "-E", "UTF8",
+              "-D",
+              data.toString(),
+              "-U",
+              "postgres",
+              "-A",
+              "trust",
+              "-E",
+              "UTF8",
               "--no-locale",
               "--no-sync");
       try {
         Process initdb =
-            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .start();
         if (!initdb.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
           initdb.destroyForcibly();
@@ -211,8 +217,13 @@ public final class PostgresServer implements ParameterResolver {
         }
         if (initdb.exitValue() != 0) {
           throw new IllegalStateException(
-              "initdb failed with exit code " + initdb.exitValue() + ": " + Files.readString(log)
-                  + "\n(" + INSTALL_HINT + ")");
+              "initdb failed with exit code "
+                  + initdb.exitValue()
+                  + ": "
+                  + Files.readString(log)
+                  + "\n("
+                  + INSTALL_HINT
+                  + ")");
         }
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + command + " (" + INSTALL_HINT + ")", e);
@@ -226,15 +237,24 @@ public final class PostgresServer implements ParameterResolver {
       List<String> command =
           command(
               binaries.resolve("postgres").toString(),
-              "-D", data.toString(),
-              "-p", Integer.toString(port),
-              "-h", "127.0.0.1",
-              "-k", directory.toString(),
-              "-c", "fsync=off",
-              "-c", "synchronous_commit=off",
-              "-c", "full_page_writes=off",
-              "-c", "max_connections=20",
-              "-c", "shared_buffers=16MB");
+              "-D",
+              data.toString(),
+              "-p",
+              Integer.toString(port),
+              "-h",
+              "127.0.0.1",
+              "-k",
+              directory.toString(),
+              "-c",
+              "fsync=off",
+              "-c",
+              "synchronous_commit=off",
+              "-c",
+              "full_page_writes=off",
+              "-c",
+              "max_connections=20",
+              "-c",
+              "shared_buffers=16MB");
       var ready = new CompletableFuture<Void>();
       try {
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -288,7 +308,14 @@ public final class PostgresServer implements ParameterResolver {
         runQuietly(
             command(
                 binaries.resolve("pg_ctl").toString(),
-                "stop", "-D", data.toString(), "-m", "fast", "-w", "-t", "30"));
+                "stop",
+                "-D",
+                data.toString(),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "30"));
         try {
           if (!server.waitFor(30, TimeUnit.SECONDS)) {
             logger.warn("PostgreSQL test cluster did not stop; killing it");
@@ -331,9 +358,12 @@ public final class PostgresServer implements ParameterResolver {
       if (configured != null && !configured.isBlank()) {
         return hasServer(Path.of(configured))
             .orElseThrow(
-                () -> new IllegalStateException(
-                    "PB4J_POSTGRES_BINDIR=" + configured + " has no initdb/postgres; "
-                        + INSTALL_HINT));
+                () ->
+                    new IllegalStateException(
+                        "PB4J_POSTGRES_BINDIR="
+                            + configured
+                            + " has no initdb/postgres; "
+                            + INSTALL_HINT));
       }
       Path debian = Path.of("/usr/lib/postgresql");
       if (Files.isDirectory(debian)) {
@@ -357,11 +387,13 @@ public final class PostgresServer implements ParameterResolver {
       }
       throw new IllegalStateException(
           "PostgreSQL server binaries (initdb, postgres) not found in /usr/lib/postgresql/*/bin "
-              + "or on the PATH: " + INSTALL_HINT);
+              + "or on the PATH: "
+              + INSTALL_HINT);
     }
 
     private static Optional<Path> hasServer(Path bin) {
-      return Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("postgres"))
+      return Files.isExecutable(bin.resolve("initdb"))
+              && Files.isExecutable(bin.resolve("postgres"))
           ? Optional.of(bin)
           : Optional.empty();
     }
@@ -378,12 +410,15 @@ public final class PostgresServer implements ParameterResolver {
       UserPrincipal postgres;
       try {
         postgres =
-            directory.getFileSystem().getUserPrincipalLookupService()
+            directory
+                .getFileSystem()
+                .getUserPrincipalLookupService()
                 .lookupPrincipalByName("postgres");
       } catch (IOException e) {
         throw new IllegalStateException(
             "running as root, but there is no 'postgres' user to run the server as: "
-                + INSTALL_HINT, e);
+                + INSTALL_HINT,
+            e);
       }
       Files.setOwner(directory, postgres);
     }

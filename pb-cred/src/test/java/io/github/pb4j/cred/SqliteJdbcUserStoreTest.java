@@ -39,7 +39,9 @@ class SqliteJdbcUserStoreTest extends AbstractJdbcUserStoreTest {
   void theSqliteFactoryUsesDefaults() {
     try (JdbcUserStore store = JdbcUserStore.sqlite(directory.resolve("defaults.db"))) {
       assertThat(store.storesMd5Verifiers()).isFalse();
-      assertThat(store.hasUsers()).succeedsWithin(java.time.Duration.ofSeconds(10)).isEqualTo(false);
+      assertThat(store.hasUsers())
+          .succeedsWithin(java.time.Duration.ofSeconds(10))
+          .isEqualTo(false);
     }
   }
 
