@@ -8,5 +8,8 @@ package io.github.pb4j.cred;
  * UsernameHashedPassword}, {@link UsernameMd5Password}, {@link Anonymous}), and a {@link
  * CredentialsChecker} names the kinds it can check. The {@link Portal} matches a checker to the
  * interfaces the credentials object implements.
+ *
+ * <p>Implementations should be immutable: a portal may hand them to a checker on another thread.
+ * Their {@code toString()} must not show secrets.
  */
 public interface Credentials {}

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  * The login was refused although the credentials may be right: too many attempts, a quota used up,
  * a server too busy, or a realm that refuses the user. Java form of Twisted's {@code
  * twisted.cred.error.LoginDenied}.
+ *
+ * <p><em>Immutable.</em>
  */
 public final class LoginDeniedException extends LoginFailedException {
   private static final long serialVersionUID = 1L;

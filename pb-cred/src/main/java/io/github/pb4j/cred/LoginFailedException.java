@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * failure.trap(LoginFailed)} works on the other side. The message may travel to the peer as the
  * failure's value: never put secrets in it, nor whether a user exists. Unchecked: failures travel
  * through futures.
+ *
+ * <p><em>Immutable.</em>
  */
 public class LoginFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;

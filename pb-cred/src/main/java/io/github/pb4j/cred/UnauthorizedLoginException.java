@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The credentials are wrong: unknown user or wrong password, indistinguishably. Java form of
  * Twisted's {@code twisted.cred.error.UnauthorizedLogin}.
+ *
+ * <p><em>Immutable.</em>
  */
 public final class UnauthorizedLoginException extends LoginFailedException {
   private static final long serialVersionUID = 1L;

@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The {@link Portal}'s message matches Twisted's, e.g. {@code No checker for
  * twisted.cred.credentials.IAnonymous}.
+ *
+ * <p><em>Immutable.</em>
  */
 public final class UnhandledCredentialsException extends LoginFailedException {
   private static final long serialVersionUID = 1L;

@@ -4,6 +4,8 @@ package io.github.pb4j.cred;
  * A {@link JdbcUserStore} operation failed in the database: unreachable, refused, or a broken
  * schema. The cause is the {@link java.sql.SQLException}. Unchecked: failures travel through
  * futures.
+ *
+ * <p><em>Immutable.</em>
  */
 public final class UserStoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;

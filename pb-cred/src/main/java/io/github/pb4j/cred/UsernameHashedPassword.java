@@ -8,6 +8,8 @@ package io.github.pb4j.cred;
  * #checkPassword(byte[])}. A checker that stores only a one-way hash cannot use these credentials.
  * PB's challenge-response login presents credentials of this kind (see {@link
  * Md5ChallengeCredentials}).
+ *
+ * <p>Implementations should be immutable (a checker may call them on its own executor).
  */
 public interface UsernameHashedPassword extends Credentials {
   /** Returns the username. */

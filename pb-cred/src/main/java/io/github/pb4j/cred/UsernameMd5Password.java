@@ -7,6 +7,8 @@ package io.github.pb4j.cred;
  * <p>PB's challenge-response login presents credentials of this kind (see {@link
  * Md5ChallengeCredentials}), so a store that keeps MD5 verifiers instead of plaintext can check PB
  * logins. Such a verifier is password-equivalent for PB: whoever has it can log in.
+ *
+ * <p>Implementations should be immutable (a checker may call them on its own executor).
  */
 public interface UsernameMd5Password extends Credentials {
   /** Returns the username. */

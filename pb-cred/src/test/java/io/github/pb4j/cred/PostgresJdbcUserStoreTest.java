@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -18,6 +19,7 @@ class PostgresJdbcUserStoreTest extends AbstractJdbcUserStoreTest {
   private PostgresServer.Database database;
 
   @BeforeEach
+  @Timeout(150) // The first call starts the cluster; its own steps are bounded too.
   void useServer(PostgresServer.Database database) {
     this.database = database;
   }
