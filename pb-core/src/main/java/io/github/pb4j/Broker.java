@@ -51,6 +51,8 @@ public final class Broker {
   private static final int PROTOCOL_VERSION = 6;
   private static final ByteString REMOTE = ByteString.ascii("remote");
   private static final ByteString LOCAL = ByteString.ascii("local");
+  private static final ByteString CACHED = ByteString.ascii("cached");
+  private static final ByteString LCACHE = ByteString.ascii("lcache");
   /** Twisted closes a connection at the fourth reference-limit violation. */
   private static final int MAX_LIMIT_VIOLATIONS = 3;
 
@@ -81,6 +83,11 @@ public final class Broker {
   private final ExportTable exports;
   private final Map<Integer, ImportEntry> imports = new HashMap<>();
   private final Map<ViewPoint, ViewPoint> viewPoints = new HashMap<>();
+  private final java.util.IdentityHashMap<Cacheable, ExportedCache> cachesByObject = new java.util.IdentityHashMap<>();
+  private final Map<Integer, ExportedCache> cachesByLuid = new HashMap<>();
+  private final List<ExportedCache> cacheJournal = new ArrayList<>();
+  private final Map<Integer, HeldCache> heldByLuid = new HashMap<>();
+  private final java.util.IdentityHashMap<RemoteCache, HeldCache> heldByObject = new java.util.IdentityHashMap<>();
   private final Map<Integer, CompletableFuture<@Nullable Object>> pending = new HashMap<>();
   private int nextRequestId = 1;
   private int limitViolations;
@@ -89,8 +96,48 @@ public final class Broker {
   private final List<Runnable> disconnectCallbacks = new ArrayList<>();
   private final CompletableFuture<RemoteReference> rootObject = new CompletableFuture<>();
   private @Nullable Object currentPerspective;
+  private final List<PageProducer> pageProducers = new ArrayList<>();
+  private boolean producingScheduled;
+
+  /**
+   * A source of pages sent as calls: Twisted's page producers ({@code pb.util.Pager}). The broker
+   * asks for one page from each producer per round while the transport is writable, so a large
+   * payload never sits whole in the output buffer.
+   */
+  public interface PageProducer {
+    /** Sends the next page, if one is ready. */
+    void sendNextPage();
+
+    /** Returns false once paging is over (after sending its end); the producer is then dropped. */
+    boolean stillPaging();
+  }
 
   private record ImportEntry(WeakReference<RemoteReference> ref, RemoteReference.Holder holder) {}
+
+  /** A {@link Cacheable} this side copied to the peer: Twisted's {@code remotelyCachedObjects}. */
+  private static final class ExportedCache {
+    final Cacheable cacheable;
+    final RemoteCacheObserver observer;
+    int count;
+
+    ExportedCache(Cacheable cacheable, RemoteCacheObserver observer) {
+      this.cacheable = cacheable;
+      this.observer = observer;
+    }
+  }
+
+  /** A copy this side holds: Twisted's {@code locallyCachedObjects}. */
+  private static final class HeldCache {
+    final RemoteCache cache;
+    final int luid;
+    int count;
+    boolean released;
+
+    HeldCache(RemoteCache cache, int luid) {
+      this.cache = cache;
+      this.luid = luid;
+    }
+  }
 
   private Broker(boolean server, @Nullable Function<Broker, Object> rootFactory, BrokerOptions options,
       MessageSink sink, EventExecutor executor) {
@@ -269,6 +316,11 @@ public final class Broker {
     queued.forEach(Runnable::run);
     rootObject.completeExceptionally(lost);
     runCallback(exports::clear, "release of exported objects");
+    for (ExportedCache e : new ArrayList<>(cachesByLuid.values())) {
+      forgetCache(e, false);
+    }
+    heldByLuid.clear();
+    heldByObject.clear();
     viewPoints.clear();
     for (RemoteReference r : new ArrayList<>(watchedReferences)) {
       r.disconnected();
@@ -376,8 +428,10 @@ public final class Broker {
         handleCacheMessage(message);
         break;
       case DECACHE:
+        handleDecache(message.get(1));
+        break;
       case UNCACHE:
-        protocolViolation(commandName.toStringUtf8() + " of unknown cache id " + abbreviate(message.get(1)));
+        handleUncache(message.get(1));
         break;
       case DID_NOT_UNDERSTAND:
         logger.debug("[conn {}] peer did not understand {}", id, abbreviate(message.get(1)));
@@ -484,6 +538,8 @@ public final class Broker {
     } else if (exported instanceof Avatar) {
       call.perspective = exported;
       prefix = "perspective_";
+    } else if (exported instanceof RemoteCache) {
+      prefix = "observe_";
     }
     MethodTable table = MethodTable.of(target.getClass());
     RemoteMethod method = table.get(call.method);
@@ -525,7 +581,21 @@ public final class Broker {
       return;
     }
     Call call = new Call(message.get(1), method, isTrue(message.get(4)));
-    fail(call, new JellyException("builtins.KeyError", String.valueOf(SexpFormatter.format(message.get(2))), null));
+    HeldCache held = message.get(2) instanceof Integer i ? heldByLuid.get(i) : null;
+    if (held == null) {
+      fail(call, new JellyException("builtins.KeyError", abbreviate(message.get(2)), null));
+      return;
+    }
+    List<?> args;
+    Map<String, ?> kwargs;
+    try {
+      args = RemoteMethod.argumentList(unjellier.unjelly(message.get(5)));
+      kwargs = keywordArguments(unjellier.unjelly(message.get(6)));
+    } catch (JellyException e) {
+      fail(call, e);
+      return;
+    }
+    dispatch(call, held.cache, args, kwargs);
   }
 
   private @Nullable ByteString methodName(Object raw) {
@@ -647,16 +717,16 @@ public final class Broker {
       return;
     }
     ByteBuf buf = sink.alloc().buffer();
-    exports.begin();
+    beginMessage();
     currentPerspective = call.perspective;
     try {
       encoder.writeListHeader(buf, 3);
       encoder.writeBytes(buf, BrokerCommand.ANSWER.wire);
       encoder.encode(call.requestId, buf);
       jellier.jelly(value, buf);
-      exports.commit();
+      commitMessage();
     } catch (RuntimeException e) {
-      exports.rollback();
+      rollbackMessage();
       buf.release();
       fail(call, e);
       return;
@@ -743,25 +813,31 @@ public final class Broker {
       awaitingHandshake.add(() -> sendCall(ref, method, args, kwargs, answerRequired, result));
       return;
     }
+    sendMessage(BrokerCommand.MESSAGE, holder == null ? ExportTable.ROOT : holder.luid, method, args, kwargs,
+        answerRequired, result);
+  }
+
+  private void sendMessage(BrokerCommand command, Object objectId, String method, List<?> args,
+      Map<String, ?> kwargs, boolean answerRequired, CompletableFuture<@Nullable Object> result) {
     int requestId = nextRequestId++;
     ByteBuf buf = sink.alloc().buffer();
-    exports.begin();
+    beginMessage();
     try {
       encoder.writeListHeader(buf, 7);
-      encoder.writeBytes(buf, BrokerCommand.MESSAGE.wire);
+      encoder.writeBytes(buf, command.wire);
       encoder.writeInt(buf, requestId);
-      if (holder == null) {
-        encoder.writeBytes(buf, ExportTable.ROOT);
+      if (objectId instanceof Integer luid) {
+        encoder.writeInt(buf, luid);
       } else {
-        encoder.writeInt(buf, holder.luid);
+        encoder.writeBytes(buf, (ByteString) objectId);
       }
       encoder.writeUtf8(buf, method);
       encoder.writeInt(buf, answerRequired ? 1 : 0);
       jellier.jelly(Tuple.copyOf(args), buf);
       jellier.jelly(kwargs, buf);
-      exports.commit();
+      commitMessage();
     } catch (RuntimeException e) {
-      exports.rollback();
+      rollbackMessage();
       buf.release();
       result.completeExceptionally(e);
       return;
@@ -772,6 +848,242 @@ public final class Broker {
       result.complete(null);
     }
     send(buf);
+  }
+
+  // ---------------------------------------------------------------- paging
+
+  /** Registers a page producer; pages flow while the transport is writable. Twisted's {@code registerPageProducer}. */
+  public void registerPageProducer(PageProducer producer) {
+    Objects.requireNonNull(producer, "producer");
+    runOnLoop(() -> {
+      pageProducers.add(producer);
+      scheduleProducing();
+    });
+  }
+
+  /** Resumes page producers; the transport calls it when it becomes writable again. On the executor. */
+  public void resumeProducing() {
+    runOnLoop(this::scheduleProducing);
+  }
+
+  private void scheduleProducing() {
+    if (producingScheduled || pageProducers.isEmpty() || state == State.CLOSED) {
+      return;
+    }
+    producingScheduled = true;
+    executor.execute(this::produce);
+  }
+
+  /** One round: a page from each producer, newest first, as Twisted does; then yield the loop. */
+  private void produce() {
+    producingScheduled = false;
+    if (state == State.CLOSED) {
+      pageProducers.clear();
+      return;
+    }
+    for (int i = pageProducers.size() - 1; i >= 0 && state != State.CLOSED; i--) {
+      PageProducer p = pageProducers.get(i);
+      boolean more;
+      try {
+        p.sendNextPage();
+        more = p.stillPaging();
+      } catch (RuntimeException e) {
+        logger.warn("[conn {}] page producer failed; dropping it", id, e);
+        more = false;
+      }
+      if (!more) {
+        pageProducers.remove(i);
+      }
+    }
+    if (sink.isWritable()) {
+      scheduleProducing();
+    }
+  }
+
+  // ---------------------------------------------------------------- caches
+
+  private void beginMessage() {
+    exports.begin();
+    cacheJournal.clear();
+  }
+
+  private void commitMessage() {
+    exports.commit();
+    cacheJournal.clear();
+  }
+
+  private void rollbackMessage() {
+    exports.rollback();
+    for (int i = cacheJournal.size() - 1; i >= 0; i--) {
+      ExportedCache e = cacheJournal.get(i);
+      if (--e.count <= 0) {
+        forgetCache(e, false);
+      }
+    }
+    cacheJournal.clear();
+  }
+
+  private void forgetCache(ExportedCache e, boolean sendUncache) {
+    cachesByObject.remove(e.cacheable);
+    cachesByLuid.remove(e.observer.luid());
+    runCallback(() -> e.cacheable.stoppedObserving(e.observer.perspective(), e.observer), "stoppedObserving");
+    if (sendUncache && state == State.OPEN) {
+      ByteBuf buf = sink.alloc().buffer(8);
+      encoder.writeListHeader(buf, 2);
+      encoder.writeBytes(buf, BrokerCommand.UNCACHE.wire);
+      encoder.writeInt(buf, e.observer.luid());
+      send(buf);
+    }
+  }
+
+  private void handleDecache(Object luid) {
+    ExportedCache e = luid instanceof Integer i ? cachesByLuid.get(i) : null;
+    if (e == null) {
+      protocolViolation("decache of unknown cache id " + abbreviate(luid));
+      return;
+    }
+    if (--e.count <= 0) {
+      forgetCache(e, true);
+    }
+  }
+
+  private void handleUncache(Object luid) {
+    HeldCache h = luid instanceof Integer i ? heldByLuid.remove(i) : null;
+    if (h == null) {
+      protocolViolation("uncache of unknown cache id " + abbreviate(luid));
+      return;
+    }
+    heldByObject.remove(h.cache);
+  }
+
+  /**
+   * Tells the owner this side no longer needs {@code cache} ({@code decache}, once per copy
+   * received); the owner answers {@code uncache}. Does nothing if the cache is not held here.
+   */
+  public void releaseCache(RemoteCache cache) {
+    Objects.requireNonNull(cache, "cache");
+    runOnLoop(() -> {
+      HeldCache h = heldByObject.get(cache);
+      if (h == null || h.released) {
+        return;
+      }
+      h.released = true;
+      int count = h.count;
+      h.count = 0;
+      if (state != State.OPEN) {
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        ByteBuf buf = sink.alloc().buffer(8);
+        encoder.writeListHeader(buf, 2);
+        encoder.writeBytes(buf, BrokerCommand.DECACHE.wire);
+        encoder.writeInt(buf, h.luid);
+        send(buf);
+      }
+    });
+  }
+
+  /** Returns the number of caches this side has copied to the peer. Visible for testing. */
+  public int exportedCacheCount() {
+    checkThread();
+    return cachesByLuid.size();
+  }
+
+  /** Returns the number of copies this side holds. Visible for testing. */
+  public int heldCacheCount() {
+    checkThread();
+    return heldByLuid.size();
+  }
+
+  CompletableFuture<@Nullable Object> callCache(
+      RemoteCacheObserver observer, String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
+    Objects.requireNonNull(method, "method");
+    CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+    Runnable task = () -> {
+      ExportedCache e = cachesByLuid.get(observer.luid());
+      if (e == null || e.observer != observer) {
+        result.completeExceptionally(new DeadReferenceException(observer.luid(),
+            "calling a cache observer that stopped observing: " + observer));
+        return;
+      }
+      sendMessage(BrokerCommand.CACHEMESSAGE, observer.luid(), method, args, kwargs, answerRequired, result);
+    };
+    if (!runOnLoop(task)) {
+      result.completeExceptionally(new DeadReferenceException(observer.luid(), "connection gone: " + observer));
+    }
+    return result;
+  }
+
+  private void jellyCacheable(Cacheable cacheable, Jellier out) {
+    if (!out.beginTracked(cacheable)) {
+      return;
+    }
+    ExportedCache e = cachesByObject.get(cacheable);
+    if (e != null) {
+      e.count++;
+      cacheJournal.add(e);
+      out.writeListHeader(2);
+      out.writeBytes(CACHED);
+      out.writeInt(e.observer.luid());
+      return;
+    }
+    if (cachesByLuid.size() > options.maxBrokerRefs()) {
+      throw new ExportTable.TooManyReferencesException();
+    }
+    int luid = exports.nextLuid();
+    RemoteCacheObserver observer = new RemoteCacheObserver(this, luid, currentPerspective);
+    e = new ExportedCache(cacheable, observer);
+    e.count = 1;
+    cachesByObject.put(cacheable, e);
+    cachesByLuid.put(luid, e);
+    cacheJournal.add(e);
+    out.writeListHeader(3);
+    out.writeBytes(ByteString.utf8(cacheable.cacheTypeName()));
+    out.writeInt(luid);
+    out.writeValue(cacheable.stateToCacheAndObserveFor(currentPerspective, observer));
+  }
+
+  private @Nullable Object unjellyCache(ByteString tag, List<?> expression, Unjellier in) {
+    if (tag.equals(CACHED) || tag.equals(LCACHE)) {
+      Object luid = expression.size() == 2 ? expression.get(1) : null;
+      if (tag.equals(CACHED)) {
+        HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
+        if (h == null) {
+          throw new JellyException("builtins.KeyError", "cached: unknown cache id " + abbreviate(luid), null);
+        }
+        h.count++;
+        h.released = false;
+        return h.cache;
+      }
+      ExportedCache e = luid instanceof Integer i ? cachesByLuid.get(i) : null;
+      if (e == null) {
+        throw new JellyException("builtins.KeyError", "lcache: unknown cache id " + abbreviate(luid), null);
+      }
+      return e.cacheable;
+    }
+    Function<@Nullable Object, ? extends RemoteCache> factory = options.remoteCache(tag);
+    if (factory == null || expression.size() != 3) {
+      return JellyExtension.NOT_HANDLED;
+    }
+    if (!(expression.get(1) instanceof Integer luid)) {
+      throw new JellyException("cache id: " + abbreviate(expression.get(1)) + " (expected: an int)");
+    }
+    Object state = in.unjellyChild(expression.get(2));
+    RemoteCache cache;
+    try {
+      cache = Objects.requireNonNull(factory.apply(state), "remote cache factory returned null");
+    } catch (RuntimeException e) {
+      throw new JellyException("state of " + tag.toStringUtf8() + ": " + e.getMessage(), e);
+    }
+    HeldCache previous = heldByLuid.get(luid);
+    if (previous != null) {
+      heldByObject.remove(previous.cache);
+    }
+    HeldCache h = new HeldCache(cache, luid);
+    h.count = 1;
+    heldByLuid.put(luid, h);
+    heldByObject.put(cache, h);
+    return cache;
   }
 
   // ---------------------------------------------------------------- references
@@ -861,6 +1173,21 @@ public final class Broker {
         out.writeCopy(failure, Failures.COPYABLE_FAILURE, failure.state());
         return true;
       }
+      if (value instanceof Cacheable cacheable) {
+        jellyCacheable(cacheable, out);
+        return true;
+      }
+      if (value instanceof RemoteCache cache) {
+        HeldCache h = heldByObject.get(cache);
+        if (h == null) {
+          throw new PbProtocolException("cannot send " + cache.getClass().getName() + " over connection " + id
+              + ": it is not a copy received on this connection (PB has no third-party references)");
+        }
+        out.writeListHeader(2);
+        out.writeBytes(LCACHE);
+        out.writeInt(h.luid);
+        return true;
+      }
       if (value instanceof Viewable viewable) {
         Object perspective = currentPerspective;
         ViewPoint key = new ExportedViewPoint(perspective == null ? NO_PERSPECTIVE : perspective, viewable);
@@ -913,6 +1240,10 @@ public final class Broker {
           return adapter.avatar();
         }
         return local;
+      }
+      Object cache = unjellyCache(tag, expression, in);
+      if (cache != NOT_HANDLED) {
+        return cache;
       }
       if (tag.equals(Failures.COPYABLE_FAILURE)) {
         if (expression.size() != 2) {

@@ -1,11 +1,16 @@
 package io.github.pb4j;
 
 import io.github.pb4j.banana.BananaLimits;
+import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.jelly.Jellier;
 import io.github.pb4j.jelly.JellyRegistry;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a connection's {@link Broker}. Defaults are Twisted's: 640 KiB strings and lists,
@@ -26,6 +31,7 @@ public final class BrokerOptions {
   private final boolean unsafeTracebacks;
   private final int maxDepth;
   private final List<Dialect> dialects;
+  private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches;
 
   private BrokerOptions(Builder b) {
     this.bananaLimits = b.bananaLimits;
@@ -34,6 +40,7 @@ public final class BrokerOptions {
     this.unsafeTracebacks = b.unsafeTracebacks;
     this.maxDepth = b.maxDepth;
     this.dialects = List.copyOf(b.dialects);
+    this.remoteCaches = Map.copyOf(b.remoteCaches);
   }
 
   public static Builder builder() {
@@ -48,6 +55,7 @@ public final class BrokerOptions {
     b.unsafeTracebacks = unsafeTracebacks;
     b.maxDepth = maxDepth;
     b.dialects = dialects;
+    b.remoteCaches.putAll(remoteCaches);
     return b;
   }
 
@@ -78,6 +86,11 @@ public final class BrokerOptions {
     return dialects;
   }
 
+  /** Returns the factory of the {@link RemoteCache} registered for a wire type name, or null. */
+  @Nullable Function<@Nullable Object, ? extends RemoteCache> remoteCache(ByteString wireName) {
+    return remoteCaches.get(wireName);
+  }
+
   /** Builds {@link BrokerOptions}. <em>Not thread-safe.</em> */
   public static final class Builder {
     private BananaLimits bananaLimits = BananaLimits.DEFAULT;
@@ -86,8 +99,19 @@ public final class BrokerOptions {
     private boolean unsafeTracebacks;
     private int maxDepth = Jellier.DEFAULT_MAX_DEPTH;
     private List<Dialect> dialects = List.of(Dialect.PB, Dialect.NONE);
+    private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches =
+        new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Accepts copies of the {@link Cacheable} type {@code wireName}, built from the received state
+     * by {@code factory}. Twisted's {@code setUnjellyableForClass} for a {@code RemoteCache}.
+     */
+    public Builder remoteCache(String wireName, Function<@Nullable Object, ? extends RemoteCache> factory) {
+      remoteCaches.put(ByteString.utf8(wireName), Objects.requireNonNull(factory, "factory"));
+      return this;
+    }
 
     public Builder bananaLimits(BananaLimits limits) {
       this.bananaLimits = Objects.requireNonNull(limits, "limits");

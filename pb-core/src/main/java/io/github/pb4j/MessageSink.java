@@ -24,6 +24,14 @@ public interface MessageSink {
   /** Closes the connection after flushing what was queued. */
   void close();
 
+  /**
+   * Returns true while the transport accepts more output without queueing much; page producers
+   * pause when it returns false and resume on {@link Broker#resumeProducing()}.
+   */
+  default boolean isWritable() {
+    return true;
+  }
+
   /** Returns the peer's address, if the transport has one (used to throttle failed logins). */
   default @Nullable SocketAddress remoteAddress() {
     return null;

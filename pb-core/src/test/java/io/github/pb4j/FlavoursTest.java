@@ -1,0 +1,254 @@
+package io.github.pb4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.jelly.JellyRegistry;
+import io.github.pb4j.paging.BytesPager;
+import io.github.pb4j.paging.FilePager;
+import io.github.pb4j.paging.Paging;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(20)
+class FlavoursTest {
+  private final List<LoopbackPair> pairs = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    pairs.forEach(LoopbackPair::close);
+  }
+
+  public record Point(int x, int y) {}
+
+  /** A copyable whose state depends on who receives it. */
+  public static final class Secret implements Copyable {
+    @Override
+    public String copyTypeName() {
+      return "test.Secret";
+    }
+
+    @Override
+    public Object stateToCopyFor(@Nullable Object perspective) {
+      return Map.of("x", perspective == null ? -1 : 1, "y", 0);
+    }
+  }
+
+  public static final class Counter implements Cacheable {
+    int value = 7;
+    final List<RemoteCacheObserver> observers = new ArrayList<>();
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String cacheTypeName() {
+      return "test.Counter";
+    }
+
+    @Override
+    public Object stateToCacheAndObserveFor(@Nullable Object perspective, RemoteCacheObserver observer) {
+      observers.add(observer);
+      events.add("observe");
+      return Map.of("value", value);
+    }
+
+    @Override
+    public void stoppedObserving(@Nullable Object perspective, RemoteCacheObserver observer) {
+      observers.remove(observer);
+      events.add("stopped");
+    }
+
+    CompletableFuture<@Nullable Object> increment() {
+      value++;
+      return observers.get(0).callRemote("setValue", value);
+    }
+  }
+
+  public static final class RemoteCounter implements RemoteCache {
+    volatile int value;
+
+    RemoteCounter(@Nullable Object state) {
+      this.value = (Integer) ((Map<?, ?>) state).get("value");
+    }
+
+    @Remote
+    public int setValue(int value) {
+      this.value = value;
+      return value;
+    }
+  }
+
+  public static final class FlavourRoot implements Root {
+    final Counter counter = new Counter();
+    final byte[] big = new byte[2_000_000];
+
+    FlavourRoot() {
+      new Random(1).nextBytes(big);
+    }
+
+    @Remote
+    public Point point() {
+      return new Point(1, 2);
+    }
+
+    @Remote
+    public int sum(Point p) {
+      return p.x() + p.y();
+    }
+
+    @Remote
+    public Secret secret() {
+      return new Secret();
+    }
+
+    @Remote
+    public Counter counter() {
+      return counter;
+    }
+
+    @Remote
+    public boolean isCounter(Counter c) {
+      return c == counter;
+    }
+
+    @Remote
+    public void bytes(RemoteReference collector, int size) {
+      new BytesPager(collector, ByteString.of(big, 0, size), 8192, null);
+    }
+
+    @Remote
+    public void file(RemoteReference collector, String path) throws java.io.IOException {
+      new FilePager(collector, Path.of(path), null);
+    }
+
+    @Remote
+    public void stream(RemoteReference collector, int size) {
+      new FilePager(collector, new ByteArrayInputStream(big, 0, size), 8192, null);
+    }
+  }
+
+  private LoopbackPair pair(FlavourRoot root) {
+    JellyRegistry registry = JellyRegistry.builder()
+        .registerRecord("test.Point", Point.class)
+        .registerReceiver("test.Secret", Point.class, state -> {
+          Map<?, ?> m = (Map<?, ?>) state;
+          return new Point((Integer) m.get("x"), (Integer) m.get("y"));
+        })
+        .build();
+    BrokerOptions server = BrokerOptions.builder().registry(JellyRegistry.builder()
+        .registerRecord("test.Point", Point.class).build()).build();
+    BrokerOptions client = BrokerOptions.builder().registry(registry)
+        .remoteCache("test.Counter", RemoteCounter::new).build();
+    LoopbackPair p = LoopbackPair.create(root, server, client);
+    pairs.add(p);
+    return p;
+  }
+
+  private static <T> T await(CompletableFuture<T> f) throws Exception {
+    return f.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void recordTravelsByCopyBothWays() throws Exception {
+    RemoteReference root = pair(new FlavourRoot()).root();
+    assertThat(await(root.callRemote("point"))).isEqualTo(new Point(1, 2));
+    assertThat(await(root.callRemote("sum", new Point(3, 4)))).isEqualTo(7);
+  }
+
+  @Test
+  void copyableStateIsChosenPerPerspective() throws Exception {
+    RemoteReference root = pair(new FlavourRoot()).root();
+    // Sent from a plain root method: no perspective.
+    assertThat(await(root.callRemote("secret"))).isEqualTo(new Point(-1, 0));
+  }
+
+  @Test
+  void unregisteredCopyIsRefused() {
+    LoopbackPair p = pair(new FlavourRoot());
+    RemoteReference root = p.root();
+    record Unknown(int a) {}
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(root.callRemote("echo", new Unknown(1))));
+    assertThat(e.getCause()).hasMessageContaining("cannot jelly");
+  }
+
+  @Test
+  void cacheableIsCopiedOnceThenUpdatedAndReleased() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    RemoteReference root = p.root();
+    RemoteCounter first = (RemoteCounter) await(root.callRemote("counter"));
+    assertThat(first.value).isEqualTo(7);
+    RemoteCounter second = (RemoteCounter) await(root.callRemote("counter"));
+    assertThat(second).isSameAs(first);
+    assertThat(impl.counter.events).containsExactly("observe");
+    CompletableFuture<@Nullable Object> update = p.call(impl.counter::increment);
+    assertThat(await(update)).isEqualTo(8);
+    assertThat(first.value).isEqualTo(8);
+    // Sent back, the copy arrives as the original.
+    assertThat(await(root.callRemote("isCounter", first))).isEqualTo(true);
+    p.client().releaseCache(first);
+    p.settle();
+    assertThat(impl.counter.events).containsExactly("observe", "stopped");
+    assertThat(p.call(() -> p.server().exportedCacheCount())).isZero();
+    assertThat(p.call(() -> p.client().heldCacheCount())).isZero();
+    // Sent again after uncache: a fresh copy.
+    RemoteCounter third = (RemoteCounter) await(root.callRemote("counter"));
+    assertThat(third).isNotSameAs(first);
+    assertThat(third.value).isEqualTo(8);
+  }
+
+  @Test
+  void ownerStopsObservingWhenTheConnectionEnds() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    await(p.root().callRemote("counter"));
+    p.disconnect();
+    assertThat(impl.counter.events).containsExactly("observe", "stopped");
+  }
+
+  @Test
+  void pagesBytesLargerThanTheSizeLimit() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    RemoteReference root = pair(impl).root();
+    List<@Nullable Object> pages = await(Paging.getAllPages(root, "bytes", impl.big.length));
+    assertThat(pages).hasSize((impl.big.length + 8191) / 8192);
+    assertThat(Paging.join(pages).toByteArray()).isEqualTo(impl.big);
+  }
+
+  @Test
+  void pagesAStreamAndAnEmptyOne() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    RemoteReference root = pair(impl).root();
+    List<@Nullable Object> pages = await(Paging.getAllPages(root, "stream", 100_000));
+    assertThat(Paging.join(pages).toByteArray()).isEqualTo(java.util.Arrays.copyOf(impl.big, 100_000));
+    assertThat(await(Paging.getAllPages(root, "stream", 0))).isEmpty();
+    // An empty byte sequence is one empty page, as Twisted's StringPager sends.
+    assertThat(await(Paging.getAllPages(root, "bytes", 0))).containsExactly(ByteString.EMPTY);
+  }
+
+  @Test
+  void filePagerReadsAFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("data.bin");
+    byte[] data = new byte[50_000];
+    new Random(2).nextBytes(data);
+    Files.write(file, data);
+    RemoteReference root = pair(new FlavourRoot()).root();
+    List<@Nullable Object> pages = await(Paging.getAllPages(root, "file", file.toString()));
+    assertThat(pages).hasSize(7);
+    assertThat(Paging.join(pages).toByteArray()).isEqualTo(data);
+  }
+}
