@@ -13,13 +13,13 @@ import org.jspecify.annotations.Nullable;
  * [b'frozenset', ...]}. Any other {@link Set} is sent as a Python {@code set}.
  *
  * <p>Equal to any set with the same elements, as in Python ({@code frozenset({1}) == {1}}).
- * Iteration follows insertion order.
+ * Iteration follows insertion order. Every factory call returns a new object, empty ones
+ * included: in CPython {@code frozenset()} is not a singleton, so two empty frozensets are two
+ * objects on the wire and Jelly must not merge them into one reference.
  *
  * <p><em>Immutable.</em>
  */
 public final class FrozenSet extends AbstractSet<@Nullable Object> {
-  private static final FrozenSet EMPTY = new FrozenSet(new LinkedHashSet<>());
-
   private final Set<@Nullable Object> elements;
 
   private FrozenSet(LinkedHashSet<@Nullable Object> elements) {
@@ -30,12 +30,12 @@ public final class FrozenSet extends AbstractSet<@Nullable Object> {
   public static FrozenSet of(@Nullable Object... elements) {
     LinkedHashSet<@Nullable Object> set = new LinkedHashSet<>();
     Collections.addAll(set, elements);
-    return set.isEmpty() ? EMPTY : new FrozenSet(set);
+    return new FrozenSet(set);
   }
 
   /** Returns a frozen set of the elements of {@code elements}. */
   public static FrozenSet copyOf(Collection<?> elements) {
-    return elements.isEmpty() ? EMPTY : new FrozenSet(new LinkedHashSet<>(elements));
+    return new FrozenSet(new LinkedHashSet<>(elements));
   }
 
   @Override

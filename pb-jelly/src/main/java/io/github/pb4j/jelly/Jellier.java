@@ -146,6 +146,7 @@ public final class Jellier {
     if (value == null) {
       out.writeBytes(noneExpr);
     } else if (value instanceof String s) {
+      checkEncodable(s);
       encoder.writeListHeader(out, 2);
       out.writeBytes(tagUnicode);
       encoder.writeUtf8(out, s);
@@ -195,6 +196,7 @@ public final class Jellier {
       encoder.writeInteger(out, d.unscaledValue());
       encoder.writeInt(out, -(long) d.scale());
     } else if (value instanceof Unpersistable u) {
+      checkEncodable(u.reason());
       writeTagged(JellyTag.UNPERSISTABLE, u.reason());
     } else if (extension != null && extension.jelly(value, this)) {
       return;
@@ -208,6 +210,24 @@ public final class Jellier {
             null);
       }
       writeCopy(value, type.wireName(), type.stateOf(value));
+    }
+  }
+
+  /**
+   * Refuses text with a lone surrogate, which has no UTF-8 form: Python raises
+   * UnicodeEncodeError, and the UTF-8 writer would silently put a {@code ?} in its place.
+   */
+  private static void checkEncodable(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          throw new JellyException("builtins.UnicodeEncodeError",
+              String.format("str: lone surrogate \\u%04x at index %d (expected: valid UTF-16)", (int) c, i), null);
+        }
+      }
     }
   }
 

@@ -57,28 +57,29 @@ final class JellyTime {
   }
 
   static LocalDateTime parseDatetime(ByteString payload) {
-    long[] f = fields(payload, 3, 7, "datetime");
+    int[] f = intFields(payload, 3, 7, "datetime");
+    checkYear(f[0]);
     try {
-      return LocalDateTime.of((int) f[0], (int) f[1], (int) f[2], (int) f[3], (int) f[4], (int) f[5],
-          micros(f[6]));
+      return LocalDateTime.of(f[0], f[1], f[2], f[3], f[4], f[5], micros(f[6]));
     } catch (DateTimeException e) {
       throw new JellyException("datetime: " + payload.toPythonRepr() + " (" + e.getMessage() + ")", e);
     }
   }
 
   static LocalDate parseDate(ByteString payload) {
-    long[] f = fields(payload, 3, 3, "date");
+    int[] f = intFields(payload, 3, 3, "date");
+    checkYear(f[0]);
     try {
-      return LocalDate.of((int) f[0], (int) f[1], (int) f[2]);
+      return LocalDate.of(f[0], f[1], f[2]);
     } catch (DateTimeException e) {
       throw new JellyException("date: " + payload.toPythonRepr() + " (" + e.getMessage() + ")", e);
     }
   }
 
   static LocalTime parseTime(ByteString payload) {
-    long[] f = fields(payload, 0, 4, "time");
+    int[] f = intFields(payload, 0, 4, "time");
     try {
-      return LocalTime.of((int) f[0], (int) f[1], (int) f[2], micros(f[3]));
+      return LocalTime.of(f[0], f[1], f[2], micros(f[3]));
     } catch (DateTimeException e) {
       throw new JellyException("time: " + payload.toPythonRepr() + " (" + e.getMessage() + ")", e);
     }
@@ -92,11 +93,27 @@ final class JellyTime {
     return Duration.ofDays(f[0]).plusSeconds(f[1]).plusNanos(f[2] * 1000);
   }
 
-  private static int micros(long micros) {
+  private static int micros(int micros) {
     if (micros < 0 || micros > 999_999) {
       throw new JellyException("microsecond: " + micros + " (expected: 0..999999)");
     }
-    return (int) micros * 1000;
+    return micros * 1000;
+  }
+
+  /**
+   * Like {@link #fields}, for fields that must fit an int: a wider value is refused rather than
+   * truncated (4294969316 must not become the year 2020).
+   */
+  private static int[] intFields(ByteString payload, int min, int max, String what) {
+    long[] f = fields(payload, min, max, what);
+    int[] result = new int[f.length];
+    for (int i = 0; i < f.length; i++) {
+      if (f[i] != (int) f[i]) {
+        throw new JellyException(what + ": " + payload.toPythonRepr() + " (field out of range)");
+      }
+      result[i] = (int) f[i];
+    }
+    return result;
   }
 
   /** Splits the payload into between {@code min} and {@code max} integers; missing ones are 0. */

@@ -45,6 +45,8 @@ public final class PythonRepr {
       sb.append(SexpFormatter.pythonFloat(((Number) v).doubleValue()));
     } else if (v instanceof String s) {
       appendString(sb, s);
+    } else if (v instanceof Character c) {
+      appendString(sb, c.toString()); // sent as a str
     } else if (v instanceof ByteString b) {
       sb.append(b.toPythonRepr());
     } else if (v instanceof byte[] b) {

@@ -104,6 +104,9 @@ public final class TypeCoercion {
     if (c == boolean.class && value instanceof Boolean) {
       return value;
     }
+    if ((c == char.class || c == Character.class) && value instanceof String s && s.length() == 1) {
+      return s.charAt(0); // a Character is sent as a one-character str
+    }
     if (c == byte[].class && value instanceof ByteString b) {
       return b.toByteArray();
     }

@@ -4,7 +4,9 @@ import io.github.pb4j.banana.ByteString;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +25,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Cycles are rebuilt: a container is registered under its reference id before its children
  * are read. Differences from Twisted, on input Twisted itself never produces: a dereference to an
- * id not yet defined, and a reference id defined twice, are errors (Twisted returns an internal
- * placeholder or raises an assertion).
+ * id not yet defined, a reference id defined twice and a reference wrapping another reference are
+ * errors (Twisted returns an internal placeholder, raises an assertion, or accepts). As in Python,
+ * dict keys and set elements must be hashable: a list, dict or set there (also inside a tuple) is
+ * refused.
+ *
+ * <p>The nesting limit counts containers, copyables and flavours, as {@link Jellier} does, so
+ * whatever one jellier accepts an unjellier with the same limit accepts.
  *
  * <p><em>Not thread-safe;</em> one per connection, confined to its thread.
  */
@@ -34,12 +41,18 @@ public final class Unjellier {
   /** Names Twisted's globalSecurity allows as types but has no unjellier for. */
   private static final Set<String> TWISTED_TYPE_ALIASES =
       Set.of("NoneType", "bool", "string", "str", "int", "float", "long_int", "long", "dict");
+  /** Tags of expressions one level deeper; type names (copyables) are too. */
+  private static final Set<JellyTag> NESTED = EnumSet.of(
+      JellyTag.LIST, JellyTag.TUPLE, JellyTag.DICTIONARY, JellyTag.SET, JellyTag.FROZENSET,
+      JellyTag.REMOTE, JellyTag.LOCAL, JellyTag.CACHED, JellyTag.LCACHE);
 
   private final JellyRegistry registry;
   private final @Nullable JellyExtension extension;
   private final int maxDepth;
 
   private final Map<Integer, @Nullable Object> references = new HashMap<>();
+  /** Tuples whose elements are still being read. */
+  private final IdentityHashMap<Tuple, Boolean> building = new IdentityHashMap<>();
   private int depth;
   private boolean inCall;
 
@@ -78,6 +91,7 @@ public final class Unjellier {
       if (!references.isEmpty()) {
         references.clear();
       }
+      building.clear();
     }
   }
 
@@ -92,11 +106,38 @@ public final class Unjellier {
   /**
    * Reads one expression; {@code bindId}, when not 0, is the reference id the result must be
    * registered under (as early as possible, for cycles).
+   *
+   * <p>Containers, copyables and flavours go one level deeper; atoms, text, dates, None and the
+   * reference wrappers do not, so the depth counted is the one {@link Jellier} counts. The
+   * recursion runs through small methods only, so that the limit is reached well before the
+   * thread's stack is.
    */
   private @Nullable Object read(Object expression, int bindId) {
     if (!(expression instanceof List<?> list)) {
       return bind(bindId, expression);
     }
+    ByteString tag = tagOf(list);
+    JellyTag known = JellyTag.fromWire(tag);
+    if (known != null && !NESTED.contains(known)) {
+      return readLeaf(known, list, bindId);
+    }
+    if (++depth > maxDepth) {
+      throw tooDeep();
+    }
+    try {
+      return known == null ? readType(tag, list, bindId) : readNested(known, list, bindId);
+    } finally {
+      depth--;
+    }
+  }
+
+  private JellyException tooDeep() {
+    return new JellyException(
+        "builtins.RecursionError", "nesting depth: more than " + maxDepth + " (expected: <= " + maxDepth + ")",
+        null);
+  }
+
+  private static ByteString tagOf(List<?> list) {
     if (list.isEmpty()) {
       throw new JellyException("jelly expression: [] (expected: [tag, ...])");
     }
@@ -104,69 +145,34 @@ public final class Unjellier {
       throw new JellyException(
           "jelly tag: " + describe(list.get(0)) + " (expected: a byte string)");
     }
-    if (++depth > maxDepth) {
-      throw new JellyException(
-          "builtins.RecursionError", "nesting depth: more than " + maxDepth + " (expected: <= " + maxDepth + ")",
-          null);
-    }
-    try {
-      JellyTag known = JellyTag.fromWire(tag);
-      return known != null ? readTagged(known, list, bindId) : readType(tag, list, bindId);
-    } finally {
-      depth--;
+    return tag;
+  }
+
+  private @Nullable Object readNested(JellyTag tag, List<?> list, int bindId) {
+    switch (tag) {
+      case LIST:
+        return readList(list, bindId);
+      case TUPLE:
+        return readTuple(list, bindId);
+      case DICTIONARY:
+        return readDictionary(list, bindId);
+      case SET:
+        return readSet(list, bindId);
+      case FROZENSET:
+        return readFrozenSet(list, bindId);
+      default:
+        return readExtension(tag.wire(), list, bindId);
     }
   }
 
-  private @Nullable Object readTagged(JellyTag tag, List<?> list, int bindId) {
+  private @Nullable Object readLeaf(JellyTag tag, List<?> list, int bindId) {
     switch (tag) {
       case UNICODE:
         return bind(bindId, text(list));
-      case DICTIONARY:
-        return readDictionary(list, bindId);
-      case LIST: {
-        List<@Nullable Object> result = new ArrayList<>(list.size() - 1);
-        bind(bindId, result);
-        for (int i = 1, n = list.size(); i < n; i++) {
-          result.add(read(list.get(i), 0));
-        }
-        return result;
-      }
-      case TUPLE: {
-        Tuple result = Tuple.ofSize(list.size() - 1);
-        bind(bindId, result);
-        for (int i = 1, n = list.size(); i < n; i++) {
-          result.fill(i - 1, read(list.get(i), 0));
-        }
-        return result;
-      }
       case NONE:
         return bind(bindId, null);
-      case BOOLEAN: {
-        Object v = arg(list, 1, 2);
-        if (TRUE.equals(v)) {
-          return bind(bindId, Boolean.TRUE);
-        }
-        if (FALSE.equals(v)) {
-          return bind(bindId, Boolean.FALSE);
-        }
-        throw new JellyException("builtins.AssertionError",
-            "boolean: " + describe(v) + " (expected: b'true' or b'false')", null);
-      }
-      case SET: {
-        Set<@Nullable Object> result = new LinkedHashSet<>();
-        bind(bindId, result);
-        for (int i = 1, n = list.size(); i < n; i++) {
-          result.add(read(list.get(i), 0));
-        }
-        return result;
-      }
-      case FROZENSET: {
-        List<@Nullable Object> elements = new ArrayList<>(list.size() - 1);
-        for (int i = 1, n = list.size(); i < n; i++) {
-          elements.add(read(list.get(i), 0));
-        }
-        return bind(bindId, FrozenSet.copyOf(elements));
-      }
+      case BOOLEAN:
+        return bind(bindId, bool(list));
       case DATETIME:
         return bind(bindId, JellyTime.parseDatetime(payload(list)));
       case DATE:
@@ -177,39 +183,95 @@ public final class Unjellier {
         return bind(bindId, JellyTime.parseTimedelta(payload(list)));
       case DECIMAL:
         return bind(bindId, decimal(list));
-      case REFERENCE: {
-        int id = referenceId(arg(list, 1, 3));
-        if (references.containsKey(id)) {
-          throw new JellyException("builtins.AssertionError",
-              "reference id: " + id + " defined twice (expected: each id once)", null);
-        }
-        Object result = read(arg(list, 2, 3), id);
-        references.putIfAbsent(id, result);
-        return bind(bindId, result);
-      }
-      case DEREFERENCE: {
-        int id = referenceId(arg(list, 1, 2));
-        if (!references.containsKey(id)) {
-          throw new JellyException(
-              "dereference: id " + id + " not defined (expected: an earlier reference)");
-        }
-        return bind(bindId, references.get(id));
-      }
-      case UNPERSISTABLE: {
-        ByteString reason = payload(list);
-        return bind(bindId, new Unpersistable(lenientText(reason)));
-      }
+      case REFERENCE:
+        return readReference(list, bindId);
+      case DEREFERENCE:
+        return bind(bindId, dereference(list));
+      case UNPERSISTABLE:
+        return bind(bindId, new Unpersistable(lenientText(payload(list))));
       case PERSISTENT:
         return bind(bindId, new Unpersistable("Persistent callback not found"));
-      case REMOTE:
-      case LOCAL:
-      case CACHED:
-      case LCACHE:
-        return readExtension(tag.wire(), list, bindId);
       default:
         // class, module, function, method, instance: never.
         throw new InsecureJellyException(tag.wire().toStringUtf8(), tag.wire().toPythonRepr());
     }
+  }
+
+  private List<@Nullable Object> readList(List<?> list, int bindId) {
+    List<@Nullable Object> result = new ArrayList<>(list.size() - 1);
+    bind(bindId, result);
+    for (int i = 1, n = list.size(); i < n; i++) {
+      result.add(read(list.get(i), 0));
+    }
+    return result;
+  }
+
+  private Tuple readTuple(List<?> list, int bindId) {
+    Tuple result = Tuple.ofSize(list.size() - 1);
+    bind(bindId, result);
+    if (result.isEmpty()) {
+      return result;
+    }
+    building.put(result, Boolean.TRUE);
+    for (int i = 1, n = list.size(); i < n; i++) {
+      result.fill(i - 1, read(list.get(i), 0));
+    }
+    building.remove(result);
+    return result;
+  }
+
+  private Set<@Nullable Object> readSet(List<?> list, int bindId) {
+    Set<@Nullable Object> result = new LinkedHashSet<>();
+    bind(bindId, result);
+    for (int i = 1, n = list.size(); i < n; i++) {
+      result.add(hashable(read(list.get(i), 0), "set element"));
+    }
+    return result;
+  }
+
+  private FrozenSet readFrozenSet(List<?> list, int bindId) {
+    List<@Nullable Object> elements = new ArrayList<>(list.size() - 1);
+    for (int i = 1, n = list.size(); i < n; i++) {
+      elements.add(hashable(read(list.get(i), 0), "frozenset element"));
+    }
+    return (FrozenSet) bind(bindId, FrozenSet.copyOf(elements));
+  }
+
+  private @Nullable Object readReference(List<?> list, int bindId) {
+    int id = referenceId(arg(list, 1, 3));
+    if (references.containsKey(id)) {
+      throw new JellyException("builtins.AssertionError",
+          "reference id: " + id + " defined twice (expected: each id once)", null);
+    }
+    Object inner = list.get(2);
+    if (inner instanceof List<?> l && !l.isEmpty() && JellyTag.REFERENCE.wire().equals(l.get(0))) {
+      // Twisted gives an object one id at most; a chain of wrappers would nest without limit.
+      throw new JellyException("reference " + id + ": wraps another reference (expected: a value)");
+    }
+    Object result = read(inner, id);
+    references.putIfAbsent(id, result);
+    return bind(bindId, result);
+  }
+
+  private @Nullable Object dereference(List<?> list) {
+    int id = referenceId(arg(list, 1, 2));
+    if (!references.containsKey(id)) {
+      throw new JellyException(
+          "dereference: id " + id + " not defined (expected: an earlier reference)");
+    }
+    return references.get(id);
+  }
+
+  private static Boolean bool(List<?> list) {
+    Object v = arg(list, 1, 2);
+    if (TRUE.equals(v)) {
+      return Boolean.TRUE;
+    }
+    if (FALSE.equals(v)) {
+      return Boolean.FALSE;
+    }
+    throw new JellyException("builtins.AssertionError",
+        "boolean: " + describe(v) + " (expected: b'true' or b'false')", null);
   }
 
   private @Nullable Object readDictionary(List<?> list, int bindId) {
@@ -220,10 +282,49 @@ public final class Unjellier {
         throw new JellyException(
             "dictionary item: " + describe(list.get(i)) + " (expected: a [key, value] pair)");
       }
-      Object key = read(pair.get(0), 0);
+      Object key = hashable(read(pair.get(0), 0), "dictionary key");
       result.put(key, read(pair.get(1), 0));
     }
     return result;
+  }
+
+  /**
+   * Returns {@code value} if Python could use it as a dict key or set element, as Twisted's
+   * unjellier requires (TypeError: unhashable type). A Java list, map or set would be accepted as
+   * a key but could still change (it may be an enclosing container, half built), corrupting the
+   * map.
+   */
+  private @Nullable Object hashable(@Nullable Object value, String what) {
+    String unhashable = unhashableType(value, new IdentityHashMap<>());
+    if (unhashable != null) {
+      throw new JellyException("builtins.TypeError",
+          what + ": unhashable type '" + unhashable + "' (expected: a hashable value)", null);
+    }
+    return value;
+  }
+
+  private @Nullable String unhashableType(@Nullable Object value, IdentityHashMap<Tuple, Boolean> path) {
+    if (value instanceof FrozenSet) {
+      return null; // its elements were checked when it was read
+    }
+    if (value instanceof List || value instanceof Map || value instanceof Set) {
+      return TypeCoercion.pythonTypeName(value);
+    }
+    if (value instanceof Tuple t) {
+      // A tuple that contains itself, through a container still being read or directly (which
+      // Python cannot build), is never hashable.
+      if (building.containsKey(t) || path.put(t, Boolean.TRUE) != null) {
+        return "tuple";
+      }
+      for (Object element : t) {
+        String inner = unhashableType(element, path);
+        if (inner != null) {
+          return inner;
+        }
+      }
+      path.remove(t);
+    }
+    return null;
   }
 
   private @Nullable Object readType(ByteString tag, List<?> list, int bindId) {

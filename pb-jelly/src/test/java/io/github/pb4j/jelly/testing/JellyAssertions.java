@@ -5,6 +5,7 @@ import io.github.pb4j.jelly.FrozenSet;
 import io.github.pb4j.jelly.PythonRepr;
 import io.github.pb4j.jelly.Tuple;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -58,7 +59,36 @@ public final class JellyAssertions {
     }
   }
 
+  /** Where a value sits in the graph; the text is built only for a failure message. */
+  private record Path(@Nullable Path parent, String step) {
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder();
+      for (Path p = this; p != null; p = p.parent) {
+        sb.insert(0, p.step);
+      }
+      return sb.toString();
+    }
+  }
+
+  private record Pair(@Nullable Object expected, @Nullable Object actual, Path path) {}
+
+  private final ArrayDeque<Pair> work = new ArrayDeque<>();
+
   private void check(@Nullable Object expected, @Nullable Object actual, String path) {
+    // Iterative, so that graphs as deep as Jelly allows need no deep stack.
+    work.push(new Pair(expected, actual, new Path(null, path)));
+    while (!work.isEmpty()) {
+      Pair p = work.pop();
+      checkOne(p.expected, p.actual, p.path);
+    }
+  }
+
+  private void later(@Nullable Object expected, @Nullable Object actual, Path parent, String step) {
+    work.push(new Pair(expected, actual, new Path(parent, step)));
+  }
+
+  private void checkOne(@Nullable Object expected, @Nullable Object actual, Path path) {
     if (expected == null || actual == null) {
       if (expected != actual) {
         throw fail(path, expected, actual);
@@ -66,10 +96,9 @@ public final class JellyAssertions {
       return;
     }
     if (isContainer(expected)) {
-      if (!sameIdentity(expected, actual, path)) {
-        return; // seen before, and consistently
+      if (sameIdentity(expected, actual, path)) {
+        checkContainer(expected, actual, path);
       }
-      checkContainer(expected, actual, path);
       return;
     }
     if (expected.getClass() != actual.getClass()) {
@@ -88,7 +117,7 @@ public final class JellyAssertions {
   }
 
   /** Returns true if this pair is new (the caller compares contents); fails on inconsistent sharing. */
-  private boolean sameIdentity(Object expected, Object actual, String path) {
+  private boolean sameIdentity(Object expected, Object actual, Path path) {
     Object mapped = forward.get(expected);
     Object reverse = backward.get(actual);
     if (mapped == null && reverse == null) {
@@ -102,7 +131,7 @@ public final class JellyAssertions {
     return false;
   }
 
-  private void checkContainer(Object expected, Object actual, String path) {
+  private void checkContainer(Object expected, Object actual, Path path) {
     if (expected instanceof Tuple t) {
       if (!(actual instanceof Tuple a)) {
         throw fail(path, expected, actual);
@@ -117,13 +146,13 @@ public final class JellyAssertions {
       if (!(actual instanceof Map<?, ?> a) || a.size() != m.size()) {
         throw fail(path, expected, actual);
       }
-      Iterator<? extends Map.Entry<?, ?>> ai = a.entrySet().iterator();
-      int i = 0;
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        Map.Entry<?, ?> ae = ai.next();
-        check(e.getKey(), ae.getKey(), path + ".key" + i);
-        check(e.getValue(), ae.getValue(), path + "[" + PythonRepr.of(e.getKey()) + "]");
-        i++;
+      List<Map.Entry<?, ?>> expectedEntries = new ArrayList<>(m.entrySet());
+      List<Map.Entry<?, ?>> actualEntries = new ArrayList<>(a.entrySet());
+      for (int i = expectedEntries.size() - 1; i >= 0; i--) {
+        Map.Entry<?, ?> e = expectedEntries.get(i);
+        Map.Entry<?, ?> ae = actualEntries.get(i);
+        later(e.getValue(), ae.getValue(), path, "[" + PythonRepr.of(e.getKey()) + "]");
+        later(e.getKey(), ae.getKey(), path, ".key" + i);
       }
     } else {
       Set<?> s = (Set<?>) expected;
@@ -139,17 +168,17 @@ public final class JellyAssertions {
     }
   }
 
-  private void checkSequence(List<?> expected, List<?> actual, String path) {
+  private void checkSequence(List<?> expected, List<?> actual, Path path) {
     if (expected.size() != actual.size()) {
       throw fail(path, expected, actual);
     }
-    for (int i = 0; i < expected.size(); i++) {
-      check(expected.get(i), actual.get(i), path + "[" + i + "]");
+    for (int i = expected.size() - 1; i >= 0; i--) {
+      later(expected.get(i), actual.get(i), path, "[" + i + "]");
     }
   }
 
   /** Matches each expected element with some actual element, trying candidates on a copy of the identity maps. */
-  private void checkUnordered(Set<?> expected, Set<?> actual, String path) {
+  private void checkUnordered(Set<?> expected, Set<?> actual, Path path) {
     List<Object> remaining = new ArrayList<>(actual);
     for (Object e : expected) {
       boolean matched = false;
@@ -175,12 +204,12 @@ public final class JellyAssertions {
     }
   }
 
-  private void checkRecord(Record expected, Record actual, String path) {
+  private void checkRecord(Record expected, Record actual, Path path) {
     for (RecordComponent c : expected.getClass().getRecordComponents()) {
       try {
         var accessor = c.getAccessor();
         accessor.setAccessible(true);
-        check(accessor.invoke(expected), accessor.invoke(actual), path + "." + c.getName());
+        later(accessor.invoke(expected), accessor.invoke(actual), path, "." + c.getName());
       } catch (ReflectiveOperationException e) {
         throw new AssertionError("cannot read " + c, e);
       }
@@ -191,7 +220,7 @@ public final class JellyAssertions {
     return value instanceof List || value instanceof Map || value instanceof Set || value instanceof Tuple;
   }
 
-  private static AssertionError fail(String path, @Nullable Object expected, @Nullable Object actual) {
+  private static AssertionError fail(Path path, @Nullable Object expected, @Nullable Object actual) {
     return new AssertionError(path + ": expected " + describe(expected) + " but was " + describe(actual));
   }
 
