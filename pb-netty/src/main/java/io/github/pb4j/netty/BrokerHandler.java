@@ -15,6 +15,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -220,6 +221,11 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void flush() {
       ctx.flush();
+    }
+
+    @Override
+    public @Nullable SocketAddress remoteAddress() {
+      return ctx.channel().remoteAddress();
     }
 
     @Override

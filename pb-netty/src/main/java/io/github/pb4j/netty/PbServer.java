@@ -4,14 +4,12 @@ import io.github.pb4j.Broker;
 import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.MessageSink;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -26,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +82,7 @@ public final class PbServer implements AutoCloseable {
     }
   }
 
-  /** Returns a builder; {@link Builder#root} is required. */
+  /** Returns a builder; a {@link Builder#root} or {@link Builder#rootFactory} is required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -143,7 +142,7 @@ public final class PbServer implements AutoCloseable {
   }
 
   private Broker newBroker(MessageSink sink, io.netty.util.concurrent.EventExecutor executor) {
-    Broker broker = Broker.server(config.root, config.options, sink, executor);
+    Broker broker = Broker.server(Objects.requireNonNull(config.rootFactory), config.options, sink, executor);
     brokers.add(broker);
     broker.notifyOnDisconnect(() -> brokers.remove(broker));
     if (config.onConnection != null) {
@@ -299,7 +298,7 @@ public final class PbServer implements AutoCloseable {
   public static final class Builder {
     private String host = "127.0.0.1";
     private int port = DEFAULT_PORT;
-    private @Nullable Object root;
+    private @Nullable Function<Broker, Object> rootFactory;
     private BrokerOptions options = BrokerOptions.DEFAULT;
     private int eventLoopThreads;
     private @Nullable EventLoopGroup group;
@@ -330,9 +329,22 @@ public final class PbServer implements AutoCloseable {
     /**
      * Sets the root object every connection reaches as {@code b'root'} (Twisted's {@code
      * pb.Root}); shared by all connections, so its methods may run on several event loops at once.
+     * Replaces a {@link #rootFactory}.
      */
     public Builder root(Object root) {
-      this.root = Objects.requireNonNull(root, "root");
+      Objects.requireNonNull(root, "root");
+      this.rootFactory = broker -> root;
+      return this;
+    }
+
+    /**
+     * Sets the maker of each connection's root object, called with the new broker on its event
+     * loop: Twisted's {@code IPBRoot.rootObject(broker)}. A cred server passes {@code
+     * PortalRoot.factory(portal)}, which makes one portal wrapper per connection. Replaces a {@link
+     * #root}.
+     */
+    public Builder rootFactory(Function<Broker, Object> rootFactory) {
+      this.rootFactory = Objects.requireNonNull(rootFactory, "rootFactory");
       return this;
     }
 
@@ -380,41 +392,20 @@ public final class PbServer implements AutoCloseable {
     }
 
     /**
-     * Builds the server (not yet listening; call {@link PbServer#start()}).
+     * Builds the server (not yet listening; call {@link PbServer#start()}). A root object with
+     * invalid remote methods is reported by the first connection, which is then closed.
      *
-     * @throws IllegalStateException if no root was set
-     * @throws IllegalArgumentException if the root's remote methods are invalid
+     * @throws IllegalStateException if neither a root nor a root factory was set, or if both
+     *     event loop settings were
      */
     public PbServer build() {
-      if (root == null) {
-        throw new IllegalStateException("root: not set (expected: root(Object))");
+      if (rootFactory == null) {
+        throw new IllegalStateException("root: not set (expected: root(Object) or rootFactory(Function))");
       }
       if (eventLoopThreads != 0 && group != null) {
         throw new IllegalStateException("eventLoopThreads and eventLoopGroup are exclusive");
       }
-      validateRoot(root, options);
       return new PbServer(this);
-    }
-
-    /** Checks the root's remote methods now rather than at the first connection. */
-    private static void validateRoot(Object root, BrokerOptions options) {
-      Broker.server(root, options, new MessageSink() {
-        @Override
-        public ByteBufAllocator alloc() {
-          return ByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public void write(io.netty.buffer.ByteBuf message) {
-          message.release();
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      }, ImmediateEventExecutor.INSTANCE);
     }
   }
 }
