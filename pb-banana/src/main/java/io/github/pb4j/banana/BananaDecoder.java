@@ -168,7 +168,7 @@ public final class BananaDecoder {
         return value;
       }
       case VOCAB: {
-        long number = prefixLength > 9 ? -1 : longPrefix(in, start, prefixLength);
+        long number = longPrefix(in, start, prefixLength); // -1 if it does not fit in a long
         ByteString word = number < 0 ? null : Vocabulary.word(number);
         if (word == null) {
           throw new BananaException(

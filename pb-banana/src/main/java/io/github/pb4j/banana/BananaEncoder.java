@@ -77,7 +77,7 @@ public final class BananaEncoder {
     } else if (value instanceof List<?> list) {
       writeListHeader(out, list.size());
       for (int i = 0, n = list.size(); i < n; i++) {
-        write(Objects.requireNonNull(list.get(i), "null cannot be sent"), out);
+        write(list.get(i), out); // null is refused below, as Twisted refuses None
       }
     } else if (value instanceof Collection<?> c) {
       writeListHeader(out, c.size());
@@ -108,6 +108,12 @@ public final class BananaEncoder {
 
   /** Writes an integer as INT, NEG, LONGINT or LONGNEG, chosen by Twisted's ranges. */
   public void writeInt(ByteBuf out, long value) {
+    // Below 9 prefix digits (63 bits) a long can need too many; Twisted's setPrefixLimit also
+    // bounds the integers it sends.
+    if (limits.prefixLimit() < 9
+        && (value == Long.MIN_VALUE || Math.abs(value) >>> (7 * limits.prefixLimit()) != 0)) {
+      throw integerTooLarge(value);
+    }
     if (value >= 0) {
       writePrefix(out, value);
       out.writeByte(value <= Integer.MAX_VALUE ? 0x81 : 0x85);
@@ -130,13 +136,18 @@ public final class BananaEncoder {
     }
     BigInteger magnitude = value.abs();
     if (magnitude.compareTo(maxMagnitude) >= 0) {
-      throw new BananaException("integer: " + value + " (expected: |value| < 2**" + 7 * limits.prefixLimit() + ")");
+      throw integerTooLarge(value);
     }
     while (magnitude.signum() > 0) {
       out.writeByte(magnitude.intValue() & 0x7f);
       magnitude = magnitude.shiftRight(7);
     }
     out.writeByte(value.signum() > 0 ? 0x85 : 0x86);
+  }
+
+  private BananaException integerTooLarge(Object value) {
+    return new BananaException(
+        "integer: " + value + " (expected: |value| < 2**" + 7 * limits.prefixLimit() + ")");
   }
 
   /** Writes a FLOAT token: {@code 0x84} then 8 big-endian bytes; NaN is Python's canonical NaN. */

@@ -1,6 +1,10 @@
 package io.github.pb4j.banana;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders decoded Banana values in Python notation, e.g. {@code [b'version', 6]}: the format of
@@ -78,22 +82,57 @@ public final class SexpFormatter {
     if (Double.isInfinite(d)) {
       return d > 0 ? "inf" : "-inf";
     }
-    if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-      return String.format("%.1f", d).replace(",", ".");
+    if (d == 0) {
+      return Double.doubleToRawLongBits(d) < 0 ? "-0.0" : "0.0";
     }
-    String s = Double.toString(d);
-    int e = s.indexOf('E');
-    if (e < 0) {
-      return s;
+    String sign = d < 0 ? "-" : "";
+    BigDecimal digits = shortestRoundTrip(Math.abs(d)).stripTrailingZeros();
+    int exponent = digits.precision() - digits.scale() - 1;
+    // Python's repr: positional for 1e-4 <= |d| < 1e16, else scientific with 2+ exponent digits.
+    if (exponent < -4 || exponent >= 16) {
+      String unscaled = digits.unscaledValue().toString();
+      String mantissa =
+          unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
+      return sign + mantissa + (exponent < 0 ? "e-" : "e+")
+          + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
     }
-    String mantissa = s.substring(0, e);
-    if (mantissa.endsWith(".0")) {
-      mantissa = mantissa.substring(0, mantissa.length() - 2);
+    String plain = digits.toPlainString();
+    return sign + (plain.indexOf('.') < 0 ? plain + ".0" : plain);
+  }
+
+  /**
+   * Returns the decimal with the fewest digits that reads back as {@code d}, the closest such one
+   * if there are several: the digits of Python's {@code repr}. Java 17's {@code Double.toString}
+   * is not always the shortest (it writes {@code 2e23} as {@code 1.9999999999999998E23}).
+   */
+  private static BigDecimal shortestRoundTrip(double d) {
+    BigDecimal exact = new BigDecimal(d);
+    BigDecimal best = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+    // If p digits can read back as d, so can p + 1: search for the least p.
+    int low = 1;
+    int high = 16;
+    while (low <= high) {
+      int precision = (low + high) >>> 1;
+      BigDecimal candidate = roundTrip(exact, d, precision);
+      if (candidate != null) {
+        best = candidate;
+        high = precision - 1;
+      } else {
+        low = precision + 1;
+      }
     }
-    int exp = Integer.parseInt(s.substring(e + 1));
-    if (exp >= -4 && exp < 16) {
-      return new java.math.BigDecimal(s).toPlainString();
+    return best;
+  }
+
+  /** Returns a {@code precision}-digit decimal that reads back as {@code d}, or null. */
+  private static @Nullable BigDecimal roundTrip(BigDecimal exact, double d, int precision) {
+    BigDecimal nearest = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+    if (nearest.doubleValue() == d) {
+      return nearest;
     }
-    return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+    // Next to a power of two the interval that reads back as d is lopsided: try the other side.
+    RoundingMode other = nearest.compareTo(exact) < 0 ? RoundingMode.CEILING : RoundingMode.FLOOR;
+    BigDecimal candidate = exact.round(new MathContext(precision, other));
+    return candidate.doubleValue() == d ? candidate : null;
   }
 }
