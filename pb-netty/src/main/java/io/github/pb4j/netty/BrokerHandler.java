@@ -19,6 +19,7 @@ import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +48,10 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger logger = LoggerFactory.getLogger(BrokerHandler.class);
 
-  /** Makes the broker of a channel that has just become active. Called on the event loop. */
+  /** Makes the broker of a channel that has just become active. */
   @FunctionalInterface
   public interface BrokerFactory {
+    /** Returns a new broker writing to {@code sink}; called once, on {@code executor}. */
     Broker create(MessageSink sink, EventExecutor executor);
   }
 
@@ -69,6 +71,16 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
     return new BrokerHandler((sink, executor) -> Broker.server(root, options, sink, executor));
+  }
+
+  /**
+   * Creates the handler of a server connection whose root {@code rootFactory} makes, with the new
+   * broker (Twisted's {@code IPBRoot.rootObject(broker)}).
+   */
+  public static BrokerHandler server(Function<Broker, Object> rootFactory, BrokerOptions options) {
+    Objects.requireNonNull(rootFactory, "rootFactory");
+    Objects.requireNonNull(options, "options");
+    return new BrokerHandler((sink, executor) -> Broker.server(rootFactory, options, sink, executor));
   }
 
   /** Creates the handler of a client connection. */
@@ -153,11 +165,19 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     super.channelInactive(ctx);
   }
 
+  /**
+   * Ends the broker if the handler leaves the pipeline while the channel is still open, so that
+   * its pending calls fail rather than hang; after {@link #channelInactive} this does nothing.
+   */
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    // A channel that never became active (failed connect, removed handler) ends here.
-    brokerFuture.completeExceptionally(new ConnectionLostException("connection not established", failure));
-    if (broker == null) {
+    try {
+      if (broker != null) {
+        broker.connectionLost(failure);
+      } else {
+        brokerFuture.completeExceptionally(new ConnectionLostException("connection not established", failure));
+      }
+    } finally {
       lost.complete(null);
     }
   }

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A client makes at most one connection: {@link #connect()} starts it once and every later call
  * returns the same outcome. To reconnect, build a new client. Operations that need more than the
- * root object, such as a cred login, are built on {@link #getRootObject()}.
+ * root object are built on {@link #getRootObject()}; a cred login is {@code
+ * getRootObject().thenCompose(root -> PbLogin.login(root, credentials, mind))} (see {@link
+ * io.github.pb4j.PbLogin}), Twisted's {@code PBClientFactory.login}.
  *
  * <p>Futures complete on the connection's event loop; dependent stages that are not {@code async}
  * run there and must not block.
@@ -140,10 +142,9 @@ public final class PbClient implements AutoCloseable {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof ConnectionLostException lost) {
       connected.completeExceptionally(lost);
-      return;
+    } else if (connected.completeExceptionally(new PbConnectException(config.host, config.port, cause))) {
+      logger.debug("cannot connect to {}:{}: {}", config.host, config.port, cause.toString());
     }
-    logger.debug("cannot connect to {}:{}: {}", config.host, config.port, cause.toString());
-    connected.completeExceptionally(new PbConnectException(config.host, config.port, cause));
   }
 
   private SslHandler newSslHandler(Channel ch) {

@@ -1,0 +1,170 @@
+package io.github.pb4j.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pb4j.Broker;
+import io.github.pb4j.BrokerOptions;
+import io.github.pb4j.ConnectionLostException;
+import io.github.pb4j.PbProtocolException;
+import io.github.pb4j.RemoteReference;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link BrokerHandler} on an {@link EmbeddedChannel}: byte-exact, single-threaded. */
+@Timeout(10)
+class BrokerHandlerTest {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final String OFFER = "0280" + "02827062" + "04826e6f6e65"; // [b'pb', b'none']
+  private static final String CHOOSE_PB = "02827062"; // b'pb'
+  private static final String VERSION = "028013870681"; // [b'version', 6]
+  // [b'message', 1, b'root', b'echo', 1, [b'tuple', 42], [b'dictionary']]
+  private static final String ECHO_42 =
+      "07801a87" + "0181" + "0482726f6f74" + "04826563686f" + "0181" + "02800b872a81" + "01800587";
+  private static final String ANSWER_42 = "03801b87" + "0181" + "2a81"; // [b'answer', 1, 42]
+
+  @Test
+  void serverOffersDialectsWhenActive() {
+    EmbeddedChannel channel = new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+
+    assertThat(readAll(channel)).isEqualTo(OFFER);
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void answersHandshakeAndCallFedByteByByte() {
+    EmbeddedChannel channel = new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+    readAll(channel);
+
+    for (byte b : HEX.parseHex(CHOOSE_PB + VERSION + ECHO_42)) {
+      channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+    }
+
+    assertThat(readAll(channel)).isEqualTo(VERSION + ANSWER_42);
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void releasesInboundBuffers() {
+    EmbeddedChannel channel = new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+    ByteBuf whole = Unpooled.wrappedBuffer(HEX.parseHex(CHOOSE_PB + VERSION + ECHO_42));
+    ByteBuf partial = Unpooled.wrappedBuffer(HEX.parseHex("0780"));
+
+    channel.writeInbound(whole, partial);
+
+    assertThat(whole.refCnt()).isZero();
+    assertThat(partial.refCnt()).isZero();
+    readAll(channel);
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void closesOnMalformedInput() {
+    BrokerHandler handler = BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT);
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    Broker broker = handler.broker().join();
+
+    channel.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex("01ff")));
+    channel.runPendingTasks();
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(broker.isConnected()).isFalse();
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void stopsReadingWhileUnwritable() {
+    EmbeddedChannel channel = new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    channel.runPendingTasks();
+    assertThat(channel.config().isAutoRead()).isFalse();
+
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    channel.runPendingTasks();
+    assertThat(channel.config().isAutoRead()).isTrue();
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void closingFailsPendingCallsWithConnectionLost() {
+    BrokerHandler handler = BrokerHandler.client(BrokerOptions.DEFAULT);
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    RemoteReference root = connectClient(channel, handler);
+    CompletableFuture<@Nullable Object> call = root.callRemote("echo", 42);
+    assertThat(readAll(channel)).isEqualTo(ECHO_42);
+
+    channel.close();
+
+    assertThat(call).isCompletedExceptionally();
+    assertThat(call.handle((v, e) -> e).join()).isInstanceOf(ConnectionLostException.class);
+  }
+
+  @Test
+  void exceptionLooksThroughDecoderExceptionAndBecomesTheCause() {
+    BrokerHandler handler = BrokerHandler.client(BrokerOptions.DEFAULT);
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    RemoteReference root = connectClient(channel, handler);
+    CompletableFuture<@Nullable Object> call = root.callRemote("echo", 42);
+    PbProtocolException reason = new PbProtocolException("bad frame");
+
+    channel.pipeline().fireExceptionCaught(new DecoderException(reason));
+
+    assertThat(channel.isOpen()).isFalse();
+    Throwable failure = call.handle((v, e) -> e).join();
+    assertThat(failure).isInstanceOf(ConnectionLostException.class).hasCause(reason);
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void startsWhenAddedToAnActiveChannel() {
+    EmbeddedChannel channel = new EmbeddedChannel();
+
+    channel.pipeline().addLast(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+
+    assertThat(readAll(channel)).isEqualTo(OFFER);
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void removalFromAnOpenChannelFailsPendingCalls() {
+    BrokerHandler handler = BrokerHandler.client(BrokerOptions.DEFAULT);
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    RemoteReference root = connectClient(channel, handler);
+    CompletableFuture<@Nullable Object> call = root.callRemote("echo", 42);
+
+    channel.pipeline().remove(handler);
+
+    assertThat(call.handle((v, e) -> e).join()).isInstanceOf(ConnectionLostException.class);
+    assertThat(handler.lost()).isCompleted();
+    channel.finishAndReleaseAll();
+  }
+
+  /** Plays the server's side of the handshake and returns the root reference. */
+  private static RemoteReference connectClient(EmbeddedChannel channel, BrokerHandler handler) {
+    Broker broker = handler.broker().join();
+    channel.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(OFFER)));
+    assertThat(readAll(channel)).isEqualTo(CHOOSE_PB + VERSION);
+    channel.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(VERSION)));
+    CompletableFuture<RemoteReference> root = broker.rootObject();
+    assertThat(root).isCompleted();
+    return root.join();
+  }
+
+  private static String readAll(EmbeddedChannel channel) {
+    StringBuilder hex = new StringBuilder();
+    ByteBuf buf;
+    while ((buf = channel.readOutbound()) != null) {
+      hex.append(ByteBufUtil.hexDump(buf));
+      buf.release();
+    }
+    return hex.toString();
+  }
+}
