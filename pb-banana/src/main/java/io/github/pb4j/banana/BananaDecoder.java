@@ -130,6 +130,11 @@ public final class BananaDecoder {
         if (count == 0) {
           return new ArrayList<>(0);
         }
+        // Each open list costs memory before its elements arrive: bound the nesting.
+        if (stack.size() >= limits.maxDepth()) {
+          throw new BananaException(
+              "list nesting: more than " + limits.maxDepth() + " (expected: <= " + limits.maxDepth() + ")");
+        }
         stack.add(new OpenList((int) count));
         return OPENED_LIST;
       }

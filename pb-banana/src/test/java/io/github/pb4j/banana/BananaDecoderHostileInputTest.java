@@ -244,6 +244,7 @@ class BananaDecoderHostileInputTest {
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void deepNestingDecodesWithoutStackOverflow() {
     int depth = 100_000;
+    BananaLimits deep = BananaLimits.DEFAULT.withMaxDepth(depth);
     byte[] nested = concat(repeat("0180", depth), bytes("0080"));
     Random random = new Random(42);
     List<List<byte[]>> feeds =
@@ -254,12 +255,22 @@ class BananaDecoderHostileInputTest {
     for (List<byte[]> chunks : feeds) {
       for (Cumulation cumulation : Cumulation.values()) {
         Outcome outcome =
-            ChunkedDecoding.feed(new BananaDecoder(BananaLimits.DEFAULT), chunks, cumulation);
+            ChunkedDecoding.feed(new BananaDecoder(deep), chunks, cumulation);
         assertThat(outcome.error()).isNull();
         assertThat(outcome.values()).hasSize(1);
         assertThat(nestingDepth(outcome.values().get(0))).isEqualTo(depth);
       }
     }
+  }
+
+  @Test
+  void nestingDeeperThanTheLimitIsRefusedBeforeItCostsMemory() {
+    byte[] nested = concat(repeat("0180", BananaLimits.DEFAULT_MAX_DEPTH + 1), bytes("0080"));
+    io.netty.buffer.ByteBuf in = io.netty.buffer.Unpooled.wrappedBuffer(nested);
+    BananaDecoder decoder = new BananaDecoder(BananaLimits.DEFAULT);
+    assertThatThrownBy(() -> decoder.decode(in))
+        .isInstanceOf(BananaException.class)
+        .hasMessageContaining("list nesting");
   }
 
   /** Returns how many single-element lists wrap the innermost empty list, without recursion. */

@@ -26,7 +26,9 @@ class BananaLimitsTest {
   void defaultsAreTwisted() {
     assertThat(BananaLimits.DEFAULT.prefixLimit()).isEqualTo(64);
     assertThat(BananaLimits.DEFAULT.sizeLimit()).isEqualTo(655_360);
-    assertThat(BananaLimits.DEFAULT.maxMessageBytes()).isEqualTo(64L * 1024 * 1024);
+    // pb4j's own bounds, which Twisted lacks.
+    assertThat(BananaLimits.DEFAULT.maxMessageBytes()).isEqualTo(8L * 1024 * 1024);
+    assertThat(BananaLimits.DEFAULT.maxDepth()).isEqualTo(4096);
   }
 
   @Test
