@@ -27,9 +27,15 @@ final class RemoteMethod {
   private final String javaName;
   private final MethodHandle invoker; // (Object target, Object[] args) -> Object
   private final boolean injectsPerspective;
+  /** Parameters after the perspective, in declaration order. */
   private final String[] names;
   private final Type[] types;
   private final @Nullable Object[] defaults;
+  /** Indexes (into names) of the parameters positional arguments fill, in order. */
+  private final int[] positional;
+  private final int varargsIndex;
+  private final @Nullable Type varargsElement;
+  private final int keywordsIndex;
   private final boolean returnsVoid;
 
   RemoteMethod(String wireName, Method method, boolean injectsPerspective) {
@@ -46,12 +52,27 @@ final class RemoteMethod {
     names = new String[n];
     types = new Type[n];
     defaults = new Object[n];
+    int varargs = -1;
+    int keywords = -1;
+    java.util.List<Integer> plain = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
       Parameter p = parameters[i + first];
       Param param = p.getAnnotation(Param.class);
       names[i] = param != null && !param.value().isEmpty() ? param.value() : p.getName();
       types[i] = p.getParameterizedType();
       defaults[i] = NO_DEFAULT;
+      if (p.isAnnotationPresent(KeywordArguments.class)) {
+        if (!Map.class.isAssignableFrom(p.getType())) {
+          throw new IllegalArgumentException(javaName + ": @KeywordArguments parameter must be a Map");
+        }
+        keywords = i;
+        continue;
+      }
+      if (p.isVarArgs()) {
+        varargs = i;
+        continue;
+      }
+      plain.add(i);
       if (param != null && !Param.REQUIRED.equals(param.defaultValue())) {
         Object parsed = PythonLiteral.parse(param.defaultValue());
         try {
@@ -61,10 +82,23 @@ final class RemoteMethod {
         }
       }
     }
+    this.positional = plain.stream().mapToInt(Integer::intValue).toArray();
+    this.varargsIndex = varargs;
+    this.keywordsIndex = keywords;
+    Type element = null;
+    if (varargs >= 0) {
+      Type t = types[varargs];
+      element = t instanceof java.lang.reflect.GenericArrayType g ? g.getGenericComponentType()
+          : ((Class<?>) t).getComponentType();
+    }
+    this.varargsElement = element;
     this.returnsVoid = method.getReturnType() == void.class;
     try {
       method.setAccessible(true);
       MethodHandle handle = MethodHandles.lookup().unreflect(method);
+      if (method.isVarArgs()) {
+        handle = handle.asFixedArity();
+      }
       this.invoker = handle
           .asSpreader(Object[].class, parameters.length)
           .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
@@ -79,49 +113,46 @@ final class RemoteMethod {
 
   /**
    * Binds positional and keyword arguments to parameters, checks their types and returns the
-   * argument array (with room for the perspective first when the method takes one).
+   * argument array (with the perspective first when the method takes one).
    *
    * @throws TypeMismatchException as Python's {@code TypeError} would be raised
    */
   Object[] bind(List<?> args, Map<String, ?> kwargs, @Nullable Object perspective) {
-    int n = names.length;
-    if (args.size() > n) {
-      throw new TypeMismatchException(String.format("%s() takes %d positional argument%s but %d %s given",
-          wireName, n, n == 1 ? "" : "s", args.size(), args.size() == 1 ? "was" : "were"));
-    }
     int offset = injectsPerspective ? 1 : 0;
-    Object[] bound = new Object[n + offset];
-    boolean[] set = n <= 64 ? null : new boolean[n];
-    long setBits = 0;
-    for (int i = 0; i < args.size(); i++) {
-      bound[i + offset] = args.get(i);
-      setBits |= 1L << i;
-      if (set != null) {
-        set[i] = true;
+    Object[] bound = new Object[names.length + offset];
+    boolean[] set = new boolean[names.length];
+    int fixed = Math.min(args.size(), positional.length);
+    for (int i = 0; i < fixed; i++) {
+      bound[positional[i] + offset] = args.get(i);
+      set[positional[i]] = true;
+    }
+    if (args.size() > positional.length) {
+      if (varargsIndex < 0) {
+        int n = positional.length;
+        throw new TypeMismatchException(String.format("%s() takes %d positional argument%s but %d %s given",
+            wireName, n, n == 1 ? "" : "s", args.size(), args.size() == 1 ? "was" : "were"));
       }
     }
-    if (!kwargs.isEmpty()) {
-      for (Map.Entry<String, ?> e : kwargs.entrySet()) {
-        int index = indexOf(e.getKey());
-        if (index < 0) {
+    Map<String, Object> extraKeywords = keywordsIndex >= 0 ? new java.util.LinkedHashMap<>() : null;
+    for (Map.Entry<String, ?> e : kwargs.entrySet()) {
+      int index = indexOf(e.getKey());
+      if (index < 0) {
+        if (extraKeywords == null) {
           throw new TypeMismatchException(
               wireName + "() got an unexpected keyword argument '" + e.getKey() + "'");
         }
-        boolean already = set != null ? set[index] : (setBits & (1L << index)) != 0;
-        if (already) {
-          throw new TypeMismatchException(
-              wireName + "() got multiple values for argument '" + e.getKey() + "'");
-        }
-        bound[index + offset] = e.getValue();
-        setBits |= 1L << index;
-        if (set != null) {
-          set[index] = true;
-        }
+        extraKeywords.put(e.getKey(), e.getValue());
+        continue;
       }
+      if (set[index]) {
+        throw new TypeMismatchException(
+            wireName + "() got multiple values for argument '" + e.getKey() + "'");
+      }
+      bound[index + offset] = e.getValue();
+      set[index] = true;
     }
-    for (int i = 0; i < n; i++) {
-      boolean isSet = set != null ? set[i] : (setBits & (1L << i)) != 0;
-      if (!isSet) {
+    for (int i : positional) {
+      if (!set[i]) {
         if (defaults[i] == NO_DEFAULT) {
           throw new TypeMismatchException(
               wireName + "() missing required argument: '" + names[i] + "'");
@@ -131,15 +162,39 @@ final class RemoteMethod {
         bound[i + offset] = TypeCoercion.coerce(bound[i + offset], types[i], "argument '" + names[i] + "'");
       }
     }
+    if (varargsIndex >= 0) {
+      int extra = Math.max(0, args.size() - positional.length);
+      Class<?> component = rawClass(varargsElement);
+      Object array = java.lang.reflect.Array.newInstance(component, extra);
+      for (int i = 0; i < extra; i++) {
+        Object v = TypeCoercion.coerce(args.get(positional.length + i), varargsElement,
+            "argument " + (positional.length + i + 1));
+        java.lang.reflect.Array.set(array, i, v);
+      }
+      bound[varargsIndex + offset] = array;
+    }
+    if (keywordsIndex >= 0) {
+      bound[keywordsIndex + offset] = extraKeywords;
+    }
     if (injectsPerspective) {
       bound[0] = perspective;
     }
     return bound;
   }
 
+  private static Class<?> rawClass(@Nullable Type t) {
+    if (t instanceof Class<?> c) {
+      return c;
+    }
+    if (t instanceof java.lang.reflect.ParameterizedType p) {
+      return (Class<?>) p.getRawType();
+    }
+    return Object.class;
+  }
+
   private int indexOf(String name) {
     for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(name)) {
+      if (i != varargsIndex && i != keywordsIndex && names[i].equals(name)) {
         return i;
       }
     }

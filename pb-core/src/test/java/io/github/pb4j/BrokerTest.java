@@ -121,6 +121,11 @@ class BrokerTest {
     }
 
     @Remote
+    public List<Object> collect(int first, @KeywordArguments Map<String, Object> kw, String... rest) {
+      return Arrays.asList(first, Arrays.asList((Object[]) rest), kw);
+    }
+
+    @Remote
     public List<Object> twice(Object x) {
       return Arrays.asList(x, x);
     }
@@ -178,6 +183,16 @@ class BrokerTest {
     assertThat(await(root.callRemote("add", 2))).isEqualTo(2);
     assertThat(await(root.callRemote("add", List.of(), Map.of("a", 1, "b", 2)))).isEqualTo(3);
     assertThat(await(root.callRemote("renamed_on_wire"))).isEqualTo("renamed");
+  }
+
+  @Test
+  void varargsAndKeywordArgumentsCollectTheRest() throws Exception {
+    RemoteReference root = pair(new TestRoot()).root();
+    assertThat(await(root.callRemote("collect", List.of(1, "a", "b"), Map.of("x", 2))))
+        .isEqualTo(Arrays.asList(1, List.of("a", "b"), Map.of("x", 2)));
+    assertThat(await(root.callRemote("collect", 1))).isEqualTo(Arrays.asList(1, List.of(), Map.of()));
+    RemoteFailureException e = (RemoteFailureException) failureOf(root.callRemote("collect", 1, 2));
+    assertThat(e.remoteValue()).contains("argument 2");
   }
 
   @Test

@@ -63,6 +63,9 @@ public final class BananaEncoder {
     } catch (BananaException | IllegalArgumentException e) {
       out.writerIndex(mark);
       throw e;
+    } catch (StackOverflowError e) {
+      out.writerIndex(mark);
+      throw new BananaException("value nested too deeply to encode");
     }
   }
 
