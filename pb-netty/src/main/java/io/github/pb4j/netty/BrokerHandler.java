@@ -80,7 +80,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   public static BrokerHandler server(Function<Broker, Object> rootFactory, BrokerOptions options) {
     Objects.requireNonNull(rootFactory, "rootFactory");
     Objects.requireNonNull(options, "options");
-    return new BrokerHandler((sink, executor) -> Broker.server(rootFactory, options, sink, executor));
+    return new BrokerHandler(
+        (sink, executor) -> Broker.server(rootFactory, options, sink, executor));
   }
 
   /** Creates the handler of a client connection. */
@@ -175,7 +176,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       if (broker != null) {
         broker.connectionLost(failure);
       } else {
-        brokerFuture.completeExceptionally(new ConnectionLostException("connection not established", failure));
+        brokerFuture.completeExceptionally(
+            new ConnectionLostException("connection not established", failure));
       }
     } finally {
       lost.complete(null);
@@ -187,8 +189,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     boolean writable = ctx.channel().isWritable();
     ctx.channel().config().setAutoRead(writable);
     if (logger.isDebugEnabled()) {
-      logger.debug("[{}] {} reading: outbound buffer {}", connection(ctx), writable ? "resumed" : "paused",
-          writable ? "drained" : "full");
+      logger.debug("[{}] {} reading: outbound buffer {}", connection(ctx),
+          writable ? "resumed" : "paused", writable ? "drained" : "full");
     }
     super.channelWritabilityChanged(ctx);
   }
@@ -201,7 +203,9 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable reason = cause instanceof DecoderException && cause.getCause() != null
+        ? cause.getCause()
+        : cause;
     if (failure == null) {
       failure = reason;
     }

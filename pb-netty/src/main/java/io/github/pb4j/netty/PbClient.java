@@ -110,7 +110,7 @@ public final class PbClient implements AutoCloseable {
         .channel(transport.channelClass)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout.toMillis()))
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -138,11 +138,18 @@ public final class PbClient implements AutoCloseable {
     });
   }
 
+  private int connectTimeoutMillis() {
+    return (int) Math.min(Integer.MAX_VALUE, config.connectTimeout.toMillis());
+  }
+
   private void failConnect(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
     if (cause instanceof ConnectionLostException lost) {
       connected.completeExceptionally(lost);
-    } else if (connected.completeExceptionally(new PbConnectException(config.host, config.port, cause))) {
+    } else if (connected.completeExceptionally(
+        new PbConnectException(config.host, config.port, cause))) {
       logger.debug("cannot connect to {}:{}: {}", config.host, config.port, cause.toString());
     }
   }
@@ -215,7 +222,8 @@ public final class PbClient implements AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
-    group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).addListener(f -> done.complete(null));
+    group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .addListener(f -> done.complete(null));
     return done;
   }
 
@@ -223,13 +231,14 @@ public final class PbClient implements AutoCloseable {
    * Closes the client as {@link #closeAsync} does and waits up to 10 seconds for it.
    *
    * @throws IllegalStateException if called on the client's event loop, where waiting would
-   *     deadlock (use {@link #closeAsync} there)
+   *     deadlock: the close is started, but use {@link #closeAsync} there
    */
   @Override
   public void close() {
     if (Transport.inEventLoopOf(group)) {
       closeAsync();
-      throw new IllegalStateException("close() called on the client's event loop; use closeAsync()");
+      throw new IllegalStateException(
+          "close() called on the client's event loop; use closeAsync()");
     }
     try {
       closeAsync().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -243,7 +252,8 @@ public final class PbClient implements AutoCloseable {
   @Override
   public String toString() {
     Broker b = broker;
-    return "PbClient[" + config.host + ":" + config.port + (b != null ? ", conn " + b.connectionId() : "") + "]";
+    String conn = b != null ? ", conn " + b.connectionId() : "";
+    return "PbClient[" + config.host + ":" + config.port + conn + "]";
   }
 
   /** Builds a {@link PbClient}. <em>Not thread-safe.</em> */
@@ -305,7 +315,8 @@ public final class PbClient implements AutoCloseable {
     public Builder sslContext(SslContext sslContext) {
       Objects.requireNonNull(sslContext, "sslContext");
       if (!sslContext.isClient()) {
-        throw new IllegalArgumentException("sslContext: server context (expected: a client context)");
+        throw new IllegalArgumentException(
+            "sslContext: server context (expected: a client context)");
       }
       this.sslContext = sslContext;
       return this;

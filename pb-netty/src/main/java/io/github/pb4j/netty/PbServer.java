@@ -10,9 +10,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,8 @@ public final class PbServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   /** Open connections, each with the future of its end. */
-  private final Map<Channel, CompletableFuture<@Nullable Void>> channels = new ConcurrentHashMap<>();
+  private final Map<Channel, CompletableFuture<@Nullable Void>> channels =
+      new ConcurrentHashMap<>();
   private final Set<Broker> brokers = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
   private final Object lock = new Object();
@@ -97,7 +100,8 @@ public final class PbServer implements AutoCloseable {
   public PbServer start() {
     synchronized (lock) {
       if (state != State.NEW) {
-        throw new IllegalStateException("server already " + (state == State.RUNNING ? "started" : "closed"));
+        throw new IllegalStateException(
+            "server already " + (state == State.RUNNING ? "started" : "closed"));
       }
       ChannelFuture bind = bootstrap().bind(config.host, config.port).awaitUninterruptibly();
       if (!bind.isSuccess()) {
@@ -141,8 +145,9 @@ public final class PbServer implements AutoCloseable {
     }
   }
 
-  private Broker newBroker(MessageSink sink, io.netty.util.concurrent.EventExecutor executor) {
-    Broker broker = Broker.server(Objects.requireNonNull(config.rootFactory), config.options, sink, executor);
+  private Broker newBroker(MessageSink sink, EventExecutor executor) {
+    Function<Broker, Object> rootFactory = Objects.requireNonNull(config.rootFactory);
+    Broker broker = Broker.server(rootFactory, config.options, sink, executor);
     brokers.add(broker);
     broker.notifyOnDisconnect(() -> brokers.remove(broker));
     if (config.onConnection != null) {
@@ -219,8 +224,9 @@ public final class PbServer implements AutoCloseable {
       state = State.CLOSED;
       listening = wasRunning ? serverChannel : null;
     }
-    InetSocketAddress address = listening == null ? null : (InetSocketAddress) listening.localAddress();
-    CompletableFuture<@Nullable Void> unbound = listening == null ? CompletableFuture.completedFuture(null)
+    SocketAddress address = listening == null ? null : listening.localAddress();
+    CompletableFuture<@Nullable Void> unbound = listening == null
+        ? CompletableFuture.completedFuture(null)
         : toCompletable(listening.close());
     unbound
         .thenCompose(v -> closeConnections())
@@ -267,13 +273,14 @@ public final class PbServer implements AutoCloseable {
    * Closes the server as {@link #closeAsync} does and waits up to 10 seconds for it.
    *
    * @throws IllegalStateException if called on one of this server's event loops, where waiting
-   *     would deadlock (use {@link #closeAsync} there)
+   *     would deadlock: the close is started, but use {@link #closeAsync} there
    */
   @Override
   public void close() {
     if (Transport.inEventLoopOf(group)) {
       closeAsync();
-      throw new IllegalStateException("close() called on the server's event loop; use closeAsync()");
+      throw new IllegalStateException(
+          "close() called on the server's event loop; use closeAsync()");
     }
     try {
       closeAsync().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -287,8 +294,10 @@ public final class PbServer implements AutoCloseable {
   @Override
   public String toString() {
     synchronized (lock) {
-      return "PbServer[" + (serverChannel != null ? serverChannel.localAddress() : config.host + ":" + config.port)
-          + ", " + state + "]";
+      Object address = serverChannel != null
+          ? serverChannel.localAddress()
+          : config.host + ":" + config.port;
+      return "PbServer[" + address + ", " + state + "]";
     }
   }
 
@@ -317,7 +326,10 @@ public final class PbServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets the port; 0 picks a free one (see {@link PbServer#port()}). Default {@value #DEFAULT_PORT}. */
+    /**
+     * Sets the port; 0 picks a free one (see {@link PbServer#port()}). Default {@value
+     * PbServer#DEFAULT_PORT}.
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -376,7 +388,8 @@ public final class PbServer implements AutoCloseable {
     public Builder sslContext(SslContext sslContext) {
       Objects.requireNonNull(sslContext, "sslContext");
       if (!sslContext.isServer()) {
-        throw new IllegalArgumentException("sslContext: client context (expected: a server context)");
+        throw new IllegalArgumentException(
+            "sslContext: client context (expected: a server context)");
       }
       this.sslContext = sslContext;
       return this;
@@ -400,7 +413,8 @@ public final class PbServer implements AutoCloseable {
      */
     public PbServer build() {
       if (rootFactory == null) {
-        throw new IllegalStateException("root: not set (expected: root(Object) or rootFactory(Function))");
+        throw new IllegalStateException(
+            "root: not set (expected: root(Object) or rootFactory(Function))");
       }
       if (eventLoopThreads != 0 && group != null) {
         throw new IllegalStateException("eventLoopThreads and eventLoopGroup are exclusive");

@@ -37,7 +37,8 @@ enum Transport {
   final Class<? extends ServerChannel> serverChannelClass;
   final Class<? extends Channel> channelClass;
 
-  Transport(Class<? extends ServerChannel> serverChannelClass, Class<? extends Channel> channelClass) {
+  Transport(
+      Class<? extends ServerChannel> serverChannelClass, Class<? extends Channel> channelClass) {
     this.serverChannelClass = serverChannelClass;
     this.channelClass = channelClass;
   }
@@ -60,7 +61,8 @@ enum Transport {
    * threads do not keep the JVM alive.
    */
   EventLoopGroup newGroup(int threads, String threadNamePrefix, boolean daemon) {
-    IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    IoHandlerFactory factory =
+        this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(
         threads, new DefaultThreadFactory(threadNamePrefix, daemon), factory);
   }

@@ -32,7 +32,7 @@ class BrokerHandlerTest {
 
   @Test
   void serverOffersDialectsWhenActive() {
-    EmbeddedChannel channel = new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+    EmbeddedChannel channel = serverChannel();
 
     assertThat(readAll(channel)).isEqualTo(OFFER);
     assertThat(channel.finish()).isFalse();
@@ -40,7 +40,7 @@ class BrokerHandlerTest {
 
   @Test
   void answersHandshakeAndCallFedByteByByte() {
-    EmbeddedChannel channel = new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+    EmbeddedChannel channel = serverChannel();
     readAll(channel);
 
     for (byte b : HEX.parseHex(CHOOSE_PB + VERSION + ECHO_42)) {
@@ -53,7 +53,7 @@ class BrokerHandlerTest {
 
   @Test
   void releasesInboundBuffers() {
-    EmbeddedChannel channel = new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+    EmbeddedChannel channel = serverChannel();
     ByteBuf whole = Unpooled.wrappedBuffer(HEX.parseHex(CHOOSE_PB + VERSION + ECHO_42));
     ByteBuf partial = Unpooled.wrappedBuffer(HEX.parseHex("0780"));
 
@@ -81,7 +81,7 @@ class BrokerHandlerTest {
 
   @Test
   void stopsReadingWhileUnwritable() {
-    EmbeddedChannel channel = new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+    EmbeddedChannel channel = serverChannel();
 
     channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
     channel.runPendingTasks();
@@ -145,6 +145,10 @@ class BrokerHandlerTest {
     assertThat(call.handle((v, e) -> e).join()).isInstanceOf(ConnectionLostException.class);
     assertThat(handler.lost()).isCompleted();
     channel.finishAndReleaseAll();
+  }
+
+  private static EmbeddedChannel serverChannel() {
+    return new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
   }
 
   /** Plays the server's side of the handshake and returns the root reference. */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
 class HostileInputTest {
   private static final HexFormat HEX = HexFormat.of();
   /** {@code [b'pb', b'none']} in the none dialect, then {@code [b'version', 6]} in pb. */
-  private static final String SERVER_GREETING = "0280" + "02827062" + "04826e6f6e65" + "028013870681";
+  private static final String SERVER_GREETING =
+      "0280" + "02827062" + "04826e6f6e65" + "028013870681";
 
   private PbServer server;
   private PbClient bystander;
@@ -47,8 +48,8 @@ class HostileInputTest {
   @Test
   void garbageBytesCloseOnlyThatConnection() throws Exception {
     // An HTTP request: ASCII only, so it reads as one over-long Banana length prefix.
-    byte[] http = ("GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] http = ("GET / HTTP/1.1\r\nHost: example.com\r\n"
+        + "User-Agent: curl/8.0\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
     assertAttackClosesConnection(http);
   }
@@ -87,7 +88,8 @@ class HostileInputTest {
         "02827062" // b'pb'
             + "028013870681" // [b'version', 6]
             // [b'message', 1, b'root', b'echo', 1, [b'tuple', 42], [b'dictionary']]
-            + "07801a87" + "0181" + "0482726f6f74" + "04826563686f" + "0181" + "02800b872a81" + "01800587");
+            + "07801a87" + "0181" + "0482726f6f74" + "04826563686f" + "0181"
+            + "02800b872a81" + "01800587");
     try (Socket socket = rawSocket()) {
       socket.getOutputStream().write(request);
       socket.getOutputStream().flush();
@@ -106,7 +108,8 @@ class HostileInputTest {
 
       assertClosedByServer(socket);
     }
-    assertThat(bystanderRoot.callRemote("echo", "still here").get(10, TimeUnit.SECONDS)).isEqualTo("still here");
+    assertThat(bystanderRoot.callRemote("echo", "still here").get(10, TimeUnit.SECONDS))
+        .isEqualTo("still here");
     assertThat(bystanderRoot.callRemote("echo", ByteString.utf8("x")).get(10, TimeUnit.SECONDS))
         .isEqualTo(ByteString.utf8("x"));
   }

@@ -41,7 +41,8 @@ class PbServerClientTest {
   }
 
   private PbServer startServer() {
-    return track(PbServer.builder().host("127.0.0.1").port(0).root(root).eventLoopThreads(2).build().start());
+    return track(PbServer.builder().host("127.0.0.1").port(0).root(root).eventLoopThreads(2)
+        .build().start());
   }
 
   private PbClient client(PbServer server) {
@@ -64,8 +65,10 @@ class PbServerClientTest {
 
     assertThat(await(remoteRoot.callRemote("echo", "hello"))).isEqualTo("hello");
     assertThat(await(remoteRoot.callRemote("echo", 42))).isEqualTo(42);
-    assertThat(await(remoteRoot.callRemote("echo", ByteString.utf8("raw")))).isEqualTo(ByteString.utf8("raw"));
-    assertThat(await(remoteRoot.callRemote("echo", List.of(1, "two")))).isEqualTo(List.of(1, "two"));
+    assertThat(await(remoteRoot.callRemote("echo", ByteString.utf8("raw"))))
+        .isEqualTo(ByteString.utf8("raw"));
+    assertThat(await(remoteRoot.callRemote("echo", List.of(1, "two"))))
+        .isEqualTo(List.of(1, "two"));
     assertThat(await(remoteRoot.callRemote("echo", Map.of("k", 1.5)))).isEqualTo(Map.of("k", 1.5));
     assertThat(await(remoteRoot.callRemote("echo", (Object) null))).isNull();
   }
@@ -112,7 +115,8 @@ class PbServerClientTest {
     assertThat(disconnected.await(10, TimeUnit.SECONDS)).isTrue();
     assertThatThrownBy(() -> await(pending)).isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(ConnectionLostException.class);
-    assertThatThrownBy(() -> await(remoteRoot.callRemote("echo", 1))).isInstanceOf(ExecutionException.class)
+    assertThatThrownBy(() -> await(remoteRoot.callRemote("echo", 1)))
+        .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(DeadReferenceException.class);
     assertThat(server.isRunning()).isFalse();
     assertThat(server.connections()).isEmpty();
@@ -182,8 +186,10 @@ class PbServerClientTest {
     PbServer server = startServer();
     EventLoopGroup group = Transport.best().newGroup(1, "shared", true);
     try {
-      PbClient one = track(PbClient.builder().port(server.port()).host("127.0.0.1").eventLoopGroup(group).build());
-      PbClient two = track(PbClient.builder().port(server.port()).host("127.0.0.1").eventLoopGroup(group).build());
+      PbClient one = track(PbClient.builder().host("127.0.0.1").port(server.port())
+          .eventLoopGroup(group).build());
+      PbClient two = track(PbClient.builder().host("127.0.0.1").port(server.port())
+          .eventLoopGroup(group).build());
 
       assertThat(await(await(one.getRootObject()).callRemote("echo", 1))).isEqualTo(1);
       assertThat(await(await(two.getRootObject()).callRemote("echo", 2))).isEqualTo(2);
@@ -215,7 +221,8 @@ class PbServerClientTest {
     PbClient client = client(server);
     client.close();
 
-    assertThatThrownBy(() -> await(client.connect())).hasCauseInstanceOf(ConnectionLostException.class);
+    assertThatThrownBy(() -> await(client.connect()))
+        .hasCauseInstanceOf(ConnectionLostException.class);
   }
 
   @Test
@@ -258,7 +265,8 @@ class PbServerClientTest {
       }
     });
 
-    assertThat(await(thrown)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closeAsync");
+    assertThat(await(thrown)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closeAsync");
   }
 
   @Test
@@ -273,35 +281,43 @@ class PbServerClientTest {
 
   @Test
   void echoesOverTls() throws Exception {
-    SslContext serverTls;
-    try (InputStream cert = resource("tls/server.crt"); InputStream key = resource("tls/server.key")) {
-      serverTls = SslContextBuilder.forServer(cert, key).build();
-    }
+    SslContext serverTls = serverTls();
     SslContext clientTls;
     try (InputStream cert = resource("tls/server.crt")) {
       clientTls = SslContextBuilder.forClient().trustManager(cert).build();
     }
-    PbServer server = track(PbServer.builder().port(0).root(root).sslContext(serverTls).build().start());
-    PbClient client = track(PbClient.builder().host("localhost").port(server.port()).sslContext(clientTls).build());
+    PbServer server = track(PbServer.builder().port(0).root(root).sslContext(serverTls)
+        .build().start());
+    PbClient client = track(PbClient.builder().host("localhost").port(server.port())
+        .sslContext(clientTls).build());
 
-    assertThat(await(await(client.getRootObject()).callRemote("echo", "secret"))).isEqualTo("secret");
+    RemoteReference remoteRoot = await(client.getRootObject());
+
+    assertThat(await(remoteRoot.callRemote("echo", "secret"))).isEqualTo("secret");
   }
 
   @Test
   void tlsClientRejectsAnUntrustedServer() throws Exception {
-    SslContext serverTls;
-    try (InputStream cert = resource("tls/server.crt"); InputStream key = resource("tls/server.key")) {
-      serverTls = SslContextBuilder.forServer(cert, key).build();
-    }
+    SslContext serverTls = serverTls();
     SslContext clientTls = SslContextBuilder.forClient().build(); // Trusts only the JDK's CAs.
-    PbServer server = track(PbServer.builder().port(0).root(root).sslContext(serverTls).build().start());
-    PbClient client = track(PbClient.builder().host("localhost").port(server.port()).sslContext(clientTls).build());
+    PbServer server = track(PbServer.builder().port(0).root(root).sslContext(serverTls)
+        .build().start());
+    PbClient client = track(PbClient.builder().host("localhost").port(server.port())
+        .sslContext(clientTls).build());
 
-    CompletableFuture<@Nullable Object> call = client.getRootObject().thenCompose(r -> r.callRemote("echo", 1));
+    CompletableFuture<@Nullable Object> call =
+        client.getRootObject().thenCompose(r -> r.callRemote("echo", 1));
 
     assertThatThrownBy(() -> await(call)).isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(ConnectionLostException.class)
         .cause().cause().isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+  }
+
+  private static SslContext serverTls() throws Exception {
+    try (InputStream cert = resource("tls/server.crt");
+        InputStream key = resource("tls/server.key")) {
+      return SslContextBuilder.forServer(cert, key).build();
+    }
   }
 
   private static InputStream resource(String name) {

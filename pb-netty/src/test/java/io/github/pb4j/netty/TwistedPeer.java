@@ -61,7 +61,8 @@ final class TwistedPeer implements AutoCloseable {
     TwistedPeer peer = start(script, all);
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (true) {
-      String line = peer.lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      long left = Math.max(1, deadline - System.nanoTime());
+      String line = peer.lines.poll(left, TimeUnit.NANOSECONDS);
       if (line == null) {
         peer.close();
         return fail("%s printed no READY line within %s", script, READY_TIMEOUT);
@@ -141,7 +142,8 @@ final class TwistedPeer implements AutoCloseable {
     }
     if (status != 0) {
       fail("Twisted is not importable by %s: install it with `apt-get install -y python3-twisted` "
-          + "(or point -Dpb4j.python at an interpreter that has it; -Dpb4j.interop.optOut=true skips)", python());
+          + "(or point -Dpb4j.python at an interpreter that has it; "
+          + "-Dpb4j.interop.optOut=true skips)", python());
     }
   }
 
@@ -155,7 +157,8 @@ final class TwistedPeer implements AutoCloseable {
 
   private static void drain(InputStream stream, Consumer<String> sink) {
     Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           sink.accept(line);
