@@ -35,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * handler's context; its {@code close} flushes what is queued before closing, and forces the close
  * after {@value #CLOSE_GRACE_SECONDS} seconds if the peer does not read.
  *
+ * <p>{@link PbServer} and {@link PbClient} build their pipelines with it; a custom pipeline ends
+ * with one handler per channel, behind any TLS or proxy handlers:
+ *
+ * <pre>{@code
+ * ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+ * ch.pipeline().addLast(BrokerHandler.server(root, BrokerOptions.DEFAULT));
+ * }</pre>
+ *
  * <p>Backpressure: while the channel is unwritable (outbound bytes above the high water mark) the
  * handler stops reading from the peer, so a peer that sends calls without reading the answers
  * cannot make this side buffer without bound.

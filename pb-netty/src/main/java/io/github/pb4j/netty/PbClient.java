@@ -88,9 +88,10 @@ public final class PbClient implements AutoCloseable {
    * the connection is established and its broker exists.
    *
    * <p>The future fails with {@link PbConnectException} if the server cannot be reached (refused,
-   * timed out, unknown host; the cause says which), or with {@link
-   * ConnectionLostException} if the connection ends before its broker starts (for
-   * example, a failed TLS handshake), or if the client was closed first.
+   * timed out, unknown host; the cause says which), or with {@link ConnectionLostException} if the
+   * client was closed first. A TLS handshake failure surfaces later: {@link #getRootObject()} and
+   * pending calls fail with {@link ConnectionLostException} whose cause is the {@code
+   * SSLHandshakeException}.
    */
   public CompletableFuture<PbClient> connect() {
     synchronized (lock) {
@@ -188,8 +189,8 @@ public final class PbClient implements AutoCloseable {
 
   /**
    * Closes the connection (queued messages are flushed first; pending calls fail with {@link
-   * ConnectionLostException}) and shuts down the event loop if this client made
-   * it. Idempotent. The future completes, on an internal thread, when that is done.
+   * ConnectionLostException}) and shuts down the event loop if this client made it. Idempotent.
+   * The future completes, on an internal thread, when that is done.
    */
   public CompletableFuture<@Nullable Void> closeAsync() {
     Channel ch;

@@ -198,7 +198,28 @@ class PbServerClientTest {
       assertThat(group.isShuttingDown()).isFalse();
       assertThat(await(await(two.getRootObject()).callRemote("echo", 3))).isEqualTo(3);
     } finally {
+      closeAll();
+      resources.clear();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
+  void worksOverNio() throws Exception {
+    EventLoopGroup nio = Transport.NIO.newGroup(1, "nio", true);
+    try {
+      PbServer server = track(PbServer.builder().port(0).root(root).eventLoopGroup(nio)
+          .build().start());
+      PbClient client = track(PbClient.builder().host("127.0.0.1").port(server.port())
+          .eventLoopGroup(nio).build());
+
+      assertThat(await(await(client.getRootObject()).callRemote("echo", "nio"))).isEqualTo("nio");
+      assertThat(Transport.of(nio)).isEqualTo(Transport.NIO);
+      assertThat(nio).contains(client.broker().orElseThrow().executor());
+    } finally {
+      closeAll();
+      resources.clear();
+      nio.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
   }
 
