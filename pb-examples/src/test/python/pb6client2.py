@@ -1,0 +1,46 @@
+"""Python twin of pb4j's pb6client2: the seed's pb6client2.py in Python 3.
+
+Changes from the seed: username and password are bytes (Twisted 22.4 requires it); --host/--port;
+exits once the call is answered (0), or on a failure (1).
+
+Usage: pb6client2.py [--host 127.0.0.1] [--port 8800]
+"""
+
+import argparse
+import sys
+
+from twisted.cred import credentials
+from twisted.internet import reactor
+from twisted.spread import pb
+
+status = [0]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8800)
+    args = parser.parse_args()
+    factory = pb.PBClientFactory()
+    reactor.connectTCP(args.host, args.port, factory)
+    def1 = factory.login(credentials.UsernamePassword(b"user2", b"pass2"))
+    def1.addCallback(connected)
+    def1.addErrback(failed)
+    def1.addBoth(lambda _: reactor.stop())
+    reactor.run()
+    sys.exit(status[0])
+
+
+def connected(perspective):
+    print("got perspective2 ref:", perspective)
+    print("asking it to foo(14)")
+    return perspective.callRemote("foo", 14)
+
+
+def failed(reason):
+    print("error:", reason.getErrorMessage(), file=sys.stderr)
+    status[0] = 1
+
+
+if __name__ == "__main__":
+    main()

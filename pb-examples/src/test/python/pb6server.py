@@ -1,0 +1,59 @@
+"""Python twin of pb4j's pb6server: the seed's pb6server.py in Python 3.
+
+Changes from the seed: passwords are bytes (Twisted 22.4 requires it); the avatar id (bytes) is
+decoded for printing, so this prints "I am user1 ..." as the Java twin does; --host/--port; a
+"READY <port>" line once listening; exits when stdin closes. Twisted's log goes to stderr.
+
+Usage: pb6server.py [--host 127.0.0.1] [--port 8800]
+"""
+
+import argparse
+import sys
+import threading
+
+from zope.interface import implementer
+
+from twisted.cred import checkers, portal
+from twisted.internet import reactor
+from twisted.python import log
+from twisted.spread import pb
+
+
+class MyPerspective(pb.Avatar):
+    def __init__(self, name):
+        self.name = name
+
+    def perspective_foo(self, arg):
+        print("I am", self.name, "perspective_foo(", arg, ") called on", self)
+
+
+@implementer(portal.IRealm)
+class MyRealm:
+    def requestAvatar(self, avatarId, mind, *interfaces):
+        if pb.IPerspective not in interfaces:
+            raise NotImplementedError
+        return pb.IPerspective, MyPerspective(avatarId.decode()), lambda: None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8800)
+    args = parser.parse_args()
+    log.startLogging(sys.stderr, setStdout=False)
+    p = portal.Portal(MyRealm())
+    c = checkers.InMemoryUsernamePasswordDatabaseDontUse(user1=b"pass1", user2=b"pass2")
+    p.registerChecker(c)
+    port = reactor.listenTCP(args.port, pb.PBServerFactory(p), interface=args.host)
+    print("READY %d" % port.getHost().port, flush=True)
+    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+    reactor.run()
+
+
+def stop_when_stdin_closes():
+    sys.stdin.read()
+    reactor.callFromThread(reactor.stop)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Python twin of pb4j's pbsimpleclient: Twisted's pbsimpleclient.py (Python 3).
+
+Calls echo("hello network") on the server's root object and prints the answer.
+
+Usage: pbsimpleclient.py [--host 127.0.0.1] [--port 8800]
+Exits 0 after the answer, 1 on an error.
+"""
+
+import argparse
+import sys
+
+from twisted.internet import reactor
+from twisted.spread import pb
+
+status = [0]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8800)
+    args = parser.parse_args()
+    factory = pb.PBClientFactory()
+    reactor.connectTCP(args.host, args.port, factory)
+    d = factory.getRootObject()
+    d.addCallback(lambda object: object.callRemote("echo", "hello network"))
+    d.addCallback(lambda echo: print("server echoed:", echo))
+    d.addErrback(failed)
+    d.addCallback(lambda _: reactor.stop())
+    reactor.run()
+    sys.exit(status[0])
+
+
+def failed(reason):
+    print("error:", reason.value, file=sys.stderr)
+    status[0] = 1
+
+
+if __name__ == "__main__":
+    main()
