@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Backpressure: while the channel is unwritable (outbound bytes above the high water mark) the
  * handler stops reading from the peer, so a peer that sends calls without reading the answers
- * cannot make this side buffer without bound.
+ * cannot make this side buffer without bound; the broker's page producers see the same state
+ * through {@link MessageSink#isWritable()} and are resumed ({@link Broker#resumeProducing()})
+ * when the channel drains.
  *
  * <p><em>Not thread-safe;</em> confined to the channel's event loop. One instance per channel
  * (not {@code @Sharable}).
@@ -196,6 +198,9 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     boolean writable = ctx.channel().isWritable();
     ctx.channel().config().setAutoRead(writable);
+    if (writable && broker != null) {
+      broker.resumeProducing();
+    }
     if (logger.isDebugEnabled()) {
       logger.debug("[{}] {} reading: outbound buffer {}", connection(ctx),
           writable ? "resumed" : "paused", writable ? "drained" : "full");
@@ -253,6 +258,11 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void flush() {
       ctx.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+      return ctx.channel().isWritable();
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.jelly.Tuple;
+import io.github.pb4j.testing.TwistedPeer;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Arrays;
