@@ -94,6 +94,36 @@ class BrokerHandlerTest {
   }
 
   @Test
+  void pageProducersPauseWhileUnwritableAndResumeWhenDrained() {
+    BrokerHandler handler = BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT);
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    Broker broker = handler.broker().join();
+    int[] pages = {0};
+    Broker.PageProducer producer = new Broker.PageProducer() {
+      @Override
+      public void sendNextPage() {
+        pages[0]++;
+      }
+
+      @Override
+      public boolean stillPaging() {
+        return pages[0] < 5;
+      }
+    };
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    channel.runPendingTasks();
+
+    broker.registerPageProducer(producer);
+    channel.runPendingTasks();
+    assertThat(pages[0]).isEqualTo(1);
+
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    channel.runPendingTasks();
+    assertThat(pages[0]).isEqualTo(5);
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
   void closingFailsPendingCallsWithConnectionLost() {
     BrokerHandler handler = BrokerHandler.client(BrokerOptions.DEFAULT);
     EmbeddedChannel channel = new EmbeddedChannel(handler);

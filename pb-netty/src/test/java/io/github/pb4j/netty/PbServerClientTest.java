@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.pb4j.Broker;
 import io.github.pb4j.ConnectionLostException;
 import io.github.pb4j.DeadReferenceException;
+import io.github.pb4j.Remote;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.paging.BytesPager;
+import io.github.pb4j.paging.Paging;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -98,6 +101,34 @@ class PbServerClientTest {
     assertThat(await(thing.callRemote("name"))).isEqualTo("thing");
     assertThat(await(remoteRoot.callRemote("isThing", thing))).isEqualTo(true);
     assertThat(await(remoteRoot.callRemote("echo", thing))).isSameAs(thing);
+  }
+
+  @Test
+  void pagesAPayloadLargerThanTheWriteBuffer() throws Exception {
+    byte[] data = new byte[6 * 1024 * 1024]; // Six times the high water mark.
+    new java.util.Random(1).nextBytes(data);
+    ByteString payload = ByteString.of(data);
+    PbServer server = track(PbServer.builder().port(0).root(new PagingRoot(payload))
+        .build().start());
+    RemoteReference remoteRoot = await(client(server).getRootObject());
+
+    List<@Nullable Object> pages = Paging.getAllPages(remoteRoot, "fetch").get(30, TimeUnit.SECONDS);
+
+    assertThat(Paging.join(pages)).isEqualTo(payload);
+  }
+
+  /** Serves one payload in pages: {@code fetch(collector)}. */
+  public static final class PagingRoot implements io.github.pb4j.Root {
+    private final ByteString payload;
+
+    PagingRoot(ByteString payload) {
+      this.payload = payload;
+    }
+
+    @Remote
+    public void fetch(RemoteReference collector) {
+      new BytesPager(collector, payload);
+    }
   }
 
   @Test
