@@ -112,23 +112,10 @@ class PbServerClientTest {
         .build().start());
     RemoteReference remoteRoot = await(client(server).getRootObject());
 
-    List<@Nullable Object> pages = Paging.getAllPages(remoteRoot, "fetch").get(30, TimeUnit.SECONDS);
+    List<@Nullable Object> pages =
+        Paging.getAllPages(remoteRoot, "fetch").get(30, TimeUnit.SECONDS);
 
     assertThat(Paging.join(pages)).isEqualTo(payload);
-  }
-
-  /** Serves one payload in pages: {@code fetch(collector)}. */
-  public static final class PagingRoot implements io.github.pb4j.Root {
-    private final ByteString payload;
-
-    PagingRoot(ByteString payload) {
-      this.payload = payload;
-    }
-
-    @Remote
-    public void fetch(RemoteReference collector) {
-      new BytesPager(collector, payload);
-    }
   }
 
   @Test
@@ -378,5 +365,19 @@ class PbServerClientTest {
       throw new IllegalStateException("missing test resource " + name);
     }
     return in;
+  }
+
+  /** Serves one payload in pages: {@code fetch(collector)}. */
+  public static final class PagingRoot implements io.github.pb4j.Root {
+    private final ByteString payload;
+
+    PagingRoot(ByteString payload) {
+      this.payload = payload;
+    }
+
+    @Remote
+    public void fetch(RemoteReference collector) {
+      new BytesPager(collector, payload);
+    }
   }
 }
