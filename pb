@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# pb: the pb4j command-line tool (see docs/cli.md). Builds pb-cli/target/pb.jar first when it is
+# missing or older than the sources it is made of, then runs it.
+#   PB_JAVA      java to run (default: java on PATH)
+#   PB_JAVA_OPTS extra JVM options
+#   PB_MVN_OPTS  extra Maven options for the build (e.g. -o)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+jar="$root/pb-cli/target/pb.jar"
+modules=(pb-banana pb-jelly pb-cred pb-core pb-netty pb-examples pb-cli)
+
+stale() {
+  [ -f "$jar" ] || return 0
+  local sources=("$root/pom.xml")
+  for m in "${modules[@]}"; do
+    sources+=("$root/$m/pom.xml" "$root/$m/src/main")
+  done
+  [ -n "$(find "${sources[@]}" -newer "$jar" -print -quit 2>/dev/null)" ]
+}
+
+if stale; then
+  echo "pb: building $jar (once; takes a minute)..." >&2
+  # package, not install: nothing is written to ~/.m2. Tests are skipped, not compiled.
+  # shellcheck disable=SC2086
+  if ! (cd "$root" && mvn -B -q ${PB_MVN_OPTS:-} -Dmaven.test.skip=true package -pl pb-cli -am >&2); then
+    echo "pb: build failed; run 'mvn -pl pb-cli -am package' in $root to see why" >&2
+    exit 1
+  fi
+fi
+
+# shellcheck disable=SC2086
+exec "${PB_JAVA:-java}" ${PB_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -1,0 +1,161 @@
+package io.github.pb4j.cli;
+
+import io.github.pb4j.PbLogin;
+import io.github.pb4j.RemoteReference;
+import io.github.pb4j.cred.Anonymous;
+import io.github.pb4j.cred.Credentials;
+import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.jelly.PythonLiteral;
+import io.github.pb4j.jelly.PythonRepr;
+import io.github.pb4j.netty.PbClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code pb call}: calls one remote method and prints the result, like grpcurl for PB. Arguments
+ * are Python literals; {@code name=value} is a keyword argument.
+ */
+@Command(
+    name = "call",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Call a method on a PB server's root object, or on your perspective after logging in, "
+          + "and print the result as a Python literal (or JSON).",
+      "Arguments are Python literals: 42, -1.5, 'text', b'bytes', None, True, [1, 2], (1,), "
+          + "{'k': 2}, {1, 2}. NAME=VALUE passes a keyword argument. Quote them for the shell."
+    },
+    footer = {
+      "%nExamples:",
+      "  pb call echo \"b'hello'\"",
+      "  pb call --user user1 foo 12            (password from PB_PASSWORD or a prompt)",
+      "  pb call --anonymous foo 13",
+      "  pb call --user alice joinGroup \"'#NeedAFourth'\" allowMattress=False"
+    })
+final class CallCommand implements Callable<Integer> {
+  private static final Pattern KEYWORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*", Pattern.DOTALL);
+
+  private final Terminal terminal;
+
+  @Mixin
+  ConnectOptions connect = new ConnectOptions();
+
+  @Option(names = "--user", paramLabel = "NAME",
+      description = "Log in as NAME and call the perspective; the password comes from "
+          + "--password-stdin, PB_PASSWORD or a prompt.")
+  @Nullable String user;
+
+  @Option(names = "--anonymous", description = "Log in anonymously and call the perspective.")
+  boolean anonymous;
+
+  @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
+  boolean passwordStdin;
+
+  @Option(names = "--json", description = "Print the result as JSON (see docs/cli.md for the mapping).")
+  boolean json;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Give up after this long per step (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds = 30;
+
+  @Parameters(index = "0", paramLabel = "METHOD", description = "Remote method name.")
+  String method = "";
+
+  @Parameters(index = "1..*", paramLabel = "ARG", description = "Python literal, or NAME=VALUE.")
+  List<String> args = new ArrayList<>();
+
+  CallCommand(Terminal terminal) {
+    this.terminal = terminal;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<@Nullable Object> positional = new ArrayList<>();
+    Map<String, @Nullable Object> keywords = new LinkedHashMap<>();
+    parseArguments(positional, keywords);
+    if (user != null && anonymous) {
+      throw new CliException(PbCli.USAGE, "--user and --anonymous: both given (expected: one of them)");
+    }
+    if (timeoutSeconds <= 0) {
+      throw new CliException(PbCli.USAGE, "--timeout: " + timeoutSeconds + " (expected: > 0)");
+    }
+    Credentials credentials = null;
+    if (user != null) {
+      char[] password = Passwords.read(terminal, passwordStdin, "PB_PASSWORD",
+          "Password for " + user + "@" + connect.host + ": ", false);
+      credentials = UsernamePassword.of(user, password);
+      Arrays.fill(password, '\0');
+    } else if (anonymous) {
+      credentials = Anonymous.INSTANCE;
+    }
+    try (PbClient client = connect.client(Duration.ofSeconds(timeoutSeconds))) {
+      RemoteReference target = await(client.getRootObject());
+      if (credentials != null) {
+        target = await(PbLogin.login(target, credentials, null));
+      }
+      Object result = await(target.callRemote(method, positional, keywords));
+      terminal.out().println(json ? Json.of(result) : PythonRepr.of(result));
+      terminal.out().flush();
+    }
+    return PbCli.OK;
+  }
+
+  private void parseArguments(List<@Nullable Object> positional, Map<String, @Nullable Object> keywords) {
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String text = arg;
+      String keyword = null;
+      if (KEYWORD.matcher(arg).matches()) {
+        keyword = arg.substring(0, arg.indexOf('='));
+        text = arg.substring(arg.indexOf('=') + 1);
+      } else if (!keywords.isEmpty()) {
+        throw new CliException(PbCli.USAGE, "argument " + (i + 1) + ": " + arg
+            + ": positional after a keyword argument (expected: NAME=VALUE)");
+      }
+      Object value;
+      try {
+        value = PythonLiteral.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(PbCli.USAGE, "argument " + (i + 1) + " " + quoted(arg) + ": " + e.getMessage()
+            + (looksLikeBareText(text) ? " (a str needs quotes: \"'" + text + "'\")" : ""));
+      }
+      if (keyword == null) {
+        positional.add(value);
+      } else if (keywords.put(keyword, value) != null) {
+        throw new CliException(PbCli.USAGE, "argument " + (i + 1) + ": keyword " + keyword + " given twice");
+      }
+    }
+  }
+
+  private static String quoted(String arg) {
+    return "<" + arg + ">";
+  }
+
+  private static boolean looksLikeBareText(String text) {
+    return !text.isEmpty() && Character.isLetter(text.charAt(0));
+  }
+
+  private <T> T await(CompletableFuture<T> future) throws Exception {
+    try {
+      return future.get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } catch (TimeoutException e) {
+      throw new CliException(PbCli.FAILED, "no answer within " + timeoutSeconds + " s");
+    }
+  }
+}

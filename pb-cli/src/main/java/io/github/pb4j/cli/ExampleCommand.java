@@ -1,0 +1,76 @@
+package io.github.pb4j.cli;
+
+import io.github.pb4j.examples.Examples;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pb example NAME}: runs one of the examples ({@link Examples}). */
+@Command(
+    name = "example",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run an example: the programs of Twisted's PB chapters, in Java. Servers print READY <port> "
+          + "and run until Ctrl-C; clients do their part and exit.",
+      "Without NAME, lists them. Each has a Python twin in pb-examples/src/test/python/."
+    },
+    footer = {
+      "%nExamples:",
+      "  pb example pb6server &",
+      "  pb example pb6client1",
+      "  pb example chatserver --port 0"
+    })
+final class ExampleCommand implements Callable<Integer> {
+  private final Terminal terminal;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", completionCandidates = Names.class,
+      description = "One of: ${COMPLETION-CANDIDATES}.")
+  @Nullable String name;
+
+  @Option(names = "--host", paramLabel = "HOST", description = "Host to listen on or connect to (default: 127.0.0.1).")
+  @Nullable String host;
+
+  @Option(names = "--port", paramLabel = "PORT",
+      description = "Port (default: 8800); a server takes 0 for any free port.")
+  @Nullable Integer port;
+
+  ExampleCommand(Terminal terminal) {
+    this.terminal = terminal;
+  }
+
+  @Override
+  public Integer call() {
+    if (name == null) {
+      for (Examples.Example e : Examples.all()) {
+        terminal.out().printf("%-15s %-7s %-18s %s%n", e.name(), e.server() ? "server" : "client", e.twin(), e.summary());
+      }
+      return PbCli.OK;
+    }
+    Examples.Example example = Examples.find(name).orElseThrow(() -> new CliException(PbCli.USAGE,
+        "unknown example: " + name + " (expected one of: " + String.join(", ", new Names()) + ")"));
+    List<String> args = new ArrayList<>();
+    if (host != null) {
+      args.add("--host");
+      args.add(host);
+    }
+    if (port != null) {
+      args.add("--port");
+      args.add(port.toString());
+    }
+    return example.launcher().run(args.toArray(String[]::new), terminal.out(), terminal.err(),
+        terminal.shutdownRequested());
+  }
+
+  /** The example names, for help and completion. */
+  static final class Names implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Examples.all().stream().map(Examples.Example::name).iterator();
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package io.github.pb4j.cli;
+
+import io.github.pb4j.cred.JdbcUserStore;
+import io.github.pb4j.examples.ExampleRunner;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pb users add|remove|passwd|list}: manages the user store {@code pb chat-server} uses.
+ * Passwords are prompted (twice, without echo) or read from stdin, never taken from the command
+ * line.
+ */
+@Command(
+    name = "users",
+    mixinStandardHelpOptions = true,
+    description = "Manage the chat server's users (SQLite file ./pb4j-users.db by default).",
+    subcommands = {
+      UsersCommand.Add.class,
+      UsersCommand.Remove.class,
+      UsersCommand.Passwd.class,
+      UsersCommand.ListUsers.class
+    },
+    footer = {
+      "%nExamples:",
+      "  pb users add alice                      (prompts twice)",
+      "  echo 'tr0ub4dor' | pb users add bob --password-stdin",
+      "  pb users list --db /var/lib/chat/users.db"
+    })
+final class UsersCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: add, remove, passwd or list");
+  }
+
+  /** {@code pb users add NAME}. */
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user.")
+  static final class Add implements Callable<Integer> {
+    private final Terminal terminal;
+
+    @Mixin
+    UserStoreOptions store = new UserStoreOptions();
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
+    String name = "";
+
+    @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
+    boolean passwordStdin;
+
+    Add(Terminal terminal) {
+      this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      char[] password = newPassword(terminal, passwordStdin, name);
+      try (JdbcUserStore users = store.open(terminal)) {
+        run(() -> users.addUser(name, password));
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+      terminal.out().println("added " + name);
+      return PbCli.OK;
+    }
+  }
+
+  /** {@code pb users remove NAME}. */
+  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user.")
+  static final class Remove implements Callable<Integer> {
+    private final Terminal terminal;
+
+    @Mixin
+    UserStoreOptions store = new UserStoreOptions();
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
+    String name = "";
+
+    Remove(Terminal terminal) {
+      this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      boolean removed;
+      try (JdbcUserStore users = store.open(terminal)) {
+        removed = run(() -> users.removeUser(name));
+      }
+      if (!removed) {
+        throw new CliException(PbCli.FAILED, "no such user: " + name);
+      }
+      terminal.out().println("removed " + name);
+      return PbCli.OK;
+    }
+  }
+
+  /** {@code pb users passwd NAME}. */
+  @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Change a user's password.")
+  static final class Passwd implements Callable<Integer> {
+    private final Terminal terminal;
+
+    @Mixin
+    UserStoreOptions store = new UserStoreOptions();
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
+    String name = "";
+
+    @Option(names = "--password-stdin", description = "Read the new password from the first line of stdin.")
+    boolean passwordStdin;
+
+    Passwd(Terminal terminal) {
+      this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      char[] password = newPassword(terminal, passwordStdin, name);
+      try (JdbcUserStore users = store.open(terminal)) {
+        run(() -> users.changePassword(name, password));
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+      terminal.out().println("changed the password of " + name);
+      return PbCli.OK;
+    }
+  }
+
+  /** {@code pb users list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users, one per line.")
+  static final class ListUsers implements Callable<Integer> {
+    private final Terminal terminal;
+
+    @Mixin
+    UserStoreOptions store = new UserStoreOptions();
+
+    ListUsers(Terminal terminal) {
+      this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      try (JdbcUserStore users = store.open(terminal)) {
+        for (String name : run(users::listUsers)) {
+          terminal.out().println(name);
+        }
+      }
+      return PbCli.OK;
+    }
+  }
+
+  private static char[] newPassword(Terminal terminal, boolean fromStdin, String name) {
+    char[] password = Passwords.read(terminal, fromStdin, null, "New password for " + name + ": ", true);
+    if (password.length == 0) {
+      throw new CliException(PbCli.USAGE, "empty password (expected: at least one character)");
+    }
+    return password;
+  }
+
+  /** Runs a store operation, turning its failures into messages and exit codes. */
+  private static <T> T run(java.util.function.Supplier<CompletableFuture<T>> operation) throws Exception {
+    try {
+      return operation.get().get(60, TimeUnit.SECONDS);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(PbCli.USAGE, e.getMessage());
+    } catch (ExecutionException e) {
+      Throwable cause = ExampleRunner.unwrap(e);
+      if (cause instanceof IllegalStateException || cause instanceof NoSuchElementException) {
+        throw new CliException(PbCli.FAILED, cause.getMessage());
+      }
+      throw new CliException(PbCli.FAILED, ExampleRunner.describe(cause)
+          + (cause.getCause() != null ? " (" + cause.getCause().getMessage() + ")" : ""), cause);
+    }
+  }
+}
