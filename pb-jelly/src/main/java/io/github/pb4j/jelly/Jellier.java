@@ -246,6 +246,11 @@ public final class Jellier {
     ByteBuf out = buffer();
     encoder.writeListHeader(out, elements.size() + 1);
     out.writeBytes(tag);
+    if (elements instanceof Set<?>) {
+      for (Object o : elements) {
+        Hashability.check(o, "set element", Map.of());
+      }
+    }
     if (elements instanceof List<?> list && elements instanceof java.util.RandomAccess) {
       for (int i = 0, n = list.size(); i < n; i++) {
         writeValue(list.get(i));
@@ -268,7 +273,7 @@ public final class Jellier {
     out.writeBytes(tagDictionary);
     for (Map.Entry<?, ?> e : map.entrySet()) {
       encoder.writeListHeader(out, 2);
-      writeValue(e.getKey());
+      writeValue(Hashability.check(e.getKey(), "dictionary key", Map.of()));
       writeValue(e.getValue());
     }
     depth--;

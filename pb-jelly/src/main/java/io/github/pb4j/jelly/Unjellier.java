@@ -288,43 +288,8 @@ public final class Unjellier {
     return result;
   }
 
-  /**
-   * Returns {@code value} if Python could use it as a dict key or set element, as Twisted's
-   * unjellier requires (TypeError: unhashable type). A Java list, map or set would be accepted as
-   * a key but could still change (it may be an enclosing container, half built), corrupting the
-   * map.
-   */
   private @Nullable Object hashable(@Nullable Object value, String what) {
-    String unhashable = unhashableType(value, new IdentityHashMap<>());
-    if (unhashable != null) {
-      throw new JellyException("builtins.TypeError",
-          what + ": unhashable type '" + unhashable + "' (expected: a hashable value)", null);
-    }
-    return value;
-  }
-
-  private @Nullable String unhashableType(@Nullable Object value, IdentityHashMap<Tuple, Boolean> path) {
-    if (value instanceof FrozenSet) {
-      return null; // its elements were checked when it was read
-    }
-    if (value instanceof List || value instanceof Map || value instanceof Set) {
-      return TypeCoercion.pythonTypeName(value);
-    }
-    if (value instanceof Tuple t) {
-      // A tuple that contains itself, through a container still being read or directly (which
-      // Python cannot build), is never hashable.
-      if (building.containsKey(t) || path.put(t, Boolean.TRUE) != null) {
-        return "tuple";
-      }
-      for (Object element : t) {
-        String inner = unhashableType(element, path);
-        if (inner != null) {
-          return inner;
-        }
-      }
-      path.remove(t);
-    }
-    return null;
+    return Hashability.check(value, what, building);
   }
 
   private @Nullable Object readType(ByteString tag, List<?> list, int bindId) {

@@ -174,6 +174,25 @@ class JellyDataModelTest {
   }
 
   @Test
+  void unhashableKeysAndSetElementsAreRefusedOnSend() {
+    // Python could not hold these (TypeError: unhashable type), and our unjellier refuses them.
+    Map<Object, Object> listKey = new LinkedHashMap<>();
+    listKey.put(new ArrayList<>(List.of(1)), 1);
+    Map<Object, Object> tupleWithMapKey = new LinkedHashMap<>();
+    tupleWithMapKey.put(Tuple.of(1, Map.of()), 1);
+    for (Object value : List.of(listKey, tupleWithMapKey, Set.of(List.of()), FrozenSet.of(new HashSet<>()),
+        List.of(1, new LinkedHashSet<>(List.of(Tuple.of(new ArrayList<>())))))) {
+      assertThatThrownBy(() -> codec.jellyHex(value, Dialect.PB))
+          .isInstanceOf(JellyException.class)
+          .hasMessageContaining("unhashable type");
+    }
+    Map<Object, Object> fine = new LinkedHashMap<>();
+    fine.put(Tuple.of(1, FrozenSet.of(2), null), 1);
+    fine.put(FrozenSet.of(Tuple.of()), 2);
+    assertSameGraph(fine, codec.roundTrip(fine, Dialect.PB));
+  }
+
+  @Test
   void anyMapImplementationIsSentInItsIterationOrder() {
     Map<String, Integer> sorted = new TreeMap<>(Map.of("z", 1, "a", 2));
     assertJellies(sorted, sexp(b("dictionary"), sexp(unicode("a"), 2), sexp(unicode("z"), 1)));

@@ -3,21 +3,13 @@ package io.github.pb4j.jelly;
 import static io.github.pb4j.jelly.testing.JellyAssertions.assertSameGraph;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pb4j.banana.BananaDecoder;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
+import io.github.pb4j.jelly.testing.JellyArbitraries;
 import io.github.pb4j.jelly.testing.JellyCodec;
 import io.github.pb4j.jelly.testing.RandomJellyValues;
 import io.github.pb4j.jelly.testing.RandomJellyValues.Profile;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.time.Duration;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -31,8 +23,6 @@ import org.jspecify.annotations.Nullable;
 /** Jelly round trips for generated values, in both dialects; and arbitrary expressions. */
 class JellyRoundTripPropertyTest {
   public record Point(int x, int y) {}
-
-  private static final BigInteger MAX_INT = BigInteger.ONE.shiftLeft(448).subtract(BigInteger.ONE);
 
   private final JellyCodec codec = JellyCodec.plain();
 
@@ -78,83 +68,9 @@ class JellyRoundTripPropertyTest {
     assertSameGraph(value, again);
   }
 
-  // ------------------------------------------------------------------------- value generators
-
   @Provide
   Arbitrary<@Nullable Object> trees() {
-    return Arbitraries.recursive(this::leaves, this::containers, 0, 4);
-  }
-
-  private Arbitrary<@Nullable Object> containers(Arbitrary<@Nullable Object> inner) {
-    Arbitrary<@Nullable Object> keys = hashables();
-    return Arbitraries.oneOf(
-        inner,
-        inner.list().ofMaxSize(4).map(l -> new ArrayList<>(l)),
-        inner.list().ofMaxSize(4).map(Tuple::copyOf),
-        Arbitraries.maps(keys, inner).ofMaxSize(4).map(m -> new LinkedHashMap<>(m)),
-        keys.set().ofMaxSize(4).map(s -> new LinkedHashSet<>(s)),
-        keys.set().ofMaxSize(4).map(FrozenSet::copyOf));
-  }
-
-  private Arbitrary<@Nullable Object> hashables() {
-    Arbitrary<@Nullable Object> atoms = Arbitraries.oneOf(ints(), text(), bytes(), dates()).injectNull(0.05);
-    return Arbitraries.oneOf(atoms, atoms.list().ofMaxSize(3).map(Tuple::copyOf));
-  }
-
-  private Arbitrary<@Nullable Object> leaves() {
-    return Arbitraries.oneOf(
-        Arbitraries.of(true, false),
-        ints(),
-        doubles(),
-        text(),
-        bytes(),
-        dates(),
-        Combinators.combine(Arbitraries.longs().between(-999_999_999, 999_999_999),
-                Arbitraries.longs().between(0, 86_399_999_999L))
-            .as((days, micros) -> Duration.ofDays(days).plusNanos(micros * 1000)),
-        Arbitraries.bigIntegers().between(MAX_INT.negate(), MAX_INT)
-            .flatMap(c -> Arbitraries.integers().between(-40, 40).map(scale -> new BigDecimal(c, scale))),
-        text().map(t -> new Unpersistable((String) t)))
-        .injectNull(0.05);
-  }
-
-  private static Arbitrary<Object> ints() {
-    return Arbitraries.oneOf(
-        Arbitraries.integers(),
-        Arbitraries.longs(),
-        Arbitraries.bigIntegers().between(MAX_INT.negate(), MAX_INT))
-        .map(n -> BananaDecoder.narrow(new BigInteger(n.toString())));
-  }
-
-  private static Arbitrary<Object> doubles() {
-    return Arbitraries.oneOf(
-        Arbitraries.doubles().withSpecialValue(Double.NaN).withSpecialValue(-0.0)
-            .withSpecialValue(Double.POSITIVE_INFINITY).withSpecialValue(Double.NEGATIVE_INFINITY),
-        Arbitraries.longs().map(Double::longBitsToDouble));
-  }
-
-  private static Arbitrary<Object> text() {
-    return Arbitraries.integers().between(0, 0x10FFFF)
-        .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)
-        .list().ofMaxSize(8)
-        .map(cps -> {
-          StringBuilder sb = new StringBuilder();
-          cps.forEach(sb::appendCodePoint);
-          return sb.toString();
-        });
-  }
-
-  private static Arbitrary<Object> bytes() {
-    return Arbitraries.bytes().array(byte[].class).ofMaxSize(12).map(ByteString::of);
-  }
-
-  private static Arbitrary<Object> dates() {
-    Arbitrary<LocalDate> date = Arbitraries.longs()
-        .between(LocalDate.of(1, 1, 1).toEpochDay(), LocalDate.of(9999, 12, 31).toEpochDay())
-        .map(LocalDate::ofEpochDay);
-    Arbitrary<LocalTime> time = Arbitraries.longs().between(0, 86_399_999_999L)
-        .map(micros -> LocalTime.ofNanoOfDay(micros * 1000));
-    return Arbitraries.oneOf(date, time, Combinators.combine(date, time).as(LocalDateTime::of));
+    return JellyArbitraries.values(true);
   }
 
   // -------------------------------------------------------------------- expression generator
@@ -189,6 +105,6 @@ class JellyRoundTripPropertyTest {
         Arbitraries.of(1.5, Double.NaN, -0.0),
         Arbitraries.of("true", "false", "x", "y", "2020 7 11", "2020 7 11 1 2 3 4", "1 2 3", "-1 86399 5",
             "\u00e9", "9999 12 31 23 59 59 999999").map(ByteString::utf8),
-        bytes());
+        JellyArbitraries.bytes());
   }
 }

@@ -72,10 +72,12 @@ public final class TwistedPeer implements AutoCloseable {
     try {
       first = receive(readyTimeout);
     } catch (RuntimeException | Error e) {
+      process.destroyForcibly();
       close();
       throw e;
     }
     if (!first.equals(READY) && !first.startsWith(READY + " ")) {
+      process.destroyForcibly();
       close();
       throw new IllegalStateException(name + ": expected " + READY + " but the peer printed: " + first
           + (first.startsWith("NO_TWISTED") ? " (install Twisted: " + INSTALL_HINT + ")" : ""));
@@ -98,31 +100,36 @@ public final class TwistedPeer implements AutoCloseable {
    * install command, or skips it when {@code -Dpb4j.interop.optOut=true}.
    */
   public static void requireTwisted() {
-    String problem = twistedProblem();
+    requireTwisted(python(), optedOut());
+  }
+
+  // Visible for testing.
+  static void requireTwisted(String python, boolean optOut) {
+    String problem = twistedProblem(python);
     if (problem == null) {
       return;
     }
     String message = "real Twisted is needed for this interop test but " + problem
         + "; install it with: " + INSTALL_HINT + " (or run with -Dpb4j.python=<python3 with Twisted>;"
         + " -Dpb4j.interop.optOut=true skips interop tests)";
-    Assumptions.assumeFalse(optedOut(), message);
+    Assumptions.assumeFalse(optOut, message);
     throw new AssertionError(message);
   }
 
-  private static @Nullable String twistedProblem() {
+  private static @Nullable String twistedProblem(String python) {
     try {
-      Process p = new ProcessBuilder(python(), "-c", "import twisted.spread.pb")
+      Process p = new ProcessBuilder(python, "-c", "import twisted.spread.pb")
           .redirectErrorStream(true)
           .start();
       p.getOutputStream().close();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        return python() + " did not answer within 30 s";
+        return python + " did not answer within 30 s";
       }
-      return p.exitValue() == 0 ? null : python() + " cannot import twisted.spread.pb (" + output + ")";
+      return p.exitValue() == 0 ? null : python + " cannot import twisted.spread.pb (" + output + ")";
     } catch (IOException e) {
-      return python() + " cannot be run (" + e.getMessage() + ")";
+      return python + " cannot be run (" + e.getMessage() + ")";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "the check was interrupted";

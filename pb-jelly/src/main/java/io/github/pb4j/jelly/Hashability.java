@@ -1,0 +1,62 @@
+package io.github.pb4j.jelly;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Python's rule for dict keys and set elements, which Jelly applies in both directions: lists,
+ * dicts and sets (also inside a tuple) are unhashable. Python refuses them ({@code TypeError:
+ * unhashable type}); a Java map would accept them, but their hash changes with their contents.
+ * A frozenset is hashable: its own elements are checked where it is read or written.
+ *
+ * <p><em>Thread-safe</em> (stateless).
+ */
+final class Hashability {
+  private Hashability() {}
+
+  /**
+   * Returns {@code value}, or throws if Python could not hash it.
+   *
+   * @param what names the place in the message, e.g. {@code "dictionary key"}
+   * @param unfinished tuples whose elements are still being read: never hashable
+   */
+  static @Nullable Object check(@Nullable Object value, String what, Map<Tuple, Boolean> unfinished) {
+    if (!(value instanceof List || value instanceof Map || value instanceof Set || value instanceof Tuple)) {
+      return value; // the common case: atoms, text, None, copyables
+    }
+    String type = unhashableType(value, unfinished, new IdentityHashMap<>());
+    if (type != null) {
+      throw new JellyException("builtins.TypeError",
+          what + ": unhashable type '" + type + "' (expected: a hashable value)", null);
+    }
+    return value;
+  }
+
+  private static @Nullable String unhashableType(
+      @Nullable Object value, Map<Tuple, Boolean> unfinished, IdentityHashMap<Tuple, Boolean> path) {
+    if (value instanceof FrozenSet) {
+      return null;
+    }
+    if (value instanceof List || value instanceof Map || value instanceof Set) {
+      return TypeCoercion.pythonTypeName(value);
+    }
+    if (value instanceof Tuple t) {
+      // A tuple that contains itself, through a container still being read or directly (which
+      // Python cannot build), is never hashable.
+      if (unfinished.containsKey(t) || path.put(t, Boolean.TRUE) != null) {
+        return "tuple";
+      }
+      for (Object element : t) {
+        String inner = unhashableType(element, unfinished, path);
+        if (inner != null) {
+          return inner;
+        }
+      }
+      path.remove(t);
+    }
+    return null;
+  }
+}
