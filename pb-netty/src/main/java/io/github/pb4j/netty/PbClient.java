@@ -176,6 +176,20 @@ public final class PbClient implements AutoCloseable {
     return connect().thenCompose(c -> Objects.requireNonNull(broker).rootObject());
   }
 
+  /**
+   * Logs in through the server's portal and returns a future of the avatar reference: Twisted's
+   * {@code PBClientFactory.login(credentials, client=mind)}, against Twisted or pb4j servers.
+   * Connects first if needed. A refused login fails with the cred exception matching the server's
+   * failure ({@link io.github.pb4j.cred.UnauthorizedLoginException}, ...).
+   *
+   * @param mind an object the server may call back (usually a {@link io.github.pb4j.Referenceable}), or null
+   */
+  public CompletableFuture<RemoteReference> login(
+      io.github.pb4j.cred.Credentials credentials, @Nullable Object mind) {
+    Objects.requireNonNull(credentials, "credentials");
+    return getRootObject().thenCompose(root -> io.github.pb4j.PbLogin.login(root, credentials, mind));
+  }
+
   /** Returns the connection's broker once connected; empty before. */
   public Optional<Broker> broker() {
     return Optional.ofNullable(broker);

@@ -360,6 +360,19 @@ public final class PbServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves a cred portal: each connection gets its own {@link io.github.pb4j.PortalRoot}, as
+     * Twisted's {@code PBServerFactory(portal)}. Replaces a {@link #root}.
+     */
+    public Builder portal(io.github.pb4j.cred.Portal portal) {
+      return rootFactory(io.github.pb4j.PortalRoot.factory(portal));
+    }
+
+    /** Serves a cred portal whose failed logins are throttled by {@code throttle}. */
+    public Builder portal(io.github.pb4j.cred.Portal portal, io.github.pb4j.cred.LoginThrottle throttle) {
+      return rootFactory(io.github.pb4j.PortalRoot.factory(portal, throttle));
+    }
+
     /** Sets the connection options. Default {@link BrokerOptions#DEFAULT}. */
     public Builder options(BrokerOptions options) {
       this.options = Objects.requireNonNull(options, "options");
