@@ -118,6 +118,11 @@ class JellyVectorsTest {
     }
     assertSameGraph(c.decoded, CODEC.unjellyHex(hex, Dialect.PB));
     assertSameGraph(c.decoded, CODEC.unjellyHex(hexNone, Dialect.NONE));
+    if (c.value instanceof Double) {
+      // Floats by their exact bits, NaN included: FLOAT is 0x84 and 8 big-endian bytes.
+      Double decoded = (Double) CODEC.unjellyHex(hex, Dialect.PB);
+      assertThat(Double.doubleToRawLongBits(decoded)).isEqualTo(Long.parseUnsignedLong(hex.substring(2), 16));
+    }
     if (c.parsed) {
       // For plain data, PythonRepr of our result reads as Python's repr of Twisted's result.
       assertThat(PythonRepr.of(CODEC.unjellyHex(hex, Dialect.PB))).isEqualTo(v.get("result_repr").asText());
