@@ -19,13 +19,30 @@ stale() {
   [ -n "$(find "${sources[@]}" -newer "$jar" -print -quit 2>/dev/null)" ]
 }
 
-if stale; then
-  echo "pb: building $jar (once; takes a minute)..." >&2
+build() {
+  stale || return 0 # Another pb built it while we waited for the lock.
+  echo "pb: building $jar (takes a minute)..." >&2
   # package, not install: nothing is written to ~/.m2. Tests are skipped, not compiled.
   # shellcheck disable=SC2086
-  if ! (cd "$root" && mvn -B -q ${PB_MVN_OPTS:-} -Dmaven.test.skip=true package -pl pb-cli -am >&2); then
+  # Maven 3.8 writes stray colour resets even in batch mode: strip them.
+  if ! (cd "$root" && mvn -B -q -Dstyle.color=never ${PB_MVN_OPTS:-} -Dmaven.test.skip=true \
+      package -pl pb-cli -am 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' | grep -v '^$' >&2 || [ "${PIPESTATUS[0]}" -eq 0 ]); then
     echo "pb: build failed; run 'mvn -pl pb-cli -am package' in $root to see why" >&2
     exit 1
+  fi
+}
+
+if stale; then
+  mkdir -p "$root/pb-cli/target"
+  if command -v flock >/dev/null; then
+    # One build at a time when several pb commands start together.
+    exec 9>"$root/pb-cli/target/.pb-build.lock"
+    flock 9
+    build
+    flock -u 9
+    exec 9>&-
+  else
+    build
   fi
 fi
 
