@@ -924,16 +924,31 @@ public final class Broker {
   }
 
   private void forgetCache(ExportedCache e, boolean sendUncache) {
-    cachesByObject.remove(e.cacheable);
-    cachesByLuid.remove(e.observer.luid());
-    runCallback(() -> e.cacheable.stoppedObserving(e.observer.perspective(), e.observer), "stoppedObserving");
-    if (sendUncache && state == State.OPEN) {
+    if (!sendUncache || state != State.OPEN) {
+      dropCache(e);
+      stoppedObserving(e);
+      return;
+    }
+    // As Twisted's proto_decache: the observer still reaches the copy during stoppedObserving
+    // (test_pb's cacheable makes a last call there), and the uncache follows what it sent.
+    stoppedObserving(e);
+    dropCache(e);
+    if (state == State.OPEN) {
       ByteBuf buf = sink.alloc().buffer(8);
       encoder.writeListHeader(buf, 2);
       encoder.writeBytes(buf, BrokerCommand.UNCACHE.wire);
       encoder.writeInt(buf, e.observer.luid());
       send(buf);
     }
+  }
+
+  private void dropCache(ExportedCache e) {
+    cachesByObject.remove(e.cacheable);
+    cachesByLuid.remove(e.observer.luid());
+  }
+
+  private void stoppedObserving(ExportedCache e) {
+    runCallback(() -> e.cacheable.stoppedObserving(e.observer.perspective(), e.observer), "stoppedObserving");
   }
 
   private void handleDecache(Object luid) {

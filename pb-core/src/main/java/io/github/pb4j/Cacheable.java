@@ -26,6 +26,11 @@ public interface Cacheable {
    */
   @Nullable Object stateToCacheAndObserveFor(@Nullable Object perspective, RemoteCacheObserver observer);
 
-  /** Called when {@code observer} no longer holds a copy. Mirrors {@code stoppedObserving}. */
+  /**
+   * Called when {@code observer} no longer holds a copy. Mirrors {@code stoppedObserving}: when the
+   * peer released its copies, the observer still reaches the copy during this call (a last update
+   * may be sent) and the peer is told to drop the copy afterwards; when the connection is lost,
+   * calls through the observer fail.
+   */
   default void stoppedObserving(@Nullable Object perspective, RemoteCacheObserver observer) {}
 }
