@@ -739,7 +739,8 @@ public final class Broker {
   private void fail(Call call, Throwable t) {
     logFailure(call, t);
     if (t instanceof ExportTable.TooManyReferencesException && ++limitViolations > MAX_LIMIT_VIOLATIONS) {
-      sendError(call, t);
+      // Twisted's text for the violation that closes the connection (pb.Broker.registerReference).
+      sendError(call, new PbApplicationException(t.getMessage() + "  Goodbye."));
       protocolViolation("too many references: Maximum PB reference count exceeded. Goodbye.");
       return;
     }
