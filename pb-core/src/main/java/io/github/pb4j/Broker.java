@@ -119,6 +119,8 @@ public final class Broker {
     final Cacheable cacheable;
     final RemoteCacheObserver observer;
     int count;
+    /** True while the message that first sent it in full is being written. */
+    boolean sentInFullNow;
 
     ExportedCache(Cacheable cacheable, RemoteCacheObserver observer) {
       this.cacheable = cacheable;
@@ -910,6 +912,7 @@ public final class Broker {
 
   private void commitMessage() {
     exports.commit();
+    cacheJournal.forEach(e -> e.sentInFullNow = false);
     cacheJournal.clear();
   }
 
@@ -917,6 +920,7 @@ public final class Broker {
     exports.rollback();
     for (int i = cacheJournal.size() - 1; i >= 0; i--) {
       ExportedCache e = cacheJournal.get(i);
+      e.sentInFullNow = false;
       if (--e.count <= 0) {
         forgetCache(e, false);
       }
@@ -1031,16 +1035,19 @@ public final class Broker {
   }
 
   private void jellyCacheable(Cacheable cacheable, Jellier out) {
+    ExportedCache e = cachesByObject.get(cacheable);
+    // As Twisted's Cacheable.jellyFor: an object already cached is [b'cached', luid] at every
+    // occurrence, even twice in one message; only a copy sent in full takes part in reference
+    // tracking, so that its later occurrences in the same message are dereferences.
+    if (e != null && !e.sentInFullNow) {
+      writeCached(e, out);
+      return;
+    }
     if (!out.beginTracked(cacheable)) {
       return;
     }
-    ExportedCache e = cachesByObject.get(cacheable);
     if (e != null) {
-      e.count++;
-      cacheJournal.add(e);
-      out.writeListHeader(2);
-      out.writeBytes(CACHED);
-      out.writeInt(e.observer.luid());
+      writeCached(e, out); // Sent in full by an earlier part of this message (args before kwargs).
       return;
     }
     if (cachesByLuid.size() > options.maxBrokerRefs()) {
@@ -1050,6 +1057,7 @@ public final class Broker {
     RemoteCacheObserver observer = new RemoteCacheObserver(this, luid, currentPerspective);
     e = new ExportedCache(cacheable, observer);
     e.count = 1;
+    e.sentInFullNow = true;
     cachesByObject.put(cacheable, e);
     cachesByLuid.put(luid, e);
     cacheJournal.add(e);
@@ -1057,6 +1065,14 @@ public final class Broker {
     out.writeBytes(ByteString.utf8(cacheable.cacheTypeName()));
     out.writeInt(luid);
     out.writeValue(cacheable.stateToCacheAndObserveFor(currentPerspective, observer));
+  }
+
+  private void writeCached(ExportedCache e, Jellier out) {
+    e.count++;
+    cacheJournal.add(e);
+    out.writeListHeader(2);
+    out.writeBytes(CACHED);
+    out.writeInt(e.observer.luid());
   }
 
   private @Nullable Object unjellyCache(ByteString tag, List<?> expression, Unjellier in) {
