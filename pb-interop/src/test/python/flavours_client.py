@@ -248,6 +248,17 @@ def cache(port):
 
 
 @defer.inlineCallbacks
+def cachedTwice(port):
+    """One proxy per occurrence received: [cached, luid] twice, or a full copy and a dereference."""
+    factory, root = yield connect(port)
+    first = yield root.callRemote("getCache")
+    cached = yield root.callRemote("getCachePair")
+    fresh = yield root.callRemote("getFreshCachePair")
+    factory.disconnect()
+    return "cachedPair=%d freshPair=%d" % (len({id(c) for c in cached}), len({id(c) for c in fresh}))
+
+
+@defer.inlineCallbacks
 def pagingWithCallback(port):
     factory, root = yield connect(port)
     pages = yield util.getAllPages(root, "getPages")
@@ -321,7 +332,7 @@ SCENARIOS = {
     f.__name__: f
     for f in [
         reference, result, tooManyRefs, copy, refusedCopy, factoryCopy, observe, deferred,
-        refcount, cache, pagingWithCallback, pagingWithoutCallback, pagingLarge, filePaging,
+        refcount, cache, cachedTwice, pagingWithCallback, pagingWithoutCallback, pagingLarge, filePaging,
         emptyFilePaging, viewLogin, nonAvatarLogin,
     ]
 }

@@ -138,6 +138,10 @@ class FlavoursRoot(pb.Root):
     def remote_getCachePair(self):
         return [self.cache, self.cache]
 
+    def remote_getFreshCachePair(self):
+        fresh = Complicated(lambda: None)
+        return [fresh, fresh]
+
     def remote_setFoo4(self):
         return self.cache.setFoo4()
 

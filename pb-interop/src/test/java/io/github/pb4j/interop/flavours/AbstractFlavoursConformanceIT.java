@@ -1,7 +1,9 @@
 package io.github.pb4j.interop.flavours;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.pb4j.interop.PythonScenarioClient;
 import io.github.pb4j.interop.ScenarioClient;
 import io.github.pb4j.interop.ScenarioServer;
 import java.time.Duration;
@@ -125,6 +127,17 @@ abstract class AbstractFlavoursConformanceIT {
     assertThat(run("cache")).isEqualTo(
         "x=1 y=2 foo=3 same=True pair=True foo=4 lcache=True ended=True uncached=True");
     rootServer.awaitEvent("stoppedObserving", EVENT_TIMEOUT);
+  }
+
+  /**
+   * An object already cached is {@code [b'cached', luid]} at each occurrence, even twice in one
+   * answer, while a first send is a full copy plus a dereference. Only a Twisted client can tell:
+   * it makes one proxy per occurrence received.
+   */
+  @Test
+  void cachedObjectIsSentAsCachedAtEachOccurrence() throws Exception {
+    assumeTrue(client instanceof PythonScenarioClient, "a pb4j client hands out one copy per cache");
+    assertThat(run("cachedTwice")).isEqualTo("cachedPair=2 freshPair=1");
   }
 
   /** test_pagingWithCallback. */

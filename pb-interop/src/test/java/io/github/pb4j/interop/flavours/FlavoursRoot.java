@@ -195,6 +195,12 @@ final class FlavoursRoot implements Root {
   }
 
   @Remote
+  public List<Complicated> getFreshCachePair() {
+    Complicated fresh = new Complicated(event -> {});
+    return List.of(fresh, fresh);
+  }
+
+  @Remote
   public CompletableFuture<@Nullable Object> setFoo4() {
     return cache.setFoo4();
   }
