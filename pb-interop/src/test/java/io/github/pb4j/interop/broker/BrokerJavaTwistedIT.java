@@ -1,0 +1,33 @@
+package io.github.pb4j.interop.broker;
+
+import io.github.pb4j.interop.PythonScenarioServer;
+import io.github.pb4j.interop.ScenarioClient;
+import io.github.pb4j.interop.ScenarioServer;
+
+/** The Broker suite with a Java client against the Twisted server ({@code broker_server.py}). */
+class BrokerJavaTwistedIT extends AbstractBrokerConformanceIT {
+  @Override
+  protected ScenarioServer startServer() throws Exception {
+    return new PythonScenarioServer("broker_server.py");
+  }
+
+  @Override
+  protected ScenarioClient startClient() throws Exception {
+    return BrokerJavaClient.create();
+  }
+
+  @Override
+  protected String expectedOrdinaryException() {
+    return TWISTED_EXCEPTION;
+  }
+
+  @Override
+  protected String expectedWrongArity() {
+    return TWISTED_WRONG_ARITY;
+  }
+
+  @Override
+  protected String expectedMissingArgument() {
+    return TWISTED_MISSING_ARGUMENT;
+  }
+}
