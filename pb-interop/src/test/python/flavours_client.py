@@ -165,9 +165,9 @@ def refusedCopy(port):
     factory, root = yield connect(port)
     try:
         yield root.callRemote("echo", Unregistered())
-        refused = "False"
-    except Exception:
-        refused = "True"
+        refused = "no failure"
+    except Exception as e:
+        refused = remote_text(e)
     pong = yield root.callRemote("ping")
     factory.disconnect()
     return "refused=%s then=%s" % (refused, pong)

@@ -176,9 +176,9 @@ final class FlavoursScenarios {
   private String refusedCopy(int port) throws Exception {
     try (PbClient client = connect(port)) {
       RemoteReference root = root(client);
-      boolean refused = !failureOf(root.callRemote("echo", new Unregistered())).equals(NO_FAILURE);
+      String refused = failureOf(root.callRemote("echo", new Unregistered()));
       Object pong = await(root.callRemote("ping"));
-      return "refused=" + py(refused) + " then=" + pong;
+      return "refused=" + refused + " then=" + pong;
     }
   }
 
