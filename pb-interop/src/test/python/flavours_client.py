@@ -255,7 +255,8 @@ def cachedTwice(port):
     cached = yield root.callRemote("getCachePair")
     fresh = yield root.callRemote("getFreshCachePair")
     factory.disconnect()
-    return "cachedPair=%d freshPair=%d" % (len({id(c) for c in cached}), len({id(c) for c in fresh}))
+    return "cachedPair=%d freshPair=%d" % (
+        len({id(c) for c in cached}), len({id(c) for c in fresh}))
 
 
 @defer.inlineCallbacks
@@ -332,8 +333,8 @@ SCENARIOS = {
     f.__name__: f
     for f in [
         reference, result, tooManyRefs, copy, refusedCopy, factoryCopy, observe, deferred,
-        refcount, cache, cachedTwice, pagingWithCallback, pagingWithoutCallback, pagingLarge, filePaging,
-        emptyFilePaging, viewLogin, nonAvatarLogin,
+        refcount, cache, cachedTwice, pagingWithCallback, pagingWithoutCallback, pagingLarge,
+        filePaging, emptyFilePaging, viewLogin, nonAvatarLogin,
     ]
 }
 

@@ -953,7 +953,8 @@ public final class Broker {
   }
 
   private void stoppedObserving(ExportedCache e) {
-    runCallback(() -> e.cacheable.stoppedObserving(e.observer.perspective(), e.observer), "stoppedObserving");
+    runCallback(
+        () -> e.cacheable.stoppedObserving(e.observer.perspective(), e.observer), "stoppedObserving");
   }
 
   private void handleDecache(Object luid) {

@@ -122,7 +122,7 @@ abstract class AbstractFlavoursConformanceIT {
     assertThat(run("refcount")).isEqualTo("before=1 during=2 twice=3 after=1");
   }
 
-  /** test_cache: first send, cached, updates, lcache, then decache, stoppedObserving and uncache. */
+  /** test_cache: first send, cached, update, lcache; then decache, stoppedObserving, uncache. */
   @Test
   void cacheableIsCopiedOnceKeptInSyncAndReleased() throws Exception {
     assertThat(run("cache")).isEqualTo(
@@ -137,7 +137,7 @@ abstract class AbstractFlavoursConformanceIT {
    */
   @Test
   void cachedObjectIsSentAsCachedAtEachOccurrence() throws Exception {
-    assumeTrue(client instanceof PythonScenarioClient, "a pb4j client hands out one copy per cache");
+    assumeTrue(client instanceof PythonScenarioClient, "a pb4j client shows one copy per cache");
     assertThat(run("cachedTwice")).isEqualTo("cachedPair=2 freshPair=1");
   }
 

@@ -27,7 +27,8 @@ final class Complicated implements Cacheable {
   }
 
   @Override
-  public Object stateToCacheAndObserveFor(@Nullable Object perspective, RemoteCacheObserver observer) {
+  public Object stateToCacheAndObserveFor(
+      @Nullable Object perspective, RemoteCacheObserver observer) {
     this.observer = observer;
     return Map.of("x", 1, "y", 2, "foo", foo);
   }

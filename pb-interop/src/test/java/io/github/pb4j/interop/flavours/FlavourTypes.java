@@ -101,7 +101,7 @@ final class FlavourTypes {
     return ByteString.of(data);
   }
 
-  /** Options of the Java server: it receives points; it sends secrets and factory copies as Copyables. */
+  /** Options of the Java server: it receives points; secrets and factory copies are Copyables. */
   static BrokerOptions serverOptions() {
     return BrokerOptions.builder()
         .registry(JellyRegistry.builder().registerRecord("flavours.Point", Point.class).build())
@@ -117,7 +117,8 @@ final class FlavourTypes {
     JellyRegistry registry = JellyRegistry.builder()
         .registerRecord("flavours.Point", Point.class)
         .registerRecord("flavours.Secret", Secret.class)
-        .registerReceiver("flavours.FactoryCopy", FactoryMade.class, FlavourTypes::createFactoryCopy)
+        .registerReceiver(
+            "flavours.FactoryCopy", FactoryMade.class, FlavourTypes::createFactoryCopy)
         .build();
     return BrokerOptions.builder()
         .registry(registry)

@@ -42,7 +42,8 @@ final class FlavoursRealm implements Realm {
     var checker = new InMemoryUsernamePasswordDatabaseDontUse()
         .addUser("user", "pass")
         .addUser("nsp", "pass");
-    Portal portal = new Portal(new FlavoursRealm(events), List.of(checker, new AllowAnonymousAccess()));
+    Portal portal =
+        new Portal(new FlavoursRealm(events), List.of(checker, new AllowAnonymousAccess()));
     return PortalRoot.factory(portal).apply(broker);
   }
 
@@ -51,7 +52,8 @@ final class FlavoursRealm implements Realm {
       AvatarId avatarId, @Nullable Object mind, Class<?>... interfaces) {
     if (avatarId.isAnonymous()) {
       events.accept("login anonymous mind=" + mind);
-      return done(new LoginResult<>(Object.class, new Echoer(), () -> events.accept("logout anonymous")));
+      return done(new LoginResult<>(
+          Object.class, new Echoer(), () -> events.accept("logout anonymous")));
     }
     String name = avatarId.username();
     events.accept("login " + name + " mind=" + mind);

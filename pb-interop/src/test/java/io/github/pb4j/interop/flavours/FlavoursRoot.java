@@ -60,7 +60,7 @@ final class FlavoursRoot implements Root {
     }
   }
 
-  /** test_pb's {@code Observable}; {@code notify} is remote here, answering once all observers answered. */
+  /** test_pb's {@code Observable}; here {@code notify} is remote and answers once all have. */
   final class Observable implements Referenceable {
     private final List<RemoteReference> observers = new ArrayList<>();
 
@@ -238,7 +238,8 @@ final class FlavoursRoot implements Root {
     filePages(collector, new byte[0], "emptyFilePagingDone");
   }
 
-  private void filePages(RemoteReference collector, byte[] content, String done) throws IOException {
+  private void filePages(RemoteReference collector, byte[] content, String done)
+      throws IOException {
     Path file = Files.createTempFile("pb4j-flavours-", ".bin");
     try {
       Files.write(file, content);

@@ -22,6 +22,7 @@ import io.github.pb4j.paging.Paging;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +38,8 @@ final class FlavoursScenarios {
   private static final long TIMEOUT_SECONDS = 15;
   private static final int MAX_BROKER_REFS = 1024;
   private static final String NO_FAILURE = "no failure";
-  private static final String REFUSED = "twisted.spread.pb.Error: Maximum PB reference count exceeded.";
+  private static final String REFUSED =
+      "twisted.spread.pb.Error: Maximum PB reference count exceeded.";
 
   /** Calls of {@code observe_end} on this client's cache copies. */
   private final List<String> ended = new CopyOnWriteArrayList<>();
@@ -256,7 +258,8 @@ final class FlavoursScenarios {
     try (PbClient client = connect(port)) {
       List<@Nullable Object> pages = await(Paging.getAllPages(root(client), method, args));
       ByteString data = Paging.join(pages);
-      return "pages=" + pages.size() + " bytes=" + data.size() + " equal=" + py(data.equals(expected));
+      return "pages=" + pages.size() + " bytes=" + data.size()
+          + " equal=" + py(data.equals(expected));
     }
   }
 
@@ -279,7 +282,8 @@ final class FlavoursScenarios {
     String anything;
     try (PbClient client = connect(port)) {
       RemoteReference avatar = login(client, UsernamePassword.of("nsp", "pass"));
-      anything = PythonRepr.of(await(avatar.callRemote("ANYTHING", List.of("here"), Map.of("bar", "baz"))));
+      anything = PythonRepr.of(
+          await(avatar.callRemote("ANYTHING", List.of("here"), Map.of("bar", "baz"))));
     }
     try (PbClient client = connect(port)) {
       RemoteReference echoer = login(client, Anonymous.INSTANCE);
@@ -309,7 +313,7 @@ final class FlavoursScenarios {
     return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
-  private static <T> T onLoop(Broker broker, java.util.concurrent.Callable<T> task) throws Exception {
+  private static <T> T onLoop(Broker broker, Callable<T> task) throws Exception {
     return await(broker.executor().submit(task));
   }
 
@@ -319,7 +323,9 @@ final class FlavoursScenarios {
       call.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return NO_FAILURE;
     } catch (ExecutionException e) {
-      return e.getCause() instanceof RemoteFailureException f ? Results.failureText(f) : e.getCause().toString();
+      return e.getCause() instanceof RemoteFailureException f
+          ? Results.failureText(f)
+          : String.valueOf(e.getCause());
     }
   }
 

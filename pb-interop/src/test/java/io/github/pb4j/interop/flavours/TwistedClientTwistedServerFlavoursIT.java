@@ -5,7 +5,7 @@ import io.github.pb4j.interop.PythonScenarioServer;
 import io.github.pb4j.interop.ScenarioClient;
 import io.github.pb4j.interop.ScenarioServer;
 
-/** Flavours conformance: Twisted against Twisted: the oracle, checking the expected results themselves. */
+/** Flavours conformance: Twisted against Twisted, the oracle that checks the expected results. */
 class TwistedClientTwistedServerFlavoursIT extends AbstractFlavoursConformanceIT {
   @Override
   protected ScenarioServer startRootServer() throws InterruptedException {
