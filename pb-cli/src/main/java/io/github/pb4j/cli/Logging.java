@@ -28,6 +28,11 @@ final class Logging {
     }
   }
 
+  /** Forgets an earlier {@code -v} (levels stay): each run of {@code pb} in a JVM starts quiet. */
+  static void resetVerbosity() {
+    verbosity = 0;
+  }
+
   static int verbosity() {
     return verbosity;
   }

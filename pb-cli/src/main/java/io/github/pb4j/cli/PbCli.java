@@ -66,7 +66,9 @@ final class PbCli implements Runnable {
 
   /** Runs {@code pb args} on {@code terminal}; returns the exit code. */
   static int execute(Terminal terminal, String... args) {
+    Logging.resetVerbosity();
     CommandLine cl = new CommandLine(new PbCli(), new Factory(terminal));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(new PrintWriter(terminal.out(), true));
     cl.setErr(new PrintWriter(terminal.err(), true));
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine));

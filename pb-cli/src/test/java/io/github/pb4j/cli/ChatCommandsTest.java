@@ -1,0 +1,150 @@
+package io.github.pb4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pb4j.examples.testing.PythonPeer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pb users}, {@code pb chat-server} and {@code pb chat} together, on a SQLite user store. */
+@Timeout(90)
+class ChatCommandsTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final String GROUP = "#NeedAFourth";
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void usersAddedWithTheToolCanLogIn() throws Exception {
+    String db = dir.resolve("users.db").toString();
+    assertThat(CliRun.run("pw1\n", Map.of(), "users", "add", "dave", "--password-stdin", "--db", db))
+        .isEqualTo(new CliRun.Result(0, "added dave\n", ""));
+    assertThat(CliRun.run("pw2\n", Map.of(), "users", "add", "erin", "--password-stdin", "--db", db).exitCode()).isZero();
+    assertThat(CliRun.run("pw9\n", Map.of(), "users", "add", "dave", "--password-stdin", "--db", db))
+        .isEqualTo(new CliRun.Result(1, "", "pb users add: user already exists: dave\n"));
+    assertThat(CliRun.run("users", "add", "fred", "--db", db).exitCode()).isEqualTo(2); // No terminal to prompt on.
+    assertThat(CliRun.run("users", "list", "--db", db).out()).isEqualTo("dave\nerin\n");
+
+    try (CliRun.Running server = startChatServer("--db", db)) {
+      String port = port(server);
+      assertThat(call(port, "dave", "pw1", "groups")).isEqualTo(new CliRun.Result(0, "[]\n", ""));
+      assertThat(call(port, "dave", "pw1", "joinGroup", "'#x'", "allowMattress=False").exitCode()).isZero();
+
+      assertThat(CliRun.run("pw3\n", Map.of(), "users", "passwd", "dave", "--password-stdin", "--db", db).exitCode()).isZero();
+      assertThat(call(port, "dave", "pw1", "groups"))
+          .isEqualTo(new CliRun.Result(1, "", "pb call: login failed: UnauthorizedLogin\n"));
+      assertThat(call(port, "dave", "pw3", "groups").exitCode()).isZero();
+
+      assertThat(CliRun.run("users", "remove", "erin", "--db", db).exitCode()).isZero();
+      assertThat(call(port, "erin", "pw2", "groups").exitCode()).isEqualTo(1);
+      assertThat(CliRun.run("users", "remove", "erin", "--db", db))
+          .isEqualTo(new CliRun.Result(1, "", "pb users remove: no such user: erin\n"));
+      assertThat(CliRun.run("users", "list", "--db", db).out()).isEqualTo("dave\n");
+
+      server.terminal.requestShutdown();
+      assertThat(server.awaitExit(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void threeClientsChatThroughTheChatServer() throws Exception {
+    try (CliRun.Running server = startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
+      String port = port(server);
+      try (CliRun.Running alice = chat(port, "alice", "1234", "--no-mattress");
+          CliRun.Running bob = chat(port, "bob", "secret");
+          CliRun.Running carol = chat(port, "carol", "fido")) {
+        alice.type("anyone for bridge?");
+        for (CliRun.Running member : new CliRun.Running[] {alice, bob, carol}) {
+          assertThat(member.out.await("<alice> says: anyone for bridge?"::equals, WAIT)).isNotNull();
+        }
+
+        bob.type("let me get off my mattress first");
+        assertThat(bob.err.await("* refused: Don't say that word"::equals, WAIT)).isNotNull();
+
+        carol.type("/who");
+        assertThat(carol.err.await(("* in " + GROUP + ": alice, bob, carol")::equals, WAIT)).isNotNull();
+
+        // carol leaves mid-conversation; the others carry on.
+        carol.stdin.close();
+        assertThat(carol.awaitExit(WAIT)).isZero();
+        bob.type("/who");
+        assertThat(bob.err.await(("* in " + GROUP + ": alice, bob")::equals, WAIT)).isNotNull();
+        bob.type("just the two of us");
+        assertThat(alice.out.await("<bob> says: just the two of us"::equals, WAIT)).isNotNull();
+        assertThat(bob.out.await("<bob> says: just the two of us"::equals, WAIT)).isNotNull();
+
+        alice.type("/quit");
+        assertThat(alice.awaitExit(WAIT)).isZero();
+        assertThat(alice.out.snapshot()).containsExactly(
+            "<alice> says: anyone for bridge?", "<bob> says: just the two of us");
+      }
+      server.terminal.requestShutdown();
+      assertThat(server.awaitExit(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void aWrongPasswordEndsTheChatWithOne() throws Exception {
+    try (CliRun.Running server = startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
+      CliRun.Result result = CliRun.run("wrong\n", Map.of(),
+          "chat", "--port", port(server), "--user", "alice", "--password-stdin");
+      assertThat(result).isEqualTo(new CliRun.Result(1, "", "pb chat: login failed: UnauthorizedLogin\n"));
+    }
+  }
+
+  @Test
+  void chatsOnTheSeedsTwistedChatServer() throws Exception {
+    try (PythonPeer server = PythonPeer.startServer("chatserver.py");
+        CliRun.Running alice = chat(Integer.toString(server.port()), "alice", "1234")) {
+      alice.type("hello from pb4j");
+      assertThat(alice.out.await("<alice> says: hello from pb4j"::equals, WAIT)).isNotNull();
+      alice.type("/quit");
+      assertThat(alice.awaitExit(WAIT)).isZero();
+    }
+  }
+
+  private static CliRun.Running startChatServer(String... args) throws InterruptedException {
+    String[] all = new String[args.length + 3];
+    all[0] = "chat-server";
+    all[1] = "--port";
+    all[2] = "0";
+    System.arraycopy(args, 0, all, 3, args.length);
+    CliRun.Running server = new CliRun.Running(Map.of(), all);
+    assertThat(server.out.await(l -> l.startsWith("chat server listening on 127.0.0.1:"), WAIT))
+        .as("chat server started; stderr %s", server.err.snapshot()).isNotNull();
+    return server;
+  }
+
+  private static String port(CliRun.Running server) {
+    String line = server.out.snapshot().get(0);
+    return line.replaceAll(".*:(\\d+) .*", "$1");
+  }
+
+  private static CliRun.Result call(String port, String user, String password, String... methodAndArgs) {
+    String[] all = new String[5 + methodAndArgs.length];
+    all[0] = "call";
+    all[1] = "--port";
+    all[2] = port;
+    all[3] = "--user";
+    all[4] = user;
+    System.arraycopy(methodAndArgs, 0, all, 5, methodAndArgs.length);
+    return CliRun.run("", Map.of("PB_PASSWORD", password), all);
+  }
+
+  private static CliRun.Running chat(String port, String user, String password, String... more) throws InterruptedException {
+    String[] base = {"chat", "--port", port, "--user", user, "--group", GROUP, "--password-stdin"};
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    CliRun.Running client = new CliRun.Running(Map.of(), all);
+    client.type(password);
+    assertThat(client.err.await(("* joined " + GROUP)::equals, WAIT))
+        .as("%s joined; stderr %s", user, client.err.snapshot()).isNotNull();
+    return client;
+  }
+}
