@@ -27,6 +27,9 @@ def login_credentials(username, password):
 ALICE = login_credentials("alice", "secret")
 BOB = login_credentials("bob", "hunter2")
 CAROL = login_credentials("carol", "fido")
+# Passwords no log should ever show (CredSecretsNotLoggedIT looks for them).
+DAVE = login_credentials("dave", "Tr0ub4dor&3-pb4j")
+DAVE_WRONG = login_credentials("dave", "Wr0ng-guess-pb4j")
 
 
 class Mind(pb.Referenceable):
@@ -259,6 +262,17 @@ def mind(port):
     return "poke answered %s; mind got [%s]" % (answer, ", ".join(client_mind.notes))
 
 
+@defer.inlineCallbacks
+def dave_logins(port):
+    """A right and a wrong password of dave, for the test that looks for them in logs."""
+    factory = connect(port)
+    avatar = yield factory.login(DAVE)
+    name = yield avatar.callRemote("getAvatarId")
+    text = refused((yield settle(factory.login(DAVE_WRONG))), UnauthorizedLogin)
+    yield disconnect(factory, avatar)
+    return "%s; %s" % (name, text)
+
+
 SCENARIOS = {
     "getRootObject": get_root_object,
     "deadReference": dead_reference,
@@ -276,6 +290,7 @@ SCENARIOS = {
     "authenticatedLoginWithMultipleCheckers": authenticated_login,
     "view": view,
     "mind": mind,
+    "daveLogins": dave_logins,
 }
 
 if __name__ == "__main__":

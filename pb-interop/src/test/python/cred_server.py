@@ -1,8 +1,8 @@
 """Twisted twin of the Java server of the cred conformance suite (AbstractCredConformanceIT).
 
 Serves a cred Portal over PB, as Twisted's NewCredTests do, with the users alice/secret,
-bob/hunter2, carol/fido and sleepy/zzz (whose avatar never comes: the realm's Deferred never
-fires, so a login as sleepy stays pending).
+bob/hunter2, carol/fido, dave (a password made to be searched for in logs) and sleepy/zzz (whose
+avatar never comes: the realm's Deferred never fires, so a login as sleepy stays pending).
 
 Extra arguments name the checkers to register, in order: `password` (an
 InMemoryUsernamePasswordDatabaseDontUse) and/or `anonymous` (AllowAnonymousAccess).
@@ -24,7 +24,14 @@ from twisted.spread import pb
 
 from interop_common import event, serve
 
-USERS = {b"alice": b"secret", b"bob": b"hunter2", b"carol": b"fido", b"sleepy": b"zzz"}
+USERS = {
+    b"alice": b"secret",
+    b"bob": b"hunter2",
+    b"carol": b"fido",
+    b"sleepy": b"zzz",
+    # A password no log should ever show (CredSecretsNotLoggedIT looks for it).
+    b"dave": b"Tr0ub4dor&3-pb4j",
+}
 
 
 def describe_mind(mind):

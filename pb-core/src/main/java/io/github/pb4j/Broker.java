@@ -53,6 +53,9 @@ public final class Broker {
   private static final ByteString LOCAL = ByteString.ascii("local");
   private static final ByteString CACHED = ByteString.ascii("cached");
   private static final ByteString LCACHE = ByteString.ascii("lcache");
+  private static final ByteString LOGIN = ByteString.ascii("login");
+  private static final ByteString RESPOND = ByteString.ascii("respond");
+  private static final String HIDDEN = "<hidden: PB login secret>";
   /** Twisted closes a connection at the fourth reference-limit violation. */
   private static final int MAX_LIMIT_VIOLATIONS = 3;
 
@@ -97,6 +100,9 @@ public final class Broker {
   private final CompletableFuture<RemoteReference> rootObject = new CompletableFuture<>();
   private @Nullable Object currentPerspective;
   private final List<PageProducer> pageProducers = new ArrayList<>();
+  /** Request ids of {@code login} calls awaiting an answer, kept only while TRACE is on. */
+  private final Set<Object> loginCallsSent = new java.util.HashSet<>();
+  private final Set<Object> loginCallsReceived = new java.util.HashSet<>();
   private boolean producingScheduled;
 
   /**
@@ -333,6 +339,8 @@ public final class Broker {
     }
     disconnectCallbacks.clear();
     imports.clear();
+    loginCallsSent.clear();
+    loginCallsReceived.clear();
     if (cumulation != null) {
       cumulation.release();
       cumulation = null;
@@ -388,7 +396,7 @@ public final class Broker {
 
   private void handleExpression(Object expression) {
     if (logger.isTraceEnabled()) {
-      logger.trace("<< [conn {}] {}", id, SexpFormatter.format(expression));
+      logger.trace("<< [conn {}] {}", id, traceText(expression, false));
     }
     if (state == State.AWAITING_DIALECT) {
       handshake(expression);
@@ -1313,10 +1321,42 @@ public final class Broker {
   private String describeOutgoing(ByteBuf buf) {
     try {
       Object sexp = new BananaDecoder(options.bananaLimits(), encoder.dialect()).decode(buf.duplicate());
-      return sexp == null ? "(incomplete)" : SexpFormatter.format(sexp);
+      return sexp == null ? "(incomplete)" : traceText(sexp, true);
     } catch (RuntimeException e) {
       return io.netty.buffer.ByteBufUtil.hexDump(buf);
     }
+  }
+
+  /**
+   * Renders a frame for the TRACE log without what PB login must never log (STYLE §9): the
+   * arguments of {@code respond} (the response to the challenge) and the answer to {@code login}
+   * (the challenge), whichever side this broker is on.
+   */
+  private String traceText(Object frame, boolean outgoing) {
+    if (frame instanceof List<?> m && m.size() >= 3 && m.get(0) instanceof ByteString name) {
+      BrokerCommand command = BrokerCommand.fromWire(name);
+      Set<Object> calls = outgoing ? loginCallsSent : loginCallsReceived;
+      Set<Object> answered = outgoing ? loginCallsReceived : loginCallsSent;
+      if (command == BrokerCommand.MESSAGE && m.size() == 7) {
+        if (RESPOND.equals(m.get(3))) {
+          return SexpFormatter.format(hiding(m, 5));
+        }
+        if (LOGIN.equals(m.get(3)) && isTrue(m.get(4))) {
+          calls.add(m.get(1));
+        }
+      } else if (command == BrokerCommand.ANSWER && answered.remove(m.get(1))) {
+        return SexpFormatter.format(hiding(m, 2));
+      } else if (command == BrokerCommand.ERROR) {
+        answered.remove(m.get(1));
+      }
+    }
+    return SexpFormatter.format(frame);
+  }
+
+  private static List<Object> hiding(List<?> frame, int index) {
+    List<Object> copy = new ArrayList<>(frame);
+    copy.set(index, HIDDEN);
+    return copy;
   }
 
   private void protocolViolation(String reason) {

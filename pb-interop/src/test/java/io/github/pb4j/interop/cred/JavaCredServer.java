@@ -5,6 +5,7 @@ import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.PortalRoot;
 import io.github.pb4j.cred.AllowAnonymousAccess;
 import io.github.pb4j.cred.JdbcUserStore;
+import io.github.pb4j.cred.LoginThrottle;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.PostgresServer;
 import io.github.pb4j.interop.JavaScenarioServer;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts the Java server of the cred conformance suite: a {@code PbServer} whose root is {@link
@@ -27,9 +29,12 @@ import java.util.function.Function;
  * the Java twin of {@code cred_server.py}.
  */
 final class JavaCredServer {
+  /** A password made to be searched for in logs. */
+  static final String DAVES_PASSWORD = "Tr0ub4dor&3-pb4j";
+
   /** The suite's users and passwords, as in {@code cred_server.py}. */
-  static final Map<String, String> USERS =
-      Map.of("alice", "secret", "bob", "hunter2", "carol", "fido", CredRealm.SLEEPY, "zzz");
+  static final Map<String, String> USERS = Map.of("alice", "secret", "bob", "hunter2",
+      "carol", "fido", "dave", DAVES_PASSWORD, CredRealm.SLEEPY, "zzz");
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final AtomicInteger STORES = new AtomicInteger();
@@ -97,12 +102,20 @@ final class JavaCredServer {
 
   /** Starts a server checking passwords against {@code store} with {@code checkers}. */
   static ScenarioServer start(JdbcUserStore store, CheckerSet checkers) {
+    return start(store, checkers, null);
+  }
+
+  /** Same as {@link #start(JdbcUserStore, CheckerSet)}, throttling failed logins if asked. */
+  static ScenarioServer start(
+      JdbcUserStore store, CheckerSet checkers, @Nullable LoginThrottle throttle) {
     CredRealm realm = new CredRealm();
-    Portal.Builder portal = Portal.builder().realm(realm);
+    Portal.Builder builder = Portal.builder().realm(realm);
     for (String name : checkers.names()) {
-      portal.checker(name.equals("anonymous") ? new AllowAnonymousAccess() : store.checker());
+      builder.checker(name.equals("anonymous") ? new AllowAnonymousAccess() : store.checker());
     }
-    Function<Broker, Object> roots = PortalRoot.factory(portal.build());
+    Portal portal = builder.build();
+    Function<Broker, Object> roots =
+        throttle == null ? PortalRoot.factory(portal) : PortalRoot.factory(portal, throttle);
     return new JavaScenarioServer((broker, sink) -> {
       realm.events(sink);
       return roots.apply(broker);
