@@ -141,6 +141,13 @@ def local_identity(root):
     return "server: mine=%s root=%s; client: own object back=%s" % (mine, root_is_thing, back is own)
 
 
+def given_back(root):
+    """The server returns a client object it held only as the call's argument."""
+    own = Callback()
+    d = root.callRemote("giveBack", own)
+    return d.addCallbacks(lambda back: "own object" if back is own else canon(back), failure_text)
+
+
 @defer.inlineCallbacks
 def callback(root):
     cb = Callback()
@@ -221,6 +228,7 @@ SCENARIOS = {
     "error_missing_argument": scenario(error_missing_argument),
     "no_answer": scenario(no_answer),
     "local_identity": scenario(local_identity),
+    "given_back": scenario(given_back),
     "callback": scenario(callback),
     "refcount": scenario(refcount),
     "limit": scenario(limit),

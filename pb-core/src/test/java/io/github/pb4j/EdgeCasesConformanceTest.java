@@ -54,33 +54,42 @@ class EdgeCasesConformanceTest {
   private static final String RESOURCE = "/vectors/edge-cases.json";
 
   /**
-   * Probes of the cred portal (login, avatars, challengers), covered by the cred login
-   * conformance test; everything else in the file must be replayed here.
+   * Probes of the cred portal (login, avatars, challengers), covered by the cred login conformance
+   * test; everything else in the file must be replayed here.
    */
-  private static final Set<String> CRED_PROBES = Set.of(
-      "login_ok",
-      "login_retry_same_challenger",
-      "login_username_as_unicode",
-      "login_unknown_user",
-      "login_twice_same_connection",
-      "avatar_decref_logout",
-      "avatar_call_then_disconnect",
-      "avatar_missing_method",
-      "avatar_kwargs_bytes_keys",
-      "challenger_after_decref");
+  private static final Set<String> CRED_PROBES =
+      Set.of(
+          "login_ok",
+          "login_retry_same_challenger",
+          "login_username_as_unicode",
+          "login_unknown_user",
+          "login_twice_same_connection",
+          "avatar_decref_logout",
+          "avatar_call_then_disconnect",
+          "avatar_missing_method",
+          "avatar_kwargs_bytes_keys",
+          "challenger_after_decref");
 
   /** Probes whose client sent no {@code [b'version', 6]} after its dialect choice. */
   private static final Set<String> WITHOUT_VERSION = Set.of("no_version_sent", "version_mismatch");
 
-  private static final Pattern ELIDED = Pattern.compile("([0-9a-f]+)\\.\\.\\.\\((\\d+) bytes total\\)");
-  private static final ByteString COPYABLE_FAILURE = ByteString.ascii("twisted.spread.pb.CopyableFailure");
+  private static final Pattern ELIDED =
+      Pattern.compile("([0-9a-f]+)\\.\\.\\.\\((\\d+) bytes total\\)");
+  private static final ByteString COPYABLE_FAILURE =
+      ByteString.ascii("twisted.spread.pb.CopyableFailure");
   private static final ByteString DICTIONARY = ByteString.ascii("dictionary");
   private static final ByteString UNICODE = ByteString.ascii("unicode");
   private static final String MAX_REFS = "Maximum PB reference count exceeded.";
 
   /** One record of the vectors file. */
-  record Probe(String name, String description, String dialect, List<String> sentHex,
-      List<String> serverSent, String serverSentHex, String connection) {
+  record Probe(
+      String name,
+      String description,
+      String dialect,
+      List<String> sentHex,
+      List<String> serverSent,
+      String serverSentHex,
+      String connection) {
     @Override
     public String toString() {
       return name;
@@ -103,9 +112,10 @@ class EdgeCasesConformanceTest {
     Outcome actual;
     try (ScriptedPeer peer = ScriptedPeer.againstServer(root)) {
       Object dialectChoice = PythonValues.parse(probe.dialect());
-      Dialect dialect = dialectChoice instanceof ByteString s && Dialect.fromWire(s) != null
-          ? Dialect.fromWire(s)
-          : Dialect.NONE;
+      Dialect dialect =
+          dialectChoice instanceof ByteString s && Dialect.fromWire(s) != null
+              ? Dialect.fromWire(s)
+              : Dialect.NONE;
       peer.send(encode(Dialect.NONE, dialectChoice));
       if (!WITHOUT_VERSION.contains(probe.name()) && isDialect(dialectChoice)) {
         peer.send(encode(dialect, List.of(ByteString.ascii("version"), 6)));
@@ -122,7 +132,9 @@ class EdgeCasesConformanceTest {
       assertTooManyRefs(actual, expected);
       return;
     }
-    assertThat(actual.sent()).as("expressions sent by pb4j").containsExactlyElementsOf(expected.sent());
+    assertThat(actual.sent())
+        .as("expressions sent by pb4j")
+        .containsExactlyElementsOf(expected.sent());
     assertThat(actual.closed()).as("connection closed by pb4j").isEqualTo(expected.closed());
   }
 
@@ -130,8 +142,38 @@ class EdgeCasesConformanceTest {
   void everyProbeIsReplayedOrListedAsCredProbe() {
     Set<String> names = loadProbes().stream().map(Probe::name).collect(Collectors.toSet());
     assertThat(names).containsAll(CRED_PROBES);
-    assertThat(names.stream().filter(n -> n.startsWith("login_") || n.startsWith("avatar_")
-        || n.startsWith("challenger_"))).containsExactlyInAnyOrderElementsOf(CRED_PROBES);
+    assertThat(
+            names.stream()
+                .filter(
+                    n ->
+                        n.startsWith("login_")
+                            || n.startsWith("avatar_")
+                            || n.startsWith("challenger_")))
+        .containsExactlyInAnyOrderElementsOf(CRED_PROBES);
+  }
+
+  /**
+   * Not a probe of the file: PB-PROTOCOL.md §4.1 records that Twisted silently unjellies a {@code
+   * [b'local', luid]} naming no object of the connection as None (so {@code echo} would answer
+   * {@code [[None], {}]}). pb4j deliberately refuses it: a peer naming objects it was never given
+   * is confused or probing, so the call fails (and the connection stays).
+   */
+  @Test
+  void refusesUnknownLocalIdInArguments() {
+    try (ScriptedPeer peer = ScriptedPeer.againstServer(new ProbeRoot())) {
+      peer.handshakeAsClient();
+      peer.send(call(1, "echo", List.of(ByteString.ascii("local"), 99)));
+      assertThat(normalize(decodeAll(peer.receivedHex(), Dialect.PB)))
+          .containsExactly(
+              "[b'pb', b'none']",
+              "[b'version', 6]",
+              error(
+                  1,
+                  "builtins.ValueError",
+                  "local reference to unknown object 99 (expected: an object this connection was"
+                      + " given)"));
+      assertThat(peer.isClosed()).isFalse();
+    }
   }
 
   /**
@@ -143,14 +185,21 @@ class EdgeCasesConformanceTest {
       case "method_type_error":
         // Same type; Python's message counts `self` and names the Python function, pb4j's names
         // the remote method and counts only what the caller can pass.
-        return replaceLast(twisted, error(1, "builtins.TypeError",
-            "fail() takes 0 positional arguments but 3 were given"));
+        return replaceLast(
+            twisted,
+            error(1, "builtins.TypeError", "fail() takes 0 positional arguments but 3 were given"));
       case "return_huge_int":
         // Twisted drops the connection when an answer fails Banana encoding (after jellying
         // succeeded); pb4j encodes the whole answer before writing it, so it can answer the call
         // with an error instead and keep the connection.
-        return new Outcome(append(twisted, error(1, "io.github.pb4j.banana.BananaException",
-            "integer: " + BigInteger.TWO.pow(500) + " (expected: |value| < 2**448)")), false);
+        return new Outcome(
+            append(
+                twisted,
+                error(
+                    1,
+                    "io.github.pb4j.banana.BananaException",
+                    "integer: " + BigInteger.TWO.pow(500) + " (expected: |value| < 2**448)")),
+            false);
       case "return_function":
         // Twisted silently sends a function as an `unpersistable` placeholder (which the caller
         // receives as a value); pb4j refuses to send what it cannot jelly and fails the call.
@@ -162,21 +211,30 @@ class EdgeCasesConformanceTest {
       case "deep_args":
       case "deep_return":
         // Same type: Python runs out of recursion, pb4j enforces an explicit depth limit (1000).
-        return replaceLast(twisted, error(1, "builtins.RecursionError",
-            "nesting depth: more than 1000 (expected: <= 1000)"));
+        return replaceLast(
+            twisted,
+            error(
+                1, "builtins.RecursionError", "nesting depth: more than 1000 (expected: <= 1000)"));
       default:
         return twisted;
     }
   }
 
   private static String cannotJelly(Class<?> type) {
-    return "cannot jelly " + type.getName()
-        + " (expected: a Jelly data type, a pb4j flavour, or a type registered in the JellyRegistry)";
+    return "cannot jelly "
+        + type.getName()
+        + " (expected: a Jelly data type, a pb4j flavour, or a type registered in the"
+        + " JellyRegistry)";
   }
 
   private static String error(int requestId, String type, String value) {
-    return "[b'error', " + requestId + ", failure(" + SexpFormatter.format(ByteString.utf8(type)) + ", "
-        + SexpFormatter.format(List.of(UNICODE, ByteString.utf8(value))) + ")]";
+    return "[b'error', "
+        + requestId
+        + ", failure("
+        + SexpFormatter.format(ByteString.utf8(type))
+        + ", "
+        + SexpFormatter.format(List.of(UNICODE, ByteString.utf8(value)))
+        + ")]";
   }
 
   private static Outcome replaceLast(Outcome outcome, String expression) {
@@ -201,7 +259,8 @@ class EdgeCasesConformanceTest {
    */
   private static Outcome withLostVersion(Probe probe, Outcome twisted) {
     String version = "[b'version', 6]";
-    if (!twisted.closed() || twisted.sent().contains(version)
+    if (!twisted.closed()
+        || twisted.sent().contains(version)
         || !isDialect(PythonValues.parse(probe.dialect()))) {
       return twisted;
     }
@@ -227,7 +286,8 @@ class EdgeCasesConformanceTest {
     for (int i = 1; i <= 1024; i++) {
       assertThat(ours.get(1 + i)).isEqualTo("[b'answer', " + i + ", [b'remote', " + i + "]]");
     }
-    assertThat(ours.subList(ours.size() - tail.size(), ours.size())).containsExactlyElementsOf(tail);
+    assertThat(ours.subList(ours.size() - tail.size(), ours.size()))
+        .containsExactlyElementsOf(tail);
     assertThat(actual.closed()).isTrue();
     assertThat(twisted.closed()).isTrue();
   }
@@ -244,9 +304,10 @@ class EdgeCasesConformanceTest {
       }
     } else {
       Object choice = PythonValues.parse(probe.dialect());
-      Dialect dialect = choice instanceof ByteString s && Dialect.fromWire(s) != null
-          ? Dialect.fromWire(s)
-          : Dialect.NONE;
+      Dialect dialect =
+          choice instanceof ByteString s && Dialect.fromWire(s) != null
+              ? Dialect.fromWire(s)
+              : Dialect.NONE;
       sent = normalize(decodeAll(probe.serverSentHex(), dialect));
     }
     return new Outcome(sent, !probe.connection().equals("open"));
@@ -275,9 +336,10 @@ class EdgeCasesConformanceTest {
     return result;
   }
 
-  private static final Map<String, Supplier<byte[]>> REBUILT = Map.of(
-      "string_at_limit", () -> call(1, "types", ByteString.of(repeat((byte) 'z', 655_360))),
-      "deep_args", () -> call(1, "echo", nested(3000)));
+  private static final Map<String, Supplier<byte[]>> REBUILT =
+      Map.of(
+          "string_at_limit", () -> call(1, "types", ByteString.of(repeat((byte) 'z', 655_360))),
+          "deep_args", () -> call(1, "echo", nested(3000)));
 
   private static byte[] tooManyRefs() {
     ByteBuf all = Unpooled.buffer();
@@ -287,13 +349,23 @@ class EdgeCasesConformanceTest {
     return ByteBufUtil.getBytes(all);
   }
 
-  /** {@code [b'message', id, b'root', name, 1, [b'tuple', args...], [b'dictionary']]}, pb dialect. */
+  /**
+   * {@code [b'message', id, b'root', name, 1, [b'tuple', args...], [b'dictionary']]}, pb dialect.
+   */
   private static byte[] call(int requestId, String method, Object... args) {
     List<Object> tuple = new ArrayList<>();
     tuple.add(ByteString.ascii("tuple"));
     tuple.addAll(Arrays.asList(args));
-    return encode(Dialect.PB, List.of(ByteString.ascii("message"), requestId, ByteString.ascii("root"),
-        ByteString.utf8(method), 1, tuple, List.of(DICTIONARY)));
+    return encode(
+        Dialect.PB,
+        List.of(
+            ByteString.ascii("message"),
+            requestId,
+            ByteString.ascii("root"),
+            ByteString.utf8(method),
+            1,
+            tuple,
+            List.of(DICTIONARY)));
   }
 
   /** {@code [b'list', [b'list', ... [b'list']]]}, {@code depth + 1} lists deep. */
@@ -358,10 +430,15 @@ class EdgeCasesConformanceTest {
     if (sexp instanceof List<?> list) {
       if (list.size() == 2 && COPYABLE_FAILURE.equals(list.get(0))) {
         Map<String, Object> state = failureState(list.get(1));
-        return "failure(" + SexpFormatter.format(state.get("type")) + ", "
-            + SexpFormatter.format(state.get("value")) + ")";
+        return "failure("
+            + SexpFormatter.format(state.get("type"))
+            + ", "
+            + SexpFormatter.format(state.get("value"))
+            + ")";
       }
-      return list.stream().map(EdgeCasesConformanceTest::normalize).collect(Collectors.joining(", ", "[", "]"));
+      return list.stream()
+          .map(EdgeCasesConformanceTest::normalize)
+          .collect(Collectors.joining(", ", "[", "]"));
     }
     return SexpFormatter.format(Objects.requireNonNull(sexp));
   }
@@ -397,12 +474,14 @@ class EdgeCasesConformanceTest {
     /** Describes the Python types received, as Python's {@code repr} of a list and a dict. */
     @Remote
     public String types(@KeywordArguments Map<String, Object> kw, @Nullable Object... args) {
-      String positional = Arrays.stream(args)
-          .map(a -> "'" + TypeCoercion.pythonTypeName(a) + "'")
-          .collect(Collectors.joining(", ", "[", "]"));
-      String keywords = kw.entrySet().stream()
-          .map(e -> "'" + e.getKey() + "': '" + TypeCoercion.pythonTypeName(e.getValue()) + "'")
-          .collect(Collectors.joining(", ", "{", "}"));
+      String positional =
+          Arrays.stream(args)
+              .map(a -> "'" + TypeCoercion.pythonTypeName(a) + "'")
+              .collect(Collectors.joining(", ", "[", "]"));
+      String keywords =
+          kw.entrySet().stream()
+              .map(e -> "'" + e.getKey() + "': '" + TypeCoercion.pythonTypeName(e.getValue()) + "'")
+              .collect(Collectors.joining(", ", "{", "}"));
       return positional + " " + keywords;
     }
 
@@ -476,9 +555,15 @@ class EdgeCasesConformanceTest {
       List<Probe> probes = new ArrayList<>();
       for (Object o : records) {
         Map<?, ?> r = (Map<?, ?>) o;
-        probes.add(new Probe((String) r.get("name"), (String) r.get("description"),
-            (String) r.get("dialect"), strings(r.get("sent_hex")), strings(r.get("server_sent")),
-            (String) r.get("server_sent_hex"), (String) r.get("connection")));
+        probes.add(
+            new Probe(
+                (String) r.get("name"),
+                (String) r.get("description"),
+                (String) r.get("dialect"),
+                strings(r.get("sent_hex")),
+                strings(r.get("server_sent")),
+                (String) r.get("server_sent_hex"),
+                (String) r.get("connection")));
       }
       Set<String> names = probes.stream().map(Probe::name).collect(Collectors.toSet());
       assertThat(names).as("probe names are unique").hasSameSizeAs(probes);

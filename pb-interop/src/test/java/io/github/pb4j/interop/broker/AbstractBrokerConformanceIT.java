@@ -16,11 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Conformance suite of the Broker (issue "Broker", item 7): calls, data types, references,
- * errors, reference counting and its limit, disconnection and dead references, call-backs. Each
- * scenario runs through a {@link ScenarioClient} (Java with {@code PbClient}, or {@code
- * broker_client.py}) against a {@link ScenarioServer} ({@link BrokerRoot} on a {@code PbServer},
- * or {@code broker_server.py}), and its canonical result text is compared with the expectation.
+ * Conformance suite of the Broker (issue "Broker", item 7): calls, data types, references, errors,
+ * reference counting and its limit, disconnection and dead references, call-backs. Each scenario
+ * runs through a {@link ScenarioClient} (Java with {@code PbClient}, or {@code broker_client.py})
+ * against a {@link ScenarioServer} ({@link BrokerRoot} on a {@code PbServer}, or {@code
+ * broker_server.py}), and its canonical result text is compared with the expectation.
  *
  * <p>The subclasses run the four combinations; the Twisted-to-Twisted one is the oracle that proves
  * every expectation is what Twisted itself does. Where an expectation depends on the server's
@@ -31,15 +31,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 public abstract class AbstractBrokerConformanceIT {
   /** What a Twisted server sends for {@code ValueError("boom")}. */
   protected static final String TWISTED_EXCEPTION = "builtins.ValueError: boom";
+
   /** What a pb4j server sends for {@code IllegalArgumentException("boom")}: the Java type name. */
   protected static final String JAVA_EXCEPTION = "java.lang.IllegalArgumentException: boom";
+
   protected static final String TWISTED_WRONG_ARITY =
-      "builtins.TypeError: BrokerRoot.remote_add() takes from 2 to 3 positional arguments but 4 were given";
+      "builtins.TypeError: BrokerRoot.remote_add() takes from 2 to 3 positional arguments but 4"
+          + " were given";
   protected static final String JAVA_WRONG_ARITY =
       "builtins.TypeError: add() takes 2 positional arguments but 3 were given";
   protected static final String TWISTED_MISSING_ARGUMENT =
       "builtins.TypeError: BrokerRoot.remote_add() missing 1 required positional argument: 'a'";
-  protected static final String JAVA_MISSING_ARGUMENT = "builtins.TypeError: add() missing required argument: 'a'";
+  protected static final String JAVA_MISSING_ARGUMENT =
+      "builtins.TypeError: add() missing required argument: 'a'";
 
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -60,6 +64,12 @@ public abstract class AbstractBrokerConformanceIT {
 
   /** The failure text of {@code add(b=2)} (a required argument missing). */
   protected abstract String expectedMissingArgument();
+
+  /**
+   * What the client gets when the server returns a client object it held only as the call's
+   * argument ({@code given_back}); see {@link #objectReturnedByTheServerAfterItsProxyWasFreed()}.
+   */
+  protected abstract String expectedGivenBack();
 
   @BeforeAll
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -88,7 +98,8 @@ public abstract class AbstractBrokerConformanceIT {
 
   @Test
   void callsWithPositionalArguments() throws Exception {
-    assertThat(run("call_positional")).isEqualTo("add(2, 3)=5 add(7)=8 signature=(1, 'two', None) {}");
+    assertThat(run("call_positional"))
+        .isEqualTo("add(2, 3)=5 add(7)=8 signature=(1, 'two', None) {}");
   }
 
   @Test
@@ -140,14 +151,29 @@ public abstract class AbstractBrokerConformanceIT {
   /** answerRequired=0: nothing comes back, not even the error of a failing call. */
   @Test
   void callsWithoutAnswerRunButAnswerNothing() throws Exception {
-    assertThat(run("no_answer")).isEqualTo("note returned None; fail returned None; notes=['quiet']");
+    assertThat(run("no_answer"))
+        .isEqualTo("note returned None; fail returned None; notes=['quiet']");
     server.awaitEvent("noted quiet", EVENT_TIMEOUT);
   }
 
   /** A reference sent back to its owner arrives as the owner's own object (`local`), both ways. */
   @Test
   void referenceSentBackIsTheOwnersObject() throws Exception {
-    assertThat(run("local_identity")).isEqualTo("server: mine=True root=False; client: own object back=True");
+    assertThat(run("local_identity"))
+        .isEqualTo("server: mine=True root=False; client: own object back=True");
+  }
+
+  /**
+   * The server returns a client object it received as the call's argument and keeps no reference
+   * to. A Twisted server frees its proxy as the method returns and so sends the {@code decref}
+   * before the answer: when {@code [b'local', luid]} arrives, the client has forgotten the object.
+   * A Twisted client then silently gets None; a pb4j client refuses unknown {@code local} ids, so
+   * the answer cannot be decoded and it closes the connection. A pb4j server releases its proxy
+   * only when it is garbage collected, after the answer, so every client gets its own object.
+   */
+  @Test
+  void objectReturnedByTheServerAfterItsProxyWasFreed() throws Exception {
+    assertThat(run("given_back")).isEqualTo(expectedGivenBack());
   }
 
   @Test
@@ -158,15 +184,17 @@ public abstract class AbstractBrokerConformanceIT {
   /** Each copy received is counted; releasing them (decref) frees the server's object. */
   @Test
   void releasedReferencesAreFreedOnTheServer() throws Exception {
-    assertThat(run("refcount")).isEqualTo(
-        "exported: start=1 made=2 released=1; shared twice=2 same luid=True released=1");
+    assertThat(run("refcount"))
+        .isEqualTo("exported: start=1 made=2 released=1; shared twice=2 same luid=True released=1");
   }
 
   /** MAX_BROKER_REFS: root and 1024 objects; the 1025th fails until one is released. */
   @Test
   void the1025thReferenceIsRefused() throws Exception {
-    assertThat(run("limit")).isEqualTo("made 1024; refused ['twisted.spread.pb.Error: Maximum PB reference count "
-        + "exceeded.']; exported=1025; after releasing one: <ref>; after releasing all: exported=1");
+    assertThat(run("limit"))
+        .isEqualTo(
+            "made 1024; refused ['twisted.spread.pb.Error: Maximum PB reference count exceeded.'];"
+                + " exported=1025; after releasing one: <ref>; after releasing all: exported=1");
   }
 
   @Test
@@ -178,6 +206,7 @@ public abstract class AbstractBrokerConformanceIT {
 
   @Test
   void callsAfterTheClientClosedFailAsDeadReferences() throws Exception {
-    assertThat(run("dead_after_client_close")).isEqualTo("root after close: dead; thing after close: dead");
+    assertThat(run("dead_after_client_close"))
+        .isEqualTo("root after close: dead; thing after close: dead");
   }
 }

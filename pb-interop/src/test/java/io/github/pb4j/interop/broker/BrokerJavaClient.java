@@ -34,23 +34,30 @@ final class BrokerJavaClient {
   }
 
   static JavaScenarioClient create() {
-    JavaScenarioClient client = new JavaScenarioClient()
-        .add("call_positional", onRoot(BrokerJavaClient::callPositional))
-        .add("call_keywords", onRoot(BrokerJavaClient::callKeywords))
-        .add("error_exception", onRoot(root -> failureChecked(root.callRemote("fail"), "builtins.ValueError")))
-        .add("error_pb_error",
-            onRoot(root -> failureChecked(root.callRemote("refuse"), "twisted.spread.pb.Error")))
-        .add("error_no_such_method", onRoot(root -> outcome(root.callRemote("nosuch", 1))))
-        .add("error_wrong_arity", onRoot(root -> outcome(root.callRemote("add", 1, 2, 3))))
-        .add("error_missing_argument",
-            onRoot(root -> outcome(root.callRemote("add", List.of(), Map.of("b", 2)))))
-        .add("no_answer", onRoot(BrokerJavaClient::noAnswer))
-        .add("local_identity", onRoot(BrokerJavaClient::localIdentity))
-        .add("callback", onRoot(BrokerJavaClient::callback))
-        .add("refcount", onRoot(BrokerJavaClient::refcount))
-        .add("limit", onRoot(BrokerJavaClient::limit))
-        .add("disconnect_notification", onRoot(BrokerJavaClient::disconnectNotification))
-        .add("dead_after_client_close", BrokerJavaClient::deadAfterClientClose);
+    JavaScenarioClient client =
+        new JavaScenarioClient()
+            .add("call_positional", onRoot(BrokerJavaClient::callPositional))
+            .add("call_keywords", onRoot(BrokerJavaClient::callKeywords))
+            .add(
+                "error_exception",
+                onRoot(root -> failureChecked(root.callRemote("fail"), "builtins.ValueError")))
+            .add(
+                "error_pb_error",
+                onRoot(
+                    root -> failureChecked(root.callRemote("refuse"), "twisted.spread.pb.Error")))
+            .add("error_no_such_method", onRoot(root -> outcome(root.callRemote("nosuch", 1))))
+            .add("error_wrong_arity", onRoot(root -> outcome(root.callRemote("add", 1, 2, 3))))
+            .add(
+                "error_missing_argument",
+                onRoot(root -> outcome(root.callRemote("add", List.of(), Map.of("b", 2)))))
+            .add("no_answer", onRoot(BrokerJavaClient::noAnswer))
+            .add("local_identity", onRoot(BrokerJavaClient::localIdentity))
+            .add("given_back", onRoot(BrokerJavaClient::givenBack))
+            .add("callback", onRoot(BrokerJavaClient::callback))
+            .add("refcount", onRoot(BrokerJavaClient::refcount))
+            .add("limit", onRoot(BrokerJavaClient::limit))
+            .add("disconnect_notification", onRoot(BrokerJavaClient::disconnectNotification))
+            .add("dead_after_client_close", BrokerJavaClient::deadAfterClientClose);
     for (BrokerValues.Value value : BrokerValues.all()) {
       client.add("echo_" + value.name(), onRoot(root -> echo(root, value.java())));
     }
@@ -58,15 +65,21 @@ final class BrokerJavaClient {
   }
 
   private static String callPositional(RemoteReference root) throws Exception {
-    return "add(2, 3)=" + outcome(root.callRemote("add", 2, 3))
-        + " add(7)=" + outcome(root.callRemote("add", 7))
-        + " signature=" + await(root.callRemote("signature", 1, "two", null));
+    return "add(2, 3)="
+        + outcome(root.callRemote("add", 2, 3))
+        + " add(7)="
+        + outcome(root.callRemote("add", 7))
+        + " signature="
+        + await(root.callRemote("signature", 1, "two", null));
   }
 
   private static String callKeywords(RemoteReference root) throws Exception {
-    return "add(2, b=40)=" + outcome(root.callRemote("add", List.of(2), Map.of("b", 40)))
-        + " add(a=1, b=2)=" + outcome(root.callRemote("add", List.of(), Map.of("a", 1, "b", 2)))
-        + " signature=" + await(root.callRemote("signature", List.of(1), Map.of("y", bytes("four"), "x", 3)));
+    return "add(2, b=40)="
+        + outcome(root.callRemote("add", List.of(2), Map.of("b", 40)))
+        + " add(a=1, b=2)="
+        + outcome(root.callRemote("add", List.of(), Map.of("a", 1, "b", 2)))
+        + " signature="
+        + await(root.callRemote("signature", List.of(1), Map.of("y", bytes("four"), "x", 3)));
   }
 
   private static String echo(RemoteReference root, @Nullable Object value) throws Exception {
@@ -80,8 +93,12 @@ final class BrokerJavaClient {
     Object noted = await(root.callRemoteNoAnswer("note", "quiet"));
     Object failed = await(root.callRemoteNoAnswer("fail"));
     Object notes = await(root.callRemote("notes"));
-    return "note returned " + Canonical.repr(noted) + "; fail returned " + Canonical.repr(failed)
-        + "; notes=" + Canonical.repr(notes);
+    return "note returned "
+        + Canonical.repr(noted)
+        + "; fail returned "
+        + Canonical.repr(failed)
+        + "; notes="
+        + Canonical.repr(notes);
   }
 
   /** A client object the server calls back. */
@@ -102,14 +119,28 @@ final class BrokerJavaClient {
     Callback own = new Callback();
     await(root.callRemote("keep", own));
     Object back = await(root.callRemote("kept"));
-    return "server: mine=" + Canonical.repr(mine) + " root=" + Canonical.repr(rootIsThing)
-        + "; client: own object back=" + Canonical.repr(back == own);
+    return "server: mine="
+        + Canonical.repr(mine)
+        + " root="
+        + Canonical.repr(rootIsThing)
+        + "; client: own object back="
+        + Canonical.repr(back == own);
+  }
+
+  /** The server returns a client object it held only as the call's argument. */
+  private static String givenBack(RemoteReference root) throws Exception {
+    Callback own = new Callback();
+    Object back = await(root.callRemote("giveBack", own));
+    return back == own ? "own object" : Canonical.repr(back);
   }
 
   private static String callback(RemoteReference root) throws Exception {
     Callback cb = new Callback();
     Object answer = await(root.callRemote("callMeBack", cb, "hi"));
-    return "server got " + Canonical.repr(answer) + "; client saw " + Canonical.repr(new ArrayList<>(cb.seen));
+    return "server got "
+        + Canonical.repr(answer)
+        + "; client saw "
+        + Canonical.repr(new ArrayList<>(cb.seen));
   }
 
   private static String refcount(RemoteReference root) throws Exception {
@@ -126,8 +157,18 @@ final class BrokerJavaClient {
     first.release();
     second.release();
     Object end = await(root.callRemote("exported"));
-    return "exported: start=" + start + " made=" + made + " released=" + after + "; shared twice=" + shared
-        + " same luid=" + Canonical.repr(same) + " released=" + end;
+    return "exported: start="
+        + start
+        + " made="
+        + made
+        + " released="
+        + after
+        + "; shared twice="
+        + shared
+        + " same luid="
+        + Canonical.repr(same)
+        + " released="
+        + end;
   }
 
   private static String limit(RemoteReference root) throws Exception {
@@ -156,8 +197,16 @@ final class BrokerJavaClient {
     }
     refs.forEach(RemoteReference::release);
     Object end = await(root.callRemote("exported"));
-    return "made " + (calls.size() - refused.size()) + "; refused " + Canonical.repr(refused) + "; exported=" + count
-        + "; after releasing one: " + again + "; after releasing all: exported=" + end;
+    return "made "
+        + (calls.size() - refused.size())
+        + "; refused "
+        + Canonical.repr(refused)
+        + "; exported="
+        + count
+        + "; after releasing one: "
+        + again
+        + "; after releasing all: exported="
+        + end;
   }
 
   private static String disconnectNotification(RemoteReference root) throws Exception {
@@ -166,8 +215,12 @@ final class BrokerJavaClient {
     thing.notifyOnDisconnect(ref -> notified.complete(ref == thing));
     Object bye = await(root.callRemote("dropMe"));
     boolean same = notified.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    return "dropMe=" + Canonical.repr(bye) + "; notified with the same reference: " + Canonical.repr(same)
-        + "; call after: " + outcome(thing.callRemote("name"));
+    return "dropMe="
+        + Canonical.repr(bye)
+        + "; notified with the same reference: "
+        + Canonical.repr(same)
+        + "; call after: "
+        + outcome(thing.callRemote("name"));
   }
 
   private static String deadAfterClientClose(int port) throws Exception {
@@ -177,8 +230,10 @@ final class BrokerJavaClient {
       root = client.getRootObject().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       thing = (RemoteReference) await(root.callRemote("makeThing", "doomed"));
     }
-    return "root after close: " + outcome(root.callRemote("exported"))
-        + "; thing after close: " + outcome(thing.callRemote("name"));
+    return "root after close: "
+        + outcome(root.callRemote("exported"))
+        + "; thing after close: "
+        + outcome(thing.callRemote("name"));
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -209,8 +264,12 @@ final class BrokerJavaClient {
     }
   }
 
-  /** The failure text of a call expected to fail, and whether it passes Twisted's {@code check(type)}. */
-  private static String failureChecked(CompletableFuture<@Nullable Object> call, String type) throws Exception {
+  /**
+   * The failure text of a call expected to fail, and whether it passes Twisted's {@code
+   * check(type)}.
+   */
+  private static String failureChecked(CompletableFuture<@Nullable Object> call, String type)
+      throws Exception {
     try {
       return Canonical.repr(await(call));
     } catch (ExecutionException e) {

@@ -31,4 +31,9 @@ class BrokerJavaJavaIT extends AbstractBrokerConformanceIT {
   protected String expectedMissingArgument() {
     return JAVA_MISSING_ARGUMENT;
   }
+
+  @Override
+  protected String expectedGivenBack() {
+    return "own object";
+  }
 }

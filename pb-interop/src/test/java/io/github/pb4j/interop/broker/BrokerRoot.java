@@ -129,6 +129,11 @@ public final class BrokerRoot implements Root {
   }
 
   @Remote
+  public @Nullable Object giveBack(@Nullable Object value) {
+    return value;
+  }
+
+  @Remote
   public void keep(@Nullable Object value) {
     kept = value;
   }

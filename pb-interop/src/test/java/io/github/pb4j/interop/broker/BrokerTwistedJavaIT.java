@@ -32,4 +32,9 @@ class BrokerTwistedJavaIT extends AbstractBrokerConformanceIT {
   protected String expectedMissingArgument() {
     return JAVA_MISSING_ARGUMENT;
   }
+
+  @Override
+  protected String expectedGivenBack() {
+    return "own object";
+  }
 }

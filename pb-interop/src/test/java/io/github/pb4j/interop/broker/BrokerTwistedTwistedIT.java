@@ -34,4 +34,9 @@ class BrokerTwistedTwistedIT extends AbstractBrokerConformanceIT {
   protected String expectedMissingArgument() {
     return TWISTED_MISSING_ARGUMENT;
   }
+
+  @Override
+  protected String expectedGivenBack() {
+    return "None";
+  }
 }
