@@ -22,13 +22,16 @@ import org.slf4j.LoggerFactory;
  * stream is closed when paging ends.
  */
 public final class FilePager extends Pager {
+  /** The chunk size of Twisted's {@code FileSender}, which its {@code FilePager} reads through. */
+  public static final int DEFAULT_CHUNK_SIZE = 16 * 1024;
+
   private static final Logger logger = LoggerFactory.getLogger(FilePager.class);
 
   private final InputStream in;
   private final byte[] buffer;
 
   public FilePager(RemoteReference collector, Path file, @Nullable Runnable callback) throws IOException {
-    this(collector, Files.newInputStream(file), BytesPager.DEFAULT_CHUNK_SIZE, callback);
+    this(collector, Files.newInputStream(file), DEFAULT_CHUNK_SIZE, callback);
   }
 
   public FilePager(RemoteReference collector, InputStream in, int chunkSize, @Nullable Runnable callback) {
