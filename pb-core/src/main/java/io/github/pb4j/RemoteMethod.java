@@ -129,8 +129,14 @@ final class RemoteMethod {
     if (args.size() > positional.length) {
       if (varargsIndex < 0) {
         int n = positional.length;
-        throw new TypeMismatchException(String.format("%s() takes %d positional argument%s but %d %s given",
-            wireName, n, n == 1 ? "" : "s", args.size(), args.size() == 1 ? "was" : "were"));
+        int required = 0;
+        for (int i : positional) {
+          required += defaults[i] == NO_DEFAULT ? 1 : 0;
+        }
+        // Python's wording: "takes from 1 to 2 positional arguments" when some have defaults.
+        String takes = required == n ? String.valueOf(n) : "from " + required + " to " + n;
+        throw new TypeMismatchException(String.format("%s() takes %s positional argument%s but %d %s given",
+            wireName, takes, n == 1 ? "" : "s", args.size(), args.size() == 1 ? "was" : "were"));
       }
     }
     Map<String, Object> extraKeywords = keywordsIndex >= 0 ? new java.util.LinkedHashMap<>() : null;

@@ -39,7 +39,7 @@ public abstract class AbstractBrokerConformanceIT {
       "builtins.TypeError: BrokerRoot.remote_add() takes from 2 to 3 positional arguments but 4"
           + " were given";
   protected static final String JAVA_WRONG_ARITY =
-      "builtins.TypeError: add() takes 2 positional arguments but 3 were given";
+      "builtins.TypeError: add() takes from 1 to 2 positional arguments but 3 were given";
   protected static final String TWISTED_MISSING_ARGUMENT =
       "builtins.TypeError: BrokerRoot.remote_add() missing 1 required positional argument: 'a'";
   protected static final String JAVA_MISSING_ARGUMENT =
