@@ -193,6 +193,20 @@ def limit(root):
 
 
 @defer.inlineCallbacks
+def limit_goodbye(root):
+    """Four violations of the limit: the server answers the fourth with "Goodbye." and closes."""
+    lost = defer.Deferred()
+    root.broker.notifyOnDisconnect(lambda: lost.callback(True))
+    results = yield defer.DeferredList(
+        [root.callRemote("makeThing", "t%d" % i) for i in range(1028)], consumeErrors=True)
+    refused = [failure_text(r) for ok, r in results if not ok]
+    del results
+    lost.addTimeout(TIMEOUT, reactor)
+    closed = yield lost
+    return "made %d; refused %s; connection closed: %s" % (1028 - len(refused), canon(refused), closed)
+
+
+@defer.inlineCallbacks
 def disconnect_notification(root):
     thing = yield root.callRemote("makeThing", "watched")
     notified = defer.Deferred()
@@ -232,6 +246,7 @@ SCENARIOS = {
     "callback": scenario(callback),
     "refcount": scenario(refcount),
     "limit": scenario(limit),
+    "limit_goodbye": scenario(limit_goodbye),
     "disconnect_notification": scenario(disconnect_notification),
     "dead_after_client_close": dead_after_client_close,
 }

@@ -197,6 +197,18 @@ public abstract class AbstractBrokerConformanceIT {
                 + " exported=1025; after releasing one: <ref>; after releasing all: exported=1");
   }
 
+  /** The fourth violation on a connection is answered with "Goodbye." and closes it. */
+  @Test
+  void theFourthViolationOfTheLimitClosesTheConnection() throws Exception {
+    String exceeded = "'twisted.spread.pb.Error: Maximum PB reference count exceeded.'";
+    assertThat(run("limit_goodbye"))
+        .isEqualTo(
+            "made 1024; refused ["
+                + String.join(", ", exceeded, exceeded, exceeded)
+                + ", 'twisted.spread.pb.Error: Maximum PB reference count exceeded.  Goodbye.']"
+                + "; connection closed: True");
+  }
+
   @Test
   void referenceIsNotifiedWhenTheServerDropsTheConnection() throws Exception {
     assertThat(run("disconnect_notification"))

@@ -56,6 +56,7 @@ final class BrokerJavaClient {
             .add("callback", onRoot(BrokerJavaClient::callback))
             .add("refcount", onRoot(BrokerJavaClient::refcount))
             .add("limit", onRoot(BrokerJavaClient::limit))
+            .add("limit_goodbye", onRoot(BrokerJavaClient::limitGoodbye))
             .add("disconnect_notification", onRoot(BrokerJavaClient::disconnectNotification))
             .add("dead_after_client_close", BrokerJavaClient::deadAfterClientClose);
     for (BrokerValues.Value value : BrokerValues.all()) {
@@ -207,6 +208,31 @@ final class BrokerJavaClient {
         + again
         + "; after releasing all: exported="
         + end;
+  }
+
+  /** Four violations of the limit: the server answers the fourth with "Goodbye." and closes. */
+  private static String limitGoodbye(RemoteReference root) throws Exception {
+    CompletableFuture<Boolean> lost = new CompletableFuture<>();
+    root.broker().notifyOnDisconnect(() -> lost.complete(true));
+    List<CompletableFuture<@Nullable Object>> calls = new ArrayList<>();
+    for (int i = 0; i < 1028; i++) {
+      calls.add(root.callRemote("makeThing", "t" + i));
+    }
+    List<String> refused = new ArrayList<>();
+    for (CompletableFuture<@Nullable Object> call : calls) {
+      try {
+        await(call);
+      } catch (ExecutionException e) {
+        refused.add(Results.failureText(e.getCause()));
+      }
+    }
+    boolean closed = lost.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return "made "
+        + (calls.size() - refused.size())
+        + "; refused "
+        + Canonical.repr(refused)
+        + "; connection closed: "
+        + Canonical.repr(closed);
   }
 
   private static String disconnectNotification(RemoteReference root) throws Exception {

@@ -39,6 +39,6 @@ class BrokerJavaTwistedIT extends AbstractBrokerConformanceIT {
   @Override
   protected String expectedGivenBack() {
     return "EXCEPTION io.github.pb4j.ConnectionLostException: undecodable answer: local reference"
-               + " to unknown object 1 (expected: an object this connection was given)";
+        + " to unknown object 1 (expected: an object this connection was given)";
   }
 }
