@@ -34,8 +34,9 @@ import picocli.CommandLine.Parameters;
     name = "call",
     mixinStandardHelpOptions = true,
     description = {
-      "Call a method on a PB server's root object, or on your perspective after logging in, "
-          + "and print the result as a Python literal (or JSON).",
+      "Call a remote method and print the result.",
+      "Calls METHOD on the server's root object, or on your perspective after --user or "
+          + "--anonymous logs in, and prints the result as a Python literal (or JSON).",
       "Arguments are Python literals: 42, -1.5, 'text', b'bytes', None, True, [1, 2], (1,), "
           + "{'k': 2}, {1, 2}. NAME=VALUE passes a keyword argument. Quote them for the shell."
     },

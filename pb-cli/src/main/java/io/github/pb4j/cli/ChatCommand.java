@@ -43,8 +43,9 @@ import picocli.CommandLine.Option;
     name = "chat",
     mixinStandardHelpOptions = true,
     description = {
-      "Chat on a chat server: log in, join groups, type a line to send it to the current group; "
-          + "messages appear as they come.",
+      "Chat interactively on a chat server.",
+      "Logs in, joins groups; type a line to send it to the current group; messages appear as "
+          + "they come.",
       "Commands: /join GROUP [--no-mattress], /leave [GROUP], /to GROUP, /who, /groups, /help, "
           + "/quit (or end of input).",
       "The password is prompted without echo, or read from the first line of stdin with "

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     name = "chat-server",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve the chat service: avatars per user, groups as viewables, joinGroup(groupname, "
+      "Serve the chat service to the users of a user store.",
+      "The seed's final chat design: avatars per user, groups as viewables, joinGroup(groupname, "
           + "allowMattress=True), messages to each client's remote print.",
       "Users come from the user store (see 'pb users'); --demo adds the seed's bridge club "
           + "(alice/1234, bob/secret, carol/fido) to an empty store. Runs until Ctrl-C.",

@@ -31,14 +31,15 @@ import picocli.CommandLine.Parameters;
     name = "decode",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode Banana bytes (one direction of a PB connection, e.g. from a capture) and print each "
-          + "expression as a Python literal, one per line.",
+      "Decode Banana bytes into readable s-expressions.",
+      "Reads one direction of a PB connection (e.g. from a capture) and prints each expression as "
+          + "a Python literal, one per line.",
       "Input: FILE, stdin (no FILE, or -), or --hex. Hex may contain spaces, colons and newlines."
     },
     footer = {
-      "%nDialects: auto (default) decodes the first expression in 'none' and, if it is the dialect",
-      "handshake (b'pb' or [b'pb', b'none']), the rest in the dialect chosen; a stream that does not",
-      "start with the handshake is decoded in 'pb' from the start.",
+      "%nDialects: auto (default) decodes the first expression in 'none' and, if it is the dialect "
+          + "handshake (b'pb' or [b'pb', b'none']), the rest in the dialect chosen; a stream that "
+          + "does not start with the handshake is decoded in 'pb' from the start.",
       "%nExamples:",
       "  pb decode --hex 02800282706204826e6f6e65028013870681",
       "  pb decode --offsets capture-client-to-server.bin"

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
     name = "example",
     mixinStandardHelpOptions = true,
     description = {
-      "Run an example: the programs of Twisted's PB chapters, in Java. Servers print READY <port> "
-          + "and run until Ctrl-C; clients do their part and exit.",
+      "Run one of the examples (the seed's programs in Java).",
+      "Servers print READY <port> and run until Ctrl-C; clients do their part and exit.",
       "Without NAME, lists them. Each has a Python twin in pb-examples/src/test/python/."
     },
     footer = {

@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "users",
     mixinStandardHelpOptions = true,
-    description = "Manage the chat server's users (SQLite file ./pb4j-users.db by default).",
+    description = {
+      "Manage the chat server's users.",
+      "The store is the SQLite file ./pb4j-users.db unless --db or --db-url says otherwise."
+    },
     subcommands = {
       UsersCommand.Add.class,
       UsersCommand.Remove.class,
