@@ -99,6 +99,8 @@ public final class Broker {
   private final List<Runnable> disconnectCallbacks = new ArrayList<>();
   private final CompletableFuture<RemoteReference> rootObject = new CompletableFuture<>();
   private @Nullable Object currentPerspective;
+  /** True while an answer or error body is unjellied (unknown local ids read as None there). */
+  private boolean decodingAnswer;
   private final List<PageProducer> pageProducers = new ArrayList<>();
   /** Request ids of {@code login} calls awaiting an answer, kept only while TRACE is on. */
   private final Set<Object> loginCallsSent = new java.util.HashSet<>();
@@ -349,12 +351,19 @@ public final class Broker {
 
   /** Closes the connection; pending calls fail with {@link ConnectionLostException}. */
   public void close() {
-    runOnLoop(() -> {
+    // As a later task: a remote method that closes its own connection still has its answer sent
+    // first, as Twisted's loseConnection() delivers what was written.
+    Runnable closeNow = () -> {
       if (state != State.CLOSED) {
         state = State.CLOSED;
         sink.close();
       }
-    });
+    };
+    try {
+      executor.execute(closeNow);
+    } catch (RejectedExecutionException e) {
+      logger.debug("[conn {}] executor gone; already closed", id);
+    }
   }
 
   /** Runs {@code callback} when the connection ends (at once if it already has). Twisted's {@code Broker.notifyOnDisconnect}. */
@@ -658,11 +667,14 @@ public final class Broker {
     }
     Object value;
     try {
+      decodingAnswer = true;
       value = unjellier.unjelly(message.get(2));
     } catch (JellyException e) {
       future.completeExceptionally(new ConnectionLostException("undecodable answer: " + e.getMessage(), e));
       protocolViolation("undecodable answer: " + e.getMessage());
       return;
+    } finally {
+      decodingAnswer = false;
     }
     future.complete(value);
   }
@@ -674,11 +686,14 @@ public final class Broker {
     }
     Object body;
     try {
+      decodingAnswer = true;
       body = unjellier.unjelly(message.get(2));
     } catch (JellyException e) {
       future.completeExceptionally(new ConnectionLostException("undecodable error: " + e.getMessage(), e));
       protocolViolation("undecodable error: " + e.getMessage());
       return;
+    } finally {
+      decodingAnswer = false;
     }
     future.completeExceptionally(Failures.fromBody(body));
   }
@@ -1271,6 +1286,13 @@ public final class Broker {
         }
         Object local = exports.lookup(expression.get(1));
         if (local == null) {
+          if (decodingAnswer) {
+            // The owner may forget an object (the peer's decref) while an answer naming it is on
+            // its way: Twisted reads None then, and so do we, rather than lose the connection.
+            return null;
+          }
+          // In call arguments a stale or guessed id is refused: a typed parameter never sees null
+          // for an object it was promised.
           throw new JellyException("local reference to unknown object " + abbreviate(expression.get(1))
               + " (expected: an object this connection was given)");
         }

@@ -367,6 +367,29 @@ class BrokerTest {
     assertThat(thing.isConnected()).isFalse();
   }
 
+  public static final class ClosingRoot implements Root {
+    private final Broker broker;
+
+    ClosingRoot(Broker broker) {
+      this.broker = broker;
+    }
+
+    @Remote
+    public String quit() {
+      broker.close();
+      return "bye";
+    }
+  }
+
+  @Test
+  void methodThatClosesItsConnectionStillAnswers() throws Exception {
+    LoopbackPair p = LoopbackPair.create(ClosingRoot::new);
+    pairs.add(p);
+    assertThat(await(p.root().callRemote("quit"))).isEqualTo("bye");
+    p.settle();
+    assertThat(p.client().isConnected()).isFalse();
+  }
+
   @Test
   void referenceCannotBeSentOverAnotherConnection() throws Exception {
     RemoteReference rootA = pair(new TestRoot()).root();

@@ -38,7 +38,8 @@ class BrokerJavaTwistedIT extends AbstractBrokerConformanceIT {
    */
   @Override
   protected String expectedGivenBack() {
-    return "EXCEPTION io.github.pb4j.ConnectionLostException: undecodable answer: local reference"
-        + " to unknown object 1 (expected: an object this connection was given)";
+    // Twisted decrefs the proxy before its answer names the object: like a Twisted client, the
+    // answer reads None.
+    return "None";
   }
 }
