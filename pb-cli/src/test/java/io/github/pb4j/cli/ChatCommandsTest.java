@@ -98,6 +98,17 @@ class ChatCommandsTest {
   }
 
   @Test
+  void theChatEndsWithOneWhenTheServerGoes() throws Exception {
+    CliRun.Running server = startChatServer("--demo", "--db", dir.resolve("chat.db").toString());
+    try (CliRun.Running alice = chat(port(server), "alice", "1234")) {
+      server.close();
+      assertThat(server.awaitExit(WAIT)).isZero();
+      assertThat(alice.awaitExit(WAIT)).isEqualTo(1);
+      assertThat(alice.err.await("pb chat: connection lost"::equals, WAIT)).isNotNull();
+    }
+  }
+
+  @Test
   void chatsOnTheSeedsTwistedChatServer() throws Exception {
     try (PythonPeer server = PythonPeer.startServer("chatserver.py");
         CliRun.Running alice = chat(Integer.toString(server.port()), "alice", "1234")) {

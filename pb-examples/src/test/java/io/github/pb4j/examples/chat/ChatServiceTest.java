@@ -14,6 +14,7 @@ import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
 import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.examples.testing.Lines;
+import io.github.pb4j.examples.testing.PythonPeer;
 import io.github.pb4j.netty.PbClient;
 import io.github.pb4j.netty.PbServer;
 import java.time.Duration;
@@ -178,6 +179,13 @@ class ChatServiceTest {
     RemoteReference group = join(alice, "#beds", null);
     await(group.callRemote("send", "mattress sale"));
     assertThat(alice.heard().await("<alice> says: mattress sale"::equals, WAIT)).isNotNull();
+  }
+
+  @Test
+  void aTwistedClientPassesAllowMattressAsAKeyword() throws Exception {
+    List<String> printed = PythonPeer.runClient("chat_mattress_client.py", server.port());
+    assertThat(printed).containsExactly(
+        "refused: builtins.ValueError Don't say that word", "got <bob> says: fine", "members ['bob']");
   }
 
   @Test
