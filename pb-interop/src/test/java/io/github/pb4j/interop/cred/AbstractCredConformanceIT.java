@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Each test starts its own server (so that its events are its own) with the checkers Twisted's
  * test registers; the client lives as long as the class. Server events are {@code login <name>}
- * and {@code logout <name>} from the realm, and, from a Twisted server only, {@code error <type>}
- * for every error Twisted logs.
+ * and {@code logout <name>} from the realm, and {@code error ...} for every error the server logs
+ * (a Twisted server: each error Twisted logs; a Java server: what pb4j logs at WARN or above, in
+ * that JVM).
  *
  * <p>The suite's service: users alice/secret, bob/hunter2, carol/fido, and sleepy/zzz whose avatar
  * never comes; the avatar has {@code getAvatarId}, {@code add}, {@code echo}, {@code getMind},
@@ -202,7 +203,7 @@ abstract class AbstractCredConformanceIT {
   /**
    * Runs {@code scenario} against a new server, checks its result, waits for the expected realm
    * events (in any order, each as often as listed), stops the server and checks that the realm saw
-   * exactly those. Returns all the server's events in order, Twisted's {@code error} events
+   * exactly those. Returns all the server's events in order, its {@code error} events
    * included.
    */
   private List<String> check(

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -91,8 +92,9 @@ final class JavaCredServer {
     JdbcUserStore store = configure(builder).build();
     try {
       addUsers(store);
+      WarningLog warnings = WarningLog.record();
       ScenarioServer server = start(store, checkers);
-      return new StoreServer(server, store, cleanup);
+      return new StoreServer(server, store, cleanup, warnings);
     } catch (Exception | Error e) {
       store.close();
       cleanup.close();
@@ -122,8 +124,12 @@ final class JavaCredServer {
     }, BrokerOptions.DEFAULT);
   }
 
-  /** A scenario server that also owns its user store. */
-  private record StoreServer(ScenarioServer server, JdbcUserStore store, AutoCloseable cleanup)
+  /**
+   * A scenario server that also owns its user store; its events include what pb4j logged at WARN
+   * or above while it ran.
+   */
+  private record StoreServer(
+      ScenarioServer server, JdbcUserStore store, AutoCloseable cleanup, WarningLog warnings)
       implements ScenarioServer {
     @Override
     public int port() {
@@ -132,7 +138,9 @@ final class JavaCredServer {
 
     @Override
     public List<String> events() {
-      return server.events();
+      List<String> all = new ArrayList<>(server.events());
+      all.addAll(warnings.events());
+      return all;
     }
 
     @Override
@@ -145,6 +153,7 @@ final class JavaCredServer {
       try {
         server.close();
       } finally {
+        warnings.close();
         store.close();
         cleanup.close();
       }
