@@ -48,28 +48,38 @@ import picocli.CommandLine.Parameters;
       "  pb call --user alice joinGroup \"'#NeedAFourth'\" allowMattress=False"
     })
 final class CallCommand implements Callable<Integer> {
-  private static final Pattern KEYWORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*", Pattern.DOTALL);
+  private static final Pattern KEYWORD =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*", Pattern.DOTALL);
 
   private final Terminal terminal;
 
-  @Mixin
-  ConnectOptions connect = new ConnectOptions();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
-  @Option(names = "--user", paramLabel = "NAME",
-      description = "Log in as NAME and call the perspective; the password comes from "
-          + "--password-stdin, PB_PASSWORD or a prompt.")
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      description =
+          "Log in as NAME and call the perspective; the password comes from "
+              + "--password-stdin, PB_PASSWORD or a prompt.")
   @Nullable String user;
 
   @Option(names = "--anonymous", description = "Log in anonymously and call the perspective.")
   boolean anonymous;
 
-  @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
+  @Option(
+      names = "--password-stdin",
+      description = "Read the password from the first line of stdin.")
   boolean passwordStdin;
 
-  @Option(names = "--json", description = "Print the result as JSON (see docs/cli.md for the mapping).")
+  @Option(
+      names = "--json",
+      description = "Print the result as JSON (see docs/cli.md for the mapping).")
   boolean json;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
       description = "Give up after this long per step (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds = 30;
 
@@ -89,15 +99,21 @@ final class CallCommand implements Callable<Integer> {
     Map<String, @Nullable Object> keywords = new LinkedHashMap<>();
     parseArguments(positional, keywords);
     if (user != null && anonymous) {
-      throw new CliException(PbCli.USAGE, "--user and --anonymous: both given (expected: one of them)");
+      throw new CliException(
+          PbCli.USAGE, "--user and --anonymous: both given (expected: one of them)");
     }
     if (timeoutSeconds <= 0) {
       throw new CliException(PbCli.USAGE, "--timeout: " + timeoutSeconds + " (expected: > 0)");
     }
     Credentials credentials = null;
     if (user != null) {
-      char[] password = Passwords.read(terminal, passwordStdin, "PB_PASSWORD",
-          "Password for " + user + "@" + connect.host + ": ", false);
+      char[] password =
+          Passwords.read(
+              terminal,
+              passwordStdin,
+              "PB_PASSWORD",
+              "Password for " + user + "@" + connect.host + ": ",
+              false);
       credentials = UsernamePassword.of(user, password);
       Arrays.fill(password, '\0');
     } else if (anonymous) {
@@ -115,7 +131,8 @@ final class CallCommand implements Callable<Integer> {
     return PbCli.OK;
   }
 
-  private void parseArguments(List<@Nullable Object> positional, Map<String, @Nullable Object> keywords) {
+  private void parseArguments(
+      List<@Nullable Object> positional, Map<String, @Nullable Object> keywords) {
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       String text = arg;
@@ -124,20 +141,33 @@ final class CallCommand implements Callable<Integer> {
         keyword = arg.substring(0, arg.indexOf('='));
         text = arg.substring(arg.indexOf('=') + 1);
       } else if (!keywords.isEmpty()) {
-        throw new CliException(PbCli.USAGE, "argument " + (i + 1) + ": " + arg
-            + ": positional after a keyword argument (expected: NAME=VALUE)");
+        throw new CliException(
+            PbCli.USAGE,
+            "argument "
+                + (i + 1)
+                + ": "
+                + arg
+                + ": positional after a keyword argument (expected: NAME=VALUE)");
       }
       Object value;
       try {
         value = PythonLiteral.parse(text);
       } catch (IllegalArgumentException e) {
-        throw new CliException(PbCli.USAGE, "argument " + (i + 1) + " " + quoted(arg) + ": " + e.getMessage()
-            + (looksLikeBareText(text) ? " (a str needs quotes: \"'" + text + "'\")" : ""));
+        throw new CliException(
+            PbCli.USAGE,
+            "argument "
+                + (i + 1)
+                + " "
+                + quoted(arg)
+                + ": "
+                + e.getMessage()
+                + (looksLikeBareText(text) ? " (a str needs quotes: \"'" + text + "'\")" : ""));
       }
       if (keyword == null) {
         positional.add(value);
       } else if (keywords.put(keyword, value) != null) {
-        throw new CliException(PbCli.USAGE, "argument " + (i + 1) + ": keyword " + keyword + " given twice");
+        throw new CliException(
+            PbCli.USAGE, "argument " + (i + 1) + ": keyword " + keyword + " given twice");
       }
     }
   }

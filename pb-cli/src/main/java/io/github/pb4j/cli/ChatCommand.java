@@ -54,41 +54,52 @@ import picocli.CommandLine.Option;
     footer = {
       "%nExamples:",
       "  pb chat --user alice --group '#NeedAFourth'",
-      "  printf '1234\\nhello all\\n' | pb chat --user alice --group '#NeedAFourth' --password-stdin"
+      "  printf '1234\\n"
+          + "hello all\\n"
+          + "' | pb chat --user alice --group '#NeedAFourth' --password-stdin"
     })
 final class ChatCommand implements Callable<Integer> {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final String HELP = "commands: /join GROUP [--no-mattress], /leave [GROUP], /to GROUP, "
-      + "/who, /groups, /help, /quit; any other line is sent to the current group";
+  private static final String HELP =
+      "commands: /join GROUP [--no-mattress], /leave [GROUP], /to GROUP, "
+          + "/who, /groups, /help, /quit; any other line is sent to the current group";
 
   private final Terminal terminal;
 
-  @Mixin
-  ConnectOptions connect = new ConnectOptions();
+  @Mixin ConnectOptions connect = new ConnectOptions();
 
   @Option(names = "--user", required = true, paramLabel = "NAME", description = "Your username.")
   String user = "";
 
-  @Option(names = "--group", paramLabel = "GROUP",
+  @Option(
+      names = "--group",
+      paramLabel = "GROUP",
       description = "Join this group at start (repeatable); the last is the current group.")
   List<String> groups = new ArrayList<>();
 
-  @Option(names = "--no-mattress",
-      description = "Groups this client creates forbid the word 'mattress' (joinGroup allowMattress=False).")
+  @Option(
+      names = "--no-mattress",
+      description =
+          "Groups this client creates forbid the word 'mattress' (joinGroup allowMattress=False).")
   boolean noMattress;
 
-  @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
+  @Option(
+      names = "--password-stdin",
+      description = "Read the password from the first line of stdin.")
   boolean passwordStdin;
 
   /** Groups joined in this session, by name, in order of joining. */
   private final Map<String, RemoteReference> joined = new LinkedHashMap<>();
+
   private @Nullable String current;
 
   ChatCommand(Terminal terminal) {
     this.terminal = terminal;
   }
 
-  /** The client-side object the server calls: the seed's {@code Client} with {@code remote_print}. */
+  /**
+   * The client-side object the server calls: the seed's {@code Client} with {@code remote_print}.
+   */
   public static final class Mind implements Referenceable {
     private final PrintStream out;
 
@@ -109,14 +120,27 @@ final class ChatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    char[] password = Passwords.read(terminal, passwordStdin, "PB_PASSWORD",
-        "Password for " + user + "@" + connect.host + ": ", false);
+    char[] password =
+        Passwords.read(
+            terminal,
+            passwordStdin,
+            "PB_PASSWORD",
+            "Password for " + user + "@" + connect.host + ": ",
+            false);
     UsernamePassword credentials = UsernamePassword.of(user, password);
     Arrays.fill(password, '\0');
     try (PbClient client = connect.client(TIMEOUT)) {
       RemoteReference root = await(client.getRootObject());
-      RemoteReference perspective = await(PbLogin.login(root, credentials, new Mind(terminal.out())));
-      status("logged in as " + user + " on " + connect.host + ":" + connect.port + "; /help lists commands");
+      RemoteReference perspective =
+          await(PbLogin.login(root, credentials, new Mind(terminal.out())));
+      status(
+          "logged in as "
+              + user
+              + " on "
+              + connect.host
+              + ":"
+              + connect.port
+              + "; /help lists commands");
       BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
       perspective.notifyOnDisconnect(ref -> inputs.add(new Input(null, true)));
       for (String group : groups) {
@@ -172,10 +196,12 @@ final class ChatCommand implements Callable<Integer> {
         if (group == null) {
           status("join a group first: /join GROUP");
         } else {
-          remote(group.callRemote("members"), names -> status("in " + current + ": " + join(names)));
+          remote(
+              group.callRemote("members"), names -> status("in " + current + ": " + join(names)));
         }
       }
-      case "/groups" -> remote(perspective.callRemote("groups"), names -> status("your groups: " + join(names)));
+      case "/groups" ->
+          remote(perspective.callRemote("groups"), names -> status("your groups: " + join(names)));
       default -> status("unknown command " + words[0] + "; " + HELP);
     }
     return true;
@@ -187,20 +213,23 @@ final class ChatCommand implements Callable<Integer> {
       status("join a group first: /join GROUP");
       return;
     }
-    remote(group.callRemote("send", message), ignored -> { });
+    remote(group.callRemote("send", message), ignored -> {});
   }
 
-  private void join(RemoteReference perspective, String group, boolean forbidMattress) throws Exception {
+  private void join(RemoteReference perspective, String group, boolean forbidMattress)
+      throws Exception {
     Map<String, Object> keywords = forbidMattress ? Map.of("allowMattress", false) : Map.of();
-    remote(perspective.callRemote("joinGroup", List.of(group), keywords), ref -> {
-      if (ref instanceof RemoteReference g) {
-        joined.put(group, g);
-        current = group;
-        status("joined " + group);
-      } else {
-        status("joinGroup answered " + ref + " (expected: a group)");
-      }
-    });
+    remote(
+        perspective.callRemote("joinGroup", List.of(group), keywords),
+        ref -> {
+          if (ref instanceof RemoteReference g) {
+            joined.put(group, g);
+            current = group;
+            status("joined " + group);
+          } else {
+            status("joinGroup answered " + ref + " (expected: a group)");
+          }
+        });
   }
 
   private void leave(RemoteReference perspective, @Nullable String group) throws Exception {
@@ -209,7 +238,8 @@ final class ChatCommand implements Callable<Integer> {
       return;
     }
     RemoteReference ref = joined.remove(group);
-    CompletableFuture<?> call = ref != null ? ref.callRemote("leave") : perspective.callRemote("leaveGroup", group);
+    CompletableFuture<?> call =
+        ref != null ? ref.callRemote("leave") : perspective.callRemote("leaveGroup", group);
     remote(call, ignored -> status("left " + group));
     if (ref != null) {
       ref.release();
@@ -222,8 +252,11 @@ final class ChatCommand implements Callable<Integer> {
     }
   }
 
-  /** Waits for a call; a remote failure is shown and the chat goes on, a lost connection ends it. */
-  private <T> void remote(CompletableFuture<T> call, java.util.function.Consumer<@Nullable T> then) throws Exception {
+  /**
+   * Waits for a call; a remote failure is shown and the chat goes on, a lost connection ends it.
+   */
+  private <T> void remote(CompletableFuture<T> call, java.util.function.Consumer<@Nullable T> then)
+      throws Exception {
     try {
       then.accept(await(call));
     } catch (RemoteFailureException e) {
@@ -246,23 +279,29 @@ final class ChatCommand implements Callable<Integer> {
   }
 
   private void startReading(BlockingQueue<Input> inputs) {
-    Thread reader = new Thread(() -> {
-      try {
-        String line;
-        while ((line = terminal.stdin().readLine()) != null) {
-          inputs.add(new Input(line, false));
-        }
-      } catch (IOException e) {
-        terminal.err().println("* cannot read input: " + e.getMessage());
-      }
-      inputs.add(new Input(null, false));
-    }, "pb-chat-input");
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = terminal.stdin().readLine()) != null) {
+                  inputs.add(new Input(line, false));
+                }
+              } catch (IOException e) {
+                terminal.err().println("* cannot read input: " + e.getMessage());
+              }
+              inputs.add(new Input(null, false));
+            },
+            "pb-chat-input");
     reader.setDaemon(true);
     reader.start();
   }
 
   private static String join(@Nullable Object names) {
-    Collection<?> items = names instanceof Tuple t ? t.asList() : names instanceof Collection<?> c ? c : List.of(String.valueOf(names));
+    Collection<?> items =
+        names instanceof Tuple t
+            ? t.asList()
+            : names instanceof Collection<?> c ? c : List.of(String.valueOf(names));
     List<String> text = new ArrayList<>();
     items.forEach(n -> text.add(String.valueOf(n)));
     return text.isEmpty() ? "(none)" : String.join(", ", text);

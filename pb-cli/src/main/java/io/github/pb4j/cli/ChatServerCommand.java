@@ -37,23 +37,34 @@ import picocli.CommandLine.Option;
     })
 final class ChatServerCommand implements Callable<Integer> {
   /** The seed's bridge club: name and password. */
-  static final List<String[]> DEMO_USERS = List.of(
-      new String[] {"alice", "1234"}, new String[] {"bob", "secret"}, new String[] {"carol", "fido"});
+  static final List<String[]> DEMO_USERS =
+      List.of(
+          new String[] {"alice", "1234"},
+          new String[] {"bob", "secret"},
+          new String[] {"carol", "fido"});
 
   private final Terminal terminal;
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = ExampleArgs.DEFAULT_HOST,
-      description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = ExampleArgs.DEFAULT_HOST,
+      description =
+          "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
   String host = ExampleArgs.DEFAULT_HOST;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8800",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8800",
       description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = ExampleArgs.DEFAULT_PORT;
 
-  @Mixin
-  UserStoreOptions store = new UserStoreOptions();
+  @Mixin UserStoreOptions store = new UserStoreOptions();
 
-  @Option(names = "--demo", description = "Add alice, bob and carol (the seed's users) if the store has no users.")
+  @Option(
+      names = "--demo",
+      description = "Add alice, bob and carol (the seed's users) if the store has no users.")
   boolean demo;
 
   ChatServerCommand(Terminal terminal) {
@@ -71,24 +82,47 @@ final class ChatServerCommand implements Callable<Integer> {
         for (String[] user : DEMO_USERS) {
           users.addUser(user[0], user[1].toCharArray()).get(30, TimeUnit.SECONDS);
         }
-        terminal.err().println("pb chat-server: added the demo users alice, bob and carol to " + store.describe());
+        terminal
+            .err()
+            .println(
+                "pb chat-server: added the demo users alice, bob and carol to " + store.describe());
       } else if (!hasUsers) {
-        terminal.err().println("pb chat-server: " + store.describe()
-            + " has no users yet: add some with 'pb users add NAME', or start with --demo");
+        terminal
+            .err()
+            .println(
+                "pb chat-server: "
+                    + store.describe()
+                    + " has no users yet: add some with 'pb users add NAME', or start with --demo");
       }
       ChatService chat = new ChatService();
       PbServer server;
       try {
-        server = PbServer.builder().host(host).port(port)
-            .rootFactory(PortalRoot.factory(chat.portal(users.checker()), LoginThrottle.builder().build()))
-            .build().start();
+        server =
+            PbServer.builder()
+                .host(host)
+                .port(port)
+                .rootFactory(
+                    PortalRoot.factory(
+                        chat.portal(users.checker()), LoginThrottle.builder().build()))
+                .build()
+                .start();
       } catch (UncheckedIOException e) {
-        throw new CliException(PbCli.CANNOT_CONNECT,
-            "cannot listen on " + host + ":" + port + ": " + e.getCause().getMessage(), e);
+        throw new CliException(
+            PbCli.CANNOT_CONNECT,
+            "cannot listen on " + host + ":" + port + ": " + e.getCause().getMessage(),
+            e);
       }
       try {
-        terminal.out().println("chat server listening on " + host + ":" + server.port()
-            + " (users: " + store.describe() + ")");
+        terminal
+            .out()
+            .println(
+                "chat server listening on "
+                    + host
+                    + ":"
+                    + server.port()
+                    + " (users: "
+                    + store.describe()
+                    + ")");
         terminal.out().flush();
         terminal.shutdownRequested().join();
       } finally {

@@ -7,11 +7,17 @@ import picocli.CommandLine.Option;
 
 /** {@code --host} and {@code --port} of the commands that connect to a server. */
 final class ConnectOptions {
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = ExampleArgs.DEFAULT_HOST,
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = ExampleArgs.DEFAULT_HOST,
       description = "Server host (default: ${DEFAULT-VALUE}).")
   String host = ExampleArgs.DEFAULT_HOST;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8800",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8800",
       description = "Server port (default: ${DEFAULT-VALUE}).")
   int port = ExampleArgs.DEFAULT_PORT;
 

@@ -54,13 +54,23 @@ final class DecodeCommand implements Callable<Integer> {
 
   private final Terminal terminal;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "File of raw bytes; - or none for stdin.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      description = "File of raw bytes; - or none for stdin.")
   @Nullable Path file;
 
-  @Option(names = "--hex", paramLabel = "HEX", description = "Decode these bytes, given in hex, instead.")
+  @Option(
+      names = "--hex",
+      paramLabel = "HEX",
+      description = "Decode these bytes, given in hex, instead.")
   @Nullable String hex;
 
-  @Option(names = "--dialect", paramLabel = "DIALECT", defaultValue = "auto",
+  @Option(
+      names = "--dialect",
+      paramLabel = "DIALECT",
+      defaultValue = "auto",
       description = "auto, none or pb (default: ${DEFAULT-VALUE}).")
   DialectChoice dialect = DialectChoice.AUTO;
 
@@ -81,13 +91,17 @@ final class DecodeCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     byte[] bytes = input();
     List<Decoded> decoded = new ArrayList<>();
-    Failure failure = switch (dialect) {
-      case NONE -> decode(bytes, Dialect.NONE, false, decoded);
-      case PB -> decode(bytes, Dialect.PB, false, decoded);
-      case AUTO -> decodeAuto(bytes, decoded);
-    };
+    Failure failure =
+        switch (dialect) {
+          case NONE -> decode(bytes, Dialect.NONE, false, decoded);
+          case PB -> decode(bytes, Dialect.PB, false, decoded);
+          case AUTO -> decodeAuto(bytes, decoded);
+        };
     for (Decoded d : decoded) {
-      String text = indent ? SexpFormatter.formatIndented(d.expression()) : SexpFormatter.format(d.expression());
+      String text =
+          indent
+              ? SexpFormatter.formatIndented(d.expression())
+              : SexpFormatter.format(d.expression());
       terminal.out().println(offsets ? d.offset() + ": " + text : text);
     }
     terminal.out().flush();
@@ -102,7 +116,8 @@ final class DecodeCommand implements Callable<Integer> {
   private @Nullable Failure decodeAuto(byte[] bytes, List<Decoded> decoded) {
     List<Decoded> first = new ArrayList<>();
     Failure failure = decode(bytes, Dialect.NONE, true, first);
-    if (first.isEmpty() || failure != null && first.size() == 1 && !isHandshake(first.get(0).expression())) {
+    if (first.isEmpty()
+        || failure != null && first.size() == 1 && !isHandshake(first.get(0).expression())) {
       decoded.clear();
       return decode(bytes, Dialect.PB, false, decoded);
     }
@@ -118,7 +133,8 @@ final class DecodeCommand implements Callable<Integer> {
    * Decodes {@code bytes} into {@code out}; with {@code switchAfterHandshake} the dialect becomes
    * the one the first expression chose. Returns the failure that stopped decoding, if any.
    */
-  private static @Nullable Failure decode(byte[] bytes, Dialect start, boolean switchAfterHandshake, List<Decoded> out) {
+  private static @Nullable Failure decode(
+      byte[] bytes, Dialect start, boolean switchAfterHandshake, List<Decoded> out) {
     BananaDecoder decoder = new BananaDecoder(BananaLimits.DEFAULT, start);
     ByteBuf in = Unpooled.wrappedBuffer(bytes);
     try {
@@ -131,7 +147,11 @@ final class DecodeCommand implements Callable<Integer> {
           return new Failure("at byte " + offset + ": " + e.getMessage());
         }
         if (expression == null) {
-          return new Failure((bytes.length - offset) + " bytes left over at byte " + offset + ": incomplete expression");
+          return new Failure(
+              (bytes.length - offset)
+                  + " bytes left over at byte "
+                  + offset
+                  + ": incomplete expression");
         }
         out.add(new Decoded(offset, expression));
         if (switchAfterHandshake && out.size() == 1 && isHandshake(expression)) {
@@ -149,7 +169,8 @@ final class DecodeCommand implements Callable<Integer> {
     if (expression instanceof ByteString b) {
       return Dialect.fromWire(b) != null;
     }
-    return expression instanceof List<?> list && !list.isEmpty()
+    return expression instanceof List<?> list
+        && !list.isEmpty()
         && list.stream().allMatch(e -> e instanceof ByteString)
         && list.stream().anyMatch(e -> Dialect.fromWire((ByteString) e) != null);
   }

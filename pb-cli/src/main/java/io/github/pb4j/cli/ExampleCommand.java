@@ -28,14 +28,23 @@ import picocli.CommandLine.Parameters;
 final class ExampleCommand implements Callable<Integer> {
   private final Terminal terminal;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", completionCandidates = Names.class,
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "NAME",
+      completionCandidates = Names.class,
       description = "One of: ${COMPLETION-CANDIDATES}.")
   @Nullable String name;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Host to listen on or connect to (default: 127.0.0.1).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Host to listen on or connect to (default: 127.0.0.1).")
   @Nullable String host;
 
-  @Option(names = "--port", paramLabel = "PORT",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
       description = "Port (default: 8800); a server takes 0 for any free port.")
   @Nullable Integer port;
 
@@ -47,12 +56,25 @@ final class ExampleCommand implements Callable<Integer> {
   public Integer call() {
     if (name == null) {
       for (Examples.Example e : Examples.all()) {
-        terminal.out().printf("%-15s %-7s %-18s %s%n", e.name(), e.server() ? "server" : "client", e.twin(), e.summary());
+        terminal
+            .out()
+            .printf(
+                "%-15s %-7s %-18s %s%n",
+                e.name(), e.server() ? "server" : "client", e.twin(), e.summary());
       }
       return PbCli.OK;
     }
-    Examples.Example example = Examples.find(name).orElseThrow(() -> new CliException(PbCli.USAGE,
-        "unknown example: " + name + " (expected one of: " + String.join(", ", new Names()) + ")"));
+    Examples.Example example =
+        Examples.find(name)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        PbCli.USAGE,
+                        "unknown example: "
+                            + name
+                            + " (expected one of: "
+                            + String.join(", ", new Names())
+                            + ")"));
     List<String> args = new ArrayList<>();
     if (host != null) {
       args.add("--host");
@@ -62,8 +84,13 @@ final class ExampleCommand implements Callable<Integer> {
       args.add("--port");
       args.add(port.toString());
     }
-    return example.launcher().run(args.toArray(String[]::new), terminal.out(), terminal.err(),
-        terminal.shutdownRequested());
+    return example
+        .launcher()
+        .run(
+            args.toArray(String[]::new),
+            terminal.out(),
+            terminal.err(),
+            terminal.shutdownRequested());
   }
 
   /** The example names, for help and completion. */

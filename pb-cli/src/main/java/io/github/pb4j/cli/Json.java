@@ -43,13 +43,17 @@ final class Json {
     return sb.toString();
   }
 
-  private static void write(StringBuilder sb, @Nullable Object v, IdentityHashMap<Object, Boolean> open) {
+  private static void write(
+      StringBuilder sb, @Nullable Object v, IdentityHashMap<Object, Boolean> open) {
     if (v == null) {
       sb.append("null");
     } else if (v instanceof Boolean b) {
       sb.append(b);
-    } else if (v instanceof Integer || v instanceof Long || v instanceof BigInteger
-        || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof BigInteger
+        || v instanceof Short
+        || v instanceof Byte) {
       sb.append(v);
     } else if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();

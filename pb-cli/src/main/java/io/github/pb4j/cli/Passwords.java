@@ -21,7 +21,11 @@ final class Passwords {
    * @param confirm whether a prompt asks twice (when setting a password)
    * @throws CliException (usage) if there is no way to get it, or (failure) if two entries differ
    */
-  static char[] read(Terminal terminal, boolean fromStdin, @Nullable String envVar, String prompt,
+  static char[] read(
+      Terminal terminal,
+      boolean fromStdin,
+      @Nullable String envVar,
+      String prompt,
       boolean confirm) {
     if (fromStdin) {
       String line;
@@ -31,16 +35,24 @@ final class Passwords {
         throw new UncheckedIOException(e);
       }
       if (line == null) {
-        throw new CliException(PbCli.USAGE, "--password-stdin: stdin is empty (expected: the password on the first line)");
+        throw new CliException(
+            PbCli.USAGE,
+            "--password-stdin: stdin is empty (expected: the password on the first line)");
       }
       return line.toCharArray();
     }
     if (envVar != null && terminal.env(envVar).isPresent()) {
       return terminal.env(envVar).get().toCharArray();
     }
-    Console console = terminal.console().orElseThrow(() -> new CliException(PbCli.USAGE,
-        "cannot prompt for the password without a terminal: use --password-stdin"
-            + (envVar != null ? " or set " + envVar : "")));
+    Console console =
+        terminal
+            .console()
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        PbCli.USAGE,
+                        "cannot prompt for the password without a terminal: use --password-stdin"
+                            + (envVar != null ? " or set " + envVar : "")));
     char[] password = console.readPassword("%s", prompt);
     if (password == null) {
       throw new CliException(PbCli.USAGE, "no password given");

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
     name = "pb",
     mixinStandardHelpOptions = true,
     versionProvider = PbCli.Version.class,
-    description = "Perspective Broker for Java: call PB services (Twisted's or pb4j's), decode "
-        + "captures, run the chat service and the examples.",
+    description =
+        "Perspective Broker for Java: call PB services (Twisted's or pb4j's), decode "
+            + "captures, run the chat service and the examples.",
     subcommands = {
       CallCommand.class,
       DecodeCommand.class,
@@ -48,8 +49,7 @@ final class PbCli implements Runnable {
   static final int USAGE = 2;
   static final int CANNOT_CONNECT = 3;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(
       names = {"-v", "--verbose"},
@@ -119,8 +119,14 @@ final class PbCli implements Runnable {
         }
       }
       return new String[] {
-        "pb " + p.getProperty("version", "unknown") + " (pb4j, Perspective Broker protocol version 6)",
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+        "pb "
+            + p.getProperty("version", "unknown")
+            + " (pb4j, Perspective Broker protocol version 6)",
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")"
       };
     }
   }

@@ -33,7 +33,11 @@ final class Terminal {
   private final CompletableFuture<@Nullable Void> shutdown = new CompletableFuture<>();
   private final CountDownLatch finished = new CountDownLatch(1);
 
-  private Terminal(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
+  private Terminal(
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env,
       @Nullable Console console) {
     this.in = in;
     this.stdin = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -49,14 +53,18 @@ final class Terminal {
    */
   static Terminal system() {
     Terminal t = new Terminal(System.in, System.out, System.err, System.getenv(), System.console());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      t.shutdown.complete(null);
-      try {
-        t.finished.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "pb-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  t.shutdown.complete(null);
+                  try {
+                    t.finished.await(10, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "pb-shutdown"));
     return t;
   }
 

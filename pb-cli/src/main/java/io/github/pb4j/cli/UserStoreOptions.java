@@ -11,19 +11,24 @@ import picocli.CommandLine.Option;
  * PB_DB_PASSWORD}.
  *
  * <p>The store keeps an MD5 verifier per user besides the Argon2id hash, because PB's login
- * challenge can only be checked against {@code MD5(password)}; that verifier is
- * password-equivalent for PB logins, so protect the database like a password file.
+ * challenge can only be checked against {@code MD5(password)}; that verifier is password-equivalent
+ * for PB logins, so protect the database like a password file.
  */
 final class UserStoreOptions {
   static final Path DEFAULT_DB = Path.of("pb4j-users.db");
 
-  @Option(names = "--db", paramLabel = "FILE",
+  @Option(
+      names = "--db",
+      paramLabel = "FILE",
       description = "SQLite file of users (default: ./pb4j-users.db, created if missing).")
   @Nullable Path db;
 
-  @Option(names = "--db-url", paramLabel = "JDBC_URL",
-      description = "Use this database instead, e.g. jdbc:postgresql://localhost/chat; "
-          + "its password is read from PB_DB_PASSWORD.")
+  @Option(
+      names = "--db-url",
+      paramLabel = "JDBC_URL",
+      description =
+          "Use this database instead, e.g. jdbc:postgresql://localhost/chat; "
+              + "its password is read from PB_DB_PASSWORD.")
   @Nullable String url;
 
   @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --db-url.")
@@ -37,7 +42,9 @@ final class UserStoreOptions {
     JdbcUserStore.Builder builder;
     if (url != null) {
       try {
-        builder = JdbcUserStore.builder(url).credentials(user, terminal.env("PB_DB_PASSWORD").orElse(null));
+        builder =
+            JdbcUserStore.builder(url)
+                .credentials(user, terminal.env("PB_DB_PASSWORD").orElse(null));
       } catch (IllegalArgumentException e) {
         throw new CliException(PbCli.USAGE, "--db-url: " + e.getMessage());
       }

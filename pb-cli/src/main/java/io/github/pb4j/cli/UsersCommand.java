@@ -41,12 +41,12 @@ import picocli.CommandLine.Spec;
       "  pb users list --db /var/lib/chat/users.db"
     })
 final class UsersCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: add, remove, passwd or list");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing subcommand: add, remove, passwd or list");
   }
 
   /** {@code pb users add NAME}. */
@@ -54,13 +54,14 @@ final class UsersCommand implements Runnable {
   static final class Add implements Callable<Integer> {
     private final Terminal terminal;
 
-    @Mixin
-    UserStoreOptions store = new UserStoreOptions();
+    @Mixin UserStoreOptions store = new UserStoreOptions();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
     String name = "";
 
-    @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
+    @Option(
+        names = "--password-stdin",
+        description = "Read the password from the first line of stdin.")
     boolean passwordStdin;
 
     Add(Terminal terminal) {
@@ -85,8 +86,7 @@ final class UsersCommand implements Runnable {
   static final class Remove implements Callable<Integer> {
     private final Terminal terminal;
 
-    @Mixin
-    UserStoreOptions store = new UserStoreOptions();
+    @Mixin UserStoreOptions store = new UserStoreOptions();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
     String name = "";
@@ -110,17 +110,21 @@ final class UsersCommand implements Runnable {
   }
 
   /** {@code pb users passwd NAME}. */
-  @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Change a user's password.")
+  @Command(
+      name = "passwd",
+      mixinStandardHelpOptions = true,
+      description = "Change a user's password.")
   static final class Passwd implements Callable<Integer> {
     private final Terminal terminal;
 
-    @Mixin
-    UserStoreOptions store = new UserStoreOptions();
+    @Mixin UserStoreOptions store = new UserStoreOptions();
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
     String name = "";
 
-    @Option(names = "--password-stdin", description = "Read the new password from the first line of stdin.")
+    @Option(
+        names = "--password-stdin",
+        description = "Read the new password from the first line of stdin.")
     boolean passwordStdin;
 
     Passwd(Terminal terminal) {
@@ -141,12 +145,14 @@ final class UsersCommand implements Runnable {
   }
 
   /** {@code pb users list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users, one per line.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the users, one per line.")
   static final class ListUsers implements Callable<Integer> {
     private final Terminal terminal;
 
-    @Mixin
-    UserStoreOptions store = new UserStoreOptions();
+    @Mixin UserStoreOptions store = new UserStoreOptions();
 
     ListUsers(Terminal terminal) {
       this.terminal = terminal;
@@ -164,7 +170,8 @@ final class UsersCommand implements Runnable {
   }
 
   private static char[] newPassword(Terminal terminal, boolean fromStdin, String name) {
-    char[] password = Passwords.read(terminal, fromStdin, null, "New password for " + name + ": ", true);
+    char[] password =
+        Passwords.read(terminal, fromStdin, null, "New password for " + name + ": ", true);
     if (password.length == 0) {
       throw new CliException(PbCli.USAGE, "empty password (expected: at least one character)");
     }
@@ -172,7 +179,8 @@ final class UsersCommand implements Runnable {
   }
 
   /** Runs a store operation, turning its failures into messages and exit codes. */
-  private static <T> T run(java.util.function.Supplier<CompletableFuture<T>> operation) throws Exception {
+  private static <T> T run(java.util.function.Supplier<CompletableFuture<T>> operation)
+      throws Exception {
     try {
       return operation.get().get(60, TimeUnit.SECONDS);
     } catch (IllegalArgumentException e) {
@@ -182,8 +190,11 @@ final class UsersCommand implements Runnable {
       if (cause instanceof IllegalStateException || cause instanceof NoSuchElementException) {
         throw new CliException(PbCli.FAILED, cause.getMessage());
       }
-      throw new CliException(PbCli.FAILED, ExampleRunner.describe(cause)
-          + (cause.getCause() != null ? " (" + cause.getCause().getMessage() + ")" : ""), cause);
+      throw new CliException(
+          PbCli.FAILED,
+          ExampleRunner.describe(cause)
+              + (cause.getCause() != null ? " (" + cause.getCause().getMessage() + ")" : ""),
+          cause);
     }
   }
 }

@@ -23,10 +23,34 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CallCommandTest {
   /** Python literals of every type PB carries, each written as Python's repr writes it. */
   private static final String[] VALUES = {
-    "None", "True", "False", "0", "-7", "1180591620717411303424", "1.5", "-0.25", "1e+100", "inf",
-    "'text'", "''", "'h\u00e9llo w\u00f6rld'", "b'bytes'", "b''", "b'\\x00\\xff\\n'",
-    "[]", "[1, 'two', b'three']", "()", "(1,)", "(1, (2, 3))", "{}", "{'k': 2}", "{1: 'one', 'two': [2]}",
-    "{1, 2}", "set()", "frozenset({1})", "Decimal('1.5')",
+    "None",
+    "True",
+    "False",
+    "0",
+    "-7",
+    "1180591620717411303424",
+    "1.5",
+    "-0.25",
+    "1e+100",
+    "inf",
+    "'text'",
+    "''",
+    "'h\u00e9llo w\u00f6rld'",
+    "b'bytes'",
+    "b''",
+    "b'\\x00\\xff\\n'",
+    "[]",
+    "[1, 'two', b'three']",
+    "()",
+    "(1,)",
+    "(1, (2, 3))",
+    "{}",
+    "{'k': 2}",
+    "{1: 'one', 'two': [2]}",
+    "{1, 2}",
+    "set()",
+    "frozenset({1})",
+    "Decimal('1.5')",
     "[None, True, 1.5, {'nested': (b'x', {'deep': [set()]})}]"
   };
 
@@ -60,8 +84,10 @@ class CallCommandTest {
 
   @Test
   void echoesThroughOurServer() {
-    for (String literal : List.of("None", "-7", "'text'", "b'\\x00\\xff\\n'", VALUES[VALUES.length - 1])) {
-      CliRun.Result result = CliRun.run("call", "--port", Integer.toString(javaEcho.port()), "echo", literal);
+    for (String literal :
+        List.of("None", "-7", "'text'", "b'\\x00\\xff\\n'", VALUES[VALUES.length - 1])) {
+      CliRun.Result result =
+          CliRun.run("call", "--port", Integer.toString(javaEcho.port()), "echo", literal);
       assertThat(result.out()).as(literal).isEqualTo(literal + "\n");
       assertThat(result.exitCode()).isZero();
     }
@@ -69,16 +95,25 @@ class CallCommandTest {
 
   @Test
   void printsJson() {
-    CliRun.Result result = CliRun.run("call", "--port", port(twistedEcho), "--json", "echo",
-        "{'name': 'x', 'raw': b'\\x01', 'pair': (1, 2.5), 'none': None}");
-    assertThat(result.out()).isEqualTo(
-        "{\"name\": \"x\", \"raw\": {\"$bytes\": \"AQ==\"}, \"pair\": [1, 2.5], \"none\": null}\n");
+    CliRun.Result result =
+        CliRun.run(
+            "call",
+            "--port",
+            port(twistedEcho),
+            "--json",
+            "echo",
+            "{'name': 'x', 'raw': b'\\x01', 'pair': (1, 2.5), 'none': None}");
+    assertThat(result.out())
+        .isEqualTo(
+            "{\"name\": \"x\", \"raw\": {\"$bytes\": \"AQ==\"}, \"pair\": [1, 2.5], \"none\":"
+                + " null}\n");
   }
 
   @Test
   void passesKeywordArguments() throws Exception {
     try (PythonPeer server = PythonPeer.startServer("call_server.py")) {
-      CliRun.Result result = CliRun.run("call", "--port", port(server), "describe", "1", "b=b'two'", "c=[3]");
+      CliRun.Result result =
+          CliRun.run("call", "--port", port(server), "describe", "1", "b=b'two'", "c=[3]");
       assertThat(result.out()).isEqualTo("\"a=1 b=b'two' c=[3]\"\n");
       CliRun.Result defaults = CliRun.run("call", "--port", port(server), "describe", "-1");
       assertThat(defaults.out()).isEqualTo("'a=-1 b=None c=()'\n");
@@ -88,19 +123,52 @@ class CallCommandTest {
   @Test
   void logsInAndCallsThePerspective() throws Exception {
     try (PythonPeer server = PythonPeer.startServer("pb6server.py")) {
-      CliRun.Result result = CliRun.run("", Map.of("PB_PASSWORD", "pass2"),
-          "call", "--port", port(server), "--user", "user2", "foo", "14");
+      CliRun.Result result =
+          CliRun.run(
+              "",
+              Map.of("PB_PASSWORD", "pass2"),
+              "call",
+              "--port",
+              port(server),
+              "--user",
+              "user2",
+              "foo",
+              "14");
       assertThat(result.exitCode()).isZero();
       assertThat(result.out()).isEqualTo("None\n");
-      assertThat(server.stdout().await(l -> l.startsWith("I am user2 perspective_foo( 14 )"), java.time.Duration.ofSeconds(10)))
+      assertThat(
+              server
+                  .stdout()
+                  .await(
+                      l -> l.startsWith("I am user2 perspective_foo( 14 )"),
+                      java.time.Duration.ofSeconds(10)))
           .isNotNull();
 
-      CliRun.Result fromStdin = CliRun.run("pass1\n", Map.of(),
-          "call", "--port", port(server), "--user", "user1", "--password-stdin", "foo", "'x'");
+      CliRun.Result fromStdin =
+          CliRun.run(
+              "pass1\n",
+              Map.of(),
+              "call",
+              "--port",
+              port(server),
+              "--user",
+              "user1",
+              "--password-stdin",
+              "foo",
+              "'x'");
       assertThat(fromStdin.exitCode()).isZero();
 
-      CliRun.Result refused = CliRun.run("", Map.of("PB_PASSWORD", "wrong"),
-          "call", "--port", port(server), "--user", "user1", "foo", "1");
+      CliRun.Result refused =
+          CliRun.run(
+              "",
+              Map.of("PB_PASSWORD", "wrong"),
+              "call",
+              "--port",
+              port(server),
+              "--user",
+              "user1",
+              "foo",
+              "1");
       assertThat(refused.exitCode()).isEqualTo(1);
       assertThat(refused.err()).isEqualTo("pb call: login failed: UnauthorizedLogin\n");
     }
@@ -111,7 +179,12 @@ class CallCommandTest {
     try (PythonPeer server = PythonPeer.startServer("pbanonserver.py")) {
       CliRun.Result result = CliRun.run("call", "--port", port(server), "--anonymous", "foo", "13");
       assertThat(result.exitCode()).isZero();
-      assertThat(server.stdout().await(l -> l.startsWith("I am Anonymous.  perspective_foo(13)"), java.time.Duration.ofSeconds(10)))
+      assertThat(
+              server
+                  .stdout()
+                  .await(
+                      l -> l.startsWith("I am Anonymous.  perspective_foo(13)"),
+                      java.time.Duration.ofSeconds(10)))
           .isNotNull();
     }
   }
@@ -120,7 +193,10 @@ class CallCommandTest {
   void reportsRemoteErrors() {
     CliRun.Result result = CliRun.run("call", "--port", port(twistedEcho), "nosuch");
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).isEqualTo("pb call: remote error: twisted.spread.flavors.NoSuchMethod: No such method: remote_nosuch\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "pb call: remote error: twisted.spread.flavors.NoSuchMethod: No such method:"
+                + " remote_nosuch\n");
   }
 
   @Test
@@ -136,12 +212,14 @@ class CallCommandTest {
 
   @Test
   void rejectsBadLiterals() {
-    for (List<String> args : List.of(List.of("echo", "hello"), List.of("echo", "[1,"), List.of("echo", "a=1", "2"))) {
+    for (List<String> args :
+        List.of(List.of("echo", "hello"), List.of("echo", "[1,"), List.of("echo", "a=1", "2"))) {
       CliRun.Result result = CliRun.run(concat("call", "--port", port(twistedEcho), args));
       assertThat(result.exitCode()).as(args.toString()).isEqualTo(2);
       assertThat(result.err()).startsWith("pb call: argument ");
     }
-    assertThat(CliRun.run("call", "--port", port(twistedEcho), "echo", "hello").err()).contains("\"'hello'\"");
+    assertThat(CliRun.run("call", "--port", port(twistedEcho), "echo", "hello").err())
+        .contains("\"'hello'\"");
   }
 
   private static String[] concat(String a, String b, String c, List<String> rest) {

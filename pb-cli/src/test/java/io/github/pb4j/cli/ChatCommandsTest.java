@@ -10,32 +10,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code pb users}, {@code pb chat-server} and {@code pb chat} together, on a SQLite user store. */
+/**
+ * {@code pb users}, {@code pb chat-server} and {@code pb chat} together, on a SQLite user store.
+ */
 @Timeout(90)
 class ChatCommandsTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final String GROUP = "#NeedAFourth";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void usersAddedWithTheToolCanLogIn() throws Exception {
     String db = dir.resolve("users.db").toString();
-    assertThat(CliRun.run("pw1\n", Map.of(), "users", "add", "dave", "--password-stdin", "--db", db))
+    assertThat(
+            CliRun.run("pw1\n", Map.of(), "users", "add", "dave", "--password-stdin", "--db", db))
         .isEqualTo(new CliRun.Result(0, "added dave\n", ""));
-    assertThat(CliRun.run("pw2\n", Map.of(), "users", "add", "erin", "--password-stdin", "--db", db).exitCode()).isZero();
-    assertThat(CliRun.run("pw9\n", Map.of(), "users", "add", "dave", "--password-stdin", "--db", db))
+    assertThat(
+            CliRun.run("pw2\n", Map.of(), "users", "add", "erin", "--password-stdin", "--db", db)
+                .exitCode())
+        .isZero();
+    assertThat(
+            CliRun.run("pw9\n", Map.of(), "users", "add", "dave", "--password-stdin", "--db", db))
         .isEqualTo(new CliRun.Result(1, "", "pb users add: user already exists: dave\n"));
-    assertThat(CliRun.run("users", "add", "fred", "--db", db).exitCode()).isEqualTo(2); // No terminal to prompt on.
+    assertThat(CliRun.run("users", "add", "fred", "--db", db).exitCode())
+        .isEqualTo(2); // No terminal to prompt on.
     assertThat(CliRun.run("users", "list", "--db", db).out()).isEqualTo("dave\nerin\n");
 
     try (CliRun.Running server = startChatServer("--db", db)) {
       String port = port(server);
       assertThat(call(port, "dave", "pw1", "groups")).isEqualTo(new CliRun.Result(0, "[]\n", ""));
-      assertThat(call(port, "dave", "pw1", "joinGroup", "'#x'", "allowMattress=False").exitCode()).isZero();
+      assertThat(call(port, "dave", "pw1", "joinGroup", "'#x'", "allowMattress=False").exitCode())
+          .isZero();
 
-      assertThat(CliRun.run("pw3\n", Map.of(), "users", "passwd", "dave", "--password-stdin", "--db", db).exitCode()).isZero();
+      assertThat(
+              CliRun.run(
+                      "pw3\n", Map.of(), "users", "passwd", "dave", "--password-stdin", "--db", db)
+                  .exitCode())
+          .isZero();
       assertThat(call(port, "dave", "pw1", "groups"))
           .isEqualTo(new CliRun.Result(1, "", "pb call: login failed: UnauthorizedLogin\n"));
       assertThat(call(port, "dave", "pw3", "groups").exitCode()).isZero();
@@ -53,21 +65,24 @@ class ChatCommandsTest {
 
   @Test
   void threeClientsChatThroughTheChatServer() throws Exception {
-    try (CliRun.Running server = startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
+    try (CliRun.Running server =
+        startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
       String port = port(server);
       try (CliRun.Running alice = chat(port, "alice", "1234", "--no-mattress");
           CliRun.Running bob = chat(port, "bob", "secret");
           CliRun.Running carol = chat(port, "carol", "fido")) {
         alice.type("anyone for bridge?");
         for (CliRun.Running member : new CliRun.Running[] {alice, bob, carol}) {
-          assertThat(member.out.await("<alice> says: anyone for bridge?"::equals, WAIT)).isNotNull();
+          assertThat(member.out.await("<alice> says: anyone for bridge?"::equals, WAIT))
+              .isNotNull();
         }
 
         bob.type("let me get off my mattress first");
         assertThat(bob.err.await("* refused: Don't say that word"::equals, WAIT)).isNotNull();
 
         carol.type("/who");
-        assertThat(carol.err.await(("* in " + GROUP + ": alice, bob, carol")::equals, WAIT)).isNotNull();
+        assertThat(carol.err.await(("* in " + GROUP + ": alice, bob, carol")::equals, WAIT))
+            .isNotNull();
 
         // carol leaves mid-conversation; the others carry on.
         carol.stdin.close();
@@ -80,8 +95,8 @@ class ChatCommandsTest {
 
         alice.type("/quit");
         assertThat(alice.awaitExit(WAIT)).isZero();
-        assertThat(alice.out.snapshot()).containsExactly(
-            "<alice> says: anyone for bridge?", "<bob> says: just the two of us");
+        assertThat(alice.out.snapshot())
+            .containsExactly("<alice> says: anyone for bridge?", "<bob> says: just the two of us");
       }
       server.terminal.requestShutdown();
       assertThat(server.awaitExit(WAIT)).isZero();
@@ -90,10 +105,20 @@ class ChatCommandsTest {
 
   @Test
   void aWrongPasswordEndsTheChatWithOne() throws Exception {
-    try (CliRun.Running server = startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
-      CliRun.Result result = CliRun.run("wrong\n", Map.of(),
-          "chat", "--port", port(server), "--user", "alice", "--password-stdin");
-      assertThat(result).isEqualTo(new CliRun.Result(1, "", "pb chat: login failed: UnauthorizedLogin\n"));
+    try (CliRun.Running server =
+        startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
+      CliRun.Result result =
+          CliRun.run(
+              "wrong\n",
+              Map.of(),
+              "chat",
+              "--port",
+              port(server),
+              "--user",
+              "alice",
+              "--password-stdin");
+      assertThat(result)
+          .isEqualTo(new CliRun.Result(1, "", "pb chat: login failed: UnauthorizedLogin\n"));
     }
   }
 
@@ -127,7 +152,8 @@ class ChatCommandsTest {
     System.arraycopy(args, 0, all, 3, args.length);
     CliRun.Running server = new CliRun.Running(Map.of(), all);
     assertThat(server.out.await(l -> l.startsWith("chat server listening on 127.0.0.1:"), WAIT))
-        .as("chat server started; stderr %s", server.err.snapshot()).isNotNull();
+        .as("chat server started; stderr %s", server.err.snapshot())
+        .isNotNull();
     return server;
   }
 
@@ -136,7 +162,8 @@ class ChatCommandsTest {
     return line.replaceAll(".*:(\\d+) .*", "$1");
   }
 
-  private static CliRun.Result call(String port, String user, String password, String... methodAndArgs) {
+  private static CliRun.Result call(
+      String port, String user, String password, String... methodAndArgs) {
     String[] all = new String[5 + methodAndArgs.length];
     all[0] = "call";
     all[1] = "--port";
@@ -147,7 +174,8 @@ class ChatCommandsTest {
     return CliRun.run("", Map.of("PB_PASSWORD", password), all);
   }
 
-  private static CliRun.Running chat(String port, String user, String password, String... more) throws InterruptedException {
+  private static CliRun.Running chat(String port, String user, String password, String... more)
+      throws InterruptedException {
     String[] base = {"chat", "--port", port, "--user", user, "--group", GROUP, "--password-stdin"};
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
@@ -155,7 +183,8 @@ class ChatCommandsTest {
     CliRun.Running client = new CliRun.Running(Map.of(), all);
     client.type(password);
     assertThat(client.err.await(("* joined " + GROUP)::equals, WAIT))
-        .as("%s joined; stderr %s", user, client.err.snapshot()).isNotNull();
+        .as("%s joined; stderr %s", user, client.err.snapshot())
+        .isNotNull();
     return client;
   }
 }

@@ -31,10 +31,15 @@ final class CliRun {
   static Result run(byte[] stdin, Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Terminal terminal = Terminal.of(new ByteArrayInputStream(stdin),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
+    Terminal terminal =
+        Terminal.of(
+            new ByteArrayInputStream(stdin),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env);
     int code = PbCli.execute(terminal, args);
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static Result run(String... args) {
@@ -51,13 +56,16 @@ final class CliRun {
 
     Running(Map<String, String> env, String... args) {
       terminal = Terminal.of(stdin, out.printStream(), err.printStream(), env);
-      Thread t = new Thread(() -> {
-        try {
-          exit.complete(PbCli.execute(terminal, args));
-        } catch (Throwable e) {
-          exit.completeExceptionally(e);
-        }
-      }, "pb-" + args[0]);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  exit.complete(PbCli.execute(terminal, args));
+                } catch (Throwable e) {
+                  exit.completeExceptionally(e);
+                }
+              },
+              "pb-" + args[0]);
       t.setDaemon(true);
       t.start();
     }
@@ -73,7 +81,8 @@ final class CliRun {
       try {
         return exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        throw new AssertionError("pb did not exit; stdout " + out.snapshot() + ", stderr " + err.snapshot(), e);
+        throw new AssertionError(
+            "pb did not exit; stdout " + out.snapshot() + ", stderr " + err.snapshot(), e);
       }
     }
 

@@ -39,8 +39,11 @@ class DecodeCommandTest {
             sexps.add(m.get("sexp").asText());
           }
         }
-        out.add(Arguments.of(session.get("name").asText() + " " + dir,
-            session.get("stream_hex").get(dir).asText(), sexps));
+        out.add(
+            Arguments.of(
+                session.get("name").asText() + " " + dir,
+                session.get("stream_hex").get(dir).asText(),
+                sexps));
       }
     }
     return out.stream();
@@ -60,16 +63,19 @@ class DecodeCommandTest {
     byte[] bytes = HexFormat.of().parseHex("02827062" + "028013870681");
     Path file = dir.resolve("capture.bin");
     Files.write(file, bytes);
-    assertThat(CliRun.run("decode", "--offsets", file.toString()).out()).isEqualTo("0: b'pb'\n4: [b'version', 6]\n");
+    assertThat(CliRun.run("decode", "--offsets", file.toString()).out())
+        .isEqualTo("0: b'pb'\n4: [b'version', 6]\n");
     assertThat(CliRun.run(bytes, Map.of(), "decode").out()).isEqualTo("b'pb'\n[b'version', 6]\n");
-    assertThat(CliRun.run("decode", "--hex", "02 82 70 62 : 02 80 13 87 06 81").out()).isEqualTo("b'pb'\n[b'version', 6]\n");
+    assertThat(CliRun.run("decode", "--hex", "02 82 70 62 : 02 80 13 87 06 81").out())
+        .isEqualTo("b'pb'\n[b'version', 6]\n");
   }
 
   @Test
   void decodesMidStreamCapturesInThePbDialect() {
     // [b'version', 6] without the handshake before it: VOCAB 0x13 is b'version' only in pb.
     assertThat(CliRun.run("decode", "--hex", "028013870681").out()).isEqualTo("[b'version', 6]\n");
-    assertThat(CliRun.run("decode", "--dialect", "none", "--hex", "0282706202801387").exitCode()).isEqualTo(1);
+    assertThat(CliRun.run("decode", "--dialect", "none", "--hex", "0282706202801387").exitCode())
+        .isEqualTo(1);
   }
 
   @Test
@@ -77,7 +83,8 @@ class DecodeCommandTest {
     CliRun.Result incomplete = CliRun.run("decode", "--hex", "02827062028013");
     assertThat(incomplete.exitCode()).isEqualTo(1);
     assertThat(incomplete.out()).isEqualTo("b'pb'\n");
-    assertThat(incomplete.err()).isEqualTo("pb decode: 3 bytes left over at byte 4: incomplete expression\n");
+    assertThat(incomplete.err())
+        .isEqualTo("pb decode: 3 bytes left over at byte 4: incomplete expression\n");
 
     CliRun.Result malformed = CliRun.run("decode", "--hex", "02827062" + "01ff");
     assertThat(malformed.exitCode()).isEqualTo(1);

@@ -16,23 +16,39 @@ class ExampleCommandTest {
   void listsTheExamples() {
     CliRun.Result result = CliRun.run("example");
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out().lines().map(l -> l.split("\\s+")[0])).containsExactly(
-        "pbsimpleserver", "pbsimpleclient", "pb5server", "pb5client", "pb6server", "pb6client1",
-        "pb6client2", "pbanonserver", "pbanonclient", "chatserver", "chatclient");
+    assertThat(result.out().lines().map(l -> l.split("\\s+")[0]))
+        .containsExactly(
+            "pbsimpleserver",
+            "pbsimpleclient",
+            "pb5server",
+            "pb5client",
+            "pb6server",
+            "pb6client1",
+            "pb6client2",
+            "pbanonserver",
+            "pbanonclient",
+            "chatserver",
+            "chatclient");
   }
 
   @Test
   void runsAServerAndItsClient() throws Exception {
-    try (CliRun.Running server = new CliRun.Running(Map.of(), "example", "pb6server", "--port", "0")) {
+    try (CliRun.Running server =
+        new CliRun.Running(Map.of(), "example", "pb6server", "--port", "0")) {
       String ready = server.out.await(l -> l.startsWith("READY "), WAIT);
       assertThat(ready).isNotNull();
       String port = ready.substring("READY ".length());
 
       CliRun.Result client = CliRun.run("example", "pb6client2", "--port", port);
       assertThat(client.exitCode()).isZero();
-      assertThat(client.out()).matches(
-          "got perspective2 ref: <io\\.github\\.pb4j\\.RemoteReference object at 0x[0-9a-f]+>\nasking it to foo\\(14\\)\n");
-      assertThat(server.out.await(l -> l.startsWith("I am user2 perspective_foo( 14 ) called on <"), WAIT)).isNotNull();
+      assertThat(client.out())
+          .matches(
+              "got perspective2 ref: <io\\.github\\.pb4j\\.RemoteReference object at 0x[0-9a-f]+>\n"
+                  + "asking it to foo\\(14\\)\n");
+      assertThat(
+              server.out.await(
+                  l -> l.startsWith("I am user2 perspective_foo( 14 ) called on <"), WAIT))
+          .isNotNull();
 
       server.terminal.requestShutdown();
       assertThat(server.awaitExit(WAIT)).isZero();

@@ -8,21 +8,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class JsonTest {
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "None | null",
-      "True | true",
-      "-7 | -7",
-      "1180591620717411303424 | 1180591620717411303424",
-      "1.5 | 1.5",
-      "1e+100 | 1e+100",
-      "inf | {\"$float\": \"inf\"}",
-      "'h\\u00e9\"llo\\n' | \"hé\\\"llo\\n\"",
-      "b'\\x00\\xff' | {\"$bytes\": \"AP8=\"}",
-      "[1, (2,), {3}, frozenset({4})] | [1, [2], [3], [4]]",
-      "{'a': 1, 'b': [None]} | {\"a\": 1, \"b\": [null]}",
-      "{1: 'x', b'k': 2} | {\"$dict\": [[1, \"x\"], [{\"$bytes\": \"aw==\"}, 2]]}",
-      "Decimal('1.50') | {\"$decimal\": \"1.50\"}",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "None | null",
+        "True | true",
+        "-7 | -7",
+        "1180591620717411303424 | 1180591620717411303424",
+        "1.5 | 1.5",
+        "1e+100 | 1e+100",
+        "inf | {\"$float\": \"inf\"}",
+        "'h\\u00e9\"llo\\n' | \"hé\\\"llo\\n\"",
+        "b'\\x00\\xff' | {\"$bytes\": \"AP8=\"}",
+        "[1, (2,), {3}, frozenset({4})] | [1, [2], [3], [4]]",
+        "{'a': 1, 'b': [None]} | {\"a\": 1, \"b\": [null]}",
+        "{1: 'x', b'k': 2} | {\"$dict\": [[1, \"x\"], [{\"$bytes\": \"aw==\"}, 2]]}",
+        "Decimal('1.50') | {\"$decimal\": \"1.50\"}",
+      })
   void mapsPythonValues(String literal, String json) {
     assertThat(Json.of(PythonLiteral.parse(literal))).isEqualTo(json);
   }

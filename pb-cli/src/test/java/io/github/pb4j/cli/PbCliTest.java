@@ -2,14 +2,26 @@ package io.github.pb4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PbCliTest {
   @ParameterizedTest(name = "pb {0} --help")
-  @ValueSource(strings = {"", "call", "decode", "chat-server", "chat", "users", "users add", "users remove",
-      "users passwd", "users list", "example"})
+  @ValueSource(
+      strings = {
+        "",
+        "call",
+        "decode",
+        "chat-server",
+        "chat",
+        "users",
+        "users add",
+        "users remove",
+        "users passwd",
+        "users list",
+        "example"
+      })
   void everyCommandHasHelp(String command) {
     String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
     CliRun.Result result = CliRun.run(args);
@@ -26,8 +38,19 @@ class PbCliTest {
   }
 
   @ParameterizedTest(name = "pb {0}")
-  @ValueSource(strings = {"", "nosuch", "--nosuch", "call", "call --port x echo 1", "users", "users add",
-      "decode --dialect klingon --hex 00", "chat", "example nosuch"})
+  @ValueSource(
+      strings = {
+        "",
+        "nosuch",
+        "--nosuch",
+        "call",
+        "call --port x echo 1",
+        "users",
+        "users add",
+        "decode --dialect klingon --hex 00",
+        "chat",
+        "example nosuch"
+      })
   void usageErrorsExitWithTwo(String command) {
     CliRun.Result result = CliRun.run(command.isEmpty() ? new String[0] : command.split(" "));
     assertThat(result.exitCode()).isEqualTo(2);

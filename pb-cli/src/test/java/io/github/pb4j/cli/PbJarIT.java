@@ -13,13 +13,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the shaded {@code target/pb.jar} as a user does: its manifest, logging configuration,
- * merged service files (JDBC drivers) and SQLite's native library must survive shading.
+ * Runs the shaded {@code target/pb.jar} as a user does: its manifest, logging configuration, merged
+ * service files (JDBC drivers) and SQLite's native library must survive shading.
  */
 @Timeout(60)
 class PbJarIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void printsItsVersion() throws Exception {
@@ -31,7 +30,8 @@ class PbJarIT {
   @Test
   void managesUsersInSqlite() throws Exception {
     String db = dir.resolve("users.db").toString();
-    assertThat(pb("s3cret\n", "users", "add", "alice", "--password-stdin", "--db", db).code).isZero();
+    assertThat(pb("s3cret\n", "users", "add", "alice", "--password-stdin", "--db", db).code)
+        .isZero();
     Run list = pb("", "users", "list", "--db", db);
     assertThat(list.out).isEqualTo("alice\n");
     assertThat(list.err).isEmpty(); // No logging noise at the default level.
@@ -47,8 +47,12 @@ class PbJarIT {
 
   private Run pb(String stdin, String... args) throws IOException, InterruptedException {
     Path jar = Path.of(System.getProperty("basedir", "."), "target", "pb.jar");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
     p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -56,6 +60,9 @@ class PbJarIT {
     byte[] err = p.getErrorStream().readAllBytes();
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 }

@@ -57,8 +57,14 @@ public record ExampleArgs(String host, int port, boolean help) {
 
   /** Returns the usage line of the example {@code name}. */
   public static String usage(String name, boolean server) {
-    return "usage: " + name + " [--host HOST] [--port PORT]   (default " + DEFAULT_HOST + ":"
-        + DEFAULT_PORT + (server ? "; port 0 picks a free one" : "") + ")";
+    return "usage: "
+        + name
+        + " [--host HOST] [--port PORT]   (default "
+        + DEFAULT_HOST
+        + ":"
+        + DEFAULT_PORT
+        + (server ? "; port 0 picks a free one" : "")
+        + ")";
   }
 
   private static String next(String[] args, int i, String name) {

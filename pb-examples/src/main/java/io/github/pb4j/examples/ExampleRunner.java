@@ -32,8 +32,10 @@ public final class ExampleRunner {
 
   /** Exit code of a remote or login failure. */
   public static final int FAILED = 1;
+
   /** Exit code of a usage error. */
   public static final int USAGE = 2;
+
   /** Exit code when the server cannot be reached (or a server cannot listen). */
   public static final int CANNOT_CONNECT = 3;
 
@@ -52,8 +54,13 @@ public final class ExampleRunner {
   }
 
   /** Runs a server example until {@code stop} completes; returns the exit code. */
-  public static int runServer(String name, String[] args, ServerStarter starter, PrintStream out,
-      PrintStream err, CompletionStage<?> stop) {
+  public static int runServer(
+      String name,
+      String[] args,
+      ServerStarter starter,
+      PrintStream out,
+      PrintStream err,
+      CompletionStage<?> stop) {
     ExampleArgs options;
     try {
       options = ExampleArgs.parse(args, true);
@@ -70,8 +77,14 @@ public final class ExampleRunner {
     try {
       server = starter.start(options.host(), options.port(), out);
     } catch (UncheckedIOException e) {
-      err.println(name + ": cannot listen on " + options.host() + ":" + options.port() + ": "
-          + e.getCause().getMessage());
+      err.println(
+          name
+              + ": cannot listen on "
+              + options.host()
+              + ":"
+              + options.port()
+              + ": "
+              + e.getCause().getMessage());
       return CANNOT_CONNECT;
     }
     try {
@@ -85,8 +98,8 @@ public final class ExampleRunner {
   }
 
   /** Runs a client example; returns the exit code. */
-  public static int runClient(String name, String[] args, ClientBody body, PrintStream out,
-      PrintStream err) {
+  public static int runClient(
+      String name, String[] args, ClientBody body, PrintStream out, PrintStream err) {
     ExampleArgs options;
     try {
       options = ExampleArgs.parse(args, false);
@@ -115,14 +128,18 @@ public final class ExampleRunner {
   public static void serverMain(String name, String[] args, ServerStarter starter) {
     CompletableFuture<Void> stop = new CompletableFuture<>();
     CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.complete(null);
-      try {
-        closed.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, name + "-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.complete(null);
+                  try {
+                    closed.await(10, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                name + "-shutdown"));
     int code;
     try {
       code = runServer(name, args, starter, System.out, System.err, stop);
@@ -156,7 +173,9 @@ public final class ExampleRunner {
     }
   }
 
-  /** Returns the cause inside {@link ExecutionException} and {@link CompletionException} wrappers. */
+  /**
+   * Returns the cause inside {@link ExecutionException} and {@link CompletionException} wrappers.
+   */
   public static Throwable unwrap(Throwable t) {
     while ((t instanceof ExecutionException || t instanceof CompletionException)
         && t.getCause() != null) {
@@ -179,7 +198,9 @@ public final class ExampleRunner {
     if (t instanceof LoginFailedException l) {
       String text = l.getMessage();
       String type = l.twistedType();
-      return "login failed: " + type.substring(type.lastIndexOf('.') + 1) + (text == null || text.isEmpty() ? "" : ": " + text);
+      return "login failed: "
+          + type.substring(type.lastIndexOf('.') + 1)
+          + (text == null || text.isEmpty() ? "" : ": " + text);
     }
     if (t instanceof RemoteFailureException r) {
       return "remote error: " + r.remoteType() + ": " + r.remoteValue();

@@ -41,7 +41,8 @@ public final class Examples {
    * @param summary one line for listings
    * @param launcher runs it
    */
-  public record Example(String name, String twin, boolean server, String summary, Launcher launcher) {
+  public record Example(
+      String name, String twin, boolean server, String summary, Launcher launcher) {
     public Example {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(twin, "twin");
@@ -50,18 +51,48 @@ public final class Examples {
     }
   }
 
-  private static final List<Example> ALL = List.of(
-      server("pbsimpleserver", "pbsimpleserver.py", "root object whose echo(x) returns x", PbSimpleServer::start),
-      client("pbsimpleclient", "pbsimpleclient.py", "calls echo('hello network') on the root", PbSimpleClient::run),
-      server("pb5server", "pb5server.py", "one user (user1/pass1), one avatar per login", Pb5Server::start),
-      client("pb5client", "pb5client.py", "logs in as user1, calls foo(12)", Pb5Client::run),
-      server("pb6server", "pb6server.py", "two users (user1/pass1, user2/pass2)", Pb6Server::start),
-      client("pb6client1", "pb6client1.py", "logs in as user1, calls foo(13)", Pb6Client1::run),
-      client("pb6client2", "pb6client2.py", "logs in as user2, calls foo(14)", Pb6Client2::run),
-      server("pbanonserver", "pbAnonServer.py", "named and anonymous logins", PbAnonServer::start),
-      client("pbanonclient", "pbAnonClient.py", "logs in anonymously and as user1, calls foo(13)", PbAnonClient::run),
-      server("chatserver", "chatserver.py", "chat server for alice/1234, bob/secret, carol/fido", ChatServer::start),
-      client("chatclient", "chatclient.py", "alice joins #NeedAFourth and says hello", ChatClient::run));
+  private static final List<Example> ALL =
+      List.of(
+          server(
+              "pbsimpleserver",
+              "pbsimpleserver.py",
+              "root object whose echo(x) returns x",
+              PbSimpleServer::start),
+          client(
+              "pbsimpleclient",
+              "pbsimpleclient.py",
+              "calls echo('hello network') on the root",
+              PbSimpleClient::run),
+          server(
+              "pb5server",
+              "pb5server.py",
+              "one user (user1/pass1), one avatar per login",
+              Pb5Server::start),
+          client("pb5client", "pb5client.py", "logs in as user1, calls foo(12)", Pb5Client::run),
+          server(
+              "pb6server",
+              "pb6server.py",
+              "two users (user1/pass1, user2/pass2)",
+              Pb6Server::start),
+          client("pb6client1", "pb6client1.py", "logs in as user1, calls foo(13)", Pb6Client1::run),
+          client("pb6client2", "pb6client2.py", "logs in as user2, calls foo(14)", Pb6Client2::run),
+          server(
+              "pbanonserver", "pbAnonServer.py", "named and anonymous logins", PbAnonServer::start),
+          client(
+              "pbanonclient",
+              "pbAnonClient.py",
+              "logs in anonymously and as user1, calls foo(13)",
+              PbAnonClient::run),
+          server(
+              "chatserver",
+              "chatserver.py",
+              "chat server for alice/1234, bob/secret, carol/fido",
+              ChatServer::start),
+          client(
+              "chatclient",
+              "chatclient.py",
+              "alice joins #NeedAFourth and says hello",
+              ChatClient::run));
 
   private Examples() {}
 
@@ -75,13 +106,23 @@ public final class Examples {
     return ALL.stream().filter(e -> e.name().equalsIgnoreCase(name)).findFirst();
   }
 
-  private static Example server(String name, String twin, String summary, ExampleRunner.ServerStarter starter) {
-    return new Example(name, twin, true, summary,
+  private static Example server(
+      String name, String twin, String summary, ExampleRunner.ServerStarter starter) {
+    return new Example(
+        name,
+        twin,
+        true,
+        summary,
         (args, out, err, stop) -> ExampleRunner.runServer(name, args, starter, out, err, stop));
   }
 
-  private static Example client(String name, String twin, String summary, ExampleRunner.ClientBody body) {
-    return new Example(name, twin, false, summary,
+  private static Example client(
+      String name, String twin, String summary, ExampleRunner.ClientBody body) {
+    return new Example(
+        name,
+        twin,
+        false,
+        summary,
         (args, out, err, stop) -> ExampleRunner.runClient(name, args, body, out, err));
   }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Renders values as Python's {@code print()} shows them, so that an example prints what its
- * Python twin prints: a {@code str} as its text, other data as its {@code repr}, and any other
- * object as {@code <qualified.Name object at 0x...>} (the address is the identity hash).
+ * Renders values as Python's {@code print()} shows them, so that an example prints what its Python
+ * twin prints: a {@code str} as its text, other data as its {@code repr}, and any other object as
+ * {@code <qualified.Name object at 0x...>} (the address is the identity hash).
  *
  * <p><em>Thread-safe</em> (stateless).
  */
@@ -33,15 +33,25 @@ public final class PythonStr {
 
   /** Returns Python's default repr of an object: {@code <a.b.Name object at 0x1f2e3d>}. */
   public static String objectRepr(Object object) {
-    return "<" + object.getClass().getName().replace('$', '.') + " object at 0x"
-        + Integer.toHexString(System.identityHashCode(object)) + ">";
+    return "<"
+        + object.getClass().getName().replace('$', '.')
+        + " object at 0x"
+        + Integer.toHexString(System.identityHashCode(object))
+        + ">";
   }
 
   private static boolean isData(@Nullable Object value) {
-    return value == null || value instanceof Boolean || value instanceof Number
-        || value instanceof ByteString || value instanceof byte[] || value instanceof Character
-        || value instanceof Collection || value instanceof Map || value instanceof Tuple
-        || value instanceof Temporal || value instanceof TemporalAmount
+    return value == null
+        || value instanceof Boolean
+        || value instanceof Number
+        || value instanceof ByteString
+        || value instanceof byte[]
+        || value instanceof Character
+        || value instanceof Collection
+        || value instanceof Map
+        || value instanceof Tuple
+        || value instanceof Temporal
+        || value instanceof TemporalAmount
         || value instanceof BigDecimal;
   }
 }

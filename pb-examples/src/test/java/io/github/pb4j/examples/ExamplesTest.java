@@ -53,37 +53,89 @@ class ExamplesTest {
 
   record Client(String name, ExampleRunner.ClientBody java, List<String> prints) {}
 
-  record Pair(String server, ExampleRunner.ServerStarter java, List<String> serverPrints, boolean anyOrder,
+  record Pair(
+      String server,
+      ExampleRunner.ServerStarter java,
+      List<String> serverPrints,
+      boolean anyOrder,
       List<Client> clients) {}
 
-  private static final Map<String, Pair> PAIRS = Map.of(
-      "pbsimple", new Pair("pbsimpleserver", PbSimpleServer::start,
-          List.of("echoing: hello network"), false,
-          List.of(new Client("pbsimpleclient", PbSimpleClient::run, List.of("server echoed: hello network")))),
-      "pb5", new Pair("pb5server", Pb5Server::start,
-          List.of("I am user1 perspective_foo( 12 ) called on <object>"), false,
-          List.of(new Client("pb5client", Pb5Client::run,
-              List.of("got perspective ref: <object>", "asking it to foo(12)")))),
-      "pb6", new Pair("pb6server", Pb6Server::start,
-          List.of("I am user1 perspective_foo( 13 ) called on <object>",
-              "I am user2 perspective_foo( 14 ) called on <object>"), false,
-          List.of(
-              new Client("pb6client1", Pb6Client1::run, List.of("got perspective1 ref: <object>", "asking it to foo(13)")),
-              new Client("pb6client2", Pb6Client2::run, List.of("got perspective2 ref: <object>", "asking it to foo(14)")))),
-      "pbanon", new Pair("pbanonserver", PbAnonServer::start,
-          List.of("I am Anonymous.  perspective_foo(13) called on <object>.",
-              "I am user1.  perspective_foo(13) called on <object>."), true,
-          List.of(new Client("pbanonclient", PbAnonClient::run, List.of(
-              "asking it to foo(13)", "asking it to foo(13)", "got perspective1 ref: <object>",
-              "got perspective1 ref: <object>")))),
-      "chat", new Pair("chatserver", ChatServer::start, List.of(), false,
-          List.of(new Client("chatclient", ChatClient::run, List.of(
-              "connected, joining group #NeedAFourth",
-              "joined group, now sending a message to all members",
-              "<alice> says: You can call me Al.")))));
+  private static final Map<String, Pair> PAIRS =
+      Map.of(
+          "pbsimple",
+              new Pair(
+                  "pbsimpleserver",
+                  PbSimpleServer::start,
+                  List.of("echoing: hello network"),
+                  false,
+                  List.of(
+                      new Client(
+                          "pbsimpleclient",
+                          PbSimpleClient::run,
+                          List.of("server echoed: hello network")))),
+          "pb5",
+              new Pair(
+                  "pb5server",
+                  Pb5Server::start,
+                  List.of("I am user1 perspective_foo( 12 ) called on <object>"),
+                  false,
+                  List.of(
+                      new Client(
+                          "pb5client",
+                          Pb5Client::run,
+                          List.of("got perspective ref: <object>", "asking it to foo(12)")))),
+          "pb6",
+              new Pair(
+                  "pb6server",
+                  Pb6Server::start,
+                  List.of(
+                      "I am user1 perspective_foo( 13 ) called on <object>",
+                      "I am user2 perspective_foo( 14 ) called on <object>"),
+                  false,
+                  List.of(
+                      new Client(
+                          "pb6client1",
+                          Pb6Client1::run,
+                          List.of("got perspective1 ref: <object>", "asking it to foo(13)")),
+                      new Client(
+                          "pb6client2",
+                          Pb6Client2::run,
+                          List.of("got perspective2 ref: <object>", "asking it to foo(14)")))),
+          "pbanon",
+              new Pair(
+                  "pbanonserver",
+                  PbAnonServer::start,
+                  List.of(
+                      "I am Anonymous.  perspective_foo(13) called on <object>.",
+                      "I am user1.  perspective_foo(13) called on <object>."),
+                  true,
+                  List.of(
+                      new Client(
+                          "pbanonclient",
+                          PbAnonClient::run,
+                          List.of(
+                              "asking it to foo(13)",
+                              "asking it to foo(13)",
+                              "got perspective1 ref: <object>",
+                              "got perspective1 ref: <object>")))),
+          "chat",
+              new Pair(
+                  "chatserver",
+                  ChatServer::start,
+                  List.of(),
+                  false,
+                  List.of(
+                      new Client(
+                          "chatclient",
+                          ChatClient::run,
+                          List.of(
+                              "connected, joining group #NeedAFourth",
+                              "joined group, now sending a message to all members",
+                              "<alice> says: You can call me Al.")))));
 
   static Stream<Arguments> runs() {
-    return PAIRS.keySet().stream().sorted()
+    return PAIRS.keySet().stream()
+        .sorted()
         .flatMap(pair -> Arrays.stream(Peers.values()).map(peers -> Arguments.of(pair, peers)));
   }
 
@@ -115,12 +167,18 @@ class ExamplesTest {
         } else {
           printed = PythonPeer.runClient(client.name() + ".py", port);
         }
-        assertThat(normalize(printed, pair.anyOrder())).as(client.name()).isEqualTo(client.prints());
+        assertThat(normalize(printed, pair.anyOrder()))
+            .as(client.name())
+            .isEqualTo(client.prints());
       }
       int expected = pair.serverPrints().size() + (peers.javaServer ? 0 : 1);
-      List<String> printed = serverOut.awaitCount(expected, WAIT).stream()
-          .filter(line -> !line.startsWith("READY ")).toList();
-      assertThat(normalize(printed, pair.anyOrder())).as(pair.server()).isEqualTo(pair.serverPrints());
+      List<String> printed =
+          serverOut.awaitCount(expected, WAIT).stream()
+              .filter(line -> !line.startsWith("READY "))
+              .toList();
+      assertThat(normalize(printed, pair.anyOrder()))
+          .as(pair.server())
+          .isEqualTo(pair.serverPrints());
     }
   }
 

@@ -27,10 +27,12 @@ final class ChatRealm implements Realm {
   public CompletionStage<LoginResult<?>> requestAvatar(
       AvatarId avatarId, @Nullable Object mind, Class<?>... interfaces) {
     if (!Arrays.asList(interfaces).contains(Avatar.class)) {
-      return CompletableFuture.failedFuture(new UnsupportedOperationException("ChatRealm only hands out Avatars"));
+      return CompletableFuture.failedFuture(
+          new UnsupportedOperationException("ChatRealm only hands out Avatars"));
     }
     if (avatarId.isAnonymous()) {
-      return CompletableFuture.failedFuture(new LoginDeniedException("anonymous users cannot chat"));
+      return CompletableFuture.failedFuture(
+          new LoginDeniedException("anonymous users cannot chat"));
     }
     return CompletableFuture.completedFuture(service.attach(avatarId.username(), mind));
   }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ChatService chat = new ChatService();
  * Portal portal = chat.portal(userStore.checker());
- * PbServer server = PbServer.builder().port(8800).rootFactory(PortalRoot.factory(portal)).build().start();
+ * PbServer server =
+ *     PbServer.builder().port(8800).rootFactory(PortalRoot.factory(portal)).build().start();
  * }</pre>
  *
  * <p>Unlike the seed's it survives real life: one {@link User} per username holds every session of
@@ -35,12 +36,13 @@ import org.slf4j.LoggerFactory;
  * member (so its mattress rule is chosen anew by the next creator); only members may send. Joins,
  * leaves, logins and refusals are logged at INFO (never message text).
  *
- * <p><em>Thread-safe:</em> each connection's calls run on its own event loop; the membership
- * tables are guarded by one lock, and messages are sent outside it.
+ * <p><em>Thread-safe:</em> each connection's calls run on its own event loop; the membership tables
+ * are guarded by one lock, and messages are sent outside it.
  */
 public final class ChatService {
   /** Longest group name accepted. */
   public static final int MAX_GROUP_NAME = 100;
+
   /** Longest message accepted, in chars. */
   public static final int MAX_MESSAGE = 4096;
 
@@ -59,8 +61,8 @@ public final class ChatService {
   }
 
   /**
-   * Returns a portal to this service's realm checking passwords with {@code checker}; failed
-   * logins are logged at INFO.
+   * Returns a portal to this service's realm checking passwords with {@code checker}; failed logins
+   * are logged at INFO.
    */
   public Portal portal(CredentialsChecker checker) {
     return Portal.builder().realm(realm()).checker(new RefusalLoggingChecker(checker)).build();
@@ -119,10 +121,13 @@ public final class ChatService {
     for (Group group : left) {
       logger.info("{} left {} (disconnected)", user.name(), group.name());
     }
-    logger.info("{} logged out ({} session{} left)", user.name(), remaining, remaining == 1 ? "" : "s");
+    logger.info(
+        "{} logged out ({} session{} left)", user.name(), remaining, remaining == 1 ? "" : "s");
   }
 
-  /** Adds {@code user} to the group, creating it with {@code allowMattress} if it does not exist. */
+  /**
+   * Adds {@code user} to the group, creating it with {@code allowMattress} if it does not exist.
+   */
   Group joinGroup(String groupName, User user, boolean allowMattress) {
     checkGroupName(groupName);
     Group group;
@@ -174,7 +179,11 @@ public final class ChatService {
   /** Returns the names of the groups {@code user} is in, sorted. */
   List<String> groupsOf(User user) {
     synchronized (lock) {
-      return groups.values().stream().filter(g -> g.members.contains(user)).map(Group::name).sorted().toList();
+      return groups.values().stream()
+          .filter(g -> g.members.contains(user))
+          .map(Group::name)
+          .sorted()
+          .toList();
     }
   }
 
@@ -200,11 +209,19 @@ public final class ChatService {
       throw refuse(from, group, "not a member of " + group.name());
     }
     if (message.length() > MAX_MESSAGE) {
-      throw refuse(from, group, "message too long: " + message.length() + " characters (expected: <= " + MAX_MESSAGE + ")");
+      throw refuse(
+          from,
+          group,
+          "message too long: "
+              + message.length()
+              + " characters (expected: <= "
+              + MAX_MESSAGE
+              + ")");
     }
     if (!group.allowsMattress() && message.toLowerCase(Locale.ROOT).contains("mattress")) {
       // The seed raises ValueError; a Twisted client can still trap(ValueError).
-      logger.info("refused a message from {} to {}: it mentions mattresses", from.name(), group.name());
+      logger.info(
+          "refused a message from {} to {}: it mentions mattresses", from.name(), group.name());
       throw new PbApplicationException("builtins.ValueError", "Don't say that word");
     }
     String line = "<" + from.name() + "> says: " + message;
@@ -219,10 +236,15 @@ public final class ChatService {
   }
 
   private static void checkGroupName(String groupName) {
-    if (groupName.isEmpty() || groupName.length() > MAX_GROUP_NAME
+    if (groupName.isEmpty()
+        || groupName.length() > MAX_GROUP_NAME
         || groupName.chars().anyMatch(Character::isISOControl)) {
-      throw new PbApplicationException("group name: " + groupName.length()
-          + " characters (expected: 1.." + MAX_GROUP_NAME + ", no control characters)");
+      throw new PbApplicationException(
+          "group name: "
+              + groupName.length()
+              + " characters (expected: 1.."
+              + MAX_GROUP_NAME
+              + ", no control characters)");
     }
   }
 

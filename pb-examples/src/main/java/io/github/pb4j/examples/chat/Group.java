@@ -12,8 +12,8 @@ import java.util.Set;
  * argument, so a sender cannot pretend to be someone else.
  *
  * <p>Remote methods (Twisted's {@code view_*}): {@code send(message)}, refused with {@code
- * ValueError("Don't say that word")} when the group forbids mattresses and with {@code pb.Error} when
- * the sender is not a member; {@code leave()}; {@code members()}.
+ * ValueError("Don't say that word")} when the group forbids mattresses and with {@code pb.Error}
+ * when the sender is not a member; {@code leave()}; {@code members()}.
  *
  * <p><em>Thread-safe.</em>
  */
@@ -21,6 +21,7 @@ public final class Group implements Viewable {
   private final String name;
   private final boolean allowMattress;
   private final ChatService service;
+
   /** Members in order of joining. */
   final Set<User> members = new LinkedHashSet<>(); // Guarded by the service's lock.
 

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps a checker and logs refused logins at INFO, with the username and the kind of failure
- * (never the password or the response). <em>Thread-safe</em> if the wrapped checker is.
+ * Wraps a checker and logs refused logins at INFO, with the username and the kind of failure (never
+ * the password or the response). <em>Thread-safe</em> if the wrapped checker is.
  */
 final class RefusalLoggingChecker implements CredentialsChecker {
   private static final Logger logger = LoggerFactory.getLogger(ChatService.class);
@@ -32,13 +32,22 @@ final class RefusalLoggingChecker implements CredentialsChecker {
 
   @Override
   public CompletionStage<AvatarId> requestAvatarId(Credentials credentials) {
-    return delegate.requestAvatarId(credentials).whenComplete((id, failure) -> {
-      if (failure != null) {
-        Throwable cause = ExampleRunner.unwrap(failure);
-        String kind = cause instanceof LoginFailedException l ? l.twistedType() : cause.getClass().getName();
-        logger.info("refused login of {}: {}", username(credentials), kind.substring(kind.lastIndexOf('.') + 1));
-      }
-    });
+    return delegate
+        .requestAvatarId(credentials)
+        .whenComplete(
+            (id, failure) -> {
+              if (failure != null) {
+                Throwable cause = ExampleRunner.unwrap(failure);
+                String kind =
+                    cause instanceof LoginFailedException l
+                        ? l.twistedType()
+                        : cause.getClass().getName();
+                logger.info(
+                    "refused login of {}: {}",
+                    username(credentials),
+                    kind.substring(kind.lastIndexOf('.') + 1));
+              }
+            });
   }
 
   private static String username(Credentials credentials) {

@@ -26,6 +26,7 @@ public final class User implements Avatar {
 
   private final String name;
   private final ChatService service;
+
   /** The user's sessions, in order of login. */
   final List<Session> sessions = new ArrayList<>(2); // Guarded by the service's lock.
 
@@ -53,7 +54,9 @@ public final class User implements Avatar {
    * allowMattress} is false. Returns the group, which the client sees through this perspective.
    */
   @Remote
-  public Group joinGroup(String groupname, @Param(value = "allowMattress", defaultValue = "True") boolean allowMattress) {
+  public Group joinGroup(
+      String groupname,
+      @Param(value = "allowMattress", defaultValue = "True") boolean allowMattress) {
     return service.joinGroup(groupname, this, allowMattress);
   }
 
@@ -89,11 +92,12 @@ public final class User implements Avatar {
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    call.whenComplete((ignored, failure) -> {
-      if (failure != null) {
-        logger.warn("delivery to {} failed: {}", name, ExampleRunner.describe(failure));
-      }
-    });
+    call.whenComplete(
+        (ignored, failure) -> {
+          if (failure != null) {
+            logger.warn("delivery to {} failed: {}", name, ExampleRunner.describe(failure));
+          }
+        });
   }
 
   @Override

@@ -44,9 +44,11 @@ public final class ChatClient {
     try (PbClient client = PbClient.builder().host(host).port(port).build()) {
       RemoteReference root = await(client.getRootObject());
       Client mind = new Client(out);
-      RemoteReference perspective = await(PbLogin.login(root, UsernamePassword.of("alice", "1234"), mind));
+      RemoteReference perspective =
+          await(PbLogin.login(root, UsernamePassword.of("alice", "1234"), mind));
       out.println("connected, joining group #NeedAFourth");
-      RemoteReference group = (RemoteReference) await(perspective.callRemote("joinGroup", "#NeedAFourth"));
+      RemoteReference group =
+          (RemoteReference) await(perspective.callRemote("joinGroup", "#NeedAFourth"));
       out.println("joined group, now sending a message to all members");
       await(group.callRemote("send", "You can call me Al."));
     }

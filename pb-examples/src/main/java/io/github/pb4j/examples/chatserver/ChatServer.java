@@ -11,8 +11,8 @@ import java.io.PrintStream;
  * The bridge club's chat server: {@link ChatService} with the seed's three users, {@code
  * alice}/{@code 1234}, {@code bob}/{@code secret} and {@code carol}/{@code fido}, kept in memory.
  * Mirrors the seed's {@code chatserver.py}; Python twin: {@code
- * pb-examples/src/test/python/chatserver.py}. {@code ./pb chat-server} serves the same service on
- * a real user store.
+ * pb-examples/src/test/python/chatserver.py}. {@code ./pb chat-server} serves the same service on a
+ * real user store.
  *
  * <pre>
  * ./pb example chatserver [--host 127.0.0.1] [--port 8800]
@@ -26,14 +26,18 @@ public final class ChatServer {
 
   /** Starts the server on {@code host:port} (0 picks a free port). */
   public static PbServer start(String host, int port, PrintStream out) {
-    var checker = new InMemoryUsernamePasswordDatabaseDontUse()
-        .addUser("alice", "1234")
-        .addUser("bob", "secret")
-        .addUser("carol", "fido");
+    var checker =
+        new InMemoryUsernamePasswordDatabaseDontUse()
+            .addUser("alice", "1234")
+            .addUser("bob", "secret")
+            .addUser("carol", "fido");
     ChatService chat = new ChatService();
-    return PbServer.builder().host(host).port(port)
+    return PbServer.builder()
+        .host(host)
+        .port(port)
         .rootFactory(PortalRoot.factory(chat.portal(checker)))
-        .build().start();
+        .build()
+        .start();
   }
 
   public static void main(String[] args) {

@@ -11,9 +11,10 @@ import io.github.pb4j.netty.PbClient;
 import java.io.PrintStream;
 
 /**
- * Logs in as {@code user1}/{@code pass1} and calls {@code foo(12)} on the perspective it gets. Mirrors the
- * seed's {@code pb5client.py}; Python twin: {@code pb-examples/src/test/python/pb5client.py}. Unlike the seed's
- * client, it exits once the call is answered.
+ * Logs in as {@code user1}/{@code pass1} and calls {@code foo(12)} on the perspective it gets.
+ * Mirrors the seed's {@code pb5client.py}; Python twin: {@code
+ * pb-examples/src/test/python/pb5client.py}. Unlike the seed's client, it exits once the call is
+ * answered.
  *
  * <pre>
  * ./pb example pb5client [--host 127.0.0.1] [--port 8800]
@@ -26,7 +27,8 @@ public final class Pb5Client {
   public static void run(String host, int port, PrintStream out) throws Exception {
     try (PbClient client = PbClient.builder().host(host).port(port).build()) {
       RemoteReference root = await(client.getRootObject());
-      RemoteReference perspective = await(PbLogin.login(root, UsernamePassword.of("user1", "pass1"), null));
+      RemoteReference perspective =
+          await(PbLogin.login(root, UsernamePassword.of("user1", "pass1"), null));
       out.println("got perspective ref: " + PythonStr.of(perspective));
       out.println("asking it to foo(12)");
       await(perspective.callRemote("foo", 12));

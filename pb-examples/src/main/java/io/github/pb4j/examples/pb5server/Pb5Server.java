@@ -18,17 +18,17 @@ import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A cred-protected PB server with one user, {@code user1}/{@code pass1}: each login gets a new {@code MyPerspective} whose
- * {@code foo(arg)} prints who it is. Mirrors the seed's {@code pb5server.py} (chapter
- * "Authentication with Perspective Broker"); Python twin: {@code
+ * A cred-protected PB server with one user, {@code user1}/{@code pass1}: each login gets a new
+ * {@code MyPerspective} whose {@code foo(arg)} prints who it is. Mirrors the seed's {@code
+ * pb5server.py} (chapter "Authentication with Perspective Broker"); Python twin: {@code
  * pb-examples/src/test/python/pb5server.py}.
  *
  * <pre>
  * ./pb example pb5server [--host 127.0.0.1] [--port 8800]
  * </pre>
  *
- * <p>Prints {@code READY <port>} once listening, then {@code I am user1 perspective_foo( 12 ) called
- * on <...MyPerspective object at 0x...>} per call.
+ * <p>Prints {@code READY <port>} once listening, then {@code I am user1 perspective_foo( 12 )
+ * called on <...MyPerspective object at 0x...>} per call.
  */
 public final class Pb5Server {
   private Pb5Server() {}
@@ -46,7 +46,8 @@ public final class Pb5Server {
     /** Prints who was called with what: Twisted's {@code perspective_foo}. */
     @Remote
     public void foo(@Nullable Object arg) {
-      out.println("I am " + name + " perspective_foo( " + PythonStr.of(arg) + " ) called on " + this);
+      out.println(
+          "I am " + name + " perspective_foo( " + PythonStr.of(arg) + " ) called on " + this);
     }
 
     @Override
@@ -67,7 +68,8 @@ public final class Pb5Server {
     public CompletionStage<LoginResult<?>> requestAvatar(
         AvatarId avatarId, @Nullable Object mind, Class<?>... interfaces) {
       if (!Arrays.asList(interfaces).contains(Avatar.class)) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("MyRealm only hands out Avatars"));
+        return CompletableFuture.failedFuture(
+            new UnsupportedOperationException("MyRealm only hands out Avatars"));
       }
       return CompletableFuture.completedFuture(
           LoginResult.of(Avatar.class, new MyPerspective(avatarId.username(), out)));
@@ -76,10 +78,14 @@ public final class Pb5Server {
 
   /** Starts the server on {@code host:port} (0 picks a free port), printing to {@code out}. */
   public static PbServer start(String host, int port, PrintStream out) {
-    var checker = new InMemoryUsernamePasswordDatabaseDontUse()
-        .addUser("user1", "pass1");
+    var checker = new InMemoryUsernamePasswordDatabaseDontUse().addUser("user1", "pass1");
     Portal portal = Portal.builder().realm(new MyRealm(out)).checker(checker).build();
-    return PbServer.builder().host(host).port(port).rootFactory(PortalRoot.factory(portal)).build().start();
+    return PbServer.builder()
+        .host(host)
+        .port(port)
+        .rootFactory(PortalRoot.factory(portal))
+        .build()
+        .start();
   }
 
   public static void main(String[] args) {

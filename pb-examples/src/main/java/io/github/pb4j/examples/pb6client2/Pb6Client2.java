@@ -11,9 +11,10 @@ import io.github.pb4j.netty.PbClient;
 import java.io.PrintStream;
 
 /**
- * Logs in as {@code user2}/{@code pass2} and calls {@code foo(14)} on the perspective it gets. Mirrors the
- * seed's {@code pb6client2.py}; Python twin: {@code pb-examples/src/test/python/pb6client2.py}. Unlike the seed's
- * client, it exits once the call is answered.
+ * Logs in as {@code user2}/{@code pass2} and calls {@code foo(14)} on the perspective it gets.
+ * Mirrors the seed's {@code pb6client2.py}; Python twin: {@code
+ * pb-examples/src/test/python/pb6client2.py}. Unlike the seed's client, it exits once the call is
+ * answered.
  *
  * <pre>
  * ./pb example pb6client2 [--host 127.0.0.1] [--port 8800]
@@ -26,7 +27,8 @@ public final class Pb6Client2 {
   public static void run(String host, int port, PrintStream out) throws Exception {
     try (PbClient client = PbClient.builder().host(host).port(port).build()) {
       RemoteReference root = await(client.getRootObject());
-      RemoteReference perspective = await(PbLogin.login(root, UsernamePassword.of("user2", "pass2"), null));
+      RemoteReference perspective =
+          await(PbLogin.login(root, UsernamePassword.of("user2", "pass2"), null));
       out.println("got perspective2 ref: " + PythonStr.of(perspective));
       out.println("asking it to foo(14)");
       await(perspective.callRemote("foo", 14));

@@ -30,17 +30,21 @@ public final class PbAnonClient {
     try (PbClient client = PbClient.builder().host(host).port(port).build()) {
       RemoteReference root = await(client.getRootObject());
       CompletableFuture<?> anonymousLogin = loginAndFoo(root, Anonymous.INSTANCE, out);
-      CompletableFuture<?> usernameLogin = loginAndFoo(root, UsernamePassword.of("user1", "pass1"), out);
+      CompletableFuture<?> usernameLogin =
+          loginAndFoo(root, UsernamePassword.of("user1", "pass1"), out);
       await(CompletableFuture.allOf(anonymousLogin, usernameLogin));
     }
   }
 
-  private static CompletableFuture<?> loginAndFoo(RemoteReference root, Credentials credentials, PrintStream out) {
-    return PbLogin.login(root, credentials, null).thenCompose(perspective -> {
-      out.println("got perspective1 ref: " + PythonStr.of(perspective));
-      out.println("asking it to foo(13)");
-      return perspective.callRemote("foo", 13);
-    });
+  private static CompletableFuture<?> loginAndFoo(
+      RemoteReference root, Credentials credentials, PrintStream out) {
+    return PbLogin.login(root, credentials, null)
+        .thenCompose(
+            perspective -> {
+              out.println("got perspective1 ref: " + PythonStr.of(perspective));
+              out.println("asking it to foo(13)");
+              return perspective.callRemote("foo", 13);
+            });
   }
 
   public static void main(String[] args) {

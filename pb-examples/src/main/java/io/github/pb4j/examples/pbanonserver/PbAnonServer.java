@@ -28,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  * ./pb example pbanonserver [--host 127.0.0.1] [--port 8800]
  * </pre>
  *
- * <p>Prints {@code READY <port>} once listening, then {@code I am user1.  perspective_foo(13)
- * called on <...>.} per call. (The Python original logs to stdout; logs go to stderr here.)
+ * <p>Prints {@code READY <port>} once listening, then {@code I am user1. perspective_foo(13) called
+ * on <...>.} per call. (The Python original logs to stdout; logs go to stderr here.)
  */
 public final class PbAnonServer {
   private PbAnonServer() {}
@@ -47,7 +47,8 @@ public final class PbAnonServer {
     /** Prints the argument and this avatar's name: Twisted's {@code perspective_foo}. */
     @Remote
     public void foo(@Nullable Object arg) {
-      out.println("I am " + name + ".  perspective_foo(" + PythonStr.of(arg) + ") called on " + this + ".");
+      out.println(
+          "I am " + name + ".  perspective_foo(" + PythonStr.of(arg) + ") called on " + this + ".");
     }
 
     @Override
@@ -68,21 +69,32 @@ public final class PbAnonServer {
     public CompletionStage<LoginResult<?>> requestAvatar(
         AvatarId avatarId, @Nullable Object mind, Class<?>... interfaces) {
       if (!Arrays.asList(interfaces).contains(Avatar.class)) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("MyRealm only handles Avatars"));
+        return CompletableFuture.failedFuture(
+            new UnsupportedOperationException("MyRealm only handles Avatars"));
       }
       String name = avatarId.isAnonymous() ? "Anonymous" : avatarId.username();
-      return CompletableFuture.completedFuture(LoginResult.of(Avatar.class, new MyPerspective(name, out)));
+      return CompletableFuture.completedFuture(
+          LoginResult.of(Avatar.class, new MyPerspective(name, out)));
     }
   }
 
   /** Starts the server on {@code host:port} (0 picks a free port), printing to {@code out}. */
   public static PbServer start(String host, int port, PrintStream out) {
-    Portal portal = Portal.builder()
-        .realm(new MyRealm(out))
-        .checker(new InMemoryUsernamePasswordDatabaseDontUse().addUser("user1", "pass1").addUser("user2", "pass2"))
-        .checker(new AllowAnonymousAccess())
-        .build();
-    return PbServer.builder().host(host).port(port).rootFactory(PortalRoot.factory(portal)).build().start();
+    Portal portal =
+        Portal.builder()
+            .realm(new MyRealm(out))
+            .checker(
+                new InMemoryUsernamePasswordDatabaseDontUse()
+                    .addUser("user1", "pass1")
+                    .addUser("user2", "pass2"))
+            .checker(new AllowAnonymousAccess())
+            .build();
+    return PbServer.builder()
+        .host(host)
+        .port(port)
+        .rootFactory(PortalRoot.factory(portal))
+        .build()
+        .start();
   }
 
   public static void main(String[] args) {

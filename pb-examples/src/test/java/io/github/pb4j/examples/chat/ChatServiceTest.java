@@ -69,12 +69,20 @@ class ChatServiceTest {
 
   @BeforeEach
   void startServer() {
-    var checker = new InMemoryUsernamePasswordDatabaseDontUse()
-        .addUser("alice", "1234").addUser("bob", "secret").addUser("carol", "fido");
-    server = PbServer.builder().host("127.0.0.1").port(0)
-        .rootFactory(PortalRoot.factory(chat.portal(checker)))
-        .onConnection(broker -> broker.notifyOnDisconnect(() -> disconnected.add(broker.connectionId())))
-        .build().start();
+    var checker =
+        new InMemoryUsernamePasswordDatabaseDontUse()
+            .addUser("alice", "1234")
+            .addUser("bob", "secret")
+            .addUser("carol", "fido");
+    server =
+        PbServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .rootFactory(PortalRoot.factory(chat.portal(checker)))
+            .onConnection(
+                broker -> broker.notifyOnDisconnect(() -> disconnected.add(broker.connectionId())))
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -97,12 +105,17 @@ class ChatServiceTest {
       assertThat(s.heard().await("<alice> says: anyone for bridge?"::equals, WAIT)).isNotNull();
     }
 
-    // alice created the group without mattresses: bob's message is refused, as the seed's ValueError.
-    Throwable refused = catchThrowable(() -> await(bobGroup.callRemote("send", "my new Mattress is great")));
-    assertThat(refused).isInstanceOfSatisfying(RemoteFailureException.class, f -> {
-      assertThat(f.check("builtins.ValueError")).isTrue();
-      assertThat(f.remoteValue()).isEqualTo("Don't say that word");
-    });
+    // alice created the group without mattresses: bob's message is refused, as the seed's
+    // ValueError.
+    Throwable refused =
+        catchThrowable(() -> await(bobGroup.callRemote("send", "my new Mattress is great")));
+    assertThat(refused)
+        .isInstanceOfSatisfying(
+            RemoteFailureException.class,
+            f -> {
+              assertThat(f.check("builtins.ValueError")).isTrue();
+              assertThat(f.remoteValue()).isEqualTo("Don't say that word");
+            });
 
     await(carolGroup.callRemote("send", "count me in"));
     assertThat(bob.heard().await("<carol> says: count me in"::equals, WAIT)).isNotNull();
@@ -114,8 +127,11 @@ class ChatServiceTest {
     await(bobGroup.callRemote("send", "carol has gone"));
     assertThat(alice.heard().await("<bob> says: carol has gone"::equals, WAIT)).isNotNull();
     assertThat(bob.heard().await("<bob> says: carol has gone"::equals, WAIT)).isNotNull();
-    assertThat(alice.heard().snapshot()).containsExactly(
-        "<alice> says: anyone for bridge?", "<carol> says: count me in", "<bob> says: carol has gone");
+    assertThat(alice.heard().snapshot())
+        .containsExactly(
+            "<alice> says: anyone for bridge?",
+            "<carol> says: count me in",
+            "<bob> says: carol has gone");
     assertThat(chat.onlineUsers()).containsExactly("alice", "bob");
   }
 
@@ -154,8 +170,10 @@ class ChatServiceTest {
 
     await(aliceGroup.callRemote("send", "one"));
     await(aliceGroup.callRemote("send", "two"));
-    assertThat(alice.heard().awaitCount(2, WAIT)).containsExactly("<alice> says: one", "<alice> says: two");
-    assertThat(dave.heard().awaitCount(2, WAIT)).containsExactly("<alice> says: one", "<alice> says: two");
+    assertThat(alice.heard().awaitCount(2, WAIT))
+        .containsExactly("<alice> says: one", "<alice> says: two");
+    assertThat(dave.heard().awaitCount(2, WAIT))
+        .containsExactly("<alice> says: one", "<alice> says: two");
   }
 
   @Test
@@ -167,8 +185,10 @@ class ChatServiceTest {
 
     assertThat(await(aliceGroup.callRemote("leave"))).isEqualTo(true);
     Throwable refused = catchThrowable(() -> await(aliceGroup.callRemote("send", "hello?")));
-    assertThat(refused).isInstanceOfSatisfying(RemoteFailureException.class,
-        f -> assertThat(f.remoteValue()).isEqualTo("not a member of #g"));
+    assertThat(refused)
+        .isInstanceOfSatisfying(
+            RemoteFailureException.class,
+            f -> assertThat(f.remoteValue()).isEqualTo("not a member of #g"));
     assertThat(await(alice.perspective().callRemote("groups"))).isEqualTo(List.of());
     assertThat(await(bob.perspective().callRemote("groups"))).isEqualTo(List.of("#g"));
   }
@@ -184,8 +204,11 @@ class ChatServiceTest {
   @Test
   void aTwistedClientPassesAllowMattressAsAKeyword() throws Exception {
     List<String> printed = PythonPeer.runClient("chat_mattress_client.py", server.port());
-    assertThat(printed).containsExactly(
-        "refused: builtins.ValueError Don't say that word", "got <bob> says: fine", "members ['bob']");
+    assertThat(printed)
+        .containsExactly(
+            "refused: builtins.ValueError Don't say that word",
+            "got <bob> says: fine",
+            "members ['bob']");
   }
 
   @Test
@@ -203,13 +226,17 @@ class ChatServiceTest {
     PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build();
     clients.add(client);
     RemoteReference root = await(client.getRootObject());
-    RemoteReference perspective = await(PbLogin.login(root, UsernamePassword.of(user, password), mind));
+    RemoteReference perspective =
+        await(PbLogin.login(root, UsernamePassword.of(user, password), mind));
     return new Session(client, perspective, mind != null ? mind : new Mind(false));
   }
 
-  private static RemoteReference join(Session session, String group, @Nullable Boolean allowMattress) throws Exception {
-    Map<String, Object> keywords = allowMattress == null ? Map.of() : Map.of("allowMattress", allowMattress);
-    return (RemoteReference) await(session.perspective().callRemote("joinGroup", List.of(group), keywords));
+  private static RemoteReference join(
+      Session session, String group, @Nullable Boolean allowMattress) throws Exception {
+    Map<String, Object> keywords =
+        allowMattress == null ? Map.of() : Map.of("allowMattress", allowMattress);
+    return (RemoteReference)
+        await(session.perspective().callRemote("joinGroup", List.of(group), keywords));
   }
 
   private static <T> T await(CompletableFuture<T> future) throws Exception {

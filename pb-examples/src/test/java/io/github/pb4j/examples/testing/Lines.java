@@ -37,7 +37,8 @@ public final class Lines {
   }
 
   /** Waits for a line matching {@code match} (including ones already there); null on timeout. */
-  public synchronized @Nullable String await(Predicate<String> match, Duration timeout) throws InterruptedException {
+  public synchronized @Nullable String await(Predicate<String> match, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
     while (true) {
@@ -55,7 +56,8 @@ public final class Lines {
   }
 
   /** Waits until there are at least {@code count} lines; returns them (fewer on timeout). */
-  public synchronized List<String> awaitCount(int count, Duration timeout) throws InterruptedException {
+  public synchronized List<String> awaitCount(int count, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (lines.size() < count && !closed) {
       long left = deadline - System.nanoTime();

@@ -43,11 +43,14 @@ public final class PythonPeer implements AutoCloseable {
   private PythonPeer(String name, Process process) {
     this.name = name;
     this.process = process;
-    drain(process.getInputStream(), line -> {
-      logger.info("[{} stdout] {}", name, line);
-      stdout.add(line);
-    }, stdout::close);
-    drain(process.getErrorStream(), line -> logger.info("[{} stderr] {}", name, line), () -> { });
+    drain(
+        process.getInputStream(),
+        line -> {
+          logger.info("[{} stdout] {}", name, line);
+          stdout.add(line);
+        },
+        stdout::close);
+    drain(process.getErrorStream(), line -> logger.info("[{} stderr] {}", name, line), () -> {});
   }
 
   /** Starts a server script with {@code --port 0} and waits for its {@code READY <port>} line. */
@@ -110,14 +113,19 @@ public final class PythonPeer implements AutoCloseable {
 
   /** Closes stdin, which tells a server to exit, and kills the process if it does not. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     try {
       process.getOutputStream().close();
     } catch (IOException e) {
       logger.debug("closing {}'s stdin: {}", name, e.toString()); // Already gone: nothing to tell.
     }
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -128,12 +136,15 @@ public final class PythonPeer implements AutoCloseable {
 
   /** Fails the test unless the interpreter can import Twisted PB; skips on the explicit opt-out. */
   public static void requireTwisted() {
-    Assumptions.assumeFalse(Boolean.getBoolean("pb4j.interop.optOut"),
+    Assumptions.assumeFalse(
+        Boolean.getBoolean("pb4j.interop.optOut"),
         "interop with Twisted skipped: -Dpb4j.interop.optOut=true");
     int status;
     try {
-      Process check = new ProcessBuilder(python(), "-c", "import twisted.spread.pb")
-          .redirectErrorStream(true).start();
+      Process check =
+          new ProcessBuilder(python(), "-c", "import twisted.spread.pb")
+              .redirectErrorStream(true)
+              .start();
       check.getInputStream().readAllBytes();
       status = check.waitFor(30, TimeUnit.SECONDS) ? check.exitValue() : -1;
     } catch (IOException e) {
@@ -143,15 +154,19 @@ public final class PythonPeer implements AutoCloseable {
       status = -1;
     }
     if (status != 0) {
-      fail("Twisted is not importable by %s: install it with `apt-get install -y python3-twisted` "
-          + "(or point -Dpb4j.python at an interpreter that has it; -Dpb4j.interop.optOut=true skips)", python());
+      fail(
+          "Twisted is not importable by %s: install it with `apt-get install -y python3-twisted`"
+              + " (or point -Dpb4j.python at an interpreter that has it; -Dpb4j.interop.optOut=true"
+              + " skips)",
+          python());
     }
   }
 
   /** Finds a script in this module's {@code src/test/python}, else in pb-examples'. */
   static Path script(String name) {
     Path base = Path.of(System.getProperty("basedir", "."));
-    for (Path dir : List.of(base.resolve("src/test/python"), base.resolve("../pb-examples/src/test/python"))) {
+    for (Path dir :
+        List.of(base.resolve("src/test/python"), base.resolve("../pb-examples/src/test/python"))) {
       Path path = dir.resolve(name);
       if (Files.isRegularFile(path)) {
         return path;
@@ -161,18 +176,23 @@ public final class PythonPeer implements AutoCloseable {
   }
 
   private static void drain(InputStream stream, Consumer<String> sink, Runnable atEnd) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          sink.accept(line);
-        }
-      } catch (IOException e) {
-        logger.debug("output of a python peer ended: {}", e.toString()); // The process was killed.
-      } finally {
-        atEnd.run();
-      }
-    }, "python-peer-output");
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  sink.accept(line);
+                }
+              } catch (IOException e) {
+                logger.debug(
+                    "output of a python peer ended: {}", e.toString()); // The process was killed.
+              } finally {
+                atEnd.run();
+              }
+            },
+            "python-peer-output");
     t.setDaemon(true);
     t.start();
   }
