@@ -133,7 +133,11 @@ public final class PortalRoot implements Root {
       return portal.login(credentials, mind, broker.executor(), Avatar.class)
           .handle((result, error) -> {
             if (error != null) {
-              if (throttle != null) {
+              // Only wrong credentials count as guesses: a realm refusing a user who proved who
+              // they are, or a busy user store (LoginDenied), must not lock anybody out.
+              Throwable cause = error instanceof java.util.concurrent.CompletionException
+                  && error.getCause() != null ? error.getCause() : error;
+              if (throttle != null && cause instanceof UnauthorizedLoginException) {
                 throttle.recordFailure(userKey);
                 addressKey.ifPresent(throttle::recordFailure);
               }

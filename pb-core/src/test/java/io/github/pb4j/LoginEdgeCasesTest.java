@@ -11,10 +11,14 @@ import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.SexpFormatter;
 import io.github.pb4j.cred.AvatarId;
 import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
+import io.github.pb4j.cred.LoginDeniedException;
 import io.github.pb4j.cred.LoginResult;
+import io.github.pb4j.cred.LoginThrottle;
 import io.github.pb4j.cred.Md5ChallengeCredentials;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.Realm;
+import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.jelly.TypeCoercion;
 import io.netty.buffer.ByteBuf;
@@ -31,6 +35,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -229,6 +236,50 @@ class LoginEdgeCasesTest {
     }
     assertThat(realm.events).containsExactly(
         "requestAvatar b'alice' mind='NoneType'", "logout b'alice'");
+  }
+
+  /**
+   * Beyond the vectors: a throttled server counts wrong passwords only. A realm refusing users who
+   * gave the right password (LoginDenied, as a busy user store also answers) locks nobody out.
+   */
+  @Test
+  void throttleCountsWrongPasswordsNotRefusalsOfTheRealm() throws Exception {
+    AtomicBoolean open = new AtomicBoolean();
+    Realm realm = (id, mind, interfaces) -> open.get()
+        ? CompletableFuture.completedFuture(
+            LoginResult.of(io.github.pb4j.Avatar.class, new Avatar(id.username())))
+        : CompletableFuture.failedFuture(new LoginDeniedException("closed for maintenance"));
+    Portal portal = Portal.builder().realm(realm)
+        .checker(new InMemoryUsernamePasswordDatabaseDontUse().addUser("alice", "secret")).build();
+    LoginThrottle throttle = LoginThrottle.builder().maxFailures(2).build();
+    UsernamePassword right = UsernamePassword.of("alice", "secret");
+    UsernamePassword wrong = UsernamePassword.of("alice", "nope");
+    try (LoopbackPair pair = LoopbackPair.create(PortalRoot.factory(portal, throttle))) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(failureOf(PbLogin.login(pair.root(), right, null)))
+            .isInstanceOf(LoginDeniedException.class);
+      }
+      open.set(true);
+      RemoteReference alice = PbLogin.login(pair.root(), right, null).get(5, TimeUnit.SECONDS);
+      assertThat(alice.callRemote("whoami").get(5, TimeUnit.SECONDS))
+          .isEqualTo(ByteString.utf8("alice"));
+      for (int i = 0; i < 2; i++) {
+        assertThat(failureOf(PbLogin.login(pair.root(), wrong, null)))
+            .isInstanceOf(UnauthorizedLoginException.class);
+      }
+      assertThat(failureOf(PbLogin.login(pair.root(), right, null)))
+          .as("locked out after two wrong passwords")
+          .isInstanceOf(UnauthorizedLoginException.class);
+    }
+  }
+
+  private static Throwable failureOf(CompletableFuture<?> future) throws Exception {
+    try {
+      future.get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected a failure");
   }
 
   // ---------------------------------------------------------------- steps
