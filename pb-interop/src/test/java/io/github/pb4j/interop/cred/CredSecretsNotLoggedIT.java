@@ -66,6 +66,7 @@ class CredSecretsNotLoggedIT {
   private final List<byte[]> wireSecrets = new ArrayList<>();
 
   @BeforeEach
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void captureEverything() {
     for (Logger logger : context.getLoggerList()) {
       if (logger.getLevel() != null) {
@@ -78,6 +79,7 @@ class CredSecretsNotLoggedIT {
   }
 
   @AfterEach
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void restore() {
     root.detachAppender(appender);
     levels.forEach(Logger::setLevel);
