@@ -60,6 +60,7 @@ final class FlavoursScenarios {
         .add("deferred", s::deferred)
         .add("refcount", s::refcount)
         .add("cache", s::cache)
+        .add("cachedTwice", s::cachedTwice)
         .add("pagingWithCallback", port -> s.paging(port, "getPages", FlavourTypes.BIG_STRING))
         .add("pagingWithoutCallback",
             port -> s.paging(port, "getPagesWithoutCallback", FlavourTypes.BIG_STRING))
@@ -251,6 +252,21 @@ final class FlavoursScenarios {
           + " lcache=" + py(Boolean.TRUE.equals(lcache)) + " ended=" + py(!ended.isEmpty())
           + " uncached=" + py(uncached);
     }
+  }
+
+  /** One copy object per cache on a pb4j client, whatever the occurrences on the wire. */
+  private String cachedTwice(int port) throws Exception {
+    try (PbClient client = connect(port)) {
+      RemoteReference root = root(client);
+      await(root.callRemote("getCache"));
+      List<?> cached = (List<?>) await(root.callRemote("getCachePair"));
+      List<?> fresh = (List<?>) await(root.callRemote("getFreshCachePair"));
+      return "cachedPair=" + distinct(cached) + " freshPair=" + distinct(fresh);
+    }
+  }
+
+  private static long distinct(List<?> objects) {
+    return objects.stream().map(System::identityHashCode).distinct().count();
   }
 
   private String paging(int port, String method, ByteString expected, @Nullable Object... args)
