@@ -430,10 +430,10 @@ public final class Broker {
         handleMessage(message);
         break;
       case ANSWER:
-        handleAnswer(message);
+        handleResult(message, false);
         break;
       case ERROR:
-        handleError(message);
+        handleResult(message, true);
         break;
       case DECREF:
         handleDecref(message.get(1));
@@ -531,6 +531,11 @@ public final class Broker {
       fail(call, new PbApplicationException("Invalid Object ID"));
       return;
     }
+    dispatch(call, target, message);
+  }
+
+  /** Unjellies a message's arguments (separately, as Twisted does) and calls the method. */
+  private void dispatch(Call call, Object exported, List<?> message) {
     List<?> args;
     Map<String, ?> kwargs;
     try {
@@ -540,7 +545,7 @@ public final class Broker {
       fail(call, e);
       return;
     }
-    dispatch(call, target, args, kwargs);
+    dispatch(call, exported, args, kwargs);
   }
 
   private void dispatch(Call call, Object exported, List<?> args, Map<String, ?> kwargs) {
@@ -605,16 +610,7 @@ public final class Broker {
       fail(call, new JellyException("builtins.KeyError", abbreviate(message.get(2)), null));
       return;
     }
-    List<?> args;
-    Map<String, ?> kwargs;
-    try {
-      args = RemoteMethod.argumentList(unjellier.unjelly(message.get(5)));
-      kwargs = keywordArguments(unjellier.unjelly(message.get(6)));
-    } catch (JellyException e) {
-      fail(call, e);
-      return;
-    }
-    dispatch(call, held.cache, args, kwargs);
+    dispatch(call, held.cache, message);
   }
 
   private @Nullable ByteString methodName(Object raw) {
@@ -660,8 +656,10 @@ public final class Broker {
     return result;
   }
 
-  private void handleAnswer(List<?> message) {
-    CompletableFuture<@Nullable Object> future = pendingFor(message.get(1), "answer");
+  /** An {@code answer} or {@code error}: completes the pending call it names. */
+  private void handleResult(List<?> message, boolean error) {
+    String what = error ? "error" : "answer";
+    CompletableFuture<@Nullable Object> future = pendingFor(message.get(1), what);
     if (future == null) {
       return;
     }
@@ -670,32 +668,18 @@ public final class Broker {
       decodingAnswer = true;
       value = unjellier.unjelly(message.get(2));
     } catch (JellyException e) {
-      future.completeExceptionally(new ConnectionLostException("undecodable answer: " + e.getMessage(), e));
-      protocolViolation("undecodable answer: " + e.getMessage());
+      // Twisted drops the connection and never fires the call; we fail the call as well.
+      future.completeExceptionally(new ConnectionLostException("undecodable " + what + ": " + e.getMessage(), e));
+      protocolViolation("undecodable " + what + ": " + e.getMessage());
       return;
     } finally {
       decodingAnswer = false;
     }
-    future.complete(value);
-  }
-
-  private void handleError(List<?> message) {
-    CompletableFuture<@Nullable Object> future = pendingFor(message.get(1), "error");
-    if (future == null) {
-      return;
+    if (error) {
+      future.completeExceptionally(Failures.fromBody(value));
+    } else {
+      future.complete(value);
     }
-    Object body;
-    try {
-      decodingAnswer = true;
-      body = unjellier.unjelly(message.get(2));
-    } catch (JellyException e) {
-      future.completeExceptionally(new ConnectionLostException("undecodable error: " + e.getMessage(), e));
-      protocolViolation("undecodable error: " + e.getMessage());
-      return;
-    } finally {
-      decodingAnswer = false;
-    }
-    future.completeExceptionally(Failures.fromBody(body));
   }
 
   private @Nullable CompletableFuture<@Nullable Object> pendingFor(Object requestId, String what) {
