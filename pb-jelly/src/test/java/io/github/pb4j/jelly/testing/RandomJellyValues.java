@@ -121,7 +121,11 @@ public final class RandomJellyValues {
           elements.add(value(depth));
         }
         Tuple tuple = Tuple.copyOf(elements);
-        pool.add(tuple);
+        // Twisted cannot rebuild a tuple that is both on a cycle and referenced again
+        // (AssertionError in its unjellier): share only tuples made outside every open container.
+        if (profile != Profile.PYTHON || open.isEmpty()) {
+          pool.add(tuple);
+        }
         return tuple;
       }
       case 4: {
