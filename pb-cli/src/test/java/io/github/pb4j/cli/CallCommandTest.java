@@ -3,8 +3,8 @@ package io.github.pb4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pb4j.examples.pbsimpleserver.PbSimpleServer;
-import io.github.pb4j.examples.testing.Lines;
-import io.github.pb4j.examples.testing.PythonPeer;
+import io.github.pb4j.testing.Lines;
+import io.github.pb4j.testing.TwistedPeer;
 import io.github.pb4j.netty.PbServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -54,12 +54,12 @@ class CallCommandTest {
     "[None, True, 1.5, {'nested': (b'x', {'deep': [set()]})}]"
   };
 
-  private static PythonPeer twistedEcho;
+  private static TwistedPeer twistedEcho;
   private static PbServer javaEcho;
 
   @BeforeAll
   static void startServers() throws Exception {
-    twistedEcho = PythonPeer.startServer("pbsimpleserver.py");
+    twistedEcho = TwistedPeer.startServer(CliRun.exampleTwin("pbsimpleserver.py"));
     javaEcho = PbSimpleServer.start("127.0.0.1", 0, new Lines().printStream());
   }
 
@@ -111,7 +111,7 @@ class CallCommandTest {
 
   @Test
   void passesKeywordArguments() throws Exception {
-    try (PythonPeer server = PythonPeer.startServer("call_server.py")) {
+    try (TwistedPeer server = TwistedPeer.startServer("call_server.py")) {
       CliRun.Result result =
           CliRun.run("call", "--port", port(server), "describe", "1", "b=b'two'", "c=[3]");
       assertThat(result.out()).isEqualTo("\"a=1 b=b'two' c=[3]\"\n");
@@ -122,7 +122,7 @@ class CallCommandTest {
 
   @Test
   void logsInAndCallsThePerspective() throws Exception {
-    try (PythonPeer server = PythonPeer.startServer("pb6server.py")) {
+    try (TwistedPeer server = TwistedPeer.startServer(CliRun.exampleTwin("pb6server.py"))) {
       CliRun.Result result =
           CliRun.run(
               "",
@@ -176,7 +176,7 @@ class CallCommandTest {
 
   @Test
   void logsInAnonymously() throws Exception {
-    try (PythonPeer server = PythonPeer.startServer("pbanonserver.py")) {
+    try (TwistedPeer server = TwistedPeer.startServer(CliRun.exampleTwin("pbanonserver.py"))) {
       CliRun.Result result = CliRun.run("call", "--port", port(server), "--anonymous", "foo", "13");
       assertThat(result.exitCode()).isZero();
       assertThat(
@@ -233,7 +233,7 @@ class CallCommandTest {
     return all;
   }
 
-  private static String port(PythonPeer peer) {
+  private static String port(TwistedPeer peer) {
     return Integer.toString(peer.port());
   }
 }

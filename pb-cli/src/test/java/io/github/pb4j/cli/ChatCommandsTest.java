@@ -2,7 +2,7 @@ package io.github.pb4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pb4j.examples.testing.PythonPeer;
+import io.github.pb4j.testing.TwistedPeer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -135,7 +135,7 @@ class ChatCommandsTest {
 
   @Test
   void chatsOnTheSeedsTwistedChatServer() throws Exception {
-    try (PythonPeer server = PythonPeer.startServer("chatserver.py");
+    try (TwistedPeer server = TwistedPeer.startServer(CliRun.exampleTwin("chatserver.py"));
         CliRun.Running alice = chat(Integer.toString(server.port()), "alice", "1234")) {
       alice.type("hello from pb4j");
       assertThat(alice.out.await("<alice> says: hello from pb4j"::equals, WAIT)).isNotNull();

@@ -1,6 +1,6 @@
 package io.github.pb4j.cli;
 
-import io.github.pb4j.examples.testing.Lines;
+import io.github.pb4j.testing.Lines;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,6 +44,11 @@ final class CliRun {
 
   static Result run(String... args) {
     return run("", Map.of(), args);
+  }
+
+  /** Returns the path of an example's Python twin, for {@code TwistedPeer}. */
+  static String exampleTwin(String script) {
+    return "../pb-examples/src/test/python/" + script;
   }
 
   /** A command running in its own thread, with its input written as the test goes. */

@@ -13,8 +13,8 @@ import io.github.pb4j.examples.pbanonclient.PbAnonClient;
 import io.github.pb4j.examples.pbanonserver.PbAnonServer;
 import io.github.pb4j.examples.pbsimpleclient.PbSimpleClient;
 import io.github.pb4j.examples.pbsimpleserver.PbSimpleServer;
-import io.github.pb4j.examples.testing.Lines;
-import io.github.pb4j.examples.testing.PythonPeer;
+import io.github.pb4j.testing.Lines;
+import io.github.pb4j.testing.TwistedPeer;
 import io.github.pb4j.netty.PbServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,7 +152,7 @@ class ExamplesTest {
       server = s;
       port = s.port();
     } else {
-      PythonPeer p = PythonPeer.startServer(pair.server() + ".py");
+      TwistedPeer p = TwistedPeer.startServer(pair.server() + ".py");
       server = p;
       port = p.port();
       serverOut = p.stdout();
@@ -165,7 +165,7 @@ class ExamplesTest {
           client.java().run("127.0.0.1", port, out.printStream());
           printed = out.snapshot();
         } else {
-          printed = PythonPeer.runClient(client.name() + ".py", port);
+          printed = TwistedPeer.runClient(client.name() + ".py", port);
         }
         assertThat(normalize(printed, pair.anyOrder()))
             .as(client.name())

@@ -16,7 +16,7 @@ public final class PythonScenarioClient implements ScenarioClient {
 
   @Override
   public synchronized String run(String scenario, int port) throws Exception {
-    peer.writeLine("RUN " + scenario + " " + port);
+    peer.send("RUN " + scenario + " " + port);
     String prefix = "RESULT " + scenario + " ";
     String line = peer.awaitLine(l -> l.startsWith(prefix) || l.equals(prefix.trim()), SCENARIO_TIMEOUT);
     return line.length() > prefix.length() ? line.substring(prefix.length()) : "";

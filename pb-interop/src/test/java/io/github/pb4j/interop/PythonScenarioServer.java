@@ -21,7 +21,7 @@ public final class PythonScenarioServer implements ScenarioServer {
 
   @Override
   public List<String> events() {
-    return peer.output().stream()
+    return peer.stdout().snapshot().stream()
         .filter(l -> l.startsWith("EVENT "))
         .map(l -> l.substring("EVENT ".length()))
         .toList();

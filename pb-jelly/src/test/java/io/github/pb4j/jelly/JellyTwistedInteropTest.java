@@ -9,10 +9,9 @@ import io.github.pb4j.jelly.testing.JellyAssertions;
 import io.github.pb4j.jelly.testing.JellyCodec;
 import io.github.pb4j.jelly.testing.RandomJellyValues;
 import io.github.pb4j.jelly.testing.RandomJellyValues.Profile;
-import io.github.pb4j.jelly.testing.TwistedPeer;
+import io.github.pb4j.testing.TwistedPeer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class JellyTwistedInteropTest {
   private static final Logger logger = LoggerFactory.getLogger(JellyTwistedInteropTest.class);
-  private static final Path PEER = Path.of("src/test/python/jelly_peer.py");
+  private static final String PEER = "jelly_peer.py";
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
   private static final int PYTHON_VALUES = 2000;
   private static final int JAVA_VALUES = 1500;
@@ -63,7 +62,7 @@ class JellyTwistedInteropTest {
     String fixed = System.getProperty("pb4j.seed");
     seed = fixed != null && !fixed.isBlank() ? Long.parseLong(fixed.strip()) : new Random().nextLong();
     logger.info("jelly interop seed: {} (rerun with -Dpb4j.seed={})", seed, seed);
-    peer = TwistedPeer.start(PEER, List.of());
+    peer = TwistedPeer.startAndAwaitReady(PEER, List.of());
   }
 
   @AfterAll

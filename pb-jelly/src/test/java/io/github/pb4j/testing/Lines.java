@@ -1,4 +1,4 @@
-package io.github.pb4j.examples.testing;
+package io.github.pb4j.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -31,6 +31,11 @@ public final class Lines {
     notifyAll();
   }
 
+  /** Returns true once the end of the output is marked. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
   /** Returns the lines so far. */
   public synchronized List<String> snapshot() {
     return List.copyOf(lines);
@@ -53,6 +58,23 @@ public final class Lines {
       }
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }
+  }
+
+  /**
+   * Waits for the line at {@code index} (0 is the first); null if the output ends before it or
+   * {@code timeout} passes.
+   */
+  public synchronized @Nullable String awaitLineAt(int index, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (lines.size() <= index) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || closed) {
+        return null;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return lines.get(index);
   }
 
   /** Waits until there are at least {@code count} lines; returns them (fewer on timeout). */

@@ -1,4 +1,4 @@
-package io.github.pb4j.jelly.testing;
+package io.github.pb4j.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,7 +49,7 @@ class TwistedPeerTest {
         "    print('got ' + line.strip(), flush=True)",
         "    print('note', file=sys.stderr, flush=True)",
         ""));
-    TwistedPeer peer = TwistedPeer.start(echo, List.of());
+    TwistedPeer peer = TwistedPeer.startAndAwaitReady(echo.toString(), List.of());
     try (peer) {
       assertThat(peer.readyLine()).isEqualTo("READY 4242");
       assertThat(peer.port()).isEqualTo(4242);
@@ -62,22 +62,22 @@ class TwistedPeerTest {
   @Test
   void peerThatNeverGetsReadyIsKilled() throws IOException {
     Path silent = script("silent_peer.py", "import time\ntime.sleep(60)\n");
-    assertThatThrownBy(() -> TwistedPeer.start(silent, List.of(), Duration.ofMillis(500)))
+    assertThatThrownBy(() -> TwistedPeer.startAndAwaitReady(silent.toString(), List.of(), Duration.ofMillis(500)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("no output within");
+        .hasMessageContaining("printed no READY line within");
   }
 
   @Test
   void peerThatExitsEarlyIsReported() throws IOException {
     Path failing = script("failing_peer.py", "import sys\nsys.exit(3)\n");
-    assertThatThrownBy(() -> TwistedPeer.start(failing, List.of()))
+    assertThatThrownBy(() -> TwistedPeer.startAndAwaitReady(failing.toString(), List.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("exited with status 3");
   }
 
   @Test
   void missingScriptIsAnArgumentError() {
-    assertThatThrownBy(() -> TwistedPeer.start(dir.resolve("none.py"), List.of()))
+    assertThatThrownBy(() -> TwistedPeer.start(dir.resolve("none.py").toString(), List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

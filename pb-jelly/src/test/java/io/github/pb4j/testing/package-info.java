@@ -1,4 +1,7 @@
-/** Test support shared by pb4j's modules through pb-core's test-jar: Python/Twisted peers. */
+/**
+ * Test support shared by pb4j's modules through pb-jelly's test-jar: the Python/Twisted peer
+ * harness and awaited output lines.
+ */
 @NullMarked
 package io.github.pb4j.testing;
 

@@ -67,7 +67,7 @@ class TwistedInteropTest {
 
       int status = twisted.awaitExit(Duration.ofSeconds(30));
 
-      assertThat(twisted.output()).as("Twisted client output")
+      assertThat(twisted.stdout().snapshot()).as("Twisted client output")
           .contains("DONE 0")
           .noneMatch(line -> line.startsWith("MISMATCH"));
       assertThat(status).isZero();

@@ -13,8 +13,8 @@ import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
 import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UsernamePassword;
-import io.github.pb4j.examples.testing.Lines;
-import io.github.pb4j.examples.testing.PythonPeer;
+import io.github.pb4j.testing.Lines;
+import io.github.pb4j.testing.TwistedPeer;
 import io.github.pb4j.netty.PbClient;
 import io.github.pb4j.netty.PbServer;
 import java.time.Duration;
@@ -203,7 +203,7 @@ class ChatServiceTest {
 
   @Test
   void aTwistedClientPassesAllowMattressAsAKeyword() throws Exception {
-    List<String> printed = PythonPeer.runClient("chat_mattress_client.py", server.port());
+    List<String> printed = TwistedPeer.runClient("chat_mattress_client.py", server.port());
     assertThat(printed)
         .containsExactly(
             "refused: builtins.ValueError Don't say that word",

@@ -1,6 +1,6 @@
 /**
- * Test fixtures shared through pb-jelly's test-jar: the Twisted peer harness, Jelly codecs and
- * value generators, graph assertions and a parser for the Python literals of the test vectors.
+ * Test fixtures shared through pb-jelly's test-jar: Jelly codecs and value generators, graph
+ * assertions and a parser for the Python literals of the test vectors.
  */
 @NullMarked
 package io.github.pb4j.jelly.testing;
