@@ -4,6 +4,11 @@ import io.github.pb4j.banana.ByteString;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,14 +20,21 @@ import org.jspecify.annotations.Nullable;
 /**
  * Parses Python literal notation into Jelly values: {@code None}, {@code True}, {@code False},
  * integers of any size, floats (also {@code inf}, {@code nan}), {@code 'text'}, {@code b'bytes'},
- * {@code [lists]}, {@code (tuples,)}, {@code {dicts: 1}}, {@code {sets}}, {@code set()}, {@code
- * frozenset({...})} and {@code Decimal('1.5')}. The notation of {@code pb call} arguments and of
- * {@link io.github.pb4j.jelly.PythonRepr}'s output, so {@code parse(PythonRepr.of(v))} gives back
- * {@code v} for these types.
+ * {@code [lists]}, {@code (tuples,)}, {@code {dicts: 1}}, {@code {sets}}, and the calls {@code
+ * set(...)}, {@code frozenset(...)}, {@code float('-inf')}, {@code Decimal('1.5')}, {@code
+ * datetime.datetime(2020, 7, 11, 1, 16)}, {@code datetime.date(...)}, {@code datetime.time(...)}
+ * and {@code datetime.timedelta(days=-1, seconds=5)}, with positional or keyword arguments as
+ * Python takes them. The notation of {@code pb call} arguments and of {@link
+ * io.github.pb4j.jelly.PythonRepr}'s output, so {@code parse(PythonRepr.of(v))} gives back {@code
+ * v} for these types.
  *
  * <p><em>Thread-safe</em> (stateless).
  */
 public final class PythonLiteral {
+  /** The names that may be called, each building one data-model type. */
+  private static final Set<String> CALLS = Set.of("set", "frozenset", "float", "Decimal",
+      "decimal.Decimal", "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta");
+
   private final String text;
   private int pos;
 
@@ -170,58 +182,197 @@ public final class PythonLiteral {
         return Double.POSITIVE_INFINITY;
       case "nan":
         return Double.NaN;
-      case "set":
-        call0();
-        return new LinkedHashSet<>();
-      case "frozenset": {
-        expect('(');
-        skipSpace();
-        if (peek(')')) {
-          pos++;
-          return FrozenSet.of();
-        }
-        Object inner = value();
-        skipSpace();
-        expect(')');
-        if (inner instanceof java.util.Collection<?> c) {
-          return FrozenSet.copyOf(c);
-        }
-        if (inner instanceof Tuple t) {
-          return FrozenSet.copyOf(t.asList());
-        }
-        throw error("frozenset() takes a set, list or tuple");
-      }
-      case "float": {
-        expect('(');
-        skipSpace();
-        Object s = string();
-        skipSpace();
-        expect(')');
-        return number(String.valueOf(s).strip());
-      }
-      case "Decimal":
-      case "decimal.Decimal": {
-        expect('(');
-        skipSpace();
-        Object s = string();
-        skipSpace();
-        expect(')');
-        try {
-          return new BigDecimal(String.valueOf(s).strip());
-        } catch (NumberFormatException e) {
-          throw error("invalid Decimal");
-        }
-      }
       default:
-        pos = start;
-        throw error(w.isEmpty() ? "value expected" : "unknown name '" + w + "'");
+        break;
+    }
+    skipSpace();
+    if (w.isEmpty() || !peek('(') || !CALLS.contains(w)) {
+      pos = start;
+      throw error(w.isEmpty() ? "value expected" : "unknown name '" + w + "'");
+    }
+    pos++;
+    Arguments args = arguments();
+    try {
+      return call(w, args);
+    } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
+      pos = start;
+      throw error(w + "(): " + e.getMessage());
     }
   }
 
-  private void call0() {
-    expect('(');
+  /** The positional and keyword arguments of a call, in the order written. */
+  private record Arguments(List<@Nullable Object> positional, Map<String, @Nullable Object> keywords) {
+    /** Binds the arguments to Python's parameter names; a parameter not passed is absent. */
+    Map<String, @Nullable Object> bind(String... names) {
+      if (positional.size() > names.length) {
+        throw new IllegalArgumentException(
+            "too many arguments: " + positional.size() + " (expected: <=" + names.length + ")");
+      }
+      Map<String, @Nullable Object> bound = new LinkedHashMap<>();
+      for (int i = 0; i < positional.size(); i++) {
+        bound.put(names[i], positional.get(i));
+      }
+      List<String> known = List.of(names);
+      for (Map.Entry<String, @Nullable Object> e : keywords.entrySet()) {
+        if (!known.contains(e.getKey())) {
+          throw new IllegalArgumentException("unexpected keyword argument '" + e.getKey() + "'");
+        }
+        if (bound.containsKey(e.getKey())) {
+          throw new IllegalArgumentException("argument '" + e.getKey() + "' given twice");
+        }
+        bound.put(e.getKey(), e.getValue());
+      }
+      return bound;
+    }
+  }
+
+  /** Reads call arguments after the '(' up to and including the ')'. */
+  private Arguments arguments() {
+    List<@Nullable Object> positional = new ArrayList<>();
+    Map<String, @Nullable Object> keywords = new LinkedHashMap<>();
+    while (true) {
+      skipSpace();
+      if (peek(')')) {
+        pos++;
+        return new Arguments(positional, keywords);
+      }
+      String keyword = keyword();
+      if (keyword != null) {
+        if (keywords.put(keyword, value()) != null) {
+          throw error("keyword argument repeated");
+        }
+      } else if (keywords.isEmpty()) {
+        positional.add(value());
+      } else {
+        throw error("positional argument follows keyword argument");
+      }
+      skipSpace();
+      if (peek(',')) {
+        pos++;
+      } else if (!peek(')')) {
+        throw error("expected ',' or ')'");
+      }
+    }
+  }
+
+  /** Reads {@code name=} at pos and returns the name, or returns null leaving pos unchanged. */
+  private @Nullable String keyword() {
+    int start = pos;
+    while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+      pos++;
+    }
+    String name = text.substring(start, pos);
     skipSpace();
-    expect(')');
+    if (!name.isEmpty() && Character.isLetter(name.charAt(0)) && peek('=') && !text.startsWith("==", pos)) {
+      pos++;
+      return name;
+    }
+    pos = start;
+    return null;
+  }
+
+  private static Object call(String name, Arguments args) {
+    switch (name) {
+      case "set":
+        return new LinkedHashSet<>(iterable(args.bind("iterable").get("iterable")));
+      case "frozenset":
+        return FrozenSet.copyOf(iterable(args.bind("iterable").get("iterable")));
+      case "float":
+        return toFloat(args.bind("x").getOrDefault("x", 0.0));
+      case "Decimal":
+      case "decimal.Decimal":
+        return toDecimal(args.bind("value").getOrDefault("value", "0"));
+      case "datetime.datetime": {
+        Map<String, @Nullable Object> a =
+            args.bind("year", "month", "day", "hour", "minute", "second", "microsecond");
+        return LocalDateTime.of(LocalDate.of(required(a, "year"), required(a, "month"), required(a, "day")), clock(a));
+      }
+      case "datetime.date": {
+        Map<String, @Nullable Object> a = args.bind("year", "month", "day");
+        return LocalDate.of(required(a, "year"), required(a, "month"), required(a, "day"));
+      }
+      case "datetime.time":
+        return clock(args.bind("hour", "minute", "second", "microsecond"));
+      case "datetime.timedelta": {
+        Map<String, @Nullable Object> a = args.bind(
+            "days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks");
+        return Duration.ofDays(Math.multiplyExact(integer(a, "weeks"), 7))
+            .plusDays(integer(a, "days"))
+            .plusHours(integer(a, "hours"))
+            .plusMinutes(integer(a, "minutes"))
+            .plusSeconds(integer(a, "seconds"))
+            .plusMillis(integer(a, "milliseconds"))
+            .plusNanos(Math.multiplyExact(integer(a, "microseconds"), 1000));
+      }
+      default:
+        throw new AssertionError(name);
+    }
+  }
+
+  private static LocalTime clock(Map<String, @Nullable Object> a) {
+    return LocalTime.of(Math.toIntExact(integer(a, "hour")), Math.toIntExact(integer(a, "minute")),
+        Math.toIntExact(integer(a, "second")),
+        Math.toIntExact(Math.multiplyExact(integer(a, "microsecond"), 1000)));
+  }
+
+  private static int required(Map<String, @Nullable Object> a, String name) {
+    if (!a.containsKey(name)) {
+      throw new IllegalArgumentException("missing argument '" + name + "'");
+    }
+    return Math.toIntExact(integer(a, name));
+  }
+
+  /** Returns an integer argument; 0 if absent. */
+  private static long integer(Map<String, @Nullable Object> a, String name) {
+    Object v = a.getOrDefault(name, 0);
+    if (v instanceof Integer || v instanceof Long) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof BigInteger b) {
+      return b.longValueExact();
+    }
+    throw new IllegalArgumentException("'" + name + "' must be an integer: " + PythonRepr.of(v));
+  }
+
+  private static java.util.Collection<?> iterable(@Nullable Object v) {
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof java.util.Collection<?> c) {
+      return c;
+    }
+    if (v instanceof Tuple t) {
+      return t.asList();
+    }
+    throw new IllegalArgumentException("a set, list or tuple expected: " + PythonRepr.of(v));
+  }
+
+  private static Object toFloat(@Nullable Object v) {
+    if (v instanceof String s) {
+      Object n = number(s.strip());
+      if (n != null) {
+        return n instanceof Double ? n : ((Number) n).doubleValue();
+      }
+      throw new IllegalArgumentException("could not convert string to float: " + PythonRepr.of(v));
+    }
+    if (v instanceof Number n && !(v instanceof BigDecimal)) {
+      return n.doubleValue();
+    }
+    throw new IllegalArgumentException("a string or number expected: " + PythonRepr.of(v));
+  }
+
+  private static BigDecimal toDecimal(@Nullable Object v) {
+    try {
+      if (v instanceof String s) {
+        return new BigDecimal(s.strip());
+      }
+      if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+        return new BigDecimal(v.toString());
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("invalid Decimal: " + PythonRepr.of(v));
+    }
+    throw new IllegalArgumentException("a string or integer expected: " + PythonRepr.of(v));
   }
 
   private Object number() {
@@ -251,8 +402,11 @@ public final class PythonLiteral {
     switch (lower) {
       case "inf":
       case "+inf":
+      case "infinity":
+      case "+infinity":
         return Double.POSITIVE_INFINITY;
       case "-inf":
+      case "-infinity":
         return Double.NEGATIVE_INFINITY;
       case "nan":
       case "+nan":

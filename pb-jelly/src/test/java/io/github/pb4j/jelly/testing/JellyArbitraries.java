@@ -33,11 +33,22 @@ public final class JellyArbitraries {
   /**
    * Returns nested values of every data-model type, up to four levels deep.
    *
-   * @param withTimeTypes whether to include datetime/date/time/timedelta and Unpersistable (which
-   *     {@link io.github.pb4j.jelly.PythonLiteral} does not parse)
+   * @param withTimeTypes whether to include datetime/date/time/timedelta and Unpersistable
    */
   public static Arbitrary<@Nullable Object> values(boolean withTimeTypes) {
-    return Arbitraries.recursive(() -> leaves(withTimeTypes), inner -> containers(inner, withTimeTypes), 0, 4);
+    return values(withTimeTypes, withTimeTypes);
+  }
+
+  /**
+   * Returns nested values of every data-model type, up to four levels deep.
+   *
+   * @param withTimeTypes whether to include datetime/date/time/timedelta
+   * @param withUnpersistable whether to include Unpersistable (which {@link
+   *     io.github.pb4j.jelly.PythonLiteral} does not parse)
+   */
+  public static Arbitrary<@Nullable Object> values(boolean withTimeTypes, boolean withUnpersistable) {
+    return Arbitraries.recursive(
+        () -> leaves(withTimeTypes, withUnpersistable), inner -> containers(inner, withTimeTypes), 0, 4);
   }
 
   private static Arbitrary<@Nullable Object> containers(Arbitrary<@Nullable Object> inner, boolean withTimeTypes) {
@@ -59,12 +70,14 @@ public final class JellyArbitraries {
     return Arbitraries.oneOf(atoms, atoms.list().ofMaxSize(3).map(Tuple::copyOf));
   }
 
-  private static Arbitrary<@Nullable Object> leaves(boolean withTimeTypes) {
+  private static Arbitrary<@Nullable Object> leaves(boolean withTimeTypes, boolean withUnpersistable) {
     List<Arbitrary<? extends @Nullable Object>> leaves = new ArrayList<>(List.of(
         Arbitraries.of(true, false), integers(), doubles(), text(), bytes(), decimals()));
     if (withTimeTypes) {
       leaves.add(dates());
       leaves.add(durations());
+    }
+    if (withUnpersistable) {
       leaves.add(text().map(t -> new Unpersistable((String) t)));
     }
     return Arbitraries.<@Nullable Object>oneOf(leaves).injectNull(0.05);
