@@ -17,9 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
@@ -50,12 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PbClient implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(PbClient.class);
-  private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
   private final Builder config;
-  private final Transport transport;
-  private final EventLoopGroup group;
-  private final boolean ownsGroup;
+  private final EventLoops loops;
   private final CompletableFuture<PbClient> connected = new CompletableFuture<>();
   private final CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
   private final Object lock = new Object();
@@ -67,15 +61,7 @@ public final class PbClient implements AutoCloseable {
 
   private PbClient(Builder config) {
     this.config = config;
-    if (config.group != null) {
-      this.group = config.group;
-      this.transport = Transport.of(group);
-      this.ownsGroup = false;
-    } else {
-      this.transport = Transport.best();
-      this.group = transport.newGroup(1, "pb-client", true);
-      this.ownsGroup = true;
-    }
+    this.loops = EventLoops.of(config.group, 1, "pb-client", true);
   }
 
   /** Returns a builder; by default it connects to {@code localhost:8787}. */
@@ -107,8 +93,8 @@ public final class PbClient implements AutoCloseable {
     BrokerHandler h = BrokerHandler.client(config.options);
     handler = h;
     ChannelFuture future = new Bootstrap()
-        .group(group)
-        .channel(transport.channelClass)
+        .group(loops.group)
+        .channel(loops.transport.channelClass)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
@@ -228,18 +214,8 @@ public final class PbClient implements AutoCloseable {
       ended = h.lost();
     }
     connected.completeExceptionally(new ConnectionLostException("client closed", null));
-    ended.thenCompose(v -> shutDownGroup()).whenComplete((v, e) -> closed.complete(null));
+    ended.thenCompose(v -> loops.shutDown()).whenComplete((v, e) -> closed.complete(null));
     return closed.copy();
-  }
-
-  private CompletableFuture<@Nullable Void> shutDownGroup() {
-    if (!ownsGroup) {
-      return CompletableFuture.completedFuture(null);
-    }
-    CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
-    group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .addListener(f -> done.complete(null));
-    return done;
   }
 
   /**
@@ -250,18 +226,7 @@ public final class PbClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (Transport.inEventLoopOf(group)) {
-      closeAsync();
-      throw new IllegalStateException(
-          "close() called on the client's event loop; use closeAsync()");
-    }
-    try {
-      closeAsync().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      logger.warn("pb client did not close cleanly", e);
-    }
+    loops.closeAndWait(this::closeAsync, "client", logger, "pb client did not close cleanly");
   }
 
   @Override

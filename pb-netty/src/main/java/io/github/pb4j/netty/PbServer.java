@@ -22,9 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +48,6 @@ public final class PbServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 8787;
 
   private static final Logger logger = LoggerFactory.getLogger(PbServer.class);
-  private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
   private enum State {
     NEW,
@@ -60,9 +56,7 @@ public final class PbServer implements AutoCloseable {
   }
 
   private final Builder config;
-  private final Transport transport;
-  private final EventLoopGroup group;
-  private final boolean ownsGroup;
+  private final EventLoops loops;
   /** Open connections, each with the future of its end. */
   private final Map<Channel, CompletableFuture<@Nullable Void>> channels =
       new ConcurrentHashMap<>();
@@ -74,15 +68,7 @@ public final class PbServer implements AutoCloseable {
 
   private PbServer(Builder config) {
     this.config = config;
-    if (config.group != null) {
-      this.group = config.group;
-      this.transport = Transport.of(group);
-      this.ownsGroup = false;
-    } else {
-      this.transport = Transport.best();
-      this.group = transport.newGroup(config.eventLoopThreads, "pb-server", false);
-      this.ownsGroup = true;
-    }
+    this.loops = EventLoops.of(config.group, config.eventLoopThreads, "pb-server", false);
   }
 
   /** Returns a builder; a {@link Builder#root} or {@link Builder#rootFactory} is required. */
@@ -106,20 +92,21 @@ public final class PbServer implements AutoCloseable {
       ChannelFuture bind = bootstrap().bind(config.host, config.port).awaitUninterruptibly();
       if (!bind.isSuccess()) {
         state = State.CLOSED;
-        shutDownGroup().thenRun(() -> closed.complete(null));
+        loops.shutDown().thenRun(() -> closed.complete(null));
         throw bindFailure(bind.cause());
       }
       serverChannel = bind.channel();
       state = State.RUNNING;
     }
-    logger.info("pb server listening on {} ({})", localAddress(), transport.name().toLowerCase());
+    logger.info(
+        "pb server listening on {} ({})", localAddress(), loops.transport.name().toLowerCase());
     return this;
   }
 
   private ServerBootstrap bootstrap() {
     return new ServerBootstrap()
-        .group(group)
-        .channel(transport.serverChannelClass)
+        .group(loops.group)
+        .channel(loops.transport.serverChannelClass)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
         .childHandler(new ChannelInitializer<Channel>() {
@@ -230,7 +217,7 @@ public final class PbServer implements AutoCloseable {
         : toCompletable(listening.close());
     unbound
         .thenCompose(v -> closeConnections())
-        .thenCompose(v -> shutDownGroup())
+        .thenCompose(v -> loops.shutDown())
         .whenComplete((v, e) -> {
           if (address != null) {
             logger.info("pb server on {} stopped", address);
@@ -253,16 +240,6 @@ public final class PbServer implements AutoCloseable {
     return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
   }
 
-  private CompletableFuture<@Nullable Void> shutDownGroup() {
-    if (!ownsGroup) {
-      return CompletableFuture.completedFuture(null);
-    }
-    CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
-    group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .addListener(f -> done.complete(null));
-    return done;
-  }
-
   private static CompletableFuture<@Nullable Void> toCompletable(ChannelFuture future) {
     CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
     future.addListener(f -> done.complete(null));
@@ -277,18 +254,7 @@ public final class PbServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (Transport.inEventLoopOf(group)) {
-      closeAsync();
-      throw new IllegalStateException(
-          "close() called on the server's event loop; use closeAsync()");
-    }
-    try {
-      closeAsync().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      logger.warn("pb server did not stop cleanly", e);
-    }
+    loops.closeAndWait(this::closeAsync, "server", logger, "pb server did not stop cleanly");
   }
 
   @Override
