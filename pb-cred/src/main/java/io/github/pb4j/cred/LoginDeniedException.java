@@ -22,20 +22,10 @@ public final class LoginDeniedException extends LoginFailedException {
           "builtins.object");
 
   public LoginDeniedException(String message) {
-    super(message);
+    super(message, null, PARENTS);
   }
 
   public LoginDeniedException(String message, @Nullable Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public String twistedType() {
-    return PARENTS.get(0);
-  }
-
-  @Override
-  public List<String> twistedParents() {
-    return PARENTS;
+    super(message, cause, PARENTS);
   }
 }

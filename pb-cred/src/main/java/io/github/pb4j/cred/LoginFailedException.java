@@ -25,22 +25,39 @@ public class LoginFailedException extends RuntimeException {
           "builtins.BaseException",
           "builtins.object");
 
+  private final List<String> twistedParents;
+
   /** Creates a failure with an empty message, as Twisted's {@code LoginFailed()}. */
   public LoginFailedException() {
     this("");
   }
 
   public LoginFailedException(String message) {
-    super(message);
+    this(message, null, PARENTS);
   }
 
   public LoginFailedException(String message, @Nullable Throwable cause) {
-    super(message, cause);
+    this(message, cause, PARENTS);
+  }
+
+  /**
+   * Creates a failure that mirrors a subclass of Twisted's {@code LoginFailed}.
+   *
+   * @param twistedParents the Twisted class's method resolution order, as {@link #twistedParents()}
+   *     returns it
+   */
+  protected LoginFailedException(
+      String message, @Nullable Throwable cause, List<String> twistedParents) {
+    super(message);
+    if (cause != null) {
+      initCause(cause);
+    }
+    this.twistedParents = List.copyOf(twistedParents);
   }
 
   /** Returns the qualified name of the Twisted exception class this one mirrors. */
   public String twistedType() {
-    return PARENTS.get(0);
+    return twistedParents.get(0);
   }
 
   /**
@@ -48,6 +65,6 @@ public class LoginFailedException extends RuntimeException {
    * them in a failure's {@code parents}: the class itself first, {@code builtins.object} last.
    */
   public List<String> twistedParents() {
-    return PARENTS;
+    return twistedParents;
   }
 }

@@ -28,20 +28,10 @@ public final class UnauthorizedLoginException extends LoginFailedException {
   }
 
   public UnauthorizedLoginException(String message) {
-    super(message);
+    super(message, null, PARENTS);
   }
 
   public UnauthorizedLoginException(String message, @Nullable Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public String twistedType() {
-    return PARENTS.get(0);
-  }
-
-  @Override
-  public List<String> twistedParents() {
-    return PARENTS;
+    super(message, cause, PARENTS);
   }
 }

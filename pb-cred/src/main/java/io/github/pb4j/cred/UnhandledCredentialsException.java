@@ -25,20 +25,10 @@ public final class UnhandledCredentialsException extends LoginFailedException {
           "builtins.object");
 
   public UnhandledCredentialsException(String message) {
-    super(message);
+    super(message, null, PARENTS);
   }
 
   public UnhandledCredentialsException(String message, @Nullable Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public String twistedType() {
-    return PARENTS.get(0);
-  }
-
-  @Override
-  public List<String> twistedParents() {
-    return PARENTS;
+    super(message, cause, PARENTS);
   }
 }
