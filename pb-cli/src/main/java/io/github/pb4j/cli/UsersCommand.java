@@ -70,12 +70,7 @@ final class UsersCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      char[] password = newPassword(terminal, passwordStdin, name);
-      try (JdbcUserStore users = store.open(terminal)) {
-        run(() -> users.addUser(name, password));
-      } finally {
-        Arrays.fill(password, '\0');
-      }
+      withNewPassword(terminal, store, passwordStdin, name, JdbcUserStore::addUser);
       terminal.out().println("added " + name);
       return PbCli.OK;
     }
@@ -133,12 +128,7 @@ final class UsersCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      char[] password = newPassword(terminal, passwordStdin, name);
-      try (JdbcUserStore users = store.open(terminal)) {
-        run(() -> users.changePassword(name, password));
-      } finally {
-        Arrays.fill(password, '\0');
-      }
+      withNewPassword(terminal, store, passwordStdin, name, JdbcUserStore::changePassword);
       terminal.out().println("changed the password of " + name);
       return PbCli.OK;
     }
@@ -166,6 +156,27 @@ final class UsersCommand implements Runnable {
         }
       }
       return PbCli.OK;
+    }
+  }
+
+  /** A store operation that sets a user's password. */
+  private interface PasswordOperation {
+    CompletableFuture<Void> apply(JdbcUserStore users, String name, char[] password);
+  }
+
+  /** Reads a new password for {@code name}, runs {@code operation} with it, then wipes it. */
+  private static void withNewPassword(
+      Terminal terminal,
+      UserStoreOptions store,
+      boolean fromStdin,
+      String name,
+      PasswordOperation operation)
+      throws Exception {
+    char[] password = newPassword(terminal, fromStdin, name);
+    try (JdbcUserStore users = store.open(terminal)) {
+      run(() -> operation.apply(users, name, password));
+    } finally {
+      Arrays.fill(password, '\0');
     }
   }
 
