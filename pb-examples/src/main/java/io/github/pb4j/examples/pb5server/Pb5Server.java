@@ -13,6 +13,7 @@ import io.github.pb4j.examples.PythonStr;
 import io.github.pb4j.netty.PbServer;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -78,7 +79,16 @@ public final class Pb5Server {
 
   /** Starts the server on {@code host:port} (0 picks a free port), printing to {@code out}. */
   public static PbServer start(String host, int port, PrintStream out) {
-    var checker = new InMemoryUsernamePasswordDatabaseDontUse().addUser("user1", "pass1");
+    return start(host, port, out, Map.of("user1", "pass1"));
+  }
+
+  /**
+   * Starts the server with {@code users} (name to password) on {@code host:port} (0 picks a free
+   * port), printing to {@code out}.
+   */
+  public static PbServer start(String host, int port, PrintStream out, Map<String, String> users) {
+    var checker = new InMemoryUsernamePasswordDatabaseDontUse();
+    users.forEach(checker::addUser);
     Portal portal = Portal.builder().realm(new MyRealm(out)).checker(checker).build();
     return PbServer.builder()
         .host(host)

@@ -1,27 +1,17 @@
 package io.github.pb4j.examples.pb6server;
 
-import io.github.pb4j.Avatar;
-import io.github.pb4j.PortalRoot;
-import io.github.pb4j.Remote;
-import io.github.pb4j.cred.AvatarId;
-import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
-import io.github.pb4j.cred.LoginResult;
-import io.github.pb4j.cred.Portal;
-import io.github.pb4j.cred.Realm;
 import io.github.pb4j.examples.ExampleRunner;
-import io.github.pb4j.examples.PythonStr;
+import io.github.pb4j.examples.pb5server.Pb5Server;
 import io.github.pb4j.netty.PbServer;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import org.jspecify.annotations.Nullable;
+import java.util.Map;
 
 /**
  * A cred-protected PB server with two users, {@code user1}/{@code pass1} and {@code user2}/{@code
  * pass2}: each login gets a new {@code MyPerspective} whose {@code foo(arg)} prints who it is.
- * Mirrors the seed's {@code pb6server.py} (chapter "Authentication with Perspective Broker");
- * Python twin: {@code pb-examples/src/test/python/pb6server.py}.
+ * Mirrors the seed's {@code pb6server.py} (chapter "Authentication with Perspective Broker"),
+ * which is {@code pb5server.py} with a second user, so it reuses {@link Pb5Server}'s realm and
+ * perspective; Python twin: {@code pb-examples/src/test/python/pb6server.py}.
  *
  * <pre>
  * ./pb example pb6server [--host 127.0.0.1] [--port 8800]
@@ -33,62 +23,9 @@ import org.jspecify.annotations.Nullable;
 public final class Pb6Server {
   private Pb6Server() {}
 
-  /** The avatar: Twisted's {@code MyPerspective(pb.Avatar)}. <em>Thread-safe.</em> */
-  public static final class MyPerspective implements Avatar {
-    private final String name;
-    private final PrintStream out;
-
-    MyPerspective(String name, PrintStream out) {
-      this.name = name;
-      this.out = out;
-    }
-
-    /** Prints who was called with what: Twisted's {@code perspective_foo}. */
-    @Remote
-    public void foo(@Nullable Object arg) {
-      out.println(
-          "I am " + name + " perspective_foo( " + PythonStr.of(arg) + " ) called on " + this);
-    }
-
-    @Override
-    public String toString() {
-      return PythonStr.objectRepr(this);
-    }
-  }
-
-  /** Makes a new perspective per login: Twisted's {@code MyRealm}. <em>Thread-safe.</em> */
-  static final class MyRealm implements Realm {
-    private final PrintStream out;
-
-    MyRealm(PrintStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public CompletionStage<LoginResult<?>> requestAvatar(
-        AvatarId avatarId, @Nullable Object mind, Class<?>... interfaces) {
-      if (!Arrays.asList(interfaces).contains(Avatar.class)) {
-        return CompletableFuture.failedFuture(
-            new UnsupportedOperationException("MyRealm only hands out Avatars"));
-      }
-      return CompletableFuture.completedFuture(
-          LoginResult.of(Avatar.class, new MyPerspective(avatarId.username(), out)));
-    }
-  }
-
   /** Starts the server on {@code host:port} (0 picks a free port), printing to {@code out}. */
   public static PbServer start(String host, int port, PrintStream out) {
-    var checker =
-        new InMemoryUsernamePasswordDatabaseDontUse()
-            .addUser("user1", "pass1")
-            .addUser("user2", "pass2");
-    Portal portal = Portal.builder().realm(new MyRealm(out)).checker(checker).build();
-    return PbServer.builder()
-        .host(host)
-        .port(port)
-        .rootFactory(PortalRoot.factory(portal))
-        .build()
-        .start();
+    return Pb5Server.start(host, port, out, Map.of("user1", "pass1", "user2", "pass2"));
   }
 
   public static void main(String[] args) {
