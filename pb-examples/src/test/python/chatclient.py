@@ -7,12 +7,13 @@ exits 1 on a failure.
 Usage: chatclient.py [--host 127.0.0.1] [--port 8800]
 """
 
-import argparse
 import sys
 
 from twisted.cred import credentials
 from twisted.internet import reactor
 from twisted.spread import pb
+
+import twin
 
 
 class Client(pb.Referenceable):
@@ -56,10 +57,7 @@ class Client(pb.Referenceable):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8800)
-    args = parser.parse_args()
+    args = twin.arguments()
     client = Client()
     client.connect(args.host, args.port)
     sys.exit(client.status)

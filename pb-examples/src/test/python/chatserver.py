@@ -8,16 +8,12 @@ Otherwise as fragile as the seed (see ChatService in pb4j for the hardened serve
 Usage: chatserver.py [--host 127.0.0.1] [--port 8800]
 """
 
-import argparse
-import sys
-import threading
-
 from zope.interface import implementer
 
 from twisted.cred import checkers, portal
-from twisted.internet import reactor
-from twisted.python import log
 from twisted.spread import pb
+
+import twin
 
 
 class ChatServer:
@@ -75,11 +71,7 @@ class Group(pb.Viewable):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8800)
-    args = parser.parse_args()
-    log.startLogging(sys.stderr, setStdout=False)
+    args = twin.arguments()
     realm = ChatRealm()
     realm.server = ChatServer()
     checker = checkers.InMemoryUsernamePasswordDatabaseDontUse()
@@ -87,15 +79,7 @@ def main():
     checker.addUser(b"bob", b"secret")
     checker.addUser(b"carol", b"fido")
     p = portal.Portal(realm, [checker])
-    port = reactor.listenTCP(args.port, pb.PBServerFactory(p), interface=args.host)
-    print("READY %d" % port.getHost().port, flush=True)
-    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
-    reactor.run()
-
-
-def stop_when_stdin_closes():
-    sys.stdin.read()
-    reactor.callFromThread(reactor.stop)
+    twin.serve(pb.PBServerFactory(p), args)
 
 
 if __name__ == "__main__":

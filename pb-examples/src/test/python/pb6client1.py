@@ -6,21 +6,19 @@ exits once the call is answered (0), or on a failure (1).
 Usage: pb6client1.py [--host 127.0.0.1] [--port 8800]
 """
 
-import argparse
 import sys
 
 from twisted.cred import credentials
 from twisted.internet import reactor
 from twisted.spread import pb
 
+import twin
+
 status = [0]
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8800)
-    args = parser.parse_args()
+    args = twin.arguments()
     factory = pb.PBClientFactory()
     reactor.connectTCP(args.host, args.port, factory)
     def1 = factory.login(credentials.UsernamePassword(b"user1", b"pass1"))

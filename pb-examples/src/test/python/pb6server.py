@@ -7,16 +7,12 @@ decoded for printing, so this prints "I am user1 ..." as the Java twin does; --h
 Usage: pb6server.py [--host 127.0.0.1] [--port 8800]
 """
 
-import argparse
-import sys
-import threading
-
 from zope.interface import implementer
 
 from twisted.cred import checkers, portal
-from twisted.internet import reactor
-from twisted.python import log
 from twisted.spread import pb
+
+import twin
 
 
 class MyPerspective(pb.Avatar):
@@ -36,23 +32,11 @@ class MyRealm:
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8800)
-    args = parser.parse_args()
-    log.startLogging(sys.stderr, setStdout=False)
+    args = twin.arguments()
     p = portal.Portal(MyRealm())
     c = checkers.InMemoryUsernamePasswordDatabaseDontUse(user1=b"pass1", user2=b"pass2")
     p.registerChecker(c)
-    port = reactor.listenTCP(args.port, pb.PBServerFactory(p), interface=args.host)
-    print("READY %d" % port.getHost().port, flush=True)
-    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
-    reactor.run()
-
-
-def stop_when_stdin_closes():
-    sys.stdin.read()
-    reactor.callFromThread(reactor.stop)
+    twin.serve(pb.PBServerFactory(p), args)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ stderr; --host/--port; exits 1 if either login or call failed.
 Usage: pbanonclient.py [--host 127.0.0.1] [--port 8800]
 """
 
-import argparse
 import sys
 
 from twisted.cred.credentials import Anonymous, UsernamePassword
@@ -15,6 +14,8 @@ from twisted.internet import reactor
 from twisted.internet.defer import gatherResults
 from twisted.python.log import err, startLogging
 from twisted.spread.pb import PBClientFactory
+
+import twin
 
 status = [0]
 
@@ -31,10 +32,7 @@ def connected(perspective):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8800)
-    args = parser.parse_args()
+    args = twin.arguments()
     startLogging(sys.stderr, setStdout=False)
     factory = PBClientFactory()
     reactor.connectTCP(args.host, args.port, factory)

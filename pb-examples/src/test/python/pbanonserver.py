@@ -8,18 +8,14 @@ prints); --host/--port; a "READY <port>" line once listening; exits when stdin c
 Usage: pbanonserver.py [--host 127.0.0.1] [--port 8800]
 """
 
-import argparse
-import sys
-import threading
-
 from zope.interface import implementer
 
 from twisted.cred.checkers import ANONYMOUS, AllowAnonymousAccess
 from twisted.cred.checkers import InMemoryUsernamePasswordDatabaseDontUse
 from twisted.cred.portal import IRealm, Portal
-from twisted.internet import reactor
-from twisted.python.log import startLogging
 from twisted.spread.pb import Avatar, IPerspective, PBServerFactory
+
+import twin
 
 
 class MyPerspective(Avatar):
@@ -43,23 +39,11 @@ class MyRealm:
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8800)
-    args = parser.parse_args()
-    startLogging(sys.stderr, setStdout=False)
+    args = twin.arguments()
     p = Portal(MyRealm())
     p.registerChecker(InMemoryUsernamePasswordDatabaseDontUse(user1=b"pass1", user2=b"pass2"))
     p.registerChecker(AllowAnonymousAccess())
-    port = reactor.listenTCP(args.port, PBServerFactory(p), interface=args.host)
-    print("READY %d" % port.getHost().port, flush=True)
-    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
-    reactor.run()
-
-
-def stop_when_stdin_closes():
-    sys.stdin.read()
-    reactor.callFromThread(reactor.stop)
+    twin.serve(PBServerFactory(p), args)
 
 
 if __name__ == "__main__":

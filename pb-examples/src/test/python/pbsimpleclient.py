@@ -6,20 +6,18 @@ Usage: pbsimpleclient.py [--host 127.0.0.1] [--port 8800]
 Exits 0 after the answer, 1 on an error.
 """
 
-import argparse
 import sys
 
 from twisted.internet import reactor
 from twisted.spread import pb
 
+import twin
+
 status = [0]
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8800)
-    args = parser.parse_args()
+    args = twin.arguments()
     factory = pb.PBClientFactory()
     reactor.connectTCP(args.host, args.port, factory)
     d = factory.getRootObject()

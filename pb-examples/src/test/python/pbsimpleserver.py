@@ -7,13 +7,9 @@ Prints "READY <port>" once listening (port 0 picks a free one) and exits when st
 Twisted's log goes to stderr.
 """
 
-import argparse
-import sys
-import threading
-
-from twisted.internet import reactor
-from twisted.python import log
 from twisted.spread import pb
+
+import twin
 
 
 class Echoer(pb.Root):
@@ -23,20 +19,8 @@ class Echoer(pb.Root):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8800)
-    args = parser.parse_args()
-    log.startLogging(sys.stderr, setStdout=False)
-    port = reactor.listenTCP(args.port, pb.PBServerFactory(Echoer()), interface=args.host)
-    print("READY %d" % port.getHost().port, flush=True)
-    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
-    reactor.run()
-
-
-def stop_when_stdin_closes():
-    sys.stdin.read()
-    reactor.callFromThread(reactor.stop)
+    args = twin.arguments()
+    twin.serve(pb.PBServerFactory(Echoer()), args)
 
 
 if __name__ == "__main__":
