@@ -1,0 +1,14 @@
+package io.github.pb4j.benchmarks;
+
+/** A running server {@link LoadTool} talks to, in this process or in a child process. */
+interface EchoServer extends AutoCloseable {
+  /** Returns what the server speaks. */
+  LoadServer.Kind kind();
+
+  /** Returns the port the server listens on, on {@code 127.0.0.1}. */
+  int port();
+
+  /** Stops the server. */
+  @Override
+  void close();
+}

@@ -1,0 +1,72 @@
+package io.github.pb4j.benchmarks;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A load {@link LoadTool} runs in slices: something that repeats round trips to a server over an
+ * open connection, from {@link #start()} until {@link #stop()}, counting the completed ones.
+ *
+ * <p>Subclasses issue round trips from {@link #issue()} on, call {@link #completedOne()} per round
+ * trip and {@link #fail} on the first error, check {@link #isStopping()} before issuing the next
+ * one, and call {@link #drained()} once stopping with nothing outstanding.
+ *
+ * <p><em>Thread-safe.</em> {@link #start()} and {@link #stop()} are called by one thread, each
+ * start after the previous stop's future completed.
+ */
+abstract class Load implements AutoCloseable {
+  private final AtomicLong completed = new AtomicLong();
+  private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+  private volatile CompletableFuture<@Nullable Void> drained =
+      CompletableFuture.completedFuture(null);
+  private volatile boolean stopping = true;
+
+  /** Starts issuing round trips; returns at once. */
+  final void start() {
+    drained = new CompletableFuture<>();
+    stopping = false;
+    issue();
+  }
+
+  /** Issues the first round trips of a slice; the following ones are issued as answers come. */
+  abstract void issue();
+
+  /** Stops issuing round trips; the future completes when none is outstanding. */
+  final CompletableFuture<@Nullable Void> stop() {
+    stopping = true;
+    return drained.copy();
+  }
+
+  /** Returns the number of round trips completed so far. */
+  final long completed() {
+    return completed.get();
+  }
+
+  /** Returns the first failure, if a round trip failed. */
+  final @Nullable Throwable failure() {
+    return failure.get();
+  }
+
+  /** Closes the connection; called once, after the last {@link #stop()}. */
+  @Override
+  public abstract void close();
+
+  final boolean isStopping() {
+    return stopping || failure.get() != null;
+  }
+
+  final void completedOne() {
+    completed.incrementAndGet();
+  }
+
+  final void fail(Throwable t) {
+    failure.compareAndSet(null, t);
+    stopping = true;
+  }
+
+  final void drained() {
+    drained.complete(null);
+  }
+}

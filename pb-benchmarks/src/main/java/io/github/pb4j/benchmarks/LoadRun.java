@@ -1,0 +1,120 @@
+package io.github.pb4j.benchmarks;
+
+import io.github.pb4j.benchmarks.Scenario.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Measures open {@link Load}s: each is warmed up, then measured in slices run round-robin, so that
+ * every scenario samples the same stretch of time. On a machine whose speed drifts (other work,
+ * CPUs of a virtual machine going idle) this keeps the comparison between scenarios fair, and the
+ * spread of the slices shows the drift.
+ *
+ * <p><em>Not thread-safe;</em> one run at a time.
+ */
+final class LoadRun {
+  private static final long DRAIN_TIMEOUT_SECONDS = 30;
+
+  private final Map<Scenario, Load> loads;
+  private final Settings settings;
+
+  /** {@code loads} in the order to run them. */
+  LoadRun(Map<Scenario, Load> loads, Settings settings) {
+    this.loads = loads;
+    this.settings = settings;
+  }
+
+  /** Runs every load and returns one result per scenario, in order; stops at the first failure. */
+  List<Result> run() throws InterruptedException {
+    if (settings.warmupSeconds() > 0) {
+      for (Map.Entry<Scenario, Load> e : loads.entrySet()) {
+        progress("warming up (%s) for %.1f s", e.getKey().id(), settings.warmupSeconds());
+        slice(e.getValue(), settings.warmupSeconds()); // Not counted.
+        if (e.getValue().failure() != null) {
+          return results(new Tally[0]);
+        }
+      }
+    }
+    double sliceSeconds = settings.durationSeconds() / settings.rounds();
+    Tally[] tallies = new Tally[loads.size()];
+    for (int i = 0; i < tallies.length; i++) {
+      tallies[i] = new Tally();
+    }
+    for (int round = 1; round <= settings.rounds(); round++) {
+      progress("round %d of %d: %.1f s per scenario", round, settings.rounds(), sliceSeconds);
+      int i = 0;
+      for (Load load : loads.values()) {
+        Slice slice = slice(load, sliceSeconds);
+        tallies[i++].add(slice.calls(), slice.seconds());
+        if (load.failure() != null) {
+          return results(tallies);
+        }
+      }
+    }
+    return results(tallies);
+  }
+
+  /** Round trips completed in a slice, and its length; the drain after it is not counted. */
+  private record Slice(long calls, double seconds) {}
+
+  /** Runs {@code load} for {@code seconds}, then waits until nothing is outstanding. */
+  private static Slice slice(Load load, double seconds) throws InterruptedException {
+    long calls0 = load.completed();
+    long t0 = System.nanoTime();
+    load.start();
+    long end = t0 + (long) (seconds * 1e9);
+    for (long left; load.failure() == null && (left = end - System.nanoTime()) > 0; ) {
+      TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+    }
+    Slice slice = new Slice(load.completed() - calls0, (System.nanoTime() - t0) / 1e9);
+    try {
+      load.stop().get(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      load.fail(
+          new IllegalStateException(
+              "calls still outstanding " + DRAIN_TIMEOUT_SECONDS + " s after stopping"));
+    }
+    return slice;
+  }
+
+  private List<Result> results(Tally[] tallies) {
+    List<Result> results = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<Scenario, Load> e : loads.entrySet()) {
+      Scenario s = e.getKey();
+      Tally t = i < tallies.length ? tallies[i++] : new Tally();
+      results.add(
+          new Result(
+              s.id(),
+              s.describe(settings),
+              s.window(settings),
+              t.calls,
+              t.seconds,
+              t.rates,
+              e.getValue().failure()));
+    }
+    return results;
+  }
+
+  private static void progress(String format, Object... args) {
+    System.err.println(String.format(Locale.ROOT, format, args));
+  }
+
+  /** Calls and time of one scenario's slices so far. */
+  private static final class Tally {
+    long calls;
+    double seconds;
+    final List<Double> rates = new ArrayList<>();
+
+    void add(long sliceCalls, double sliceSeconds) {
+      calls += sliceCalls;
+      seconds += sliceSeconds;
+      rates.add(sliceCalls / sliceSeconds);
+    }
+  }
+}

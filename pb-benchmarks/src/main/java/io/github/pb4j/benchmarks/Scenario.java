@@ -1,0 +1,128 @@
+package io.github.pb4j.benchmarks;
+
+import io.github.pb4j.benchmarks.LoadServer.Kind;
+
+/**
+ * The scenarios {@link LoadTool} measures, in the order it runs them (grouped by server kind, so
+ * each server process starts once).
+ */
+enum Scenario {
+  A("a", Kind.NETTY_ECHO) {
+    @Override
+    String describe(Settings s) {
+      return "raw TCP ping-pong, Netty echo, " + s.messageSize() + " B, sequential";
+    }
+
+    @Override
+    Load open(int port, Settings s) {
+      return new NettyPingPong(port, s.messageSize());
+    }
+  },
+  A_SOCKET("a-socket", Kind.SOCKET_ECHO) {
+    @Override
+    String describe(Settings s) {
+      return "raw TCP ping-pong, blocking sockets, " + s.messageSize() + " B, sequential";
+    }
+
+    @Override
+    Load open(int port, Settings s) throws Exception {
+      return SocketPingPong.connect(port, s.messageSize());
+    }
+  },
+  B("b", Kind.PB) {
+    @Override
+    String describe(Settings s) {
+      return "pb echo(\"hello\"), sequential, chained on the event loop";
+    }
+
+    @Override
+    Load open(int port, Settings s) throws Exception {
+      return new PbEchoLoad(port, "hello", 1, true);
+    }
+  },
+  B_BLOCKING("b-blocking", Kind.PB) {
+    @Override
+    String describe(Settings s) {
+      return "pb echo(\"hello\"), sequential, caller thread blocks on get()";
+    }
+
+    @Override
+    Load open(int port, Settings s) throws Exception {
+      return PbEchoLoad.blocking(port, "hello");
+    }
+  },
+  C("c", Kind.PB) {
+    @Override
+    String describe(Settings s) {
+      return "pb echo(\"hello\"), " + s.outstanding() + " calls outstanding";
+    }
+
+    @Override
+    int window(Settings s) {
+      return s.outstanding();
+    }
+
+    @Override
+    Load open(int port, Settings s) throws Exception {
+      return new PbEchoLoad(port, "hello", s.outstanding(), true);
+    }
+  },
+  D("d", Kind.PB) {
+    @Override
+    String describe(Settings s) {
+      return "pb echo(anchor payload, " + AnchorPayload.encoded().length + " B), sequential";
+    }
+
+    @Override
+    Load open(int port, Settings s) throws Exception {
+      return new PbEchoLoad(port, AnchorPayload.create(), 1, false);
+    }
+  };
+
+  /**
+   * What the scenarios are run with: each warms up for {@code warmupSeconds}, then is measured for
+   * {@code durationSeconds} in {@code rounds} slices.
+   */
+  record Settings(
+      double warmupSeconds, double durationSeconds, int rounds, int outstanding, int messageSize) {}
+
+  private final String id;
+  private final Kind serverKind;
+
+  Scenario(String id, Kind serverKind) {
+    this.id = id;
+    this.serverKind = serverKind;
+  }
+
+  /** Returns the scenario's name on the command line and in the table. */
+  String id() {
+    return id;
+  }
+
+  Kind serverKind() {
+    return serverKind;
+  }
+
+  /** Returns the scenario with this id, or throws {@link IllegalArgumentException}. */
+  static Scenario forId(String id) {
+    for (Scenario s : values()) {
+      if (s.id.equals(id)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(
+        "scenario: " + id + " (expected: a, a-socket, b, b-blocking, c or d)");
+  }
+
+  /** Returns the number of round trips kept outstanding. */
+  int window(Settings s) {
+    return 1;
+  }
+
+  abstract String describe(Settings s);
+
+  /**
+   * Connects to the server on {@code port}; the load starts when {@link Load#start()} is called.
+   */
+  abstract Load open(int port, Settings s) throws Exception;
+}

@@ -1,0 +1,75 @@
+package io.github.pb4j.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+class LoadToolTest {
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void runsEveryScenarioInProcessAndPrintsTheTable() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int status;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      status =
+          new CommandLine(new LoadTool())
+              .execute(
+                  "--in-process",
+                  "--warmup",
+                  "0.1",
+                  "--duration",
+                  "0.2",
+                  "--rounds",
+                  "2",
+                  "--outstanding",
+                  "10");
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+
+    assertThat(status).as(out).isZero();
+    for (String id : List.of("(a) ", "(a-socket) ", "(b) ", "(b-blocking) ", "(c) ", "(d) ")) {
+      assertThat(out).contains(id);
+    }
+    assertThat(out).doesNotContain("FAILED").contains("targets", "(b) >= 90 % of (a)");
+  }
+
+  @Test
+  void rejectsUnknownScenario() {
+    int status =
+        new CommandLine(new LoadTool())
+            .setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()))
+            .execute("--scenarios", "z");
+
+    assertThat(status).isEqualTo(2);
+  }
+
+  @Test
+  void tableShowsRateAndLatencyPerCall() {
+    Result r =
+        new Result(
+            "c",
+            "pb echo, 10 calls outstanding",
+            10,
+            200_000,
+            2.0,
+            List.of(90_000.0, 110_000.0),
+            null);
+
+    assertThat(r.callsPerSecond()).isEqualTo(100_000.0);
+    assertThat(r.microsPerCall()).isEqualTo(100.0);
+    assertThat(ResultTable.format(List.of(r)))
+        .contains(
+            "(c) pb echo, 10 calls outstanding", "100,000", "100.0", "90,000 - 110,000", "200,000");
+  }
+}
