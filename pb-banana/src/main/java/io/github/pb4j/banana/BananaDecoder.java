@@ -200,6 +200,11 @@ public final class BananaDecoder {
           throw FallBack.INSTANCE;
         }
         int length = (int) value;
+        ByteString common = CommonWords.lookup(b, position, length);
+        if (common != null) {
+          position += length;
+          return common;
+        }
         byte[] bytes = new byte[length];
         System.arraycopy(b, position, bytes, 0, length);
         position += length;
