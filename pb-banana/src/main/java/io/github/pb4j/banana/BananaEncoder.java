@@ -190,6 +190,32 @@ public final class BananaEncoder {
     out.writeBytes(bytes, offset, length);
   }
 
+  /**
+   * Writes {@code text} as one byte string if it is ASCII, in one pass, and returns true; returns
+   * false, writing nothing, otherwise (use {@link #writeUtf8}).
+   */
+  public boolean writeAscii(ByteBuf out, String text) {
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    if (dialect == Dialect.PB) {
+      int number = Vocabulary.numberOf(text);
+      if (number != 0) {
+        writeVocab(out, number);
+        return true;
+      }
+    }
+    checkStringLength(n);
+    out.ensureWritable(n + 4);
+    writePrefix(out, n);
+    out.writeByte(0x82);
+    out.writeCharSequence(text, java.nio.charset.StandardCharsets.US_ASCII);
+    return true;
+  }
+
   /** Writes the UTF-8 bytes of {@code text} as one byte string, without an intermediate array. */
   public void writeUtf8(ByteBuf out, String text) {
     int length = ByteBufUtil.utf8Bytes(text);

@@ -24,6 +24,8 @@ public final class Vocabulary {
   private static final Map<String, Integer> NUMBER_BY_TEXT = new HashMap<>();
   private static final int MIN_LENGTH;
   private static final int MAX_LENGTH;
+  /** Bit {@code c & 63} of entry {@code length} set when some word of that length starts with c. */
+  private static final long[] FIRST_CHARS = new long[16];
 
   static {
     int min = Integer.MAX_VALUE;
@@ -34,6 +36,7 @@ public final class Vocabulary {
       NUMBER_BY_TEXT.put(word, i + 1);
       min = Math.min(min, word.length());
       max = Math.max(max, word.length());
+      FIRST_CHARS[word.length()] |= 1L << (word.charAt(0) & 63);
     }
     MIN_LENGTH = min;
     MAX_LENGTH = max;
@@ -69,7 +72,7 @@ public final class Vocabulary {
   /** Returns the number of the ASCII text {@code word}, or 0 if it is not a vocabulary word. */
   public static int numberOf(String word) {
     int n = word.length();
-    if (n < MIN_LENGTH || n > MAX_LENGTH) {
+    if (n < MIN_LENGTH || n > MAX_LENGTH || (FIRST_CHARS[n] & (1L << (word.charAt(0) & 63))) == 0) {
       return 0;
     }
     Integer number = NUMBER_BY_TEXT.get(word);

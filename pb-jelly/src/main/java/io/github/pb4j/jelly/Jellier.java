@@ -46,6 +46,8 @@ public final class Jellier {
   private final byte[] trueExpr;
   private final byte[] falseExpr;
   private final byte[] tagUnicode;
+  /** {@code [b'unicode', } in this dialect: the list header and the tag of every str. */
+  private final byte[] unicodeHeader;
   private final byte[] tagList;
   private final byte[] tagTuple;
   private final byte[] tagDictionary;
@@ -75,6 +77,10 @@ public final class Jellier {
     this.trueExpr = expression(JellyTag.BOOLEAN, ByteString.ascii("true"));
     this.falseExpr = expression(JellyTag.BOOLEAN, ByteString.ascii("false"));
     this.tagUnicode = encoder.precompute(JellyTag.UNICODE.wire());
+    this.unicodeHeader = new byte[tagUnicode.length + 2];
+    unicodeHeader[0] = 0x02;
+    unicodeHeader[1] = (byte) 0x80;
+    System.arraycopy(tagUnicode, 0, unicodeHeader, 2, tagUnicode.length);
     this.tagList = encoder.precompute(JellyTag.LIST.wire());
     this.tagTuple = encoder.precompute(JellyTag.TUPLE.wire());
     this.tagDictionary = encoder.precompute(JellyTag.DICTIONARY.wire());
@@ -146,10 +152,11 @@ public final class Jellier {
     if (value == null) {
       out.writeBytes(noneExpr);
     } else if (value instanceof String s) {
-      checkEncodable(s);
-      encoder.writeListHeader(out, 2);
-      out.writeBytes(tagUnicode);
-      encoder.writeUtf8(out, s);
+      out.writeBytes(unicodeHeader);
+      if (!encoder.writeAscii(out, s)) {
+        checkEncodable(s);
+        encoder.writeUtf8(out, s);
+      }
     } else if (value instanceof Integer || value instanceof Long) {
       encoder.writeInt(out, ((Number) value).longValue());
     } else if (value instanceof Double d) {
@@ -272,7 +279,7 @@ public final class Jellier {
     encoder.writeListHeader(out, map.size() + 1);
     out.writeBytes(tagDictionary);
     for (Map.Entry<?, ?> e : map.entrySet()) {
-      encoder.writeListHeader(out, 2);
+      out.writeShort(0x0280); // A [key, value] pair: list of 2.
       writeValue(Hashability.check(e.getKey(), "dictionary key", Map.of()));
       writeValue(e.getValue());
     }
