@@ -105,8 +105,7 @@ public final class BananaEncoder {
       throw new BananaException(
           "list length: " + count + " (expected: <= " + limits.sizeLimit() + ")");
     }
-    writePrefix(out, count);
-    out.writeByte(0x80);
+    writeHeader(out, count, 0x80);
   }
 
   /** Writes an integer as INT, NEG, LONGINT or LONGNEG, chosen by Twisted's ranges. */
@@ -118,11 +117,9 @@ public final class BananaEncoder {
       throw integerTooLarge(value);
     }
     if (value >= 0) {
-      writePrefix(out, value);
-      out.writeByte(value <= Integer.MAX_VALUE ? 0x81 : 0x85);
+      writeHeader(out, value, value <= Integer.MAX_VALUE ? 0x81 : 0x85);
     } else if (value >= Integer.MIN_VALUE) {
-      writePrefix(out, -value);
-      out.writeByte(0x83);
+      writeHeader(out, -value, 0x83);
     } else if (value != Long.MIN_VALUE) {
       writePrefix(out, -value);
       out.writeByte(0x86);
@@ -210,8 +207,7 @@ public final class BananaEncoder {
     }
     checkStringLength(n);
     out.ensureWritable(n + 4);
-    writePrefix(out, n);
-    out.writeByte(0x82);
+    writeHeader(out, n, 0x82);
     out.writeCharSequence(text, java.nio.charset.StandardCharsets.US_ASCII);
     return true;
   }
@@ -251,8 +247,17 @@ public final class BananaEncoder {
   }
 
   private void writeVocab(ByteBuf out, int number) {
-    writePrefix(out, number);
-    out.writeByte(0x87);
+    writeHeader(out, number, 0x87);
+  }
+
+  /** Writes a token header: prefix digits then the type byte; one write for the common one-digit case. */
+  private static void writeHeader(ByteBuf out, long n, int type) {
+    if (n < 0x80) {
+      out.writeShort(((int) n << 8) | type);
+    } else {
+      writePrefix(out, n);
+      out.writeByte(type);
+    }
   }
 
   private void checkStringLength(int length) {
