@@ -88,11 +88,20 @@ public final class PortalRoot implements Root {
   }
 
   private Object adapt(LoginResult<?> result, String who) {
-    PerspectiveAdapter adapter = new PerspectiveAdapter(result.avatar(), result.logout());
+    // The logout is tied to the connection at once, as Twisted's _cbLogin does: it runs at
+    // disconnect even if the avatar never reaches the client (a login sent without asking for an
+    // answer), and the watch is dropped when the client releases the avatar first.
+    Runnable[] watch = new Runnable[1];
+    PerspectiveAdapter adapter = new PerspectiveAdapter(result.avatar(), () -> {
+      broker.dontNotifyOnDisconnect(watch[0]);
+      result.logout().run();
+    });
+    watch[0] = adapter::logout;
     if (!broker.isConnected()) {
       adapter.logout();
       throw new ConnectionLostException("connection lost during login", null);
     }
+    broker.notifyOnDisconnect(watch[0]);
     logger.debug("[conn {}] login of {} succeeded", broker.connectionId(), who);
     return adapter;
   }

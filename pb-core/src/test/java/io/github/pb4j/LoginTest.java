@@ -229,6 +229,20 @@ class LoginTest {
   }
 
   @Test
+  void loginWithoutAnAnswerStillLogsOutAtDisconnect() throws Exception {
+    LoopbackPair p = pair(portal(false));
+    Tuple answer = (Tuple) await(p.root().callRemote("login", ByteString.utf8("alice")));
+    RemoteReference challenger = (RemoteReference) answer.get(1);
+    byte[] right = io.github.pb4j.cred.Md5ChallengeCredentials.respond(
+        "secret".getBytes(), ((ByteString) answer.get(0)).toByteArray());
+    await(challenger.callRemoteNoAnswer("respond", ByteString.of(right), null));
+    p.settle();
+    assertThat(events).containsExactly("login alice");
+    p.disconnect();
+    assertThat(events).containsExactly("login alice", "logout alice");
+  }
+
+  @Test
   void throttleRefusesAfterRepeatedFailures() throws Exception {
     LoginThrottle throttle = LoginThrottle.builder().maxFailures(2).build();
     LoopbackPair p = LoopbackPair.create(PortalRoot.factory(portal(false), throttle));
