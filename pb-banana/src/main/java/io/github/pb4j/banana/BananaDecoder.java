@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * Incremental Banana decoder: feed it bytes as they arrive, take out complete top-level
  * expressions. Any split of the input decodes identically.
  *
- * <p>Decoded values are {@link List} (an {@code ArrayList} of values), {@link Integer}, {@link
+ * <p>Decoded values are {@link List} (read-only in spirit: do not modify them), {@link Integer}, {@link
  * Long} or {@link BigInteger} (the smallest that holds the value), {@link Double} and {@link
  * ByteString}; in the pb dialect a VOCAB token decodes to the word's {@code ByteString}.
  *
@@ -183,6 +183,10 @@ public final class BananaDecoder {
           throw FallBack.INSTANCE;
         }
         int count = (int) value;
+        if (count == 2) {
+          Object first = fastValue(depth + 1);
+          return new Pair(first, fastValue(depth + 1));
+        }
         ArrayList<Object> list = new ArrayList<>(Math.min(count, 16));
         for (int i = 0; i < count; i++) {
           list.add(fastValue(depth + 1));
