@@ -251,6 +251,27 @@ class BrokerTest {
   }
 
   @Test
+  void unreachableReferenceIsReleasedByTheGarbageCollector() throws Exception {
+    LoopbackPair p = pair(new TestRoot());
+    RemoteReference root = p.root();
+    receiveAndDrop(root);
+    assertThat(p.call(() -> p.server().exportedCount())).isEqualTo(2);
+    // The cleaner runs when the collector finds the proxy unreachable; each round awaits the
+    // event loop, no sleeping.
+    for (int i = 0; i < 200 && p.call(() -> p.server().exportedCount()) > 1; i++) {
+      System.gc();
+      p.settle();
+    }
+    assertThat(p.call(() -> p.server().exportedCount())).isEqualTo(1);
+    assertThat(p.client().isConnected()).isTrue();
+  }
+
+  private static void receiveAndDrop(RemoteReference root) throws Exception {
+    Object thing = await(root.callRemote("newThing", "garbage"));
+    assertThat(thing).isInstanceOf(RemoteReference.class);
+  }
+
+  @Test
   void referenceReceivedAgainAfterReleaseIsANewLiveProxy() throws Exception {
     LoopbackPair p = pair(new TestRoot());
     RemoteReference root = p.root();
