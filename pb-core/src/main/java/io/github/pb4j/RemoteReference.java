@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><em>Thread-safe:</em> methods may be called from any thread. Futures complete on the
  * connection's event loop; dependent stages that are not {@code async} run there and must not
- * block.
+ * block. Arguments are serialised on the event loop: called from another thread, do not modify a
+ * mutable argument (a list, a map) until the call has been sent.
  */
 public final class RemoteReference {
   private static final Cleaner CLEANER = Cleaner.create();
