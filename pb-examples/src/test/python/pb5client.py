@@ -6,27 +6,7 @@ exits once the call is answered (0), or on a failure (1).
 Usage: pb5client.py [--host 127.0.0.1] [--port 8800]
 """
 
-import sys
-
-from twisted.cred import credentials
-from twisted.internet import reactor
-from twisted.spread import pb
-
 import twin
-
-status = [0]
-
-
-def main():
-    args = twin.arguments()
-    factory = pb.PBClientFactory()
-    reactor.connectTCP(args.host, args.port, factory)
-    def1 = factory.login(credentials.UsernamePassword(b"user1", b"pass1"))
-    def1.addCallback(connected)
-    def1.addErrback(failed)
-    def1.addBoth(lambda _: reactor.stop())
-    reactor.run()
-    sys.exit(status[0])
 
 
 def connected(perspective):
@@ -35,10 +15,5 @@ def connected(perspective):
     return perspective.callRemote("foo", 12)
 
 
-def failed(reason):
-    print("error:", reason.getErrorMessage(), file=sys.stderr)
-    status[0] = 1
-
-
 if __name__ == "__main__":
-    main()
+    twin.login_and_run(b"user1", b"pass1", connected)

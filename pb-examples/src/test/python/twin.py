@@ -32,3 +32,28 @@ def serve(factory, args):
 def _stop_when_stdin_closes():
     sys.stdin.read()
     reactor.callFromThread(reactor.stop)
+
+
+def login_and_run(username, password, connected):
+    """Logs in with --host/--port, runs `connected(perspective)`, stops when it is done.
+
+    Exits 0 once the call chain is answered, 1 on a failure (printed to stderr).
+    """
+    from twisted.cred import credentials
+    from twisted.spread import pb
+
+    args = arguments()
+    status = [0]
+
+    def failed(reason):
+        print("error:", reason.getErrorMessage(), file=sys.stderr)
+        status[0] = 1
+
+    factory = pb.PBClientFactory()
+    reactor.connectTCP(args.host, args.port, factory)
+    d = factory.login(credentials.UsernamePassword(username, password))
+    d.addCallback(connected)
+    d.addErrback(failed)
+    d.addBoth(lambda _: reactor.stop())
+    reactor.run()
+    sys.exit(status[0])
