@@ -3,8 +3,10 @@ package io.github.pb4j.benchmarks;
 import io.github.pb4j.banana.BananaDecoder;
 import io.github.pb4j.banana.BananaEncoder;
 import io.github.pb4j.banana.BananaLimits;
+import io.github.pb4j.banana.BananaReader;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.jelly.Jellier;
+import io.github.pb4j.jelly.JellyReader;
 import io.github.pb4j.jelly.JellyRegistry;
 import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
@@ -37,8 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       once, as each connection makes one.
  *   <li>{@code encodeWithNewJellier}: the same with a new jellier per call, to show its set-up
  *       cost.
- *   <li>{@code decode}: {@link BananaDecoder#decode} then {@link Unjellier#unjelly} from the
- *       prebuilt bytes, reader index reset each time.
+ *   <li>{@code decode}: what a connection does: {@link JellyReader#read} in one pass from the
+ *       prebuilt bytes (reader index reset each time), falling back to the tree path for values
+ *       it does not handle (the anchor payload never does).
+ *   <li>{@code decodeTree}: the general path, {@link BananaDecoder#decode} then {@link
+ *       Unjellier#unjelly}.
  * </ul>
  *
  * <p>Targets on the reference machine (2 cores): decode &le; 30 &micro;s, encode &le; 20 &micro;s.
@@ -56,6 +61,8 @@ public class JellyBenchmark {
   private final ByteBuf encoded = Unpooled.wrappedBuffer(AnchorPayload.encoded());
   private final BananaDecoder decoder = new BananaDecoder(BananaLimits.DEFAULT, Dialect.PB);
   private final Unjellier unjellier = new Unjellier(JellyRegistry.EMPTY, null);
+  private final BananaReader bananaReader = new BananaReader(BananaLimits.DEFAULT, Dialect.PB);
+  private final JellyReader reader = new JellyReader(bananaReader, Jellier.DEFAULT_MAX_DEPTH);
 
   /**
    * The buffer encode writes into: {@code heap}, an unpooled heap buffer, or {@code direct}, a
@@ -84,7 +91,7 @@ public class JellyBenchmark {
 
   @Setup
   public void checkRoundTrip() {
-    if (!payload.equals(decode())) {
+    if (!payload.equals(decode()) || !payload.equals(decodeTree())) {
       throw new IllegalStateException("anchor payload does not survive a round trip");
     }
   }
@@ -108,8 +115,24 @@ public class JellyBenchmark {
     return buf;
   }
 
+  /** What a connection does with a message: the one-pass reader, the tree path if it declines. */
   @Benchmark
   public @Nullable Object decode() {
+    ByteBuf in = encoded.readerIndex(0);
+    bananaReader.begin(in);
+    try {
+      Object value = reader.read();
+      bananaReader.commit(in);
+      return value;
+    } catch (BananaReader.Unsupported e) {
+      bananaReader.rollback();
+      return decodeTree();
+    }
+  }
+
+  /** The general path: the Banana tree, then the unjellier walking it. */
+  @Benchmark
+  public @Nullable Object decodeTree() {
     Object sexp =
         Objects.requireNonNull(decoder.decode(encoded.readerIndex(0)), "incomplete expression");
     return unjellier.unjelly(sexp);

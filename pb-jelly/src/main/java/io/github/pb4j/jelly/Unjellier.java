@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -275,7 +274,7 @@ public final class Unjellier {
   }
 
   private @Nullable Object readDictionary(List<?> list, int bindId) {
-    Map<@Nullable Object, @Nullable Object> result = new LinkedHashMap<>();
+    Map<@Nullable Object, @Nullable Object> result = new CompactDict(list.size() - 1);
     bind(bindId, result);
     for (int i = 1, n = list.size(); i < n; i++) {
       if (!(list.get(i) instanceof List<?> pair) || pair.size() != 2) {

@@ -170,7 +170,13 @@ class JellyDataModelTest {
         sexp(sexp(b("tuple"), 1, 2), sexp(b("list"), 3)),
         sexp(sexp(b("None")), 0.5),
         sexp(7, sexp(b("boolean"), b("true")))));
-    assertThat(codec.unjellier().unjelly(sexp(b("dictionary")))).isInstanceOf(LinkedHashMap.class);
+    // A received dict is a mutable map that keeps wire order.
+    @SuppressWarnings("unchecked")
+    Map<Object, Object> received = (Map<Object, Object>) codec.unjellier().unjelly(sexp(b("dictionary"),
+        sexp(unicode("z"), 1), sexp(unicode("a"), 2)));
+    received.put("m", 3);
+    assertThat(received.keySet()).containsExactly("z", "a", "m");
+    assertThat(received).isEqualTo(Map.of("z", 1, "a", 2, "m", 3));
   }
 
   @Test

@@ -77,10 +77,15 @@ class JellyRoundTripPropertyTest {
 
   @Provide
   Arbitrary<Object> expressions() {
-    return Arbitraries.recursive(this::atoms, this::tagged, 0, 5);
+    return expressionTrees();
   }
 
-  private Arbitrary<Object> tagged(Arbitrary<Object> inner) {
+  /** Banana trees of Jelly tags (real and made up) and atoms: well-formed Jelly or nearly so. */
+  static Arbitrary<Object> expressionTrees() {
+    return Arbitraries.recursive(JellyRoundTripPropertyTest::atoms, JellyRoundTripPropertyTest::tagged, 0, 5);
+  }
+
+  private static Arbitrary<Object> tagged(Arbitrary<Object> inner) {
     List<String> tags = new ArrayList<>();
     for (JellyTag t : JellyTag.values()) {
       tags.add(t.wire().toStringUtf8());
@@ -98,7 +103,7 @@ class JellyRoundTripPropertyTest {
         inner.list().ofMaxSize(3).map(l -> new ArrayList<Object>(l)));
   }
 
-  private Arbitrary<Object> atoms() {
+  private static Arbitrary<Object> atoms() {
     return Arbitraries.oneOf(
         Arbitraries.integers().between(-3, 5),
         Arbitraries.longs(),

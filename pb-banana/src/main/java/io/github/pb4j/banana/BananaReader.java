@@ -1,0 +1,393 @@
+package io.github.pb4j.banana;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads Banana tokens straight from the bytes of whole expressions, for layers that turn them into
+ * their own objects without the s-expression tree {@link BananaDecoder} builds: Jelly's fast path
+ * and the broker's message envelope.
+ *
+ * <p>The reader handles only what is plain. Input that is incomplete, breaks a {@link
+ * BananaLimits limit}, is invalid, or holds an integer beyond 63 bits makes it throw {@link
+ * Unsupported}, a stackless signal: the caller then rewinds and decodes the same bytes with
+ * {@link BananaDecoder}, which gives the value or the exact error. So whatever the reader
+ * returns, the decoder would have returned too.
+ *
+ * <p>Usage: {@link #begin} over a buffer, read tokens with {@link #next}, and {@link #commit} what
+ * was used; the buffer is consumed only by {@code commit}. A window may hold several expressions,
+ * read one after another. Between {@code begin} and the last {@code commit} the buffer must not
+ * change.
+ *
+ * <p><em>Not thread-safe;</em> one per connection, like the decoder.
+ */
+public final class BananaReader {
+  /** Token type of {@link #next}: a list header; {@link #count()} elements follow. */
+  public static final int LIST = 0x80;
+  /** Token type of {@link #next}: an integer (INT, NEG, LONGINT or LONGNEG), in {@link #longValue()}. */
+  public static final int INT = 0x81;
+  /** Token type of {@link #next}: a byte string; see {@link #byteString()} and friends. */
+  public static final int STRING = 0x82;
+  /** Token type of {@link #next}: a float, in {@link #doubleValue()}. */
+  public static final int FLOAT = 0x84;
+  /** Token type of {@link #next}: a vocabulary word (pb dialect only), see {@link #word()}. */
+  public static final int VOCAB = 0x87;
+
+  /** Largest window read at once; larger expressions go to the decoder. */
+  private static final int MAX_WINDOW = 1 << 20;
+  /** Slots of the recent-text cache (a power of two) and the longest text it keeps. */
+  private static final int RECENT_SLOTS = 128;
+  private static final int MAX_RECENT_LENGTH = 16;
+
+  /** Thrown when the input is not something this reader handles; carries no stack trace. */
+  public static final class Unsupported extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    /** The one instance. */
+    public static final Unsupported INSTANCE = new Unsupported();
+
+    private Unsupported() {
+      super("not handled by the fast path", null, false, false);
+    }
+  }
+
+  private final BananaLimits limits;
+  private final int sizeLimit;
+  private final int prefixLimit;
+  private Dialect dialect;
+
+  private byte[] scratch = new byte[0];
+  private byte[] buf = scratch;
+  private int base;
+  private int pos;
+  private int end;
+  private int committed;
+
+  private long value;
+  private double doubleValue;
+  private int stringOffset;
+  private @Nullable CharsetDecoder utf8;
+  /** Strings made from short ASCII byte strings, by a hash of their bytes; made on first use. */
+  private String @Nullable [] recentText;
+
+  public BananaReader(BananaLimits limits, Dialect dialect) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.sizeLimit = limits.sizeLimit();
+    this.prefixLimit = limits.prefixLimit();
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
+  }
+
+  /** Switches the dialect, as the decoder's is switched. */
+  public void setDialect(Dialect dialect) {
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
+  }
+
+  /** Returns the limits this reader keeps within. */
+  public BananaLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Starts reading the readable bytes of {@code in} (up to the message size limit), without
+   * consuming them. A heap buffer is read in place; others are copied once.
+   */
+  public void begin(ByteBuf in) {
+    int readable = (int) Math.min(in.readableBytes(), Math.min(limits.maxMessageBytes(), MAX_WINDOW));
+    if (in.hasArray()) {
+      buf = in.array();
+      base = in.arrayOffset() + in.readerIndex();
+    } else {
+      if (scratch.length < readable) {
+        scratch = new byte[Math.max(readable, Math.min(MAX_WINDOW, scratch.length * 2))];
+      }
+      in.getBytes(in.readerIndex(), scratch, 0, readable);
+      buf = scratch;
+      base = 0;
+    }
+    pos = base;
+    end = base + readable;
+    committed = base;
+  }
+
+  /** Returns true if no byte is left in the window. */
+  public boolean isEmpty() {
+    return pos >= end;
+  }
+
+  /** Returns the read position, for {@link #rewind}. */
+  public int mark() {
+    return pos;
+  }
+
+  /** Goes back to a position returned by {@link #mark}. */
+  public void rewind(int mark) {
+    pos = mark;
+  }
+
+  /** Consumes from {@code in} the bytes read since {@link #begin} or the last commit. */
+  public void commit(ByteBuf in) {
+    in.skipBytes(pos - committed);
+    committed = pos;
+  }
+
+  /** Returns to the last commit (or the beginning), forgetting what was read since. */
+  public void rollback() {
+    pos = committed;
+  }
+
+  /**
+   * Reads the next token and returns its type: {@link #LIST}, {@link #INT}, {@link #STRING},
+   * {@link #FLOAT} or {@link #VOCAB}. A string's bytes are read with it.
+   *
+   * @throws Unsupported if the token is incomplete, invalid, too large or an integer beyond 63 bits
+   */
+  public int next() {
+    byte[] b = buf;
+    int start = pos;
+    if (start + 1 < end) {
+      // The common token: one prefix digit, then the type.
+      byte digit = b[start];
+      int type = b[start + 1];
+      if (digit >= 0 && type < 0) {
+        return token(b, start + 2, digit, type & 0xff);
+      }
+    }
+    int p = start;
+    int maxEnd = Math.min(end, start + prefixLimit);
+    long v = 0;
+    int shift = 0;
+    while (true) {
+      if (p >= maxEnd) {
+        throw Unsupported.INSTANCE; // incomplete, or a prefix at the limit: the decoder decides
+      }
+      byte digit = b[p];
+      if (digit < 0) {
+        break;
+      }
+      if (shift > 56) {
+        if (digit != 0) {
+          throw Unsupported.INSTANCE;
+        }
+      } else {
+        v |= (long) digit << shift;
+      }
+      shift += 7;
+      p++;
+    }
+    int type = b[p++] & 0xff;
+    return token(b, p, v, type);
+  }
+
+  /** Finishes a token whose header ends before {@code p}. */
+  private int token(byte[] b, int p, long v, int type) {
+    switch (type) {
+      case 0x80:
+        if (v > sizeLimit) {
+          throw Unsupported.INSTANCE;
+        }
+        value = v;
+        pos = p;
+        return LIST;
+      case 0x81:
+      case 0x85:
+        value = v;
+        pos = p;
+        return INT;
+      case 0x83:
+      case 0x86:
+        value = -v;
+        pos = p;
+        return INT;
+      case 0x82:
+        if (v > sizeLimit || v > end - p) {
+          throw Unsupported.INSTANCE;
+        }
+        value = v;
+        stringOffset = p;
+        pos = p + (int) v;
+        return STRING;
+      case 0x84: {
+        if (end - p < 8) {
+          throw Unsupported.INSTANCE;
+        }
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+          bits = (bits << 8) | (b[p + i] & 0xff);
+        }
+        doubleValue = Double.longBitsToDouble(bits);
+        pos = p + 8;
+        return FLOAT;
+      }
+      case 0x87:
+        if (dialect != Dialect.PB || Vocabulary.word(v) == null) {
+          throw Unsupported.INSTANCE;
+        }
+        value = v;
+        pos = p;
+        return VOCAB;
+      default:
+        throw Unsupported.INSTANCE;
+    }
+  }
+
+  /** Reads a list header and returns its element count, or throws {@link Unsupported}. */
+  public int nextList() {
+    if (next() != LIST) {
+      throw Unsupported.INSTANCE;
+    }
+    return (int) value;
+  }
+
+  /** The element count of the list header just read. */
+  public int count() {
+    return (int) value;
+  }
+
+  /** The integer just read. */
+  public long longValue() {
+    return value;
+  }
+
+  /** The float just read. */
+  public double doubleValue() {
+    return doubleValue;
+  }
+
+  /** The length of the byte string just read. */
+  public int stringLength() {
+    return (int) value;
+  }
+
+  /** The word number of the vocabulary token just read. */
+  public int vocabNumber() {
+    return (int) value;
+  }
+
+  /** The vocabulary word just read. */
+  public ByteString word() {
+    return Objects.requireNonNull(Vocabulary.word(value));
+  }
+
+  /** The byte string just read, as the decoder would return it (shared instances for common words). */
+  public ByteString byteString() {
+    int length = (int) value;
+    ByteString common = CommonWords.lookup(buf, stringOffset, length);
+    if (common != null) {
+      return common;
+    }
+    byte[] bytes = new byte[length];
+    System.arraycopy(buf, stringOffset, bytes, 0, length);
+    return ByteString.wrap(bytes);
+  }
+
+  /** The string or vocabulary token just read as a byte string, or {@code null} for another type. */
+  public @Nullable ByteString bytesOf(int type) {
+    if (type == STRING) {
+      return byteString();
+    }
+    return type == VOCAB ? word() : null;
+  }
+
+  /**
+   * Returns true if the token just read, of type {@code type}, is the byte string {@code word}
+   * (as a string, or as a vocabulary token in the pb dialect).
+   */
+  public boolean is(int type, ByteString word) {
+    if (type == STRING) {
+      int length = (int) value;
+      if (word.size() != length) {
+        return false;
+      }
+      if (length > 16) {
+        return word.contentEquals(buf, stringOffset, length);
+      }
+      // Tags are short: a plain loop beats the vectorised compare's set-up.
+      byte[] b = buf;
+      byte[] w = word.internalArray();
+      for (int i = 0, o = stringOffset; i < length; i++) {
+        if (b[o + i] != w[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return type == VOCAB && word.equals(Vocabulary.word(value));
+  }
+
+  /**
+   * The byte string just read as text, decoded as strict UTF-8; throws {@link Unsupported} if it
+   * is not valid UTF-8 (the caller's slow path reports the error).
+   */
+  public String utf8String() {
+    int length = (int) value;
+    byte[] b = buf;
+    int offset = stringOffset;
+    int hash = length;
+    for (int i = offset, n = offset + length; i < n; i++) {
+      byte c = b[i];
+      if (c < 0) {
+        return strictUtf8(b, offset, length);
+      }
+      hash = 31 * hash + c;
+    }
+    if (length > MAX_RECENT_LENGTH) {
+      return new String(b, offset, length, StandardCharsets.ISO_8859_1);
+    }
+    // Short text recurs (dict keys above all): reuse the String last made from the same bytes.
+    String[] recent = recentText;
+    if (recent == null) {
+      recent = new String[RECENT_SLOTS];
+      recentText = recent;
+    }
+    int slot = (hash ^ (hash >>> 7)) & (RECENT_SLOTS - 1);
+    String cached = recent[slot];
+    if (cached != null && sameAscii(cached, b, offset, length)) {
+      return cached;
+    }
+    String text = new String(b, offset, length, StandardCharsets.ISO_8859_1);
+    recent[slot] = text;
+    return text;
+  }
+
+  private static boolean sameAscii(String s, byte[] b, int offset, int length) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (s.charAt(i) != b[offset + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String strictUtf8(byte[] b, int offset, int length) {
+    CharsetDecoder d = utf8;
+    if (d == null) {
+      d = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      utf8 = d;
+    }
+    try {
+      return d.reset().decode(ByteBuffer.wrap(b, offset, length)).toString();
+    } catch (CharacterCodingException e) {
+      throw Unsupported.INSTANCE;
+    }
+  }
+
+  /** The backing array of the window; string bytes lie at {@link #stringOffset()}. */
+  public byte[] array() {
+    return buf;
+  }
+
+  /** The offset of the string just read in {@link #array()}. */
+  public int stringOffset() {
+    return stringOffset;
+  }
+}

@@ -1,0 +1,236 @@
+package io.github.pb4j.jelly;
+
+import io.github.pb4j.banana.BananaReader;
+import io.github.pb4j.banana.BananaReader.Unsupported;
+import io.github.pb4j.banana.ByteString;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Unjellies straight from Banana bytes, in one pass, the values most messages carry: None, bool,
+ * int, float, bytes, str, list, tuple and dict (with hashable keys), nested up to 64 levels.
+ * Nothing else: a reference, a flavour, a registered type, a set, a date, a decimal, anything
+ * malformed or at a limit makes it throw {@link Unsupported}. The caller then decodes the same
+ * bytes with {@link io.github.pb4j.banana.BananaDecoder} and {@link Unjellier}, which accept the
+ * rest or give the exact error; whatever this reader returns, they would have returned an equal
+ * value of the same types.
+ *
+ * <p>It calls no {@link JellyExtension}, so reading has no side effect and can be abandoned at
+ * any point.
+ *
+ * <p><em>Not thread-safe;</em> one per connection, confined to its thread.
+ */
+public final class JellyReader {
+  /** Nesting the recursive reader handles itself. */
+  private static final int MAX_FAST_DEPTH = 64;
+
+  private static final ByteString UNICODE = JellyTag.UNICODE.wire();
+  private static final ByteString BOOLEAN = JellyTag.BOOLEAN.wire();
+  private static final ByteString LIST = JellyTag.LIST.wire();
+  private static final ByteString TUPLE = JellyTag.TUPLE.wire();
+  private static final ByteString DICTIONARY = JellyTag.DICTIONARY.wire();
+  private static final ByteString NONE = JellyTag.NONE.wire();
+  private static final ByteString TRUE = ByteString.ascii("true");
+  private static final ByteString FALSE = ByteString.ascii("false");
+
+  // Tags by vocabulary number (Vocabulary), and two of our own for the words outside it.
+  private static final int TAG_NONE = 1;
+  private static final int TAG_DICTIONARY = 5;
+  private static final int TAG_LIST = 8;
+  private static final int TAG_TUPLE = 11;
+  private static final int TAG_UNICODE = 100;
+  private static final int TAG_BOOLEAN = 101;
+
+  static {
+    if (!NONE.equals(io.github.pb4j.banana.Vocabulary.word(TAG_NONE))
+        || !DICTIONARY.equals(io.github.pb4j.banana.Vocabulary.word(TAG_DICTIONARY))
+        || !LIST.equals(io.github.pb4j.banana.Vocabulary.word(TAG_LIST))
+        || !TUPLE.equals(io.github.pb4j.banana.Vocabulary.word(TAG_TUPLE))) {
+      throw new AssertionError("vocabulary numbers changed");
+    }
+  }
+
+  private final BananaReader in;
+  private final int maxDepth;
+
+  /**
+   * Creates a reader over {@code in} for values nested at most {@code maxDepth} levels (the
+   * unjellier's limit; deeper values are left to it).
+   */
+  public JellyReader(BananaReader in, int maxDepth) {
+    this.in = Objects.requireNonNull(in, "in");
+    // A container is one Banana list, a dict item another, a str a third at the bottom: keep the
+    // Banana nesting within the decoder's limit too.
+    int bananaBound = (in.limits().maxDepth() - 2) / 2;
+    this.maxDepth = Math.min(maxDepth, Math.min(MAX_FAST_DEPTH, bananaBound));
+  }
+
+  /** Returns the Banana reader this reader reads from. */
+  public BananaReader banana() {
+    return in;
+  }
+
+  /**
+   * Reads one jellied value, as one {@link Unjellier#unjelly} call would return it.
+   *
+   * @throws Unsupported if the value is not one this reader handles (nothing is then consumed
+   *     from the buffer; the reader's position is undefined until {@link BananaReader#rollback})
+   */
+  public @Nullable Object read() {
+    return value(0);
+  }
+
+  private @Nullable Object value(int depth) {
+    int type = in.next();
+    switch (type) {
+      case BananaReader.INT:
+        return box(in.longValue());
+      case BananaReader.FLOAT:
+        return in.doubleValue();
+      case BananaReader.STRING:
+        return in.byteString();
+      case BananaReader.VOCAB:
+        return in.word();
+      default:
+        return expression(in.count(), depth);
+    }
+  }
+
+  /** Returns an integer as the decoder does: Integer when it fits, else Long. */
+  private static Object box(long v) {
+    return v == (int) v ? (Object) (int) v : (Object) v;
+  }
+
+  private @Nullable Object expression(int count, int depth) {
+    if (count == 0) {
+      throw Unsupported.INSTANCE;
+    }
+    int type = in.next();
+    int tag;
+    if (type == BananaReader.VOCAB) {
+      tag = in.vocabNumber();
+    } else if (type == BananaReader.STRING) {
+      tag = stringTag();
+    } else {
+      throw Unsupported.INSTANCE;
+    }
+    switch (tag) {
+      case TAG_UNICODE: {
+        if (count != 2) {
+          throw Unsupported.INSTANCE;
+        }
+        int t = in.next();
+        if (t == BananaReader.STRING) {
+          return in.utf8String();
+        }
+        if (t == BananaReader.VOCAB) {
+          return in.word().toStringUtf8();
+        }
+        throw Unsupported.INSTANCE;
+      }
+      case TAG_NONE:
+        if (count != 1) {
+          throw Unsupported.INSTANCE;
+        }
+        return null;
+      case TAG_BOOLEAN: {
+        if (count != 2) {
+          throw Unsupported.INSTANCE;
+        }
+        int t = in.next();
+        if (in.is(t, TRUE)) {
+          return Boolean.TRUE;
+        }
+        if (in.is(t, FALSE)) {
+          return Boolean.FALSE;
+        }
+        throw Unsupported.INSTANCE;
+      }
+      default:
+        break;
+    }
+    if (depth >= maxDepth) {
+      throw Unsupported.INSTANCE;
+    }
+    switch (tag) {
+      case TAG_DICTIONARY:
+        return dictionary(count - 1, depth + 1);
+      case TAG_LIST: {
+        ArrayList<@Nullable Object> list = new ArrayList<>(Math.min(count - 1, 1024));
+        for (int i = 1; i < count; i++) {
+          list.add(value(depth + 1));
+        }
+        return list;
+      }
+      case TAG_TUPLE: {
+        if (count == 1) {
+          return Tuple.ofSize(0);
+        }
+        Tuple tuple = Tuple.ofSize(count - 1);
+        for (int i = 1; i < count; i++) {
+          tuple.fill(i - 1, value(depth + 1));
+        }
+        return tuple;
+      }
+      default:
+        throw Unsupported.INSTANCE;
+    }
+  }
+
+  /** The tag of the string token just read, as its vocabulary number (unicode and boolean have their own). */
+  private int stringTag() {
+    byte[] b = in.array();
+    int o = in.stringOffset();
+    switch (in.stringLength()) {
+      case 7:
+        if (in.is(BananaReader.STRING, UNICODE)) {
+          return TAG_UNICODE;
+        }
+        return in.is(BananaReader.STRING, BOOLEAN) ? TAG_BOOLEAN : 0;
+      case 4:
+        if (b[o] == 'l') {
+          return in.is(BananaReader.STRING, LIST) ? TAG_LIST : 0;
+        }
+        return in.is(BananaReader.STRING, NONE) ? TAG_NONE : 0;
+      case 5:
+        return in.is(BananaReader.STRING, TUPLE) ? TAG_TUPLE : 0;
+      case 10:
+        return in.is(BananaReader.STRING, DICTIONARY) ? TAG_DICTIONARY : 0;
+      default:
+        return 0;
+    }
+  }
+
+  private Map<@Nullable Object, @Nullable Object> dictionary(int size, int depth) {
+    Map<@Nullable Object, @Nullable Object> map = new CompactDict(size);
+    for (int i = 0; i < size; i++) {
+      if (in.nextList() != 2) {
+        throw Unsupported.INSTANCE;
+      }
+      Object key = value(depth);
+      if (!isHashable(key)) {
+        throw Unsupported.INSTANCE;
+      }
+      map.put(key, value(depth));
+    }
+    return map;
+  }
+
+  private static boolean isHashable(@Nullable Object key) {
+    if (key == null || key instanceof String || key instanceof Integer || key instanceof ByteString
+        || key instanceof Long || key instanceof Double || key instanceof Boolean) {
+      return true;
+    }
+    if (key instanceof Tuple t) {
+      for (Object element : t) {
+        if (!isHashable(element)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}
