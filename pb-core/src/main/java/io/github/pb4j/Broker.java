@@ -1,12 +1,14 @@
 package io.github.pb4j;
 
 import io.github.pb4j.banana.BananaDecoder;
+import io.github.pb4j.banana.BananaReader;
 import io.github.pb4j.banana.BananaEncoder;
 import io.github.pb4j.banana.BananaException;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.SexpFormatter;
 import io.github.pb4j.jelly.Jellier;
+import io.github.pb4j.jelly.JellyReader;
 import io.github.pb4j.jelly.JellyException;
 import io.github.pb4j.jelly.JellyExtension;
 import io.github.pb4j.jelly.Tuple;
@@ -71,6 +73,9 @@ public final class Broker {
   private final MessageSink sink;
   private final EventExecutor executor;
   private final BananaDecoder decoder;
+  /** The one-pass reader of plain calls and answers; the decoder takes what it declines. */
+  private final BananaReader reader;
+  private final JellyReader jellyReader;
   private final FlavorExtension extension = new FlavorExtension();
   private final Unjellier unjellier;
   private BananaEncoder encoder;
@@ -157,6 +162,8 @@ public final class Broker {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.decoder = new BananaDecoder(options.bananaLimits(), Dialect.NONE);
+    this.reader = new BananaReader(options.bananaLimits(), Dialect.NONE);
+    this.jellyReader = new JellyReader(reader, options.maxDepth());
     this.unjellier = new Unjellier(options.registry(), extension, options.maxDepth());
     this.exports = new ExportTable(options.maxBrokerRefs());
     switchDialect(Dialect.NONE);
@@ -257,7 +264,22 @@ public final class Broker {
         cumulation.writeBytes(data);
         in = cumulation;
       }
+      boolean fast = !logger.isTraceEnabled();
+      boolean windowOpen = false;
       while (state != State.CLOSED) {
+        if (fast && state == State.OPEN && !decoder.isInsideExpression()) {
+          if (!in.isReadable()) {
+            break;
+          }
+          if (!windowOpen || reader.isEmpty()) {
+            reader.begin(in);
+            windowOpen = true;
+          }
+          if (readPlainMessage(in)) {
+            continue;
+          }
+          windowOpen = false; // the decoder consumes from the buffer: the window is stale
+        }
         Object expression;
         try {
           expression = decoder.decode(in);
@@ -403,6 +425,59 @@ public final class Broker {
 
   // ---------------------------------------------------------------- incoming
 
+  /**
+   * Reads and handles the next message in one pass if it is a plain call or answer (see {@link
+   * JellyReader}); returns false, having consumed nothing, for anything else.
+   */
+  private boolean readPlainMessage(ByteBuf in) {
+    BananaReader r = reader;
+    try {
+      int count = r.nextList();
+      int type = r.next();
+      if (count == 7 && r.is(type, BrokerCommand.MESSAGE.wire)) {
+        Object requestId = plainAtom(r.next());
+        Object objectId = plainAtom(r.next());
+        Object method = plainAtom(r.next());
+        Object flag = plainAtom(r.next());
+        Object args = jellyReader.read();
+        Object kwargs = jellyReader.read();
+        r.commit(in);
+        handleCall(requestId, objectId, method, flag, args, kwargs);
+        return true;
+      }
+      if (count == 3 && r.is(type, BrokerCommand.ANSWER.wire)) {
+        Object requestId = plainAtom(r.next());
+        Object value = jellyReader.read();
+        r.commit(in);
+        CompletableFuture<@Nullable Object> future = pendingFor(requestId, "answer");
+        if (future != null) {
+          future.complete(value);
+        }
+        return true;
+      }
+    } catch (BananaReader.Unsupported e) {
+      // Fall through: the general path decides, with its exact errors.
+    }
+    r.rollback();
+    return false;
+  }
+
+  /** Returns the atom just read as the decoder would: an int or a byte string; declines the rest. */
+  private Object plainAtom(int type) {
+    switch (type) {
+      case BananaReader.INT: {
+        long v = reader.longValue();
+        return v == (int) v ? (Object) (int) v : (Object) v;
+      }
+      case BananaReader.STRING:
+        return reader.byteString();
+      case BananaReader.VOCAB:
+        return reader.word();
+      default:
+        throw BananaReader.Unsupported.INSTANCE;
+    }
+  }
+
   private void handleExpression(Object expression) {
     if (logger.isTraceEnabled()) {
       logger.trace("<< [conn {}] {}", id, traceText(expression, false));
@@ -505,6 +580,7 @@ public final class Broker {
 
   private void switchDialect(Dialect dialect) {
     decoder.setDialect(dialect);
+    reader.setDialect(dialect);
     encoder = new BananaEncoder(dialect, options.bananaLimits());
     jellier = new Jellier(encoder, options.registry(), extension, options.maxDepth());
   }
@@ -532,6 +608,31 @@ public final class Broker {
       return;
     }
     dispatch(call, target, message);
+  }
+
+  /** A call read in one pass: as {@link #handleMessage}, its arguments already unjellied. */
+  private void handleCall(Object requestId, Object objectId, Object rawMethod, Object flag,
+      @Nullable Object args, @Nullable Object kwargs) {
+    ByteString method = methodName(rawMethod);
+    if (method == null) {
+      return;
+    }
+    Call call = new Call(requestId, method, isTrue(flag));
+    Object target = exports.lookup(objectId);
+    if (target == null) {
+      fail(call, new PbApplicationException("Invalid Object ID"));
+      return;
+    }
+    List<?> argList;
+    Map<String, ?> keywords;
+    try {
+      argList = RemoteMethod.argumentList(args);
+      keywords = keywordArguments(kwargs);
+    } catch (JellyException e) {
+      fail(call, e);
+      return;
+    }
+    dispatch(call, target, argList, keywords);
   }
 
   /** Unjellies a message's arguments (separately, as Twisted does) and calls the method. */
