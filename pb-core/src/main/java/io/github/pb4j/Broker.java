@@ -15,6 +15,7 @@ import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.jelly.TypeMismatchException;
 import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.ref.WeakReference;
@@ -80,6 +81,13 @@ public final class Broker {
   private final Unjellier unjellier;
   private BananaEncoder encoder;
   private Jellier jellier;
+  /** In the current dialect: {@code [b'message', } and {@code [b'answer', } headers, {@code {}}. */
+  private byte[] messageHeader = new byte[0];
+  private byte[] answerHeader = new byte[0];
+  private byte[] emptyDict = new byte[0];
+  /** The last method name called and its encoding: callers mostly repeat a name. */
+  private @Nullable String lastMethod;
+  private byte[] lastMethodBytes = new byte[0];
 
   private State state = State.AWAITING_DIALECT;
   private boolean lostHandled;
@@ -437,10 +445,12 @@ public final class Broker {
       if (count == 7 && r.is(type, BrokerCommand.MESSAGE.wire)) {
         Object requestId = plainAtom(r.next());
         Object objectId = plainAtom(r.next());
-        Object method = plainAtom(r.next());
+        int methodType = r.next();
+        Object method = methodType == BananaReader.STRING ? r.sharedByteString() : plainAtom(methodType);
         Object flag = plainAtom(r.next());
         Object args = jellyReader.read();
-        Object kwargs = jellyReader.read();
+        // Most calls have no keyword arguments: an empty dict, which needs no map.
+        Object kwargs = r.skipIf(emptyDict) ? Map.of() : jellyReader.read();
         r.commit(in);
         handleCall(requestId, objectId, method, flag, args, kwargs);
         return true;
@@ -583,6 +593,19 @@ public final class Broker {
     reader.setDialect(dialect);
     encoder = new BananaEncoder(dialect, options.bananaLimits());
     jellier = new Jellier(encoder, options.registry(), extension, options.maxDepth());
+    messageHeader = encodeHeader(BrokerCommand.MESSAGE);
+    answerHeader = encodeHeader(BrokerCommand.ANSWER);
+    ByteBuf buf = Unpooled.buffer(16);
+    jellier.jelly(Map.of(), buf);
+    emptyDict = ByteBufUtil.getBytes(buf);
+    lastMethod = null;
+  }
+
+  private byte[] encodeHeader(BrokerCommand command) {
+    ByteBuf buf = Unpooled.buffer(16);
+    encoder.writeListHeader(buf, command.size);
+    encoder.writeBytes(buf, command.wire);
+    return ByteBufUtil.getBytes(buf);
   }
 
   private void sendVersion() {
@@ -830,8 +853,7 @@ public final class Broker {
     beginMessage();
     currentPerspective = call.perspective;
     try {
-      encoder.writeListHeader(buf, 3);
-      encoder.writeBytes(buf, BrokerCommand.ANSWER.wire);
+      buf.writeBytes(answerHeader);
       encoder.encode(call.requestId, buf);
       jellier.jelly(value, buf);
       commitMessage();
@@ -934,18 +956,26 @@ public final class Broker {
     ByteBuf buf = sink.alloc().buffer();
     beginMessage();
     try {
-      encoder.writeListHeader(buf, 7);
-      encoder.writeBytes(buf, command.wire);
+      if (command == BrokerCommand.MESSAGE) {
+        buf.writeBytes(messageHeader);
+      } else {
+        encoder.writeListHeader(buf, 7);
+        encoder.writeBytes(buf, command.wire);
+      }
       encoder.writeInt(buf, requestId);
       if (objectId instanceof Integer luid) {
         encoder.writeInt(buf, luid);
       } else {
         encoder.writeBytes(buf, (ByteString) objectId);
       }
-      encoder.writeUtf8(buf, method);
+      writeMethodName(buf, method);
       encoder.writeInt(buf, answerRequired ? 1 : 0);
-      jellier.jelly(Tuple.copyOf(args), buf);
-      jellier.jelly(kwargs, buf);
+      jellier.jellyTuple(args, buf);
+      if (kwargs.isEmpty()) {
+        buf.writeBytes(emptyDict);
+      } else {
+        jellier.jelly(kwargs, buf);
+      }
       commitMessage();
     } catch (RuntimeException e) {
       rollbackMessage();
@@ -959,6 +989,16 @@ public final class Broker {
       result.complete(null);
     }
     send(buf);
+  }
+
+  private void writeMethodName(ByteBuf buf, String method) {
+    if (!method.equals(lastMethod)) {
+      ByteBuf encoded = Unpooled.buffer(method.length() + 4);
+      encoder.writeUtf8(encoded, method);
+      lastMethodBytes = ByteBufUtil.getBytes(encoded);
+      lastMethod = method;
+    }
+    buf.writeBytes(lastMethodBytes);
   }
 
   // ---------------------------------------------------------------- paging

@@ -1,6 +1,7 @@
 package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.banana.Vocabulary;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +30,10 @@ enum BrokerCommand {
   final int size;
 
   BrokerCommand(String wire, int size) {
-    this.wire = ByteString.ascii(wire);
+    // The vocabulary's own instance where the word is one, so that readers match it by identity.
+    ByteString w = ByteString.ascii(wire);
+    ByteString word = Vocabulary.word(Vocabulary.numberOf(w));
+    this.wire = word != null ? word : w;
     this.size = size;
   }
 

@@ -31,6 +31,10 @@ final class RemoteMethod {
   private final String[] names;
   private final Type[] types;
   private final @Nullable Object[] defaults;
+  /** {@code argument 'name'} per parameter, for error messages (made once, not per call). */
+  private final String[] descriptions;
+  /** True if a call with exactly one value per parameter, all positional, needs no binding. */
+  private final boolean plainPositional;
   /** Indexes (into names) of the parameters positional arguments fill, in order. */
   private final int[] positional;
   private final int varargsIndex;
@@ -83,6 +87,11 @@ final class RemoteMethod {
       }
     }
     this.positional = plain.stream().mapToInt(Integer::intValue).toArray();
+    this.descriptions = new String[n];
+    for (int i = 0; i < n; i++) {
+      descriptions[i] = "argument '" + names[i] + "'";
+    }
+    this.plainPositional = positional.length == n;
     this.varargsIndex = varargs;
     this.keywordsIndex = keywords;
     Type element = null;
@@ -119,6 +128,17 @@ final class RemoteMethod {
    */
   Object[] bind(List<?> args, Map<String, ?> kwargs, @Nullable Object perspective) {
     int offset = injectsPerspective ? 1 : 0;
+    if (plainPositional && kwargs.isEmpty() && args.size() == names.length) {
+      // The common call: every parameter given by position.
+      Object[] bound = new Object[names.length + offset];
+      for (int i = 0; i < names.length; i++) {
+        bound[i + offset] = TypeCoercion.coerce(args.get(i), types[i], descriptions[i]);
+      }
+      if (injectsPerspective) {
+        bound[0] = perspective;
+      }
+      return bound;
+    }
     Object[] bound = new Object[names.length + offset];
     boolean[] set = new boolean[names.length];
     int fixed = Math.min(args.size(), positional.length);
@@ -165,7 +185,7 @@ final class RemoteMethod {
         }
         bound[i + offset] = defaults[i];
       } else {
-        bound[i + offset] = TypeCoercion.coerce(bound[i + offset], types[i], "argument '" + names[i] + "'");
+        bound[i + offset] = TypeCoercion.coerce(bound[i + offset], types[i], descriptions[i]);
       }
     }
     if (varargsIndex >= 0) {

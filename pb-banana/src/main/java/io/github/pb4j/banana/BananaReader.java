@@ -74,6 +74,8 @@ public final class BananaReader {
   private @Nullable CharsetDecoder utf8;
   /** Strings made from short ASCII byte strings, by a hash of their bytes; made on first use. */
   private String @Nullable [] recentText;
+  /** Likewise for {@link #sharedByteString()}. */
+  private ByteString @Nullable [] recentBytes;
 
   public BananaReader(BananaLimits limits, Dialect dialect) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -235,6 +237,24 @@ public final class BananaReader {
     }
   }
 
+  /**
+   * Skips {@code expected} if the window holds exactly these bytes next, and returns true; returns
+   * false otherwise, reading nothing. For constant expressions such as an empty dict.
+   */
+  public boolean skipIf(byte[] expected) {
+    int n = expected.length;
+    if (end - pos < n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (buf[pos + i] != expected[i]) {
+        return false;
+      }
+    }
+    pos += n;
+    return true;
+  }
+
   /** Reads a list header and returns its element count, or throws {@link Unsupported}. */
   public int nextList() {
     if (next() != LIST) {
@@ -285,6 +305,36 @@ public final class BananaReader {
     return ByteString.wrap(bytes);
   }
 
+  /**
+   * The byte string just read, shared with earlier reads of the same short bytes: for names that
+   * recur (method names), saving the copy and the hash.
+   */
+  public ByteString sharedByteString() {
+    int length = (int) value;
+    if (length > MAX_RECENT_LENGTH) {
+      return byteString();
+    }
+    byte[] b = buf;
+    int offset = stringOffset;
+    int hash = length;
+    for (int i = offset, n = offset + length; i < n; i++) {
+      hash = 31 * hash + b[i];
+    }
+    ByteString[] recent = recentBytes;
+    if (recent == null) {
+      recent = new ByteString[RECENT_SLOTS];
+      recentBytes = recent;
+    }
+    int slot = (hash ^ (hash >>> 7)) & (RECENT_SLOTS - 1);
+    ByteString cached = recent[slot];
+    if (cached != null && cached.size() == length && cached.contentEquals(b, offset, length)) {
+      return cached;
+    }
+    ByteString bytes = byteString();
+    recent[slot] = bytes;
+    return bytes;
+  }
+
   /** The string or vocabulary token just read as a byte string, or {@code null} for another type. */
   public @Nullable ByteString bytesOf(int type) {
     if (type == STRING) {
@@ -316,7 +366,11 @@ public final class BananaReader {
       }
       return true;
     }
-    return type == VOCAB && word.equals(Vocabulary.word(value));
+    if (type != VOCAB) {
+      return false;
+    }
+    ByteString w = Vocabulary.word(value);
+    return w == word || (w != null && w.hashCode() == word.hashCode() && w.equals(word));
   }
 
   /**

@@ -119,13 +119,38 @@ public final class Jellier {
    * @throws io.github.pb4j.banana.BananaException if a value breaks a Banana limit (likewise)
    */
   public void jelly(@Nullable Object value, ByteBuf out) {
+    run(value, null, out);
+  }
+
+  /**
+   * Appends the jelly of {@code elements} as a tuple: what {@code jelly(Tuple.copyOf(elements),
+   * out)} writes, without making the tuple (a call's positional arguments).
+   *
+   * @throws JellyException as {@link #jelly} does ({@code out} is then unchanged)
+   */
+  public void jellyTuple(List<?> elements, ByteBuf out) {
+    run(null, Objects.requireNonNull(elements, "elements"), out);
+  }
+
+  /** One jelly call: of {@code value}, or of {@code tupleElements} as a new tuple when not null. */
+  private void run(@Nullable Object value, @Nullable List<?> tupleElements, ByteBuf out) {
     if (this.out != null) {
       throw new IllegalStateException("jelly call already in progress");
     }
     int mark = out.writerIndex();
     this.out = out;
     try {
-      writeValue(value);
+      if (tupleElements == null) {
+        writeValue(value);
+      } else {
+        // A new tuple is never met twice: no reference tracking for it, only for its elements.
+        enter();
+        encoder.writeListHeader(out, tupleElements.size() + 1);
+        out.writeBytes(tagTuple);
+        for (Object o : tupleElements) {
+          writeValue(o);
+        }
+      }
       if (insertionCount > 0) {
         spliceReferences(mark);
       }
