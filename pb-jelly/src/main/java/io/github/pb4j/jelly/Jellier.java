@@ -3,6 +3,7 @@ package io.github.pb4j.jelly;
 import io.github.pb4j.banana.BananaEncoder;
 import io.github.pb4j.banana.ByteString;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +37,9 @@ public final class Jellier {
   /** Python's recursion gives up around 1000 levels; so do we, with a clear error. */
   public static final int DEFAULT_MAX_DEPTH = 1000;
 
+  private static final int KEY_SLOTS = 64; // a power of two
+  private static final int MAX_CACHED_KEY = 24;
+
   private final BananaEncoder encoder;
   private final JellyRegistry registry;
   private final @Nullable JellyExtension extension;
@@ -58,7 +61,10 @@ public final class Jellier {
 
   private @Nullable ByteBuf out;
   private int depth;
-  private final IdentityHashMap<Object, int[]> seen = new IdentityHashMap<>();
+  private final IdentityTable seen = new IdentityTable();
+  /** Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash: keys recur. */
+  private final String[] keyText = new String[KEY_SLOTS];
+  private final byte[][] keyBytes = new byte[KEY_SLOTS][];
   private int nextReferenceId;
   private int[] insertions = new int[8]; // pairs: (offset, id)
   private int insertionCount;
@@ -303,12 +309,39 @@ public final class Jellier {
     ByteBuf out = buffer();
     encoder.writeListHeader(out, map.size() + 1);
     out.writeBytes(tagDictionary);
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      out.writeShort(0x0280); // A [key, value] pair: list of 2.
-      writeValue(Hashability.check(e.getKey(), "dictionary key", Map.of()));
-      writeValue(e.getValue());
+    if (map instanceof CompactDict d && d.isCompact()) {
+      for (int i = 0, n = d.size(); i < n; i++) {
+        out.writeShort(0x0280); // A [key, value] pair: list of 2.
+        writeKey(d.keyAt(i));
+        writeValue(d.valueAt(i));
+      }
+    } else {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        out.writeShort(0x0280);
+        writeKey(e.getKey());
+        writeValue(e.getValue());
+      }
     }
     depth--;
+  }
+
+  /** Writes a dict key; short text keys come from a cache of their encodings. */
+  private void writeKey(@Nullable Object key) {
+    if (!(key instanceof String s) || s.length() > MAX_CACHED_KEY) {
+      writeValue(Hashability.check(key, "dictionary key", Map.of()));
+      return;
+    }
+    ByteBuf out = buffer();
+    int slot = (s.hashCode() * 0x9E3779B9 >>> 24) & (KEY_SLOTS - 1);
+    String cached = keyText[slot];
+    if (cached != s && !s.equals(cached)) {
+      int mark = out.writerIndex();
+      writeValue(s);
+      keyBytes[slot] = ByteBufUtil.getBytes(out, mark, out.writerIndex() - mark);
+      keyText[slot] = s;
+      return;
+    }
+    out.writeBytes(keyBytes[slot]);
   }
 
   /**
@@ -334,23 +367,25 @@ public final class Jellier {
    */
   public boolean beginTracked(Object identity) {
     ByteBuf out = buffer();
-    int[] entry = seen.get(identity);
-    if (entry == null) {
-      seen.put(identity, new int[] {out.writerIndex(), 0});
+    int slot = seen.find(identity);
+    if (slot < 0) {
+      seen.add(slot, identity, out.writerIndex());
       return true;
     }
-    if (entry[1] == 0) {
-      entry[1] = ++nextReferenceId;
+    int id = seen.id(slot);
+    if (id == 0) {
+      id = ++nextReferenceId;
+      seen.setId(slot, id);
       if (insertionCount * 2 == insertions.length) {
         insertions = Arrays.copyOf(insertions, insertions.length * 2);
       }
-      insertions[insertionCount * 2] = entry[0];
-      insertions[insertionCount * 2 + 1] = entry[1];
+      insertions[insertionCount * 2] = seen.offset(slot);
+      insertions[insertionCount * 2 + 1] = id;
       insertionCount++;
     }
     encoder.writeListHeader(out, 2);
     out.writeBytes(tagDereference);
-    encoder.writeInt(out, entry[1]);
+    encoder.writeInt(out, id);
     return false;
   }
 

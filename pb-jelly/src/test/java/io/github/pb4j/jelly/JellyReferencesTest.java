@@ -48,6 +48,54 @@ class JellyReferencesTest {
   }
 
   @Test
+  void manySharedObjectsInOneCallAndTheCallsAfterIt() {
+    // Enough tracked objects to grow the jellier's identity table past its kept size, twice.
+    Jellier jellier = codec.jellier(Dialect.PB);
+    for (int round = 0; round < 2; round++) {
+      List<Object> shared = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        shared.add(new ArrayList<>(List.of(i)));
+      }
+      List<Object> value = new ArrayList<>(List.of(shared, new ArrayList<>(shared)));
+      ByteBuf buf = Unpooled.buffer();
+      jellier.jelly(value, buf);
+      List<?> back = (List<?>) codec.unjellyHex(ByteString.of(io.netty.buffer.ByteBufUtil.getBytes(buf)).hex(), Dialect.PB);
+      buf.release();
+      List<?> first = (List<?>) back.get(0);
+      List<?> second = (List<?>) back.get(1);
+      assertThat(first).hasSize(20_000);
+      for (int i = 0; i < first.size(); i += 997) {
+        assertThat(second.get(i)).isSameAs(first.get(i)).isEqualTo(List.of(i));
+      }
+      // The next, small call starts with no memory of the big one.
+      List<Object> small = new ArrayList<>(List.of(1));
+      assertThat(codec.jellyHex(List.of(small, small), Dialect.NONE))
+          .isEqualTo(hex(sexp(b("list"), ref(1, sexp(b("list"), 1)), deref(1))));
+    }
+  }
+
+  @Test
+  void equalDictKeysOfDifferentInstancesEncodeAlike() {
+    // The jellier caches key encodings; distinct but equal keys, and keys sharing a cache slot,
+    // must still give Twisted's bytes.
+    Map<String, Object> a = new LinkedHashMap<>();
+    Map<String, Object> b = new LinkedHashMap<>();
+    List<Object> expected = new ArrayList<>(List.of(b("list")));
+    List<Object> itemsA = new ArrayList<>(List.of(b("dictionary")));
+    List<Object> itemsB = new ArrayList<>(List.of(b("dictionary")));
+    for (int i = 0; i < 300; i++) {
+      String key = "k" + i;
+      a.put(key, i);
+      b.put(new String(key.toCharArray()), -i);
+      itemsA.add(sexp(unicode(key), i));
+      itemsB.add(sexp(unicode(key), -i));
+    }
+    expected.add(itemsA);
+    expected.add(itemsB);
+    assertThat(codec.jellyHex(new ArrayList<>(List.of(a, b)), Dialect.NONE)).isEqualTo(hex(expected));
+  }
+
+  @Test
   void selfContainingListKeepsIdentity() {
     List<Object> x = new ArrayList<>();
     x.add(x);
