@@ -85,6 +85,7 @@ public final class Broker {
   private byte[] messageHeader = new byte[0];
   private byte[] answerHeader = new byte[0];
   private byte[] emptyDict = new byte[0];
+  private byte[] rootId = new byte[0];
   /** The last method name called and its encoding: callers mostly repeat a name. */
   private @Nullable String lastMethod;
   private byte[] lastMethodBytes = new byte[0];
@@ -594,6 +595,9 @@ public final class Broker {
     encoder = new BananaEncoder(dialect, options.bananaLimits());
     jellier = new Jellier(encoder, options.registry(), extension, options.maxDepth());
     messageHeader = encodeHeader(BrokerCommand.MESSAGE);
+    ByteBuf root = Unpooled.buffer(8);
+    encoder.writeBytes(root, ExportTable.ROOT);
+    rootId = ByteBufUtil.getBytes(root);
     answerHeader = encodeHeader(BrokerCommand.ANSWER);
     ByteBuf buf = Unpooled.buffer(16);
     jellier.jelly(Map.of(), buf);
@@ -675,21 +679,26 @@ public final class Broker {
   private void dispatch(Call call, Object exported, List<?> args, Map<String, ?> kwargs) {
     Object target = exported;
     String prefix = "remote_";
+    MethodTable table;
     if (exported instanceof ViewPoint vp) {
       target = vp.viewable;
       call.perspective = vp.perspective;
       prefix = "view_";
+      table = MethodTable.of(target.getClass());
     } else if (exported instanceof PerspectiveAdapter adapter) {
       target = adapter.avatar();
       call.perspective = adapter.avatar();
-      prefix = target instanceof Avatar || !(target instanceof Referenceable) ? "perspective_" : "remote_";
-    } else if (exported instanceof Avatar) {
-      call.perspective = exported;
-      prefix = "perspective_";
-    } else if (exported instanceof RemoteCache) {
-      prefix = "observe_";
+      table = MethodTable.of(target.getClass());
+      prefix = table.isAvatar() || !(target instanceof Referenceable) ? "perspective_" : "remote_";
+    } else {
+      table = MethodTable.of(exported.getClass());
+      if (table.isAvatar()) {
+        call.perspective = exported;
+        prefix = "perspective_";
+      } else if (table.isRemoteCache()) {
+        prefix = "observe_";
+      }
     }
-    MethodTable table = MethodTable.of(target.getClass());
     RemoteMethod method = table.get(call.method);
     if (method == null) {
       String name = call.method.toStringUtf8();
@@ -965,6 +974,8 @@ public final class Broker {
       encoder.writeInt(buf, requestId);
       if (objectId instanceof Integer luid) {
         encoder.writeInt(buf, luid);
+      } else if (objectId == ExportTable.ROOT) {
+        buf.writeBytes(rootId);
       } else {
         encoder.writeBytes(buf, (ByteString) objectId);
       }

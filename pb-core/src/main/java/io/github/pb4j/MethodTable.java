@@ -23,9 +23,14 @@ final class MethodTable {
 
   private final String className;
   private final Map<ByteString, RemoteMethod> methods;
+  /** What the class is, decided once: interface checks that fail are slow on the hot path. */
+  private final boolean avatar;
+  private final boolean remoteCache;
 
   private MethodTable(Class<?> type) {
     this.className = type.getSimpleName();
+    this.avatar = Avatar.class.isAssignableFrom(type);
+    this.remoteCache = RemoteCache.class.isAssignableFrom(type);
     boolean viewable = Viewable.class.isAssignableFrom(type);
     Map<ByteString, RemoteMethod> found = new HashMap<>();
     Map<String, Method> javaMethods = new HashMap<>();
@@ -103,6 +108,16 @@ final class MethodTable {
   /** Returns the method with this wire name, or {@code null}. */
   @Nullable RemoteMethod get(ByteString wireName) {
     return methods.get(wireName);
+  }
+
+  /** True if the class is an {@link Avatar}. */
+  boolean isAvatar() {
+    return avatar;
+  }
+
+  /** True if the class is a {@link RemoteCache}. */
+  boolean isRemoteCache() {
+    return remoteCache;
   }
 
   String className() {
