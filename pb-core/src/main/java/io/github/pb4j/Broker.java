@@ -77,6 +77,8 @@ public final class Broker {
   /** The one-pass reader of plain calls and answers; the decoder takes what it declines. */
   private final BananaReader reader;
   private final JellyReader jellyReader;
+  /** Messages read in one pass so far; for tests. */
+  private long onePassReads;
   private final FlavorExtension extension = new FlavorExtension();
   private final Unjellier unjellier;
   private BananaEncoder encoder;
@@ -426,6 +428,12 @@ public final class Broker {
     return imports.size();
   }
 
+  /** Returns the number of messages read in one pass, without the Banana tree. Visible for testing. */
+  long onePassReads() {
+    checkThread();
+    return onePassReads;
+  }
+
   /** Returns the number of calls awaiting an answer. Visible for testing. */
   public int pendingCount() {
     checkThread();
@@ -453,6 +461,7 @@ public final class Broker {
         // Most calls have no keyword arguments: an empty dict, which needs no map.
         Object kwargs = r.skipIf(emptyDict) ? Map.of() : jellyReader.read();
         r.commit(in);
+        onePassReads++;
         handleCall(requestId, objectId, method, flag, args, kwargs);
         return true;
       }
@@ -460,6 +469,7 @@ public final class Broker {
         Object requestId = plainAtom(r.next());
         Object value = jellyReader.read();
         r.commit(in);
+        onePassReads++;
         CompletableFuture<@Nullable Object> future = pendingFor(requestId, "answer");
         if (future != null) {
           future.complete(value);

@@ -1,0 +1,188 @@
+package io.github.pb4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pb4j.banana.BananaEncoder;
+import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.banana.Dialect;
+import io.github.pb4j.jelly.Jellier;
+import io.github.pb4j.jelly.JellyRegistry;
+import io.github.pb4j.jelly.Tuple;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker reads plain calls and answers in one pass and everything else through the Banana
+ * tree; a peer must not be able to tell which path a message took. The oracle: the same bytes
+ * delivered one byte at a time, which sends every message through the tree path.
+ */
+class BrokerReadPathTest {
+  public static final class Root implements Referenceable {
+    @Remote
+    public @Nullable Object echo(@Nullable Object x) {
+      return x;
+    }
+
+    @Remote
+    public int add(int a, @Param(value = "b", defaultValue = "0") int b) {
+      return a + b;
+    }
+
+    @Remote
+    public String greet(String name) {
+      return "hello " + name;
+    }
+  }
+
+  private static final Jellier JELLIER = new Jellier(BananaEncoder.of(Dialect.PB), JellyRegistry.EMPTY, null);
+
+  /** A call as a Twisted client writes it, in the pb dialect. */
+  private static byte[] call(Object requestId, Object objectId, String method, int answerRequired,
+      List<?> args, Map<String, ?> kwargs) {
+    ByteBuf buf = Unpooled.buffer();
+    BananaEncoder encoder = JELLIER.encoder();
+    encoder.writeListHeader(buf, 7);
+    encoder.writeBytes(buf, ByteString.ascii("message"));
+    encoder.encode(requestId, buf);
+    encoder.encode(objectId, buf);
+    encoder.writeUtf8(buf, method);
+    encoder.writeInt(buf, answerRequired);
+    JELLIER.jelly(Tuple.copyOf(args), buf);
+    JELLIER.jelly(kwargs, buf);
+    return ByteBufUtil.getBytes(buf);
+  }
+
+  private static byte[] raw(Object sexp) {
+    ByteBuf buf = Unpooled.buffer();
+    JELLIER.encoder().encode(sexp, buf);
+    return ByteBufUtil.getBytes(buf);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static final ByteString ROOT = ByteString.ascii("root");
+
+  /** Calls of every kind a peer may send: plain ones, ones the one-pass reader declines, bad ones. */
+  private static byte[] mixedTraffic() {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("b", 5);
+    Set<Object> set = new LinkedHashSet<>(List.of(1, 2));
+    Map<Object, Object> record = new LinkedHashMap<>();
+    record.put("name", "item-1");
+    record.put(7, List.of(1.5, true, ByteString.ascii("list")));
+    List<Object> shared = new ArrayList<>(List.of(1));
+    return concat(
+        call(1, ROOT, "echo", 1, List.of("hello"), Map.of()),
+        call(2, ROOT, "echo", 1, List.of(set), Map.of()), // a set: the tree path
+        call(3, ROOT, "add", 1, List.of(1), kwargs),
+        call(4, ROOT, "echo", 1, List.of(record), Map.of()),
+        call(5, ROOT, "echo", 1, List.of(List.of(shared, shared)), Map.of()), // references
+        call(6, ROOT, "greet", 1, List.of(ByteString.ascii("x")), Map.of()), // bytes for a str
+        call(7, ROOT, "nosuch", 1, List.of(), Map.of()),
+        call(8, 99, "echo", 1, List.of(1), Map.of()), // unknown object id
+        call(9, ROOT, "add", 1, List.of(1, 2, 3), Map.of()), // too many arguments
+        call(10, ROOT, "echo", 0, List.of("no answer"), Map.of()),
+        raw(List.of(ByteString.ascii("message"), 11, ROOT, ByteString.ascii("echo"), 1,
+            List.of(ByteString.ascii("list"), 1), List.of(ByteString.ascii("dictionary")))), // args not a tuple
+        call(12, ROOT, "echo", 1, List.of(Long.MAX_VALUE, -1L << 40, "\u00e9t\u00e9"), Map.of()),
+        call(13, ROOT, "echo", 1, List.of(new java.math.BigInteger("123456789012345678901234567890")), Map.of()));
+  }
+
+  private static List<String> answersTo(byte[] traffic, boolean byteByByte) {
+    return answersTo(traffic, byteByByte, new long[1]);
+  }
+
+  private static List<String> answersTo(byte[] traffic, boolean byteByByte, long[] onePass) {
+    try (ScriptedPeer peer = ScriptedPeer.againstServer(new Root())) {
+      peer.handshakeAsClient();
+      if (byteByByte) {
+        for (byte b : traffic) {
+          peer.send(new byte[] {b});
+        }
+      } else {
+        peer.send(traffic);
+      }
+      assertThat(peer.isClosed()).isFalse();
+      onePass[0] = peer.call(() -> peer.broker().onePassReads());
+      // A failure's count numbers every failure made in the process, as Twisted's does.
+      return peer.receivedExpressions().stream()
+          .map(e -> e.replaceAll("b'count'\\], \\d+\\]", "b'count'], N]"))
+          .toList();
+    }
+  }
+
+  @Test
+  void wholeBuffersAnswerAsTheTreePathDoes() {
+    byte[] traffic = mixedTraffic();
+    long[] onePass = new long[1];
+    List<String> oneByOne = answersTo(traffic, true, onePass);
+    assertThat(onePass[0]).as("read in one pass, byte by byte").isZero();
+    List<String> whole = answersTo(traffic, false, onePass);
+    // All but the set, the shared list and the big integer.
+    assertThat(onePass[0]).as("read in one pass, whole").isEqualTo(10);
+    assertThat(whole).isEqualTo(oneByOne);
+    // Dialect offer, version, and an answer or error for each call but the one with no answer.
+    assertThat(whole).hasSize(2 + 12);
+    assertThat(whole).contains("[b'answer', 1, [b'unicode', b'hello']]", "[b'answer', 3, 6]");
+    assertThat(whole).anySatisfy(e -> assertThat(e).startsWith("[b'error', 6, ").contains("expected: str"));
+    assertThat(whole.get(3)).startsWith("[b'answer', 2, [b'set'");
+  }
+
+  @Test
+  void aCallSplitAnywhereIsAnsweredOnce() {
+    byte[] call = call(1, ROOT, "echo", 1, List.of(List.of("a", 2.5, Map.of("k", true))), Map.of());
+    String expected = null;
+    for (int split = 0; split <= call.length; split++) {
+      try (ScriptedPeer peer = ScriptedPeer.againstServer(new Root())) {
+        peer.handshakeAsClient();
+        peer.send(java.util.Arrays.copyOfRange(call, 0, split));
+        peer.send(java.util.Arrays.copyOfRange(call, split, call.length));
+        List<String> received = peer.receivedExpressions();
+        assertThat(received).as("split at %d", split).hasSize(3);
+        if (expected == null) {
+          expected = received.get(2);
+          assertThat(expected).startsWith("[b'answer', 1, [b'list', [b'unicode', b'a'], 2.5, [b'dictionary'");
+        }
+        assertThat(received.get(2)).as("split at %d", split).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void answersReadInOnePassCompleteTheirCalls() {
+    try (LoopbackPair pair = LoopbackPair.create(new Root())) {
+      RemoteReference root = pair.root();
+      List<java.util.concurrent.CompletableFuture<@Nullable Object>> calls = new ArrayList<>();
+      Map<Object, Object> record = new LinkedHashMap<>();
+      record.put("id", 3);
+      record.put(Tuple.of(1, "x"), null);
+      calls.add(root.callRemote("echo", record));
+      calls.add(root.callRemote("echo", new LinkedHashSet<>(List.of(1)))); // the tree path
+      calls.add(root.callRemote("add", 2, 3));
+      assertThat(calls.get(0).join()).isEqualTo(record);
+      assertThat(calls.get(1).join()).isEqualTo(Set.of(1));
+      assertThat(calls.get(2).join()).isEqualTo(5);
+      // A received dict is mutable and keeps wire order.
+      @SuppressWarnings("unchecked")
+      Map<Object, Object> received = (Map<Object, Object>) calls.get(0).join();
+      received.put("more", 1);
+      assertThat(received.keySet()).containsExactly("id", Tuple.of(1, "x"), "more");
+    }
+  }
+}
