@@ -17,6 +17,7 @@ import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ public final class Broker {
   private final List<ExportedCache> cacheJournal = new ArrayList<>();
   private final Map<Integer, HeldCache> heldByLuid = new HashMap<>();
   private final java.util.IdentityHashMap<RemoteCache, HeldCache> heldByObject = new java.util.IdentityHashMap<>();
-  private final Map<Integer, CompletableFuture<@Nullable Object>> pending = new HashMap<>();
+  private final IntObjectHashMap<CompletableFuture<@Nullable Object>> pending = new IntObjectHashMap<>();
   private int nextRequestId = 1;
   private int limitViolations;
   private final List<Runnable> awaitingHandshake = new ArrayList<>();
@@ -466,11 +467,17 @@ public final class Broker {
         return true;
       }
       if (count == 3 && r.is(type, BrokerCommand.ANSWER.wire)) {
-        Object requestId = plainAtom(r.next());
+        if (r.next() != BananaReader.INT || r.longValue() != (int) r.longValue()) {
+          throw BananaReader.Unsupported.INSTANCE;
+        }
+        int requestId = (int) r.longValue();
         Object value = jellyReader.read();
         r.commit(in);
         onePassReads++;
-        CompletableFuture<@Nullable Object> future = pendingFor(requestId, "answer");
+        CompletableFuture<@Nullable Object> future = pending.remove(requestId);
+        if (future == null) {
+          protocolViolation("answer to unknown request id " + requestId);
+        }
         if (future != null) {
           future.complete(value);
         }
@@ -826,7 +833,7 @@ public final class Broker {
   }
 
   private @Nullable CompletableFuture<@Nullable Object> pendingFor(Object requestId, String what) {
-    CompletableFuture<@Nullable Object> future = requestId instanceof Integer i ? pending.remove(i) : null;
+    CompletableFuture<@Nullable Object> future = requestId instanceof Integer i ? pending.remove((int) i) : null;
     if (future == null) {
       protocolViolation(what + " to unknown request id " + abbreviate(requestId));
     }
@@ -943,7 +950,9 @@ public final class Broker {
     Objects.requireNonNull(args, "args");
     Objects.requireNonNull(kwargs, "kwargs");
     CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
-    if (!runOnLoop(() -> sendCall(ref, method, args, kwargs, answerRequired, result))) {
+    if (executor.inEventLoop()) {
+      sendCall(ref, method, args, kwargs, answerRequired, result);
+    } else if (!runOnLoop(() -> sendCall(ref, method, args, kwargs, answerRequired, result))) {
       result.completeExceptionally(dead(ref));
     }
     return result;
