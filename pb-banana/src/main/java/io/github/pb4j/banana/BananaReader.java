@@ -41,7 +41,7 @@ public final class BananaReader {
 
   /** Largest window read at once; larger expressions go to the decoder. */
   private static final int MAX_WINDOW = 1 << 20;
-  /** Slots of the recent-text cache (a power of two) and the longest text it keeps. */
+  /** Slots of the recent-bytes cache (a power of two) and the longest string it keeps. */
   private static final int RECENT_SLOTS = 128;
   private static final int MAX_RECENT_LENGTH = 16;
 
@@ -72,9 +72,7 @@ public final class BananaReader {
   private double doubleValue;
   private int stringOffset;
   private @Nullable CharsetDecoder utf8;
-  /** Strings made from short ASCII byte strings, by a hash of their bytes; made on first use. */
-  private String @Nullable [] recentText;
-  /** Likewise for {@link #sharedByteString()}. */
+  /** Byte strings made from short byte strings, by a hash of their bytes; made on first use. */
   private ByteString @Nullable [] recentBytes;
 
   public BananaReader(BananaLimits limits, Dialect dialect) {
@@ -381,43 +379,12 @@ public final class BananaReader {
     int length = (int) value;
     byte[] b = buf;
     int offset = stringOffset;
-    int hash = length;
     for (int i = offset, n = offset + length; i < n; i++) {
-      byte c = b[i];
-      if (c < 0) {
+      if (b[i] < 0) {
         return strictUtf8(b, offset, length);
       }
-      hash = 31 * hash + c;
     }
-    if (length > MAX_RECENT_LENGTH) {
-      return new String(b, offset, length, StandardCharsets.ISO_8859_1);
-    }
-    // Short text recurs (dict keys above all): reuse the String last made from the same bytes.
-    String[] recent = recentText;
-    if (recent == null) {
-      recent = new String[RECENT_SLOTS];
-      recentText = recent;
-    }
-    int slot = (hash ^ (hash >>> 7)) & (RECENT_SLOTS - 1);
-    String cached = recent[slot];
-    if (cached != null && sameAscii(cached, b, offset, length)) {
-      return cached;
-    }
-    String text = new String(b, offset, length, StandardCharsets.ISO_8859_1);
-    recent[slot] = text;
-    return text;
-  }
-
-  private static boolean sameAscii(String s, byte[] b, int offset, int length) {
-    if (s.length() != length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (s.charAt(i) != b[offset + i]) {
-        return false;
-      }
-    }
-    return true;
+    return new String(b, offset, length, StandardCharsets.ISO_8859_1);
   }
 
   private String strictUtf8(byte[] b, int offset, int length) {

@@ -52,8 +52,14 @@ public final class JellyReader {
     }
   }
 
+  /** Key positions remembered, and the longest encoded key remembered. */
+  private static final int KEY_MEMORY = 8;
+  private static final int MAX_REMEMBERED_KEY_BYTES = 48;
+
   private final BananaReader in;
   private final int maxDepth;
+  private final String[] keyText = new String[KEY_MEMORY];
+  private final byte[][] keyWire = new byte[KEY_MEMORY][];
 
   /**
    * Creates a reader over {@code in} for values nested at most {@code maxDepth} levels (the
@@ -209,13 +215,37 @@ public final class JellyReader {
       if (in.nextList() != 2) {
         throw Unsupported.INSTANCE;
       }
-      Object key = value(depth);
+      Object key = key(i, depth);
       if (!isHashable(key)) {
         throw Unsupported.INSTANCE;
       }
       map.put(key, value(depth));
     }
     return map;
+  }
+
+  /**
+   * Reads the key of a dict's {@code index}-th item. Dicts in one message (a list of records)
+   * or in successive ones mostly have the same text keys in the same order: the text key last
+   * read at each of the first positions is remembered with its bytes, and bytes that match give
+   * the same String again, with no decoding and no allocation.
+   */
+  private @Nullable Object key(int index, int depth) {
+    if (index >= KEY_MEMORY) {
+      return value(depth);
+    }
+    byte[] wire = keyWire[index];
+    if (wire != null && in.skipIf(wire)) {
+      return keyText[index];
+    }
+    int start = in.mark();
+    Object key = value(depth);
+    int length = in.mark() - start;
+    if (key instanceof String text && length <= MAX_REMEMBERED_KEY_BYTES) {
+      keyText[index] = text;
+      keyWire[index] = java.util.Arrays.copyOfRange(in.array(), start, start + length);
+    }
+    return key;
   }
 
   private static boolean isHashable(@Nullable Object key) {

@@ -253,13 +253,33 @@ class JellyReaderTest {
 
   @SuppressWarnings("unchecked")
   @Test
-  void invalidUtf8IsDeclinedAndShortTextIsShared() {
+  void invalidUtf8IsDeclinedAndRecurringKeysAreShared() {
     byte[] bad = ByteString.fromHex(JellyCodec.encodeSexp(
         List.of(ByteString.ascii("unicode"), ByteString.fromHex("c328")), Dialect.PB)).toByteArray();
     assertThat(fast(bad, Dialect.PB)).isSameAs(DECLINED);
-    byte[] good = jelly(List.of("n\u00e9", "key", "key"), Dialect.PB);
-    List<Object> read = (List<Object>) fast(good, Dialect.PB);
-    assertThat(read).containsExactly("n\u00e9", "key", "key");
-    assertThat(read.get(1)).isSameAs(read.get(2));
+    Map<Object, Object> a = new LinkedHashMap<>();
+    a.put("n\u00e9", 1);
+    a.put("key", 2);
+    Map<Object, Object> b = new LinkedHashMap<>();
+    b.put("n\u00e9", 3);
+    b.put(4, 5); // a different key at the second position
+    b.put("key", 6);
+    byte[] bytes = jelly(List.of(a, a.keySet().iterator().next(), b, new LinkedHashMap<>(a)), Dialect.PB);
+    List<Object> read = (List<Object>) fast(bytes, Dialect.PB);
+    assertSameGraph(slow(bytes, Dialect.PB, new Unjellier(JellyRegistry.EMPTY, null)), read);
+    Map<Object, Object> first = (Map<Object, Object>) read.get(0);
+    Map<Object, Object> third = (Map<Object, Object>) read.get(2);
+    Map<Object, Object> last = (Map<Object, Object>) read.get(3);
+    assertThat(third.keySet()).containsExactly("n\u00e9", 4, "key");
+    assertThat(last).isEqualTo(a);
+    // Keys at the same position with the same bytes are one String (an int key in between does
+    // not displace the text remembered there); text elsewhere is not shared.
+    assertThat(keyAt(last, 0)).isSameAs(keyAt(first, 0)).isSameAs(keyAt(third, 0));
+    assertThat(keyAt(last, 1)).isSameAs(keyAt(first, 1)).isNotSameAs(keyAt(third, 2));
+    assertThat(read.get(1)).isEqualTo("n\u00e9").isNotSameAs(keyAt(first, 0));
+  }
+
+  private static Object keyAt(Map<Object, Object> map, int index) {
+    return new ArrayList<>(map.keySet()).get(index);
   }
 }
