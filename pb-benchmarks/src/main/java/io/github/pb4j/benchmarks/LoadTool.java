@@ -70,7 +70,7 @@ public final class LoadTool implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
-      defaultValue = "5",
+      defaultValue = "10",
       paramLabel = "N",
       description =
           "Slices the measured time of each scenario is cut into, run round-robin across the "
@@ -245,9 +245,10 @@ public final class LoadTool implements Callable<Integer> {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  (b) >= 90 %% of (a)        %8.1f %%    %s   (per round: %s)%n",
+              "  (b) >= 90 %% of (a)        %8.1f %%    %s   (median of rounds %.0f %%; per round: %s)%n",
               share * 100,
               verdict(share >= TARGET_B_SHARE_OF_A),
+              medianRoundShare(b, a) * 100,
               perRoundShares(b, a)));
     }
     Result c = find(results, Scenario.C);
@@ -283,6 +284,20 @@ public final class LoadTool implements Callable<Integer> {
               Locale.ROOT, "%.0f %%", 100 * b.sliceRates().get(i) / a.sliceRates().get(i)));
     }
     return String.join(", ", shares);
+  }
+
+  /** Returns the median over rounds of the rate of {@code b} over that of {@code a}. */
+  static double medianRoundShare(Result b, Result a) {
+    int n = Math.min(a.sliceRates().size(), b.sliceRates().size());
+    if (n == 0) {
+      return Double.NaN;
+    }
+    double[] shares = new double[n];
+    for (int i = 0; i < n; i++) {
+      shares[i] = b.sliceRates().get(i) / a.sliceRates().get(i);
+    }
+    java.util.Arrays.sort(shares);
+    return n % 2 == 1 ? shares[n / 2] : (shares[n / 2 - 1] + shares[n / 2]) / 2;
   }
 
   private static @Nullable Result find(List<Result> results, Scenario scenario) {

@@ -55,6 +55,17 @@ class LoadToolTest {
   }
 
   @Test
+  void targetLineGivesTheShareOfTotalsAndTheMedianOfRounds() {
+    Result a = new Result("a", "raw", 1, 400, 4.0, List.of(100.0, 100.0, 100.0, 100.0), null);
+    Result b = new Result("b", "pb", 1, 340, 4.0, List.of(95.0, 92.0, 50.0, 103.0), null);
+
+    assertThat(LoadTool.medianRoundShare(b, a)).isCloseTo(0.935, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(LoadTool.targets(List.of(a, b)))
+        .contains("(b) >= 90 % of (a)", "85.0 %", "MISSED", "median of rounds 94 %",
+            "95 %, 92 %, 50 %, 103 %");
+  }
+
+  @Test
   void tableShowsRateAndLatencyPerCall() {
     Result r =
         new Result(
