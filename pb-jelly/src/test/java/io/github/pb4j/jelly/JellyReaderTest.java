@@ -141,8 +141,12 @@ class JellyReaderTest {
     return JellyArbitraries.values(true);
   }
 
-  /** Values the fast path must read itself. */
+  /** Values the fast path must read itself: plain data, no object met twice (a reference). */
   private static boolean inSubset(@Nullable Object value, int depth) {
+    return inSubset(value, depth, new java.util.IdentityHashMap<>());
+  }
+
+  private static boolean inSubset(@Nullable Object value, int depth, Map<Object, Boolean> seen) {
     if (value instanceof Long l && l == Long.MIN_VALUE) {
       return false; // a magnitude of 64 bits
     }
@@ -150,17 +154,18 @@ class JellyReaderTest {
         || value instanceof Double || value instanceof ByteString || value instanceof String) {
       return true;
     }
-    if (depth >= 64) {
-      return false;
+    if (depth >= 64 || seen.put(value, Boolean.TRUE) != null) {
+      return false; // too deep, or shared (the empty tuple is one object, as in Python)
     }
     if (value instanceof List<?> list) {
-      return list.stream().allMatch(e -> inSubset(e, depth + 1));
+      return list.stream().allMatch(e -> inSubset(e, depth + 1, seen));
     }
     if (value instanceof Tuple tuple) {
-      return tuple.asList().stream().allMatch(e -> inSubset(e, depth + 1));
+      return tuple.asList().stream().allMatch(e -> inSubset(e, depth + 1, seen));
     }
     if (value instanceof Map<?, ?> map) {
-      return map.entrySet().stream().allMatch(e -> inSubset(e.getKey(), depth + 1) && inSubset(e.getValue(), depth + 1));
+      return map.entrySet().stream()
+          .allMatch(e -> inSubset(e.getKey(), depth + 1, seen) && inSubset(e.getValue(), depth + 1, seen));
     }
     return false;
   }
