@@ -97,6 +97,10 @@ public final class Broker {
   private boolean lostHandled;
   private @Nullable Throwable closeCause;
   private @Nullable ByteBuf cumulation;
+  /** The largest message buffer kept for the next message; a larger one goes back to the pool. */
+  private static final int MAX_SPARE_CAPACITY = 16 * 1024;
+  /** The last message buffer, kept (one reference) for {@link #messageBuffer()}. */
+  private @Nullable ByteBuf spare;
   private boolean inReceive;
   private boolean needsFlush;
 
@@ -381,6 +385,7 @@ public final class Broker {
       cumulation.release();
       cumulation = null;
     }
+    dropSpareBuffer();
   }
 
   /** Closes the connection; pending calls fail with {@link ConnectionLostException}. */
@@ -875,7 +880,7 @@ public final class Broker {
     if (!call.answerRequired || state != State.OPEN) {
       return;
     }
-    ByteBuf buf = sink.alloc().buffer();
+    ByteBuf buf = messageBuffer();
     beginMessage();
     currentPerspective = call.perspective;
     try {
@@ -981,7 +986,7 @@ public final class Broker {
   private void sendMessage(BrokerCommand command, Object objectId, String method, List<?> args,
       Map<String, ?> kwargs, boolean answerRequired, CompletableFuture<@Nullable Object> result) {
     int requestId = nextRequestId++;
-    ByteBuf buf = sink.alloc().buffer();
+    ByteBuf buf = messageBuffer();
     beginMessage();
     try {
       if (command == BrokerCommand.MESSAGE) {
@@ -1019,6 +1024,32 @@ public final class Broker {
       result.complete(null);
     }
     send(buf);
+  }
+
+  /**
+   * Returns a buffer for one outgoing call or answer. The last one is used again once the
+   * transport has written and released it (sequential calls: every time), saving a pooled
+   * allocation and release per message; while it is still queued, a new one is made.
+   */
+  private ByteBuf messageBuffer() {
+    ByteBuf b = spare;
+    if (b != null && b.refCnt() == 1 && b.capacity() <= MAX_SPARE_CAPACITY) {
+      return b.clear().retain();
+    }
+    if (b != null) {
+      b.release(); // still queued: the transport frees it once written
+    }
+    b = sink.alloc().buffer();
+    spare = b;
+    return b.retain();
+  }
+
+  private void dropSpareBuffer() {
+    ByteBuf b = spare;
+    if (b != null) {
+      spare = null;
+      b.release();
+    }
   }
 
   private void writeMethodName(ByteBuf buf, String method) {
