@@ -282,6 +282,7 @@ public final class Broker {
       }
       boolean fast = !logger.isTraceEnabled();
       boolean windowOpen = false;
+      boolean windowBehind = false;
       while (state != State.CLOSED) {
         if (fast && state == State.OPEN && !decoder.isInsideExpression()) {
           if (!in.isReadable()) {
@@ -290,11 +291,14 @@ public final class Broker {
           if (!windowOpen || reader.isEmpty()) {
             reader.begin(in);
             windowOpen = true;
+          } else if (windowBehind) {
+            reader.follow(in); // the decoder took the last message: skip it, copying nothing
           }
+          windowBehind = false;
           if (readPlainMessage(in)) {
             continue;
           }
-          windowOpen = false; // the decoder consumes from the buffer: the window is stale
+          windowBehind = true;
         }
         Object expression;
         try {

@@ -67,6 +67,8 @@ public final class BananaReader {
   private int pos;
   private int end;
   private int committed;
+  /** The reader index of the buffer at {@link #begin}, matching {@link #base}. */
+  private int startIndex;
 
   private long value;
   private double doubleValue;
@@ -112,6 +114,22 @@ public final class BananaReader {
     pos = base;
     end = base + readable;
     committed = base;
+    startIndex = in.readerIndex();
+  }
+
+  /**
+   * Continues after another reader (the decoder) consumed bytes of the same buffer since {@link
+   * #begin}: the window is kept, without copying it again, and reading resumes at the buffer's
+   * reader index. Begins anew if the window does not reach that far.
+   */
+  public void follow(ByteBuf in) {
+    long offset = (long) in.readerIndex() - startIndex;
+    if (offset >= 0 && offset < end - base) {
+      pos = base + (int) offset;
+      committed = pos;
+    } else {
+      begin(in);
+    }
   }
 
   /** Returns true if no byte is left in the window. */
