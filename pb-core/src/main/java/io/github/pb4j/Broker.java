@@ -483,10 +483,7 @@ public final class Broker {
         Object value = jellyReader.read();
         r.commit(in);
         onePassReads++;
-        CompletableFuture<@Nullable Object> future = pending.remove(requestId);
-        if (future == null) {
-          protocolViolation("answer to unknown request id " + requestId);
-        }
+        CompletableFuture<@Nullable Object> future = pendingFor(requestId, "answer");
         if (future != null) {
           future.complete(value);
         }
@@ -502,10 +499,8 @@ public final class Broker {
   /** Returns the atom just read as the decoder would: an int or a byte string; declines the rest. */
   private Object plainAtom(int type) {
     switch (type) {
-      case BananaReader.INT: {
-        long v = reader.longValue();
-        return v == (int) v ? (Object) (int) v : (Object) v;
-      }
+      case BananaReader.INT:
+        return reader.number();
       case BananaReader.STRING:
         return reader.byteString();
       case BananaReader.VOCAB:
@@ -620,22 +615,27 @@ public final class Broker {
     reader.setDialect(dialect);
     encoder = new BananaEncoder(dialect, options.bananaLimits());
     jellier = new Jellier(encoder, options.registry(), extension, options.maxDepth());
-    messageHeader = encodeHeader(BrokerCommand.MESSAGE);
-    ByteBuf root = Unpooled.buffer(8);
-    encoder.writeBytes(root, ExportTable.ROOT);
-    rootId = ByteBufUtil.getBytes(root);
-    answerHeader = encodeHeader(BrokerCommand.ANSWER);
-    ByteBuf buf = Unpooled.buffer(16);
-    jellier.jelly(Map.of(), buf);
-    emptyDict = ByteBufUtil.getBytes(buf);
+    messageHeader = encoded(b -> writeHeader(b, BrokerCommand.MESSAGE));
+    answerHeader = encoded(b -> writeHeader(b, BrokerCommand.ANSWER));
+    rootId = encoded(b -> encoder.writeBytes(b, ExportTable.ROOT));
+    emptyDict = encoded(b -> jellier.jelly(Map.of(), b));
     lastMethod = null;
   }
 
-  private byte[] encodeHeader(BrokerCommand command) {
-    ByteBuf buf = Unpooled.buffer(16);
+  private void writeHeader(ByteBuf buf, BrokerCommand command) {
     encoder.writeListHeader(buf, command.size);
     encoder.writeBytes(buf, command.wire);
-    return ByteBufUtil.getBytes(buf);
+  }
+
+  /** Returns the bytes {@code writer} writes: constants written whole later. */
+  private static byte[] encoded(java.util.function.Consumer<ByteBuf> writer) {
+    ByteBuf buf = Unpooled.buffer(16);
+    try {
+      writer.accept(buf);
+      return ByteBufUtil.getBytes(buf);
+    } finally {
+      buf.release();
+    }
   }
 
   private void sendVersion() {
@@ -648,32 +648,36 @@ public final class Broker {
 
   /** An incoming call: {@code [b'message', requestId, objectId, method, answerRequired, args, kwargs]}. */
   private void handleMessage(List<?> message) {
-    Object requestId = message.get(1);
-    ByteString method = methodName(message.get(3));
-    if (method == null) {
-      return;
+    Call call = beginCall(message.get(1), message.get(2), message.get(3), message.get(4));
+    if (call != null) {
+      dispatch(call, Objects.requireNonNull(call.exported), message);
     }
-    boolean answerRequired = isTrue(message.get(4));
-    Call call = new Call(requestId, method, answerRequired);
-    Object target = exports.lookup(message.get(2));
-    if (target == null) {
-      fail(call, new PbApplicationException("Invalid Object ID"));
-      return;
-    }
-    dispatch(call, target, message);
   }
 
-  /** A call read in one pass: as {@link #handleMessage}, its arguments already unjellied. */
-  private void handleCall(Object requestId, Object objectId, Object rawMethod, Object flag,
-      @Nullable Object args, @Nullable Object kwargs) {
+  /**
+   * Starts serving a call: checks its method name and finds its target. Returns null if the call
+   * was refused (a protocol violation, or an error answered).
+   */
+  private @Nullable Call beginCall(Object requestId, Object objectId, Object rawMethod, Object flag) {
     ByteString method = methodName(rawMethod);
     if (method == null) {
-      return;
+      return null;
     }
     Call call = new Call(requestId, method, isTrue(flag));
     Object target = exports.lookup(objectId);
     if (target == null) {
       fail(call, new PbApplicationException("Invalid Object ID"));
+      return null;
+    }
+    call.exported = target;
+    return call;
+  }
+
+  /** A call read in one pass: as {@link #handleMessage}, its arguments already unjellied. */
+  private void handleCall(Object requestId, Object objectId, Object rawMethod, Object flag,
+      @Nullable Object args, @Nullable Object kwargs) {
+    Call call = beginCall(requestId, objectId, rawMethod, flag);
+    if (call == null) {
       return;
     }
     List<?> argList;
@@ -685,7 +689,7 @@ public final class Broker {
       fail(call, e);
       return;
     }
-    dispatch(call, target, argList, keywords);
+    dispatch(call, Objects.requireNonNull(call.exported), argList, keywords);
   }
 
   /** Unjellies a message's arguments (separately, as Twisted does) and calls the method. */
@@ -842,9 +846,17 @@ public final class Broker {
   }
 
   private @Nullable CompletableFuture<@Nullable Object> pendingFor(Object requestId, String what) {
-    CompletableFuture<@Nullable Object> future = requestId instanceof Integer i ? pending.remove((int) i) : null;
+    if (requestId instanceof Integer i) {
+      return pendingFor((int) i, what);
+    }
+    protocolViolation(what + " to unknown request id " + abbreviate(requestId));
+    return null;
+  }
+
+  private @Nullable CompletableFuture<@Nullable Object> pendingFor(int requestId, String what) {
+    CompletableFuture<@Nullable Object> future = pending.remove(requestId);
     if (future == null) {
-      protocolViolation(what + " to unknown request id " + abbreviate(requestId));
+      protocolViolation(what + " to unknown request id " + requestId);
     }
     return future;
   }
@@ -866,6 +878,8 @@ public final class Broker {
     final Object requestId;
     final ByteString method;
     final boolean answerRequired;
+    /** What the call is addressed to, as exported; set by {@code beginCall}. */
+    @Nullable Object exported;
     @Nullable Object perspective;
     @Nullable RemoteMethod target;
 
@@ -996,8 +1010,7 @@ public final class Broker {
       if (command == BrokerCommand.MESSAGE) {
         buf.writeBytes(messageHeader);
       } else {
-        encoder.writeListHeader(buf, 7);
-        encoder.writeBytes(buf, command.wire);
+        writeHeader(buf, command);
       }
       encoder.writeInt(buf, requestId);
       if (objectId instanceof Integer luid) {
@@ -1058,9 +1071,7 @@ public final class Broker {
 
   private void writeMethodName(ByteBuf buf, String method) {
     if (!method.equals(lastMethod)) {
-      ByteBuf encoded = Unpooled.buffer(method.length() + 4);
-      encoder.writeUtf8(encoded, method);
-      lastMethodBytes = ByteBufUtil.getBytes(encoded);
+      lastMethodBytes = encoded(b -> encoder.writeUtf8(b, method));
       lastMethod = method;
     }
     buf.writeBytes(lastMethodBytes);

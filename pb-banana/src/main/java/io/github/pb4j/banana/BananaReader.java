@@ -137,14 +137,9 @@ public final class BananaReader {
     return pos >= end;
   }
 
-  /** Returns the read position, for {@link #rewind}. */
+  /** Returns the read position: an index into {@link #array()}. */
   public int mark() {
     return pos;
-  }
-
-  /** Goes back to a position returned by {@link #mark}. */
-  public void rewind(int mark) {
-    pos = mark;
   }
 
   /** Consumes from {@code in} the bytes read since {@link #begin} or the last commit. */
@@ -289,6 +284,12 @@ public final class BananaReader {
     return value;
   }
 
+  /** The integer just read, boxed as the decoder returns it: Integer when it fits, else Long. */
+  public Object number() {
+    long v = value;
+    return v == (int) v ? (Object) (int) v : (Object) v;
+  }
+
   /** The float just read. */
   public double doubleValue() {
     return doubleValue;
@@ -349,14 +350,6 @@ public final class BananaReader {
     ByteString bytes = byteString();
     recent[slot] = bytes;
     return bytes;
-  }
-
-  /** The string or vocabulary token just read as a byte string, or {@code null} for another type. */
-  public @Nullable ByteString bytesOf(int type) {
-    if (type == STRING) {
-      return byteString();
-    }
-    return type == VOCAB ? word() : null;
   }
 
   /**

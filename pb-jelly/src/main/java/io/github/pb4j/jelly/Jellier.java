@@ -311,18 +311,21 @@ public final class Jellier {
     out.writeBytes(tagDictionary);
     if (map instanceof CompactDict d && d.isCompact()) {
       for (int i = 0, n = d.size(); i < n; i++) {
-        out.writeShort(0x0280); // A [key, value] pair: list of 2.
-        writeKey(d.keyAt(i));
-        writeValue(d.valueAt(i));
+        writeItem(out, d.keyAt(i), d.valueAt(i));
       }
     } else {
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.writeShort(0x0280);
-        writeKey(e.getKey());
-        writeValue(e.getValue());
+        writeItem(out, e.getKey(), e.getValue());
       }
     }
     depth--;
+  }
+
+  /** Writes one dict item: a {@code [key, value]} pair, a list of 2. */
+  private void writeItem(ByteBuf out, @Nullable Object key, @Nullable Object value) {
+    out.writeShort(0x0280);
+    writeKey(key);
+    writeValue(value);
   }
 
   /** Writes a dict key; short text keys come from a cache of their encodings. */

@@ -92,7 +92,7 @@ public final class JellyReader {
     int type = in.next();
     switch (type) {
       case BananaReader.INT:
-        return box(in.longValue());
+        return in.number();
       case BananaReader.FLOAT:
         return in.doubleValue();
       case BananaReader.STRING:
@@ -102,11 +102,6 @@ public final class JellyReader {
       default:
         return expression(in.count(), depth);
     }
-  }
-
-  /** Returns an integer as the decoder does: Integer when it fits, else Long. */
-  private static Object box(long v) {
-    return v == (int) v ? (Object) (int) v : (Object) v;
   }
 
   private @Nullable Object expression(int count, int depth) {
