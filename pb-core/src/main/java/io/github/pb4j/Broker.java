@@ -99,8 +99,17 @@ public final class Broker {
   private @Nullable ByteBuf cumulation;
   /** The largest message buffer kept for the next message; a larger one goes back to the pool. */
   private static final int MAX_SPARE_CAPACITY = 16 * 1024;
-  /** The last message buffer, kept (one reference) for {@link #messageBuffer()}. */
+  /** The last message buffer, kept (one reference) for {@link #messageBuffer}. */
   private @Nullable ByteBuf spare;
+  /**
+   * Where calls and answers are encoded before one copy into the transport's buffer: a message is
+   * dozens of small writes, each cheap on a heap buffer and costly on a pooled direct one.
+   */
+  private ByteBuf scratch = Unpooled.buffer(SCRATCH_CAPACITY);
+  private boolean scratchBusy;
+  private static final int SCRATCH_CAPACITY = 512;
+  /** The largest scratch buffer kept after a message; a larger one is dropped for a new one. */
+  private static final int MAX_SCRATCH_CAPACITY = 64 * 1024;
   private boolean inReceive;
   private boolean needsFlush;
 
@@ -463,7 +472,8 @@ public final class Broker {
       int type = r.next();
       if (count == 7 && r.is(type, BrokerCommand.MESSAGE.wire)) {
         Object requestId = plainAtom(r.next());
-        Object objectId = plainAtom(r.next());
+        int objectType = r.next();
+        Object objectId = r.is(objectType, ExportTable.ROOT) ? ExportTable.ROOT : plainAtom(objectType);
         int methodType = r.next();
         Object method = methodType == BananaReader.STRING ? r.sharedByteString() : plainAtom(methodType);
         Object flag = plainAtom(r.next());
@@ -898,7 +908,8 @@ public final class Broker {
     if (!call.answerRequired || state != State.OPEN) {
       return;
     }
-    ByteBuf buf = messageBuffer();
+    ByteBuf buf = startMessage();
+    ByteBuf message;
     beginMessage();
     currentPerspective = call.perspective;
     try {
@@ -906,15 +917,17 @@ public final class Broker {
       encoder.encode(call.requestId, buf);
       jellier.jelly(value, buf);
       commitMessage();
+      message = transportCopy(buf);
     } catch (RuntimeException e) {
       rollbackMessage();
-      buf.release();
+      endMessage(buf);
       fail(call, e);
       return;
     } finally {
       currentPerspective = null;
     }
-    send(buf);
+    endMessage(buf);
+    send(message);
   }
 
   private void fail(Call call, Throwable t) {
@@ -932,19 +945,22 @@ public final class Broker {
     if (!call.answerRequired || state != State.OPEN) {
       return;
     }
-    ByteBuf buf = sink.alloc().buffer();
+    ByteBuf buf = startMessage();
+    ByteBuf message;
     try {
       encoder.writeListHeader(buf, 3);
       encoder.writeBytes(buf, BrokerCommand.ERROR.wire);
       encoder.encode(call.requestId, buf);
       jellier.jelly(Failures.toCopyable(t, options.unsafeTracebacks()), buf);
+      message = transportCopy(buf);
     } catch (RuntimeException e) {
-      buf.release();
+      endMessage(buf);
       logger.error("[conn {}] cannot encode the failure of {}; closing", id, call.describe(), e);
       close();
       return;
     }
-    send(buf);
+    endMessage(buf);
+    send(message);
   }
 
   private void logFailure(Call call, Throwable t) {
@@ -1004,7 +1020,8 @@ public final class Broker {
   private void sendMessage(BrokerCommand command, Object objectId, String method, List<?> args,
       Map<String, ?> kwargs, boolean answerRequired, CompletableFuture<@Nullable Object> result) {
     int requestId = nextRequestId++;
-    ByteBuf buf = messageBuffer();
+    ByteBuf buf = startMessage();
+    ByteBuf message;
     beginMessage();
     try {
       if (command == BrokerCommand.MESSAGE) {
@@ -1029,36 +1046,73 @@ public final class Broker {
         jellier.jelly(kwargs, buf);
       }
       commitMessage();
+      message = transportCopy(buf);
     } catch (RuntimeException e) {
       rollbackMessage();
-      buf.release();
+      endMessage(buf);
       result.completeExceptionally(e);
       return;
     }
+    endMessage(buf);
     if (answerRequired) {
       pending.put(requestId, result);
     } else {
       result.complete(null);
     }
-    send(buf);
+    send(message);
   }
 
   /**
-   * Returns a buffer for one outgoing call or answer. The last one is used again once the
-   * transport has written and released it (sequential calls: every time), saving a pooled
-   * allocation and release per message; while it is still queued, a new one is made.
+   * Returns a buffer for one outgoing call or answer of {@code size} bytes. The last one is used
+   * again once the transport has written and released it (sequential calls: every time), saving a
+   * pooled allocation and release per message; while it is still queued, a new one is made.
    */
-  private ByteBuf messageBuffer() {
+  private ByteBuf messageBuffer(int size) {
     ByteBuf b = spare;
-    if (b != null && b.refCnt() == 1 && b.capacity() <= MAX_SPARE_CAPACITY) {
+    if (b != null && b.refCnt() == 1 && b.capacity() >= size) {
       return b.clear().retain();
     }
     if (b != null) {
-      b.release(); // still queued: the transport frees it once written
+      b.release(); // still queued (the transport frees it once written), or too small
+      spare = null;
     }
-    b = sink.alloc().buffer();
+    b = sink.alloc().buffer(Math.max(size, SCRATCH_CAPACITY));
+    if (b.capacity() > MAX_SPARE_CAPACITY) {
+      return b;
+    }
     spare = b;
     return b.retain();
+  }
+
+  /**
+   * Returns the heap buffer to encode one call, answer or error into: {@link #scratch}, or a new
+   * one if a message is encoded while another is (code the jellier runs sending something). Pair
+   * with {@link #endMessage}.
+   */
+  private ByteBuf startMessage() {
+    if (scratchBusy) {
+      return Unpooled.buffer(SCRATCH_CAPACITY);
+    }
+    scratchBusy = true;
+    return scratch.clear();
+  }
+
+  /** Returns the message encoded in {@code encoded}, copied into a buffer for the transport. */
+  private ByteBuf transportCopy(ByteBuf encoded) {
+    int size = encoded.readableBytes();
+    return messageBuffer(size).writeBytes(encoded, encoded.readerIndex(), size);
+  }
+
+  /** Ends the use of a buffer from {@link #startMessage}. */
+  private void endMessage(ByteBuf encoded) {
+    if (encoded != scratch) {
+      encoded.release();
+      return;
+    }
+    scratchBusy = false;
+    if (encoded.capacity() > MAX_SCRATCH_CAPACITY) {
+      scratch = Unpooled.buffer(SCRATCH_CAPACITY); // a large message does not pin its memory
+    }
   }
 
   private void dropSpareBuffer() {

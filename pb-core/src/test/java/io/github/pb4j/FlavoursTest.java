@@ -119,6 +119,25 @@ class FlavoursTest {
       return counter;
     }
 
+    /** The copyable's state is made by calling the peer: a message sent while the answer is encoded. */
+    final List<CompletableFuture<@Nullable Object>> callsWhileEncoding = new ArrayList<>();
+
+    @Remote
+    public Copyable callingWhileCopied(RemoteReference peer) {
+      return new Copyable() {
+        @Override
+        public String copyTypeName() {
+          return "test.Secret";
+        }
+
+        @Override
+        public Object stateToCopyFor(@Nullable Object perspective) {
+          callsWhileEncoding.add(peer.callRemote("ping"));
+          return Map.of("x", 5, "y", 6);
+        }
+      };
+    }
+
     @Remote
     public boolean isCounter(Counter c) {
       return c == counter;
@@ -166,6 +185,30 @@ class FlavoursTest {
     RemoteReference root = pair(new FlavourRoot()).root();
     assertThat(await(root.callRemote("point"))).isEqualTo(new Point(1, 2));
     assertThat(await(root.callRemote("sum", new Point(3, 4)))).isEqualTo(7);
+  }
+
+  public static final class Pinged implements Referenceable {
+    @Remote
+    public String ping() {
+      return "pong";
+    }
+  }
+
+  @Test
+  void aCallMadeWhileAnAnswerIsEncodedFailsAloneAndTheAnswerArrivesWhole() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    RemoteReference root = pair(impl).root();
+
+    assertThat(await(root.callRemote("callingWhileCopied", new Pinged()))).isEqualTo(new Point(5, 6));
+    assertThat(impl.callsWhileEncoding).hasSize(1);
+    assertThat(impl.callsWhileEncoding.get(0))
+        .failsWithin(5, TimeUnit.SECONDS)
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(IllegalStateException.class)
+        .withMessageContaining("jelly call already in progress");
+    // Both sides go on: the next answers are whole too.
+    assertThat(await(root.callRemote("point"))).isEqualTo(new Point(1, 2));
+    assertThat(await(root.callRemote("callingWhileCopied", new Pinged()))).isEqualTo(new Point(5, 6));
   }
 
   @Test

@@ -65,8 +65,9 @@ public class JellyBenchmark {
   private final JellyReader reader = new JellyReader(bananaReader, Jellier.DEFAULT_MAX_DEPTH);
 
   /**
-   * The buffer encode writes into: {@code heap}, an unpooled heap buffer, or {@code direct}, a
-   * pooled direct buffer like those a Netty channel's allocator hands the broker.
+   * The buffer encode writes into: {@code heap}, an unpooled heap buffer (what the broker encodes
+   * calls and answers into, before one copy into the channel's buffer), or {@code direct}, a
+   * {@link PooledByteBufAllocator} direct buffer (an application jellying straight into one).
    */
   @State(Scope.Thread)
   public static class Output {

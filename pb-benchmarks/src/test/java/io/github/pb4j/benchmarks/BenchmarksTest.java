@@ -50,6 +50,19 @@ class BenchmarksTest {
   }
 
   @Test
+  void brokerRoundTripEchoesInMemoryEveryTime() {
+    BrokerRoundTripBenchmark benchmark = new BrokerRoundTripBenchmark();
+    benchmark.setUp();
+    try {
+      for (int i = 0; i < 1_000; i++) {
+        assertThat(benchmark.echoHello()).isEqualTo("hello");
+      }
+    } finally {
+      benchmark.tearDown();
+    }
+  }
+
+  @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void callRemoteEchoesOverLoopback() throws Exception {
     CallRemoteBenchmark benchmark = new CallRemoteBenchmark();

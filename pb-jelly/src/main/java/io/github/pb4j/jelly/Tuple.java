@@ -1,9 +1,10 @@
 package io.github.pb4j.jelly;
 
+import java.util.AbstractList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.RandomAccess;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,9 +58,33 @@ public final class Tuple implements Iterable<@Nullable Object> {
     return elements[index];
   }
 
-  /** Returns the elements as an unmodifiable list. */
+  /** Returns the elements as an unmodifiable list, a view of this tuple. */
   public List<@Nullable Object> asList() {
-    return Collections.unmodifiableList(Arrays.asList(elements));
+    return new View(elements);
+  }
+
+  /** The list view of a tuple: one object over the tuple's array, read-only. */
+  private static final class View extends AbstractList<@Nullable Object> implements RandomAccess {
+    private final @Nullable Object[] elements;
+
+    View(@Nullable Object[] elements) {
+      this.elements = elements;
+    }
+
+    @Override
+    public @Nullable Object get(int index) {
+      return elements[index];
+    }
+
+    @Override
+    public int size() {
+      return elements.length;
+    }
+
+    @Override
+    public Object[] toArray() {
+      return Arrays.copyOf(elements, elements.length, Object[].class);
+    }
   }
 
   @Override
