@@ -45,18 +45,30 @@ final class LoadRun {
     for (int i = 0; i < tallies.length; i++) {
       tallies[i] = new Tally();
     }
+    List<Load> order = new ArrayList<>(loads.values());
     for (int round = 1; round <= settings.rounds(); round++) {
-      progress("round %d of %d: %.1f s per scenario", round, settings.rounds(), sliceSeconds);
-      int i = 0;
-      for (Load load : loads.values()) {
+      progress("round %d of %d: %.2f s per scenario", round, settings.rounds(), sliceSeconds);
+      for (int k = 0; k < order.size(); k++) {
+        int i = roundOrder(round, k, order.size());
+        Load load = order.get(i);
         Slice slice = slice(load, sliceSeconds);
-        tallies[i++].add(slice.calls(), slice.seconds());
+        tallies[i].add(slice.calls(), slice.seconds());
         if (load.failure() != null) {
           return results(tallies);
         }
       }
     }
     return results(tallies);
+  }
+
+  /**
+   * Returns which scenario runs {@code k}-th in {@code round} (from 1): odd rounds go forwards,
+   * even rounds backwards (A B C, C B A, A B C, ...). Over each pair of rounds every scenario
+   * then sits, on average, at the same point in time, so a drift in the machine's speed favours
+   * none, and neighbours in the list (the raw baseline and the sequential PB calls) stay adjacent.
+   */
+  static int roundOrder(int round, int k, int scenarios) {
+    return round % 2 == 1 ? k : scenarios - 1 - k;
   }
 
   /** Round trips completed in a slice, and its length; the drain after it is not counted. */

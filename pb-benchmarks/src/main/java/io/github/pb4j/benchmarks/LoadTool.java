@@ -70,11 +70,12 @@ public final class LoadTool implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
-      defaultValue = "10",
+      defaultValue = "20",
       paramLabel = "N",
       description =
           "Slices the measured time of each scenario is cut into, run round-robin across the "
-              + "scenarios so that all see the same conditions (default: ${DEFAULT-VALUE}).")
+              + "scenarios, forwards and backwards in turn, so that all see the same conditions "
+              + "(default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
@@ -97,7 +98,7 @@ public final class LoadTool implements Callable<Integer> {
       names = {"-s", "--scenarios"},
       split = ",",
       paramLabel = "ID",
-      defaultValue = "a,a-socket,b,b-blocking,c,d",
+      defaultValue = "a-socket,a,b,b-blocking,c,d",
       description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
   List<String> scenarioIds = List.of();
 

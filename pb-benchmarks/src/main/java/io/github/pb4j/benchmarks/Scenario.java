@@ -3,21 +3,11 @@ package io.github.pb4j.benchmarks;
 import io.github.pb4j.benchmarks.LoadServer.Kind;
 
 /**
- * The scenarios {@link LoadTool} measures, in the order it runs them (grouped by server kind, so
- * each server process starts once).
+ * The scenarios {@link LoadTool} measures, in the order it runs them: grouped by server kind, so
+ * each server process starts once, and with the raw Netty baseline (a) right before the
+ * sequential PB calls (b) it is compared with, so that their slices run next to each other.
  */
 enum Scenario {
-  A("a", Kind.NETTY_ECHO) {
-    @Override
-    String describe(Settings s) {
-      return "raw TCP ping-pong, Netty echo, " + s.messageSize() + " B, sequential";
-    }
-
-    @Override
-    Load open(int port, Settings s) {
-      return new NettyPingPong(port, s.messageSize());
-    }
-  },
   A_SOCKET("a-socket", Kind.SOCKET_ECHO) {
     @Override
     String describe(Settings s) {
@@ -27,6 +17,17 @@ enum Scenario {
     @Override
     Load open(int port, Settings s) throws Exception {
       return SocketPingPong.connect(port, s.messageSize());
+    }
+  },
+  A("a", Kind.NETTY_ECHO) {
+    @Override
+    String describe(Settings s) {
+      return "raw TCP ping-pong, Netty echo, " + s.messageSize() + " B, sequential";
+    }
+
+    @Override
+    Load open(int port, Settings s) {
+      return new NettyPingPong(port, s.messageSize());
     }
   },
   B("b", Kind.PB) {

@@ -55,6 +55,35 @@ class LoadToolTest {
   }
 
   @Test
+  void roundsRunForwardsAndBackwardsInTurnSoEachScenarioSitsAtTheSameMeanTime() {
+    int scenarios = 4;
+    int rounds = 6;
+    double[] meanPosition = new double[scenarios];
+    List<Integer> firstTwoRounds = new java.util.ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      for (int k = 0; k < scenarios; k++) {
+        int i = LoadRun.roundOrder(round, k, scenarios);
+        meanPosition[i] += (round - 1) * scenarios + k;
+        if (round <= 2) {
+          firstTwoRounds.add(i);
+        }
+      }
+    }
+
+    assertThat(firstTwoRounds).containsExactly(0, 1, 2, 3, 3, 2, 1, 0);
+    for (double p : meanPosition) {
+      assertThat(p / rounds).isEqualTo(meanPosition[0] / rounds);
+    }
+  }
+
+  @Test
+  void theRawBaselineRunsRightBeforeTheSequentialCalls() {
+    List<Scenario> order = List.of(Scenario.values());
+
+    assertThat(order.indexOf(Scenario.B)).isEqualTo(order.indexOf(Scenario.A) + 1);
+  }
+
+  @Test
   void targetLineGivesTheShareOfTotalsAndTheMedianOfRounds() {
     Result a = new Result("a", "raw", 1, 400, 4.0, List.of(100.0, 100.0, 100.0, 100.0), null);
     Result b = new Result("b", "pb", 1, 340, 4.0, List.of(95.0, 92.0, 50.0, 103.0), null);
