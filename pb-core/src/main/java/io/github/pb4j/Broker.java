@@ -57,9 +57,6 @@ public final class Broker {
   private static final ByteString LOCAL = ByteString.ascii("local");
   private static final ByteString CACHED = ByteString.ascii("cached");
   private static final ByteString LCACHE = ByteString.ascii("lcache");
-  private static final ByteString LOGIN = ByteString.ascii("login");
-  private static final ByteString RESPOND = ByteString.ascii("respond");
-  private static final String HIDDEN = "<hidden: PB login secret>";
   /** Twisted closes a connection at the fourth reference-limit violation. */
   private static final int MAX_LIMIT_VIOLATIONS = 3;
 
@@ -97,19 +94,6 @@ public final class Broker {
   private boolean lostHandled;
   private @Nullable Throwable closeCause;
   private @Nullable ByteBuf cumulation;
-  /** The largest message buffer kept for the next message; a larger one goes back to the pool. */
-  private static final int MAX_SPARE_CAPACITY = 16 * 1024;
-  /** The last message buffer, kept (one reference) for {@link #messageBuffer}. */
-  private @Nullable ByteBuf spare;
-  /**
-   * Where calls and answers are encoded before one copy into the transport's buffer: a message is
-   * dozens of small writes, each cheap on a heap buffer and costly on a pooled direct one.
-   */
-  private ByteBuf scratch = Unpooled.buffer(SCRATCH_CAPACITY);
-  private boolean scratchBusy;
-  private static final int SCRATCH_CAPACITY = 512;
-  /** The largest scratch buffer kept after a message; a larger one is dropped for a new one. */
-  private static final int MAX_SCRATCH_CAPACITY = 64 * 1024;
   private boolean inReceive;
   private boolean needsFlush;
 
@@ -131,11 +115,10 @@ public final class Broker {
   private @Nullable Object currentPerspective;
   /** True while an answer or error body is unjellied (unknown local ids read as None there). */
   private boolean decodingAnswer;
-  private final List<PageProducer> pageProducers = new ArrayList<>();
-  /** Request ids of {@code login} calls awaiting an answer, kept only while TRACE is on. */
-  private final Set<Object> loginCallsSent = new java.util.HashSet<>();
-  private final Set<Object> loginCallsReceived = new java.util.HashSet<>();
-  private boolean producingScheduled;
+  private final OutgoingBuffers outgoing;
+  private final PageProducers pageProducers;
+  /** Renders frames for the TRACE log; its memory of login calls is kept only while TRACE is on. */
+  private final FrameLog frameLog = new FrameLog();
 
   /**
    * A source of pages sent as calls: Twisted's page producers ({@code pb.util.Pager}). The broker
@@ -191,6 +174,8 @@ public final class Broker {
     this.jellyReader = new JellyReader(reader, options.maxDepth());
     this.unjellier = new Unjellier(options.registry(), extension, options.maxDepth());
     this.exports = new ExportTable(options.maxBrokerRefs());
+    this.outgoing = new OutgoingBuffers(sink);
+    this.pageProducers = new PageProducers(executor, sink, () -> state == State.CLOSED, id);
     switchDialect(Dialect.NONE);
     if (rootFactory != null) {
       Object root = Objects.requireNonNull(rootFactory.apply(this), "root");
@@ -392,13 +377,12 @@ public final class Broker {
     }
     disconnectCallbacks.clear();
     imports.clear();
-    loginCallsSent.clear();
-    loginCallsReceived.clear();
+    frameLog.clear();
     if (cumulation != null) {
       cumulation.release();
       cumulation = null;
     }
-    dropSpareBuffer();
+    outgoing.release();
   }
 
   /** Closes the connection; pending calls fail with {@link ConnectionLostException}. */
@@ -522,7 +506,7 @@ public final class Broker {
 
   private void handleExpression(Object expression) {
     if (logger.isTraceEnabled()) {
-      logger.trace("<< [conn {}] {}", id, traceText(expression, false));
+      logger.trace("<< [conn {}] {}", id, frameLog.render(expression, false));
     }
     if (state == State.AWAITING_DIALECT) {
       handshake(expression);
@@ -908,7 +892,7 @@ public final class Broker {
     if (!call.answerRequired || state != State.OPEN) {
       return;
     }
-    ByteBuf buf = startMessage();
+    ByteBuf buf = outgoing.start();
     ByteBuf message;
     beginMessage();
     currentPerspective = call.perspective;
@@ -917,16 +901,16 @@ public final class Broker {
       encoder.encode(call.requestId, buf);
       jellier.jelly(value, buf);
       commitMessage();
-      message = transportCopy(buf);
+      message = outgoing.copyForTransport(buf);
     } catch (RuntimeException e) {
       rollbackMessage();
-      endMessage(buf);
+      outgoing.end(buf);
       fail(call, e);
       return;
     } finally {
       currentPerspective = null;
     }
-    endMessage(buf);
+    outgoing.end(buf);
     send(message);
   }
 
@@ -945,21 +929,21 @@ public final class Broker {
     if (!call.answerRequired || state != State.OPEN) {
       return;
     }
-    ByteBuf buf = startMessage();
+    ByteBuf buf = outgoing.start();
     ByteBuf message;
     try {
       encoder.writeListHeader(buf, 3);
       encoder.writeBytes(buf, BrokerCommand.ERROR.wire);
       encoder.encode(call.requestId, buf);
       jellier.jelly(Failures.toCopyable(t, options.unsafeTracebacks()), buf);
-      message = transportCopy(buf);
+      message = outgoing.copyForTransport(buf);
     } catch (RuntimeException e) {
-      endMessage(buf);
+      outgoing.end(buf);
       logger.error("[conn {}] cannot encode the failure of {}; closing", id, call.describe(), e);
       close();
       return;
     }
-    endMessage(buf);
+    outgoing.end(buf);
     send(message);
   }
 
@@ -1020,7 +1004,7 @@ public final class Broker {
   private void sendMessage(BrokerCommand command, Object objectId, String method, List<?> args,
       Map<String, ?> kwargs, boolean answerRequired, CompletableFuture<@Nullable Object> result) {
     int requestId = nextRequestId++;
-    ByteBuf buf = startMessage();
+    ByteBuf buf = outgoing.start();
     ByteBuf message;
     beginMessage();
     try {
@@ -1046,81 +1030,20 @@ public final class Broker {
         jellier.jelly(kwargs, buf);
       }
       commitMessage();
-      message = transportCopy(buf);
+      message = outgoing.copyForTransport(buf);
     } catch (RuntimeException e) {
       rollbackMessage();
-      endMessage(buf);
+      outgoing.end(buf);
       result.completeExceptionally(e);
       return;
     }
-    endMessage(buf);
+    outgoing.end(buf);
     if (answerRequired) {
       pending.put(requestId, result);
     } else {
       result.complete(null);
     }
     send(message);
-  }
-
-  /**
-   * Returns a buffer for one outgoing call or answer of {@code size} bytes. The last one is used
-   * again once the transport has written and released it (sequential calls: every time), saving a
-   * pooled allocation and release per message; while it is still queued, a new one is made.
-   */
-  private ByteBuf messageBuffer(int size) {
-    ByteBuf b = spare;
-    if (b != null && b.refCnt() == 1 && b.capacity() >= size) {
-      return b.clear().retain();
-    }
-    if (b != null) {
-      b.release(); // still queued (the transport frees it once written), or too small
-      spare = null;
-    }
-    b = sink.alloc().buffer(Math.max(size, SCRATCH_CAPACITY));
-    if (b.capacity() > MAX_SPARE_CAPACITY) {
-      return b;
-    }
-    spare = b;
-    return b.retain();
-  }
-
-  /**
-   * Returns the heap buffer to encode one call, answer or error into: {@link #scratch}, or a new
-   * one if a message is encoded while another is (code the jellier runs sending something). Pair
-   * with {@link #endMessage}.
-   */
-  private ByteBuf startMessage() {
-    if (scratchBusy) {
-      return Unpooled.buffer(SCRATCH_CAPACITY);
-    }
-    scratchBusy = true;
-    return scratch.clear();
-  }
-
-  /** Returns the message encoded in {@code encoded}, copied into a buffer for the transport. */
-  private ByteBuf transportCopy(ByteBuf encoded) {
-    int size = encoded.readableBytes();
-    return messageBuffer(size).writeBytes(encoded, encoded.readerIndex(), size);
-  }
-
-  /** Ends the use of a buffer from {@link #startMessage}. */
-  private void endMessage(ByteBuf encoded) {
-    if (encoded != scratch) {
-      encoded.release();
-      return;
-    }
-    scratchBusy = false;
-    if (encoded.capacity() > MAX_SCRATCH_CAPACITY) {
-      scratch = Unpooled.buffer(SCRATCH_CAPACITY); // a large message does not pin its memory
-    }
-  }
-
-  private void dropSpareBuffer() {
-    ByteBuf b = spare;
-    if (b != null) {
-      spare = null;
-      b.release();
-    }
   }
 
   private void writeMethodName(ByteBuf buf, String method) {
@@ -1136,49 +1059,12 @@ public final class Broker {
   /** Registers a page producer; pages flow while the transport is writable. Twisted's {@code registerPageProducer}. */
   public void registerPageProducer(PageProducer producer) {
     Objects.requireNonNull(producer, "producer");
-    runOnLoop(() -> {
-      pageProducers.add(producer);
-      scheduleProducing();
-    });
+    runOnLoop(() -> pageProducers.add(producer));
   }
 
   /** Resumes page producers; the transport calls it when it becomes writable again. On the executor. */
   public void resumeProducing() {
-    runOnLoop(this::scheduleProducing);
-  }
-
-  private void scheduleProducing() {
-    if (producingScheduled || pageProducers.isEmpty() || state == State.CLOSED) {
-      return;
-    }
-    producingScheduled = true;
-    executor.execute(this::produce);
-  }
-
-  /** One round: a page from each producer, newest first, as Twisted does; then yield the loop. */
-  private void produce() {
-    producingScheduled = false;
-    if (state == State.CLOSED) {
-      pageProducers.clear();
-      return;
-    }
-    for (int i = pageProducers.size() - 1; i >= 0 && state != State.CLOSED; i--) {
-      PageProducer p = pageProducers.get(i);
-      boolean more;
-      try {
-        p.sendNextPage();
-        more = p.stillPaging();
-      } catch (RuntimeException e) {
-        logger.warn("[conn {}] page producer failed; dropping it", id, e);
-        more = false;
-      }
-      if (!more) {
-        pageProducers.remove(i);
-      }
-    }
-    if (sink.isWritable()) {
-      scheduleProducing();
-    }
+    runOnLoop(pageProducers::schedule);
   }
 
   // ---------------------------------------------------------------- caches
@@ -1598,42 +1484,10 @@ public final class Broker {
   private String describeOutgoing(ByteBuf buf) {
     try {
       Object sexp = new BananaDecoder(options.bananaLimits(), encoder.dialect()).decode(buf.duplicate());
-      return sexp == null ? "(incomplete)" : traceText(sexp, true);
+      return sexp == null ? "(incomplete)" : frameLog.render(sexp, true);
     } catch (RuntimeException e) {
       return io.netty.buffer.ByteBufUtil.hexDump(buf);
     }
-  }
-
-  /**
-   * Renders a frame for the TRACE log without what PB login must never log (STYLE §9): the
-   * arguments of {@code respond} (the response to the challenge) and the answer to {@code login}
-   * (the challenge), whichever side this broker is on.
-   */
-  private String traceText(Object frame, boolean outgoing) {
-    if (frame instanceof List<?> m && m.size() >= 3 && m.get(0) instanceof ByteString name) {
-      BrokerCommand command = BrokerCommand.fromWire(name);
-      Set<Object> calls = outgoing ? loginCallsSent : loginCallsReceived;
-      Set<Object> answered = outgoing ? loginCallsReceived : loginCallsSent;
-      if (command == BrokerCommand.MESSAGE && m.size() == 7) {
-        if (RESPOND.equals(m.get(3))) {
-          return SexpFormatter.format(hiding(m, 5));
-        }
-        if (LOGIN.equals(m.get(3)) && isTrue(m.get(4))) {
-          calls.add(m.get(1));
-        }
-      } else if (command == BrokerCommand.ANSWER && answered.remove(m.get(1))) {
-        return SexpFormatter.format(hiding(m, 2));
-      } else if (command == BrokerCommand.ERROR) {
-        answered.remove(m.get(1));
-      }
-    }
-    return SexpFormatter.format(frame);
-  }
-
-  private static List<Object> hiding(List<?> frame, int index) {
-    List<Object> copy = new ArrayList<>(frame);
-    copy.set(index, HIDDEN);
-    return copy;
   }
 
   private void protocolViolation(String reason) {

@@ -1,0 +1,73 @@
+package io.github.pb4j;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection's page producers: each round sends one page from each, newest first (as Twisted's
+ * broker does), then yields the event loop; rounds go on while the transport is writable and
+ * resume when it becomes writable again.
+ *
+ * <p><em>Not thread-safe;</em> confined to the connection's executor.
+ */
+final class PageProducers {
+  private static final Logger logger = LoggerFactory.getLogger(Broker.class);
+
+  private final EventExecutor executor;
+  private final MessageSink sink;
+  private final BooleanSupplier closed;
+  private final long connectionId;
+  private final List<Broker.PageProducer> producers = new ArrayList<>();
+  private boolean scheduled;
+
+  /** {@code closed} tells whether the connection has ended; no page is sent after that. */
+  PageProducers(EventExecutor executor, MessageSink sink, BooleanSupplier closed, long connectionId) {
+    this.executor = executor;
+    this.sink = sink;
+    this.closed = closed;
+    this.connectionId = connectionId;
+  }
+
+  void add(Broker.PageProducer producer) {
+    producers.add(producer);
+    schedule();
+  }
+
+  /** Schedules a round unless one is scheduled, none is left or the connection ended. */
+  void schedule() {
+    if (scheduled || producers.isEmpty() || closed.getAsBoolean()) {
+      return;
+    }
+    scheduled = true;
+    executor.execute(this::produce);
+  }
+
+  private void produce() {
+    scheduled = false;
+    if (closed.getAsBoolean()) {
+      producers.clear();
+      return;
+    }
+    for (int i = producers.size() - 1; i >= 0 && !closed.getAsBoolean(); i--) {
+      Broker.PageProducer p = producers.get(i);
+      boolean more;
+      try {
+        p.sendNextPage();
+        more = p.stillPaging();
+      } catch (RuntimeException e) {
+        logger.warn("[conn {}] page producer failed; dropping it", connectionId, e);
+        more = false;
+      }
+      if (!more) {
+        producers.remove(i);
+      }
+    }
+    if (sink.isWritable()) {
+      schedule();
+    }
+  }
+}
