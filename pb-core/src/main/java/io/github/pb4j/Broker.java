@@ -19,7 +19,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -95,6 +98,7 @@ public final class Broker {
   private @Nullable Throwable closeCause;
   private @Nullable ByteBuf cumulation;
   private boolean inReceive;
+  private @Nullable ScheduledFuture<?> handshakeTimer;
   private boolean needsFlush;
 
   private final ExportTable exports;
@@ -256,6 +260,33 @@ public final class Broker {
       send(buf);
     }
     logger.debug("[conn {}] connected as {}", id, server ? "server" : "client");
+    Duration timeout = options.handshakeTimeout();
+    if (!timeout.isZero() && state == State.AWAITING_DIALECT) {
+      try {
+        handshakeTimer = executor.schedule(() -> {
+          handshakeTimer = null;
+          if (state == State.AWAITING_DIALECT) {
+            protocolViolation("no PB handshake from the peer within " + timeout.toMillis() + " ms");
+          }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (UnsupportedOperationException e) {
+        throw new IllegalStateException("the broker's executor cannot schedule the handshake timeout;"
+            + " use one that can, or BrokerOptions.handshakeTimeout(Duration.ZERO)", e);
+      }
+    }
+  }
+
+  private void handshakeDone() {
+    state = State.OPEN;
+    cancelHandshakeTimer();
+  }
+
+  private void cancelHandshakeTimer() {
+    ScheduledFuture<?> timer = handshakeTimer;
+    if (timer != null) {
+      handshakeTimer = null;
+      timer.cancel(false);
+    }
   }
 
   /**
@@ -348,6 +379,7 @@ public final class Broker {
     }
     lostHandled = true;
     state = State.CLOSED;
+    cancelHandshakeTimer();
     Throwable reason = closeCause != null ? closeCause : cause;
     logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
     ConnectionLostException lost = new ConnectionLostException(
@@ -570,7 +602,7 @@ public final class Broker {
         return;
       }
       switchDialect(chosen);
-      state = State.OPEN;
+      handshakeDone();
       sendVersion();
       return;
     }
@@ -596,7 +628,7 @@ public final class Broker {
     encoder.writeBytes(selection, chosen.wireName());
     send(selection);
     switchDialect(chosen);
-    state = State.OPEN;
+    handshakeDone();
     sendVersion();
     List<Runnable> queued = new ArrayList<>(awaitingHandshake);
     awaitingHandshake.clear();

@@ -5,6 +5,7 @@ import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.jelly.Jellier;
 import io.github.pb4j.jelly.JellyRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a connection's {@link Broker}. Defaults are Twisted's: 640 KiB strings and lists,
- * 1024 exported objects per connection, tracebacks not sent, dialects {@code pb} then {@code none}.
+ * 1024 exported objects per connection, tracebacks not sent, dialects {@code pb} then {@code none};
+ * and, where Twisted has no limit, a peer must finish the handshake within 30 seconds.
  *
  * <p><em>Immutable.</em>
  */
 public final class BrokerOptions {
   /** Twisted's {@code MAX_BROKER_REFS}. */
   public static final int DEFAULT_MAX_BROKER_REFS = 1024;
+
+  /** How long a peer has to finish the handshake by default. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
   /** The defaults. */
   public static final BrokerOptions DEFAULT = builder().build();
@@ -32,6 +37,7 @@ public final class BrokerOptions {
   private final int maxDepth;
   private final List<Dialect> dialects;
   private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches;
+  private final Duration handshakeTimeout;
 
   private BrokerOptions(Builder b) {
     this.bananaLimits = b.bananaLimits;
@@ -41,6 +47,7 @@ public final class BrokerOptions {
     this.maxDepth = b.maxDepth;
     this.dialects = List.copyOf(b.dialects);
     this.remoteCaches = Map.copyOf(b.remoteCaches);
+    this.handshakeTimeout = b.handshakeTimeout;
   }
 
   public static Builder builder() {
@@ -56,6 +63,7 @@ public final class BrokerOptions {
     b.maxDepth = maxDepth;
     b.dialects = dialects;
     b.remoteCaches.putAll(remoteCaches);
+    b.handshakeTimeout = handshakeTimeout;
     return b;
   }
 
@@ -86,6 +94,14 @@ public final class BrokerOptions {
     return dialects;
   }
 
+  /**
+   * Returns how long the peer has, from the start of the connection, to finish the handshake (the
+   * server's dialect offer, the client's choice); {@link Duration#ZERO} for no limit.
+   */
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
   /** Returns the factory of the {@link RemoteCache} registered for a wire type name, or null. */
   @Nullable Function<@Nullable Object, ? extends RemoteCache> remoteCache(ByteString wireName) {
     return remoteCaches.get(wireName);
@@ -99,6 +115,7 @@ public final class BrokerOptions {
     private boolean unsafeTracebacks;
     private int maxDepth = Jellier.DEFAULT_MAX_DEPTH;
     private List<Dialect> dialects = List.of(Dialect.PB, Dialect.NONE);
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches =
         new LinkedHashMap<>();
 
@@ -150,6 +167,21 @@ public final class BrokerOptions {
         throw new IllegalArgumentException("dialects: empty (expected: at least one)");
       }
       this.dialects = List.copyOf(dialects);
+      return this;
+    }
+
+    /**
+     * Closes a connection whose peer has not finished the handshake after {@code timeout}: a
+     * server is not held by clients that connect and say nothing, nor a client by a silent
+     * server. Twisted has no such limit; its peers finish the handshake in one round trip.
+     * Default 30 s; {@link Duration#ZERO} for none. The broker's executor must be able to
+     * schedule tasks unless it is zero.
+     */
+    public Builder handshakeTimeout(Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("handshakeTimeout: " + timeout + " (expected: >= 0)");
+      }
+      this.handshakeTimeout = timeout;
       return this;
     }
 

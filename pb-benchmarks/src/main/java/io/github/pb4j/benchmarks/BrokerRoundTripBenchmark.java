@@ -7,6 +7,7 @@ import io.github.pb4j.RemoteReference;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +48,10 @@ public class BrokerRoundTripBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    Broker s =
-        Broker.server(new EchoRoot(), BrokerOptions.DEFAULT, toClient, ImmediateEventExecutor.INSTANCE);
-    Broker c = Broker.client(BrokerOptions.DEFAULT, toServer, ImmediateEventExecutor.INSTANCE);
+    // The immediate executor cannot schedule; the handshake is done before set-up returns.
+    BrokerOptions options = BrokerOptions.builder().handshakeTimeout(Duration.ZERO).build();
+    Broker s = Broker.server(new EchoRoot(), options, toClient, ImmediateEventExecutor.INSTANCE);
+    Broker c = Broker.client(options, toServer, ImmediateEventExecutor.INSTANCE);
     server = s;
     client = c;
     s.connectionMade();

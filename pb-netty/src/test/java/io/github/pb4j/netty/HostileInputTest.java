@@ -2,6 +2,7 @@ package io.github.pb4j.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.banana.ByteString;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +54,21 @@ class HostileInputTest {
         + "User-Agent: curl/8.0\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
     assertAttackClosesConnection(http);
+  }
+
+  @Test
+  void aClientThatNeverFinishesTheHandshakeIsDroppedAndOthersGoOn() throws Exception {
+    BrokerOptions quick = BrokerOptions.builder().handshakeTimeout(Duration.ofMillis(200)).build();
+    try (PbServer server = PbServer.builder().port(0).root(new TestRoot()).options(quick).build().start();
+        PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build()) {
+      RemoteReference root = client.getRootObject().get(10, TimeUnit.SECONDS);
+      try (Socket silent = new Socket("127.0.0.1", server.port())) {
+        silent.setSoTimeout(10_000);
+
+        assertClosedByServer(silent); // having sent nothing at all
+      }
+      assertThat(root.callRemote("echo", "fine").get(10, TimeUnit.SECONDS)).isEqualTo("fine");
+    }
   }
 
   @Test
