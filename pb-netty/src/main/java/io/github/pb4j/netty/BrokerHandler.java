@@ -8,6 +8,7 @@ import io.github.pb4j.banana.PbException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -112,6 +114,26 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   /** Completes after the broker has handled the end of the connection (or it never started). */
   CompletableFuture<@Nullable Void> lost() {
     return lost.copy();
+  }
+
+  /**
+   * Closes {@code channel}, this handler's, as {@link Broker#close} does: what was written reaches
+   * the socket first (for at most {@link #CLOSE_GRACE_SECONDS}), as Twisted's {@code
+   * loseConnection}. A channel whose broker has not started yet closes at once.
+   */
+  void closeGracefully(Channel channel) {
+    try {
+      channel.eventLoop().execute(() -> {
+        Broker b = broker;
+        if (b != null) {
+          b.close();
+        } else {
+          channel.close();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      channel.close(); // the event loop is gone: nothing more can be written anyway
+    }
   }
 
   /** Starts the broker at once if the handler joins a channel that is already active. */

@@ -57,9 +57,8 @@ public final class PbServer implements AutoCloseable {
 
   private final Builder config;
   private final EventLoops loops;
-  /** Open connections, each with the future of its end. */
-  private final Map<Channel, CompletableFuture<@Nullable Void>> channels =
-      new ConcurrentHashMap<>();
+  /** Open connections, each with its handler. */
+  private final Map<Channel, BrokerHandler> channels = new ConcurrentHashMap<>();
   private final Set<Broker> brokers = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
   private final Object lock = new Object();
@@ -123,7 +122,7 @@ public final class PbServer implements AutoCloseable {
     }
     BrokerHandler handler = new BrokerHandler(this::newBroker);
     ch.pipeline().addLast("broker", handler);
-    channels.put(ch, handler.lost());
+    channels.put(ch, handler);
     handler.lost().whenComplete((v, e) -> channels.remove(ch));
     synchronized (lock) {
       if (state == State.CLOSED) {
@@ -195,9 +194,11 @@ public final class PbServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server: stops accepting, closes every connection (their pending calls fail with
-   * {@link io.github.pb4j.ConnectionLostException} and their exported objects are released, so
-   * avatars log out), then shuts down the event loops if this server made them. Idempotent.
+   * Stops the server: stops accepting, closes every connection once what it has written reached
+   * the socket (waiting at most {@value BrokerHandler#CLOSE_GRACE_SECONDS} s for a peer that does
+   * not read; pending calls fail with {@link io.github.pb4j.ConnectionLostException} and exported
+   * objects are released, so avatars log out), then shuts down the event loops if this server
+   * made them. Idempotent.
    *
    * <p>The future completes, on an internal thread, when all of that is done.
    */
@@ -233,9 +234,9 @@ public final class PbServer implements AutoCloseable {
 
   private CompletableFuture<@Nullable Void> closeConnections() {
     List<CompletableFuture<@Nullable Void>> ends = new ArrayList<>();
-    for (Map.Entry<Channel, CompletableFuture<@Nullable Void>> e : channels.entrySet()) {
-      e.getKey().close();
-      ends.add(e.getValue());
+    for (Map.Entry<Channel, BrokerHandler> e : channels.entrySet()) {
+      e.getValue().closeGracefully(e.getKey());
+      ends.add(e.getValue().lost());
     }
     return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
   }
