@@ -150,10 +150,14 @@ public final class BananaEncoder {
         "integer: " + value + " (expected: |value| < 2**" + 7 * limits.prefixLimit() + ")");
   }
 
-  /** Writes a FLOAT token: {@code 0x84} then 8 big-endian bytes; NaN is Python's canonical NaN. */
+  /**
+   * Writes a FLOAT token: {@code 0x84} then the 8 bytes of the IEEE 754 value, big-endian, as
+   * Python's {@code struct.pack('!d')}: a NaN keeps its sign and payload, so a NaN received from
+   * a Twisted peer goes back with the same bytes ({@code Double.NaN} is Python's {@code nan}).
+   */
   public void writeFloat(ByteBuf out, double value) {
     out.writeByte(0x84);
-    out.writeLong(Double.doubleToLongBits(value));
+    out.writeLong(Double.doubleToRawLongBits(value));
   }
 
   /** Writes a byte string, as a VOCAB token where the dialect says so. */

@@ -41,10 +41,13 @@ class BananaEncoderTest {
   }
 
   @Test
-  void writesCanonicalNanForEveryNan() {
-    assertThat(hex(encode(NONE, Double.longBitsToDouble(0xfff0000000000001L))))
-        .isEqualTo("847ff8000000000000");
-    assertThat(hex(encode(NONE, Float.intBitsToFloat(0x7fc00001)))).isEqualTo("847ff8000000000000");
+  void writesNanWithItsSignAndPayloadAsTwistedDoes() {
+    // Twisted: struct.pack('!d', value) for float('nan'), -float('nan') and a NaN with a payload.
+    assertThat(hex(encode(NONE, Double.NaN))).isEqualTo("847ff8000000000000");
+    assertThat(hex(encode(NONE, Double.longBitsToDouble(0xfff8000000000000L))))
+        .isEqualTo("84fff8000000000000");
+    assertThat(hex(encode(NONE, Double.longBitsToDouble(0x7ff0000000000001L))))
+        .isEqualTo("847ff0000000000001");
   }
 
   @Test

@@ -61,10 +61,18 @@ class BananaPropertiesTest {
   }
 
   @Property(tries = 300)
-  void floatsEncodeAsTypeByteThenCanonicalBits(@ForAll("doubles") double value) {
-    // doubleToLongBits maps every NaN to Python's 0x7ff8000000000000.
+  void floatsEncodeAsTypeByteThenTheirExactBits(@ForAll("doubles") double value) {
+    // As struct.pack('!d'): NaNs keep their sign and payload.
     assertThat(hex(encode(Dialect.PB, value)))
-        .isEqualTo(String.format("84%016x", Double.doubleToLongBits(value)));
+        .isEqualTo(String.format("84%016x", Double.doubleToRawLongBits(value)));
+  }
+
+  @Property(tries = 300)
+  void everyFloatBitPatternGoesBackAsItCame(@ForAll long bits) {
+    byte[] wire = concat(new byte[] {(byte) 0x84}, java.nio.ByteBuffer.allocate(8).putLong(bits).array());
+    Object decoded = new BananaDecoder(BananaLimits.DEFAULT, Dialect.PB).decode(Unpooled.wrappedBuffer(wire));
+
+    assertThat(encode(Dialect.PB, decoded)).isEqualTo(wire);
   }
 
   @Property(tries = 300)

@@ -95,9 +95,11 @@ class JellyDataModelTest {
     assertBothWays(-0.0, -0.0);
     assertBothWays(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
     assertThat(codec.jellyHex(Double.NaN, Dialect.PB)).isEqualTo("847ff8000000000000");
-    // Any NaN goes out as Python's canonical NaN.
+    // A NaN keeps its sign and payload, as struct.pack('!d') keeps them.
     assertThat(codec.jellyHex(Double.longBitsToDouble(0x7ff0000000000001L), Dialect.PB))
-        .isEqualTo("847ff8000000000000");
+        .isEqualTo("847ff0000000000001");
+    assertThat(codec.jellyHex(Double.longBitsToDouble(0xfff8000000000000L), Dialect.PB))
+        .isEqualTo("84fff8000000000000");
   }
 
   @Test
