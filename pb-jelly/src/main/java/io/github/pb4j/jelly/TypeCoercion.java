@@ -27,8 +27,10 @@ import org.jspecify.annotations.Nullable;
  * done for every call) and of copyable state.
  *
  * <p>Rules: integers become {@code int}/{@code long}/{@code short}/{@code byte}/{@link
- * BigInteger} when in range, and {@code double}/{@code float} (Python passes ints where floats are
- * meant); {@code bytes} ({@link ByteString}) never become a {@link String} nor the reverse ({@code
+ * BigInteger} when in range; integers and floats become {@code double}/{@code float} (Python
+ * passes ints where floats are meant), rounded to the nearest value as Python's {@code float()}
+ * rounds, but a finite value too large for the type is refused, as {@code float(10**400)} raises
+ * {@code OverflowError}; {@code bytes} ({@link ByteString}) never become a {@link String} nor the reverse ({@code
  * byte[]} accepts bytes); {@code bool} is not an integer; a {@code list} is a {@link List}, a
  * {@code tuple} a {@link Tuple}, a {@code set}/{@code frozenset} a {@link Set}, a {@code dict} a
  * {@link Map}, and element types of parameterised collections are checked element by element.
@@ -99,7 +101,12 @@ public final class TypeCoercion {
       return floating(value, c, what);
     }
     if (c == float.class || c == Float.class) {
-      return (float) floating(value, c, what);
+      double d = floating(value, c, what);
+      float f = (float) d;
+      if (Float.isInfinite(f) && !Double.isInfinite(d)) {
+        throw mismatch(value, c, what); // too large for a float
+      }
+      return f;
     }
     if (c == boolean.class && value instanceof Boolean) {
       return value;
@@ -131,9 +138,14 @@ public final class TypeCoercion {
   }
 
   private static double floating(Object value, Class<?> c, String what) {
-    if (value instanceof Double || value instanceof Float || value instanceof Integer
-        || value instanceof Long || value instanceof BigInteger) {
+    if (value instanceof Double || value instanceof Float) {
       return ((Number) value).doubleValue();
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+      double d = ((Number) value).doubleValue();
+      if (!Double.isInfinite(d)) {
+        return d;
+      }
     }
     throw mismatch(value, c, what);
   }

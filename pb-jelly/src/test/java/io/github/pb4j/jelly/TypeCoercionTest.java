@@ -100,6 +100,21 @@ class TypeCoercionTest {
   }
 
   @Test
+  void floatsRoundAsPythonsFloatDoesButTooLargeIsRefused() {
+    // float(2**53 + 1) == 2**53 in Python too.
+    assertThat(coerce((1L << 53) + 1, double.class)).isEqualTo((double) (1L << 53));
+    assertThat(coerce(0.1, float.class)).isEqualTo(0.1f);
+    assertThat(coerce(Double.POSITIVE_INFINITY, float.class)).isEqualTo(Float.POSITIVE_INFINITY);
+    assertThat((Float) coerce(Double.NaN, float.class)).isNaN();
+    // float(10**400) raises OverflowError; a float beyond 3.4e38 does not fit a Java float.
+    assertThatThrownBy(() -> coerce(BigInteger.TEN.pow(400), double.class))
+        .isInstanceOf(TypeMismatchException.class);
+    assertThatThrownBy(() -> coerce(1e300, float.class)).isInstanceOf(TypeMismatchException.class);
+    assertThatThrownBy(() -> coerce(BigInteger.TEN.pow(100), Float.class))
+        .isInstanceOf(TypeMismatchException.class);
+  }
+
+  @Test
   void noneFitsEveryReferenceTypeButNoPrimitive() {
     assertThat(coerce(null, String.class)).isNull();
     assertThat(coerce(null, Integer.class)).isNull();
