@@ -120,6 +120,8 @@ public final class Broker {
   /** True while an answer or error body is unjellied (unknown local ids read as None there). */
   private boolean decodingAnswer;
   private final OutgoingBuffers outgoing;
+  /** {@link #whenWritable} futures waiting for the transport to drain. */
+  private final List<CompletableFuture<@Nullable Void>> writableWaiters = new ArrayList<>();
   private final PageProducers pageProducers;
   /** Renders frames for the TRACE log; its memory of login calls is kept only while TRACE is on. */
   private final FrameLog frameLog = new FrameLog();
@@ -393,6 +395,9 @@ public final class Broker {
     awaitingHandshake.clear();
     queued.forEach(Runnable::run);
     rootObject.completeExceptionally(lost);
+    List<CompletableFuture<@Nullable Void>> waiters = new ArrayList<>(writableWaiters);
+    writableWaiters.clear();
+    waiters.forEach(w -> w.completeExceptionally(lost));
     runCallback(exports::clear, "release of exported objects");
     for (ExportedCache e : new ArrayList<>(cachesByLuid.values())) {
       forgetCache(e, false);
@@ -1094,9 +1099,52 @@ public final class Broker {
     runOnLoop(() -> pageProducers.add(producer));
   }
 
-  /** Resumes page producers; the transport calls it when it becomes writable again. On the executor. */
+  /**
+   * Tells the broker the transport takes output again: page producers resume and {@link
+   * #whenWritable} futures complete. The transport calls it when it becomes writable again.
+   */
   public void resumeProducing() {
-    runOnLoop(pageProducers::schedule);
+    runOnLoop(() -> {
+      pageProducers.schedule();
+      if (!writableWaiters.isEmpty() && state != State.CLOSED && sink.isWritable()) {
+        List<CompletableFuture<@Nullable Void>> waiters = new ArrayList<>(writableWaiters);
+        writableWaiters.clear();
+        waiters.forEach(w -> w.complete(null));
+      }
+    });
+  }
+
+  /**
+   * Returns true while the connection is open and its transport takes more output without
+   * queueing much (on Netty: less than the channel's high water mark, 1 MiB, waiting to be
+   * written). A program that makes many calls, or large ones, can pace itself with this and
+   * {@link #whenWritable}; Twisted has no such signal for calls. Thread-safe.
+   */
+  public boolean isWritable() {
+    return state != State.CLOSED && sink.isWritable();
+  }
+
+  /**
+   * Returns a future that completes, on the connection's executor, once the transport takes more
+   * output: at once if it does now, else when what was queued has drained (on Netty: below the low
+   * water mark, 256 KiB). Fails with {@link ConnectionLostException} if the connection ends
+   * first. Thread-safe.
+   */
+  public CompletableFuture<@Nullable Void> whenWritable() {
+    CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
+    boolean queued = runOnLoop(() -> {
+      if (state == State.CLOSED) {
+        result.completeExceptionally(new ConnectionLostException("connection lost", closeCause));
+      } else if (sink.isWritable()) {
+        result.complete(null);
+      } else {
+        writableWaiters.add(result);
+      }
+    });
+    if (!queued) {
+      result.completeExceptionally(new ConnectionLostException("connection lost: executor gone", null));
+    }
+    return result;
   }
 
   // ---------------------------------------------------------------- caches

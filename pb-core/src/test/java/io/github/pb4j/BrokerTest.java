@@ -159,6 +159,19 @@ class BrokerTest {
   }
 
   @Test
+  void whenWritableCompletesAtOnceOnAnIdleConnectionAndFailsOnceItIsGone() throws Exception {
+    LoopbackPair p = pair(new TestRoot());
+    p.root();
+    Broker client = p.client();
+
+    assertThat(client.isWritable()).isTrue();
+    assertThat(await(client.whenWritable())).isNull();
+    p.disconnect();
+    assertThat(client.isWritable()).isFalse();
+    assertThat(failureOf(client.whenWritable())).isInstanceOf(ConnectionLostException.class);
+  }
+
+  @Test
   void echoesEveryDataTypeWithItsType() throws Exception {
     RemoteReference root = pair(new TestRoot()).root();
     Map<Object, Object> dict = new LinkedHashMap<>();
