@@ -253,15 +253,6 @@ public final class Broker {
   /** Starts the connection: a server offers its dialects. Call once, on the executor. */
   public void connectionMade() {
     checkThread();
-    if (server) {
-      ByteBuf buf = sink.alloc().buffer();
-      encoder.writeListHeader(buf, options.dialects().size());
-      for (Dialect d : options.dialects()) {
-        encoder.writeBytes(buf, d.wireName());
-      }
-      send(buf);
-    }
-    logger.debug("[conn {}] connected as {}", id, server ? "server" : "client");
     Duration timeout = options.handshakeTimeout();
     if (!timeout.isZero() && state == State.AWAITING_DIALECT) {
       try {
@@ -276,6 +267,15 @@ public final class Broker {
             + " use one that can, or BrokerOptions.handshakeTimeout(Duration.ZERO)", e);
       }
     }
+    if (server) {
+      ByteBuf buf = sink.alloc().buffer();
+      encoder.writeListHeader(buf, options.dialects().size());
+      for (Dialect d : options.dialects()) {
+        encoder.writeBytes(buf, d.wireName());
+      }
+      send(buf);
+    }
+    logger.debug("[conn {}] connected as {}", id, server ? "server" : "client");
   }
 
   private void handshakeDone() {
@@ -929,26 +929,43 @@ public final class Broker {
     if (!call.answerRequired || state != State.OPEN) {
       return;
     }
+    if (outgoing.isEncoding()) {
+      // Made by code the jellier runs (a stateToCopyFor completing a future): sent after the
+      // message being encoded, which the jellier and the export journal are busy with.
+      executor.execute(() -> answer(call, value));
+      return;
+    }
     ByteBuf buf = outgoing.start();
-    ByteBuf message;
+    ByteBuf message = null;
+    RuntimeException failure = null;
     beginMessage();
     currentPerspective = call.perspective;
     try {
       buf.writeBytes(answerHeader);
       encoder.encode(call.requestId, buf);
       jellier.jelly(value, buf);
-      commitMessage();
       message = outgoing.copyForTransport(buf);
+      commitMessage();
     } catch (RuntimeException e) {
+      failure = e;
+      message = releaseQuietly(message);
       rollbackMessage();
-      outgoing.end(buf);
-      fail(call, e);
-      return;
     } finally {
       currentPerspective = null;
+      outgoing.end(buf);
     }
-    outgoing.end(buf);
+    if (message == null) {
+      fail(call, Objects.requireNonNull(failure));
+      return;
+    }
     send(message);
+  }
+
+  private static @Nullable ByteBuf releaseQuietly(@Nullable ByteBuf buf) {
+    if (buf != null) {
+      buf.release();
+    }
+    return null;
   }
 
   private void fail(Call call, Throwable t) {
@@ -966,6 +983,10 @@ public final class Broker {
     if (!call.answerRequired || state != State.OPEN) {
       return;
     }
+    if (outgoing.isEncoding()) {
+      executor.execute(() -> sendError(call, t)); // as in answer
+      return;
+    }
     ByteBuf buf = outgoing.start();
     ByteBuf message;
     try {
@@ -975,12 +996,12 @@ public final class Broker {
       jellier.jelly(Failures.toCopyable(t, options.unsafeTracebacks()), buf);
       message = outgoing.copyForTransport(buf);
     } catch (RuntimeException e) {
-      outgoing.end(buf);
       logger.error("[conn {}] cannot encode the failure of {}; closing", id, call.describe(), e);
       close();
       return;
+    } finally {
+      outgoing.end(buf);
     }
-    outgoing.end(buf);
     send(message);
   }
 
@@ -1040,9 +1061,15 @@ public final class Broker {
 
   private void sendMessage(BrokerCommand command, Object objectId, String method, List<?> args,
       Map<String, ?> kwargs, boolean answerRequired, CompletableFuture<@Nullable Object> result) {
+    if (outgoing.isEncoding()) {
+      // A call made by code the jellier runs (stateToCopyFor calling the peer): sent after the
+      // message being encoded.
+      executor.execute(() -> sendMessage(command, objectId, method, args, kwargs, answerRequired, result));
+      return;
+    }
     int requestId = nextRequestId++;
     ByteBuf buf = outgoing.start();
-    ByteBuf message;
+    ByteBuf message = null;
     beginMessage();
     try {
       if (command == BrokerCommand.MESSAGE) {
@@ -1066,15 +1093,16 @@ public final class Broker {
       } else {
         jellier.jelly(kwargs, buf);
       }
-      commitMessage();
       message = outgoing.copyForTransport(buf);
+      commitMessage();
     } catch (RuntimeException e) {
+      message = releaseQuietly(message);
       rollbackMessage();
-      outgoing.end(buf);
       result.completeExceptionally(e);
       return;
+    } finally {
+      outgoing.end(buf);
     }
-    outgoing.end(buf);
     if (answerRequired) {
       pending.put(requestId, result);
     } else {

@@ -27,6 +27,8 @@ public final class BrokerOptions {
   /** How long a peer has to finish the handshake by default. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
+  private static final Duration MAX_HANDSHAKE_TIMEOUT = Duration.ofDays(1);
+
   /** The defaults. */
   public static final BrokerOptions DEFAULT = builder().build();
 
@@ -174,12 +176,13 @@ public final class BrokerOptions {
      * Closes a connection whose peer has not finished the handshake after {@code timeout}: a
      * server is not held by clients that connect and say nothing, nor a client by a silent
      * server. Twisted has no such limit; its peers finish the handshake in one round trip.
-     * Default 30 s; {@link Duration#ZERO} for none. The broker's executor must be able to
+     * Default 30 s, at most 1 day; {@link Duration#ZERO} for none. The broker's executor must be able to
      * schedule tasks unless it is zero.
      */
     public Builder handshakeTimeout(Duration timeout) {
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("handshakeTimeout: " + timeout + " (expected: >= 0)");
+      if (timeout.isNegative() || timeout.compareTo(MAX_HANDSHAKE_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(
+            "handshakeTimeout: " + timeout + " (expected: 0 for none, or up to 1 day)");
       }
       this.handshakeTimeout = timeout;
       return this;

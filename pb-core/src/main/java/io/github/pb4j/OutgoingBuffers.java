@@ -27,6 +27,8 @@ final class OutgoingBuffers {
   private boolean scratchBusy;
   /** The last transport buffer, one reference kept by this object. */
   private @Nullable ByteBuf spare;
+  /** Set at the end of the connection: no transport buffer is kept after it. */
+  private boolean released;
 
   OutgoingBuffers(MessageSink sink) {
     this.sink = sink;
@@ -45,10 +47,21 @@ final class OutgoingBuffers {
     return scratch.clear();
   }
 
+  /** Returns true while a message is being encoded into the scratch buffer. */
+  boolean isEncoding() {
+    return scratchBusy;
+  }
+
   /** Returns the readable bytes of {@code encoded} copied into a buffer for the transport. */
   ByteBuf copyForTransport(ByteBuf encoded) {
     int size = encoded.readableBytes();
-    return transportBuffer(size).writeBytes(encoded, encoded.readerIndex(), size);
+    ByteBuf message = transportBuffer(size);
+    try {
+      return message.writeBytes(encoded, encoded.readerIndex(), size);
+    } catch (RuntimeException e) {
+      message.release();
+      throw e;
+    }
   }
 
   /** Ends the use of a buffer from {@link #start}. */
@@ -65,6 +78,7 @@ final class OutgoingBuffers {
 
   /** Gives the kept transport buffer back to its pool; at the end of the connection. */
   void release() {
+    released = true;
     ByteBuf b = spare;
     if (b != null) {
       spare = null;
@@ -82,7 +96,7 @@ final class OutgoingBuffers {
       spare = null;
     }
     b = sink.alloc().buffer(Math.max(size, INITIAL_CAPACITY));
-    if (b.capacity() > MAX_SPARE_CAPACITY) {
+    if (released || b.capacity() > MAX_SPARE_CAPACITY) {
       return b;
     }
     spare = b;

@@ -67,6 +67,7 @@ class HandshakeTimeoutTest {
 
   @Test
   void anExecutorThatCannotScheduleIsAClearError() {
+    java.util.List<String> written = new java.util.ArrayList<>();
     MessageSink sink = new MessageSink() {
       @Override
       public io.netty.buffer.ByteBufAllocator alloc() {
@@ -75,6 +76,7 @@ class HandshakeTimeoutTest {
 
       @Override
       public void write(io.netty.buffer.ByteBuf message) {
+        written.add(io.netty.buffer.ByteBufUtil.hexDump(message));
         message.release();
       }
 
@@ -84,11 +86,13 @@ class HandshakeTimeoutTest {
       @Override
       public void close() {}
     };
-    Broker broker = Broker.client(BrokerOptions.DEFAULT, sink, io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE);
+    Broker broker = Broker.server(new Root(), BrokerOptions.DEFAULT, sink,
+        io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE);
 
     assertThatThrownBy(broker::connectionMade)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("handshakeTimeout(Duration.ZERO)");
+    assertThat(written).isEmpty(); // not even the dialect offer
   }
 
   @Test
@@ -98,5 +102,8 @@ class HandshakeTimeoutTest {
     assertThat(BrokerOptions.DEFAULT.handshakeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThatThrownBy(() -> BrokerOptions.builder().handshakeTimeout(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BrokerOptions.builder().handshakeTimeout(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 for none");
   }
 }

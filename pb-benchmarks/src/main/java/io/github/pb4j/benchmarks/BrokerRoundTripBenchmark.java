@@ -73,6 +73,8 @@ public class BrokerRoundTripBenchmark {
     if (server != null) {
       server.connectionLost(null);
     }
+    toServer.discard();
+    toClient.discard();
   }
 
   @Benchmark
@@ -121,6 +123,13 @@ public class BrokerRoundTripBenchmark {
 
     @Override
     public void close() {}
+
+    void discard() {
+      ByteBuf b;
+      while ((b = queue.poll()) != null) {
+        b.release();
+      }
+    }
 
     boolean deliverTo(Broker broker) {
       boolean any = false;

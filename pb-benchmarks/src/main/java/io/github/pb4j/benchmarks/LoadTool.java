@@ -74,8 +74,8 @@ public final class LoadTool implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Slices the measured time of each scenario is cut into, run round-robin across the "
-              + "scenarios, forwards and backwards in turn, so that all see the same conditions "
-              + "(default: ${DEFAULT-VALUE}).")
+              + "scenarios, forwards and backwards in turn, so that all see the same conditions; "
+              + "an even number balances the two directions (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(

@@ -85,6 +85,27 @@ public final class Tuple implements Iterable<@Nullable Object> {
     public Object[] toArray() {
       return Arrays.copyOf(elements, elements.length, Object[].class);
     }
+
+    // Refused even when they would change nothing, as an unmodifiable list refuses them.
+    @Override
+    public void clear() {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
+
+    @Override
+    public boolean removeIf(java.util.function.Predicate<? super @Nullable Object> filter) {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
+
+    @Override
+    public void replaceAll(java.util.function.UnaryOperator<@Nullable Object> operator) {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
+
+    @Override
+    public void sort(java.util.@Nullable Comparator<? super @Nullable Object> c) {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
   }
 
   @Override
