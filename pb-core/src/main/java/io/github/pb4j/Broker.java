@@ -58,8 +58,6 @@ public final class Broker {
   private static final int PROTOCOL_VERSION = 6;
   private static final ByteString REMOTE = ByteString.ascii("remote");
   private static final ByteString LOCAL = ByteString.ascii("local");
-  private static final ByteString CACHED = ByteString.ascii("cached");
-  private static final ByteString LCACHE = ByteString.ascii("lcache");
   /** Twisted closes a connection at the fourth reference-limit violation. */
   private static final int MAX_LIMIT_VIOLATIONS = 3;
 
@@ -104,11 +102,7 @@ public final class Broker {
   private final ExportTable exports;
   private final Map<Integer, ImportEntry> imports = new HashMap<>();
   private final Map<ViewPoint, ViewPoint> viewPoints = new HashMap<>();
-  private final java.util.IdentityHashMap<Cacheable, ExportedCache> cachesByObject = new java.util.IdentityHashMap<>();
-  private final Map<Integer, ExportedCache> cachesByLuid = new HashMap<>();
-  private final List<ExportedCache> cacheJournal = new ArrayList<>();
-  private final Map<Integer, HeldCache> heldByLuid = new HashMap<>();
-  private final java.util.IdentityHashMap<RemoteCache, HeldCache> heldByObject = new java.util.IdentityHashMap<>();
+  private final CacheTables caches;
   private final IntObjectHashMap<CompletableFuture<@Nullable Object>> pending = new IntObjectHashMap<>();
   private int nextRequestId = 1;
   private int limitViolations;
@@ -141,33 +135,6 @@ public final class Broker {
 
   private record ImportEntry(WeakReference<RemoteReference> ref, RemoteReference.Holder holder) {}
 
-  /** A {@link Cacheable} this side copied to the peer: Twisted's {@code remotelyCachedObjects}. */
-  private static final class ExportedCache {
-    final Cacheable cacheable;
-    final RemoteCacheObserver observer;
-    int count;
-    /** True while the message that first sent it in full is being written. */
-    boolean sentInFullNow;
-
-    ExportedCache(Cacheable cacheable, RemoteCacheObserver observer) {
-      this.cacheable = cacheable;
-      this.observer = observer;
-    }
-  }
-
-  /** A copy this side holds: Twisted's {@code locallyCachedObjects}. */
-  private static final class HeldCache {
-    final RemoteCache cache;
-    final int luid;
-    int count;
-    boolean released;
-
-    HeldCache(RemoteCache cache, int luid) {
-      this.cache = cache;
-      this.luid = luid;
-    }
-  }
-
   private Broker(boolean server, @Nullable Function<Broker, Object> rootFactory, BrokerOptions options,
       MessageSink sink, EventExecutor executor) {
     this.id = CONNECTION_IDS.incrementAndGet();
@@ -180,6 +147,7 @@ public final class Broker {
     this.jellyReader = new JellyReader(reader, options.maxDepth());
     this.unjellier = new Unjellier(options.registry(), extension, options.maxDepth());
     this.exports = new ExportTable(options.maxBrokerRefs());
+    this.caches = new CacheTables(this, exports);
     this.outgoing = new OutgoingBuffers(sink);
     this.pageProducers = new PageProducers(executor, sink, () -> state == State.CLOSED, id);
     switchDialect(Dialect.NONE);
@@ -399,11 +367,7 @@ public final class Broker {
     writableWaiters.clear();
     waiters.forEach(w -> w.completeExceptionally(lost));
     runCallback(exports::clear, "release of exported objects");
-    for (ExportedCache e : new ArrayList<>(cachesByLuid.values())) {
-      forgetCache(e, false);
-    }
-    heldByLuid.clear();
-    heldByObject.clear();
+    caches.connectionLost();
     viewPoints.clear();
     for (RemoteReference r : new ArrayList<>(watchedReferences)) {
       r.disconnected();
@@ -585,10 +549,10 @@ public final class Broker {
         handleCacheMessage(message);
         break;
       case DECACHE:
-        handleDecache(message.get(1));
+        caches.handleDecache(message.get(1));
         break;
       case UNCACHE:
-        handleUncache(message.get(1));
+        caches.handleUncache(message.get(1));
         break;
       case DID_NOT_UNDERSTAND:
         logger.debug("[conn {}] peer did not understand {}", id, abbreviate(message.get(1)));
@@ -799,12 +763,12 @@ public final class Broker {
       return;
     }
     Call call = new Call(message.get(1), method, isTrue(message.get(4)));
-    HeldCache held = message.get(2) instanceof Integer i ? heldByLuid.get(i) : null;
+    RemoteCache held = caches.held(message.get(2));
     if (held == null) {
       fail(call, new JellyException("builtins.KeyError", abbreviate(message.get(2)), null));
       return;
     }
-    dispatch(call, held.cache, message);
+    dispatch(call, held, message);
   }
 
   private @Nullable ByteString methodName(Object raw) {
@@ -1175,78 +1139,38 @@ public final class Broker {
     return result;
   }
 
-  // ---------------------------------------------------------------- caches
+  // ---------------------------------------------------------------- the message being written, caches
 
   private void beginMessage() {
     exports.begin();
-    cacheJournal.clear();
+    caches.begin();
   }
 
   private void commitMessage() {
     exports.commit();
-    cacheJournal.forEach(e -> e.sentInFullNow = false);
-    cacheJournal.clear();
+    caches.commit();
   }
 
   private void rollbackMessage() {
     exports.rollback();
-    for (int i = cacheJournal.size() - 1; i >= 0; i--) {
-      ExportedCache e = cacheJournal.get(i);
-      e.sentInFullNow = false;
-      if (--e.count <= 0) {
-        forgetCache(e, false);
-      }
-    }
-    cacheJournal.clear();
+    caches.rollback();
   }
 
-  private void forgetCache(ExportedCache e, boolean sendUncache) {
-    if (!sendUncache || state != State.OPEN) {
-      dropCache(e);
-      stoppedObserving(e);
+  /** Returns true while the dialect is agreed and the connection open. */
+  boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  /** Sends {@code [command, luid]} ({@code decache}, {@code uncache}) if the connection is open. */
+  void sendCacheCommand(BrokerCommand command, int luid) {
+    if (state != State.OPEN) {
       return;
     }
-    // As Twisted's proto_decache: the observer still reaches the copy during stoppedObserving
-    // (test_pb's cacheable makes a last call there), and the uncache follows what it sent.
-    stoppedObserving(e);
-    dropCache(e);
-    if (state == State.OPEN) {
-      ByteBuf buf = sink.alloc().buffer(8);
-      encoder.writeListHeader(buf, 2);
-      encoder.writeBytes(buf, BrokerCommand.UNCACHE.wire);
-      encoder.writeInt(buf, e.observer.luid());
-      send(buf);
-    }
-  }
-
-  private void dropCache(ExportedCache e) {
-    cachesByObject.remove(e.cacheable);
-    cachesByLuid.remove(e.observer.luid());
-  }
-
-  private void stoppedObserving(ExportedCache e) {
-    runCallback(
-        () -> e.cacheable.stoppedObserving(e.observer.perspective(), e.observer), "stoppedObserving");
-  }
-
-  private void handleDecache(Object luid) {
-    ExportedCache e = luid instanceof Integer i ? cachesByLuid.get(i) : null;
-    if (e == null) {
-      protocolViolation("decache of unknown cache id " + abbreviate(luid));
-      return;
-    }
-    if (--e.count <= 0) {
-      forgetCache(e, true);
-    }
-  }
-
-  private void handleUncache(Object luid) {
-    HeldCache h = luid instanceof Integer i ? heldByLuid.remove(i) : null;
-    if (h == null) {
-      protocolViolation("uncache of unknown cache id " + abbreviate(luid));
-      return;
-    }
-    heldByObject.remove(h.cache);
+    ByteBuf buf = sink.alloc().buffer(8);
+    encoder.writeListHeader(buf, 2);
+    encoder.writeBytes(buf, command.wire);
+    encoder.writeInt(buf, luid);
+    send(buf);
   }
 
   /**
@@ -1255,37 +1179,19 @@ public final class Broker {
    */
   public void releaseCache(RemoteCache cache) {
     Objects.requireNonNull(cache, "cache");
-    runOnLoop(() -> {
-      HeldCache h = heldByObject.get(cache);
-      if (h == null || h.released) {
-        return;
-      }
-      h.released = true;
-      int count = h.count;
-      h.count = 0;
-      if (state != State.OPEN) {
-        return;
-      }
-      for (int i = 0; i < count; i++) {
-        ByteBuf buf = sink.alloc().buffer(8);
-        encoder.writeListHeader(buf, 2);
-        encoder.writeBytes(buf, BrokerCommand.DECACHE.wire);
-        encoder.writeInt(buf, h.luid);
-        send(buf);
-      }
-    });
+    runOnLoop(() -> caches.release(cache));
   }
 
   /** Returns the number of caches this side has copied to the peer. Visible for testing. */
   public int exportedCacheCount() {
     checkThread();
-    return cachesByLuid.size();
+    return caches.exportedCount();
   }
 
   /** Returns the number of copies this side holds. Visible for testing. */
   public int heldCacheCount() {
     checkThread();
-    return heldByLuid.size();
+    return caches.heldCount();
   }
 
   CompletableFuture<@Nullable Object> callCache(
@@ -1293,8 +1199,7 @@ public final class Broker {
     Objects.requireNonNull(method, "method");
     CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
     Runnable task = () -> {
-      ExportedCache e = cachesByLuid.get(observer.luid());
-      if (e == null || e.observer != observer) {
+      if (!caches.isObserving(observer)) {
         result.completeExceptionally(new DeadReferenceException(observer.luid(),
             "calling a cache observer that stopped observing: " + observer));
         return;
@@ -1305,90 +1210,6 @@ public final class Broker {
       result.completeExceptionally(new DeadReferenceException(observer.luid(), "connection gone: " + observer));
     }
     return result;
-  }
-
-  private void jellyCacheable(Cacheable cacheable, Jellier out) {
-    ExportedCache e = cachesByObject.get(cacheable);
-    // As Twisted's Cacheable.jellyFor: an object already cached is [b'cached', luid] at every
-    // occurrence, even twice in one message; only a copy sent in full takes part in reference
-    // tracking, so that its later occurrences in the same message are dereferences.
-    if (e != null && !e.sentInFullNow) {
-      writeCached(e, out);
-      return;
-    }
-    if (!out.beginTracked(cacheable)) {
-      return;
-    }
-    if (e != null) {
-      writeCached(e, out); // Sent in full by an earlier part of this message (args before kwargs).
-      return;
-    }
-    if (cachesByLuid.size() > options.maxBrokerRefs()) {
-      throw new ExportTable.TooManyReferencesException();
-    }
-    int luid = exports.nextLuid();
-    RemoteCacheObserver observer = new RemoteCacheObserver(this, luid, currentPerspective);
-    e = new ExportedCache(cacheable, observer);
-    e.count = 1;
-    e.sentInFullNow = true;
-    cachesByObject.put(cacheable, e);
-    cachesByLuid.put(luid, e);
-    cacheJournal.add(e);
-    out.writeListHeader(3);
-    out.writeBytes(ByteString.utf8(cacheable.cacheTypeName()));
-    out.writeInt(luid);
-    out.writeValue(cacheable.stateToCacheAndObserveFor(currentPerspective, observer));
-  }
-
-  private void writeCached(ExportedCache e, Jellier out) {
-    e.count++;
-    cacheJournal.add(e);
-    out.writeListHeader(2);
-    out.writeBytes(CACHED);
-    out.writeInt(e.observer.luid());
-  }
-
-  private @Nullable Object unjellyCache(ByteString tag, List<?> expression, Unjellier in) {
-    if (tag.equals(CACHED) || tag.equals(LCACHE)) {
-      Object luid = expression.size() == 2 ? expression.get(1) : null;
-      if (tag.equals(CACHED)) {
-        HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
-        if (h == null) {
-          throw new JellyException("builtins.KeyError", "cached: unknown cache id " + abbreviate(luid), null);
-        }
-        h.count++;
-        h.released = false;
-        return h.cache;
-      }
-      ExportedCache e = luid instanceof Integer i ? cachesByLuid.get(i) : null;
-      if (e == null) {
-        throw new JellyException("builtins.KeyError", "lcache: unknown cache id " + abbreviate(luid), null);
-      }
-      return e.cacheable;
-    }
-    Function<@Nullable Object, ? extends RemoteCache> factory = options.remoteCache(tag);
-    if (factory == null || expression.size() != 3) {
-      return JellyExtension.NOT_HANDLED;
-    }
-    if (!(expression.get(1) instanceof Integer luid)) {
-      throw new JellyException("cache id: " + abbreviate(expression.get(1)) + " (expected: an int)");
-    }
-    Object state = in.unjellyChild(expression.get(2));
-    RemoteCache cache;
-    try {
-      cache = Objects.requireNonNull(factory.apply(state), "remote cache factory returned null");
-    } catch (RuntimeException e) {
-      throw new JellyException("state of " + tag.toStringUtf8() + ": " + e.getMessage(), e);
-    }
-    HeldCache previous = heldByLuid.get(luid);
-    if (previous != null) {
-      heldByObject.remove(previous.cache);
-    }
-    HeldCache h = new HeldCache(cache, luid);
-    h.count = 1;
-    heldByLuid.put(luid, h);
-    heldByObject.put(cache, h);
-    return cache;
   }
 
   // ---------------------------------------------------------------- references
@@ -1479,18 +1300,11 @@ public final class Broker {
         return true;
       }
       if (value instanceof Cacheable cacheable) {
-        jellyCacheable(cacheable, out);
+        caches.jelly(cacheable, out, currentPerspective);
         return true;
       }
       if (value instanceof RemoteCache cache) {
-        HeldCache h = heldByObject.get(cache);
-        if (h == null) {
-          throw new PbProtocolException("cannot send " + cache.getClass().getName() + " over connection " + id
-              + ": it is not a copy received on this connection (PB has no third-party references)");
-        }
-        out.writeListHeader(2);
-        out.writeBytes(LCACHE);
-        out.writeInt(h.luid);
+        caches.jellyHeld(cache, out);
         return true;
       }
       if (value instanceof Viewable viewable) {
@@ -1553,7 +1367,7 @@ public final class Broker {
         }
         return local;
       }
-      Object cache = unjellyCache(tag, expression, in);
+      Object cache = caches.unjelly(tag, expression, in);
       if (cache != NOT_HANDLED) {
         return cache;
       }
@@ -1598,7 +1412,7 @@ public final class Broker {
     }
   }
 
-  private void protocolViolation(String reason) {
+  void protocolViolation(String reason) {
     logger.warn("[conn {}] closing connection: {}", id, reason);
     if (closeCause == null) {
       closeCause = new PbProtocolException(reason);
@@ -1636,7 +1450,7 @@ public final class Broker {
     }
   }
 
-  private static String abbreviate(@Nullable Object sexp) {
+  static String abbreviate(@Nullable Object sexp) {
     String s = sexp == null ? "None" : SexpFormatter.format(sexp);
     return s.length() > 80 ? s.substring(0, 77) + "..." : s;
   }

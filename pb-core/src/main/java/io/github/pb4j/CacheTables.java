@@ -1,0 +1,295 @@
+package io.github.pb4j;
+
+import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.jelly.Jellier;
+import io.github.pb4j.jelly.JellyException;
+import io.github.pb4j.jelly.JellyExtension;
+import io.github.pb4j.jelly.Unjellier;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connection's cached objects, both ways: the {@link Cacheable}s this side copied to the peer
+ * (Twisted's {@code remotelyCachedObjects}), counted per copy sent, and the {@link RemoteCache}
+ * copies it holds (Twisted's {@code locallyCachedObjects}), counted per copy received. Writes and
+ * reads the {@code cached} / {@code lcache} forms and the cache's own state, and keeps a journal
+ * of the copies sent in the message being written, so that a message that fails is undone.
+ *
+ * <p><em>Not thread-safe;</em> confined to the connection's executor, as its broker is.
+ */
+final class CacheTables {
+  private static final ByteString CACHED = ByteString.ascii("cached");
+  private static final ByteString LCACHE = ByteString.ascii("lcache");
+
+  /** A {@link Cacheable} this side copied to the peer. */
+  private static final class ExportedCache {
+    final Cacheable cacheable;
+    final RemoteCacheObserver observer;
+    int count;
+    /** True while the message that first sent it in full is being written. */
+    boolean sentInFullNow;
+
+    ExportedCache(Cacheable cacheable, RemoteCacheObserver observer) {
+      this.cacheable = cacheable;
+      this.observer = observer;
+    }
+  }
+
+  /** A copy this side holds. */
+  private static final class HeldCache {
+    final RemoteCache cache;
+    final int luid;
+    int count;
+    boolean released;
+
+    HeldCache(RemoteCache cache, int luid) {
+      this.cache = cache;
+      this.luid = luid;
+    }
+  }
+
+  private final Broker broker;
+  private final ExportTable exports;
+  private final IdentityHashMap<Cacheable, ExportedCache> exportedByObject = new IdentityHashMap<>();
+  private final Map<Integer, ExportedCache> exportedByLuid = new HashMap<>();
+  /** The copies sent (in full or as {@code cached}) in the message being written. */
+  private final List<ExportedCache> journal = new ArrayList<>();
+  private final Map<Integer, HeldCache> heldByLuid = new HashMap<>();
+  private final IdentityHashMap<RemoteCache, HeldCache> heldByObject = new IdentityHashMap<>();
+
+  /** The tables of {@code broker}, whose luids come from {@code exports}. */
+  CacheTables(Broker broker, ExportTable exports) {
+    this.broker = broker;
+    this.exports = exports;
+  }
+
+  // ---------------------------------------------------------------- the message being written
+
+  void begin() {
+    journal.clear();
+  }
+
+  void commit() {
+    journal.forEach(e -> e.sentInFullNow = false);
+    journal.clear();
+  }
+
+  /** Undoes the copies counted in the message being written; a copy never sent is forgotten. */
+  void rollback() {
+    for (int i = journal.size() - 1; i >= 0; i--) {
+      ExportedCache e = journal.get(i);
+      e.sentInFullNow = false;
+      if (--e.count <= 0) {
+        forget(e, false);
+      }
+    }
+    journal.clear();
+  }
+
+  // ---------------------------------------------------------------- caches this side copied
+
+  /**
+   * Writes {@code cacheable}: in full ({@code [type, luid, state]}) the first time, as Twisted's
+   * {@code Cacheable.jellyFor} does, else as {@code [b'cached', luid]}.
+   */
+  void jelly(Cacheable cacheable, Jellier out, @Nullable Object perspective) {
+    ExportedCache e = exportedByObject.get(cacheable);
+    // An object already cached is [b'cached', luid] at every occurrence, even twice in one
+    // message; only a copy sent in full takes part in reference tracking, so that its later
+    // occurrences in the same message are dereferences.
+    if (e != null && !e.sentInFullNow) {
+      writeCached(e, out);
+      return;
+    }
+    if (!out.beginTracked(cacheable)) {
+      return;
+    }
+    if (e != null) {
+      writeCached(e, out); // Sent in full by an earlier part of this message (args before kwargs).
+      return;
+    }
+    if (exportedByLuid.size() > broker.options().maxBrokerRefs()) {
+      throw new ExportTable.TooManyReferencesException();
+    }
+    int luid = exports.nextLuid();
+    RemoteCacheObserver observer = new RemoteCacheObserver(broker, luid, perspective);
+    e = new ExportedCache(cacheable, observer);
+    e.count = 1;
+    e.sentInFullNow = true;
+    exportedByObject.put(cacheable, e);
+    exportedByLuid.put(luid, e);
+    journal.add(e);
+    out.writeListHeader(3);
+    out.writeBytes(ByteString.utf8(cacheable.cacheTypeName()));
+    out.writeInt(luid);
+    out.writeValue(cacheable.stateToCacheAndObserveFor(perspective, observer));
+  }
+
+  private void writeCached(ExportedCache e, Jellier out) {
+    e.count++;
+    journal.add(e);
+    out.writeListHeader(2);
+    out.writeBytes(CACHED);
+    out.writeInt(e.observer.luid());
+  }
+
+  /** Returns true if {@code observer} still observes a cache copied to the peer. */
+  boolean isObserving(RemoteCacheObserver observer) {
+    ExportedCache e = exportedByLuid.get(observer.luid());
+    return e != null && e.observer == observer;
+  }
+
+  /** Handles the peer's {@code decache}: one copy fewer; the last one ends the observation. */
+  void handleDecache(Object luid) {
+    ExportedCache e = luid instanceof Integer i ? exportedByLuid.get(i) : null;
+    if (e == null) {
+      broker.protocolViolation("decache of unknown cache id " + Broker.abbreviate(luid));
+      return;
+    }
+    if (--e.count <= 0) {
+      forget(e, true);
+    }
+  }
+
+  private void forget(ExportedCache e, boolean sendUncache) {
+    if (!sendUncache || !broker.isOpen()) {
+      drop(e);
+      stoppedObserving(e);
+      return;
+    }
+    // As Twisted's proto_decache: the observer still reaches the copy during stoppedObserving
+    // (test_pb's cacheable makes a last call there), and the uncache follows what it sent.
+    stoppedObserving(e);
+    drop(e);
+    broker.sendCacheCommand(BrokerCommand.UNCACHE, e.observer.luid());
+  }
+
+  private void drop(ExportedCache e) {
+    exportedByObject.remove(e.cacheable);
+    exportedByLuid.remove(e.observer.luid());
+  }
+
+  private void stoppedObserving(ExportedCache e) {
+    broker.runCallback(
+        () -> e.cacheable.stoppedObserving(e.observer.perspective(), e.observer), "stoppedObserving");
+  }
+
+  int exportedCount() {
+    return exportedByLuid.size();
+  }
+
+  // ---------------------------------------------------------------- copies this side holds
+
+  /** Returns the copy held under {@code luid}, or null. */
+  @Nullable RemoteCache held(Object luid) {
+    HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
+    return h == null ? null : h.cache;
+  }
+
+  /**
+   * Writes a copy held here as {@code [b'lcache', luid]}, which its owner reads as the original.
+   *
+   * @throws PbProtocolException if {@code cache} is not a copy received on this connection
+   */
+  void jellyHeld(RemoteCache cache, Jellier out) {
+    HeldCache h = heldByObject.get(cache);
+    if (h == null) {
+      throw new PbProtocolException("cannot send " + cache.getClass().getName() + " over connection "
+          + broker.connectionId()
+          + ": it is not a copy received on this connection (PB has no third-party references)");
+    }
+    out.writeListHeader(2);
+    out.writeBytes(LCACHE);
+    out.writeInt(h.luid);
+  }
+
+  /**
+   * Reads {@code [b'cached', luid]}, {@code [b'lcache', luid]} or a registered cache type's
+   * {@code [type, luid, state]}; returns {@link JellyExtension#NOT_HANDLED} for other tags.
+   */
+  @Nullable Object unjelly(ByteString tag, List<?> expression, Unjellier in) {
+    if (tag.equals(CACHED) || tag.equals(LCACHE)) {
+      Object luid = expression.size() == 2 ? expression.get(1) : null;
+      if (tag.equals(CACHED)) {
+        HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
+        if (h == null) {
+          throw new JellyException("builtins.KeyError", "cached: unknown cache id " + Broker.abbreviate(luid), null);
+        }
+        h.count++;
+        h.released = false;
+        return h.cache;
+      }
+      ExportedCache e = luid instanceof Integer i ? exportedByLuid.get(i) : null;
+      if (e == null) {
+        throw new JellyException("builtins.KeyError", "lcache: unknown cache id " + Broker.abbreviate(luid), null);
+      }
+      return e.cacheable;
+    }
+    Function<@Nullable Object, ? extends RemoteCache> factory = broker.options().remoteCache(tag);
+    if (factory == null || expression.size() != 3) {
+      return JellyExtension.NOT_HANDLED;
+    }
+    if (!(expression.get(1) instanceof Integer luid)) {
+      throw new JellyException("cache id: " + Broker.abbreviate(expression.get(1)) + " (expected: an int)");
+    }
+    Object state = in.unjellyChild(expression.get(2));
+    RemoteCache cache;
+    try {
+      cache = Objects.requireNonNull(factory.apply(state), "remote cache factory returned null");
+    } catch (RuntimeException e) {
+      throw new JellyException("state of " + tag.toStringUtf8() + ": " + e.getMessage(), e);
+    }
+    HeldCache previous = heldByLuid.get(luid);
+    if (previous != null) {
+      heldByObject.remove(previous.cache);
+    }
+    HeldCache h = new HeldCache(cache, luid);
+    h.count = 1;
+    heldByLuid.put(luid, h);
+    heldByObject.put(cache, h);
+    return cache;
+  }
+
+  /** Handles the owner's {@code uncache}: the copy is no longer tracked. */
+  void handleUncache(Object luid) {
+    HeldCache h = luid instanceof Integer i ? heldByLuid.remove(i) : null;
+    if (h == null) {
+      broker.protocolViolation("uncache of unknown cache id " + Broker.abbreviate(luid));
+      return;
+    }
+    heldByObject.remove(h.cache);
+  }
+
+  /** Sends one {@code decache} per copy of {@code cache} received, once; nothing if not held. */
+  void release(RemoteCache cache) {
+    HeldCache h = heldByObject.get(cache);
+    if (h == null || h.released) {
+      return;
+    }
+    h.released = true;
+    int count = h.count;
+    h.count = 0;
+    for (int i = 0; i < count; i++) {
+      broker.sendCacheCommand(BrokerCommand.DECACHE, h.luid);
+    }
+  }
+
+  int heldCount() {
+    return heldByLuid.size();
+  }
+
+  /** Forgets everything at the end of the connection; observers are told they stopped. */
+  void connectionLost() {
+    for (ExportedCache e : new ArrayList<>(exportedByLuid.values())) {
+      forget(e, false);
+    }
+    heldByLuid.clear();
+    heldByObject.clear();
+  }
+}
