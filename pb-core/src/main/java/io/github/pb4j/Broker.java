@@ -91,7 +91,8 @@ public final class Broker {
   private @Nullable String lastMethod;
   private byte[] lastMethodBytes = new byte[0];
 
-  private State state = State.AWAITING_DIALECT;
+  /** Volatile for {@link #isWritable} and {@link #isConnected}; written on the executor only. */
+  private volatile State state = State.AWAITING_DIALECT;
   private boolean lostHandled;
   private @Nullable Throwable closeCause;
   private @Nullable ByteBuf cumulation;
@@ -114,6 +115,8 @@ public final class Broker {
   /** True while an answer or error body is unjellied (unknown local ids read as None there). */
   private boolean decodingAnswer;
   private final OutgoingBuffers outgoing;
+  /** Calls, answers and errors made while a message was being encoded, sent right after it. */
+  private final java.util.ArrayDeque<Runnable> deferredSends = new java.util.ArrayDeque<>();
   /** {@link #whenWritable} futures waiting for the transport to drain. */
   private final List<CompletableFuture<@Nullable Void>> writableWaiters = new ArrayList<>();
   private final PageProducers pageProducers;
@@ -368,6 +371,7 @@ public final class Broker {
     waiters.forEach(w -> w.completeExceptionally(lost));
     runCallback(exports::clear, "release of exported objects");
     caches.connectionLost();
+    runDeferredSends(); // calls fail as dead, answers are dropped
     viewPoints.clear();
     for (RemoteReference r : new ArrayList<>(watchedReferences)) {
       r.disconnected();
@@ -894,9 +898,9 @@ public final class Broker {
       return;
     }
     if (outgoing.isEncoding()) {
-      // Made by code the jellier runs (a stateToCopyFor completing a future): sent after the
-      // message being encoded, which the jellier and the export journal are busy with.
-      executor.execute(() -> answer(call, value));
+      // Made by code the jellier runs (a stateToCopyFor completing a future): sent right after
+      // the message being encoded, which the jellier and the export journal are busy with.
+      deferredSends.add(() -> answer(call, value));
       return;
     }
     ByteBuf buf = outgoing.start();
@@ -914,15 +918,28 @@ public final class Broker {
       failure = e;
       message = releaseQuietly(message);
       rollbackMessage();
+    } catch (Error e) {
+      releaseQuietly(message);
+      rollbackMessage();
+      throw e;
     } finally {
       currentPerspective = null;
       outgoing.end(buf);
     }
     if (message == null) {
       fail(call, Objects.requireNonNull(failure));
-      return;
+    } else {
+      send(message);
     }
-    send(message);
+    runDeferredSends();
+  }
+
+  /** Sends what code run by the jellier asked to send while a message was being encoded. */
+  private void runDeferredSends() {
+    Runnable r;
+    while (!outgoing.isEncoding() && (r = deferredSends.poll()) != null) {
+      r.run();
+    }
   }
 
   private static @Nullable ByteBuf releaseQuietly(@Nullable ByteBuf buf) {
@@ -948,7 +965,7 @@ public final class Broker {
       return;
     }
     if (outgoing.isEncoding()) {
-      executor.execute(() -> sendError(call, t)); // as in answer
+      deferredSends.add(() -> sendError(call, t)); // as in answer
       return;
     }
     ByteBuf buf = outgoing.start();
@@ -967,6 +984,7 @@ public final class Broker {
       outgoing.end(buf);
     }
     send(message);
+    runDeferredSends();
   }
 
   private void logFailure(Call call, Throwable t) {
@@ -1019,18 +1037,18 @@ public final class Broker {
       awaitingHandshake.add(() -> sendCall(ref, method, args, kwargs, answerRequired, result));
       return;
     }
+    if (outgoing.isEncoding()) {
+      // A call made by code the jellier runs (stateToCopyFor calling the peer): sent right after
+      // the message being encoded, checked again then.
+      deferredSends.add(() -> sendCall(ref, method, args, kwargs, answerRequired, result));
+      return;
+    }
     sendMessage(BrokerCommand.MESSAGE, holder == null ? ExportTable.ROOT : holder.luid, method, args, kwargs,
         answerRequired, result);
   }
 
   private void sendMessage(BrokerCommand command, Object objectId, String method, List<?> args,
       Map<String, ?> kwargs, boolean answerRequired, CompletableFuture<@Nullable Object> result) {
-    if (outgoing.isEncoding()) {
-      // A call made by code the jellier runs (stateToCopyFor calling the peer): sent after the
-      // message being encoded.
-      executor.execute(() -> sendMessage(command, objectId, method, args, kwargs, answerRequired, result));
-      return;
-    }
     int requestId = nextRequestId++;
     ByteBuf buf = outgoing.start();
     ByteBuf message = null;
@@ -1060,19 +1078,26 @@ public final class Broker {
       message = outgoing.copyForTransport(buf);
       commitMessage();
     } catch (RuntimeException e) {
-      message = releaseQuietly(message);
+      releaseQuietly(message);
       rollbackMessage();
-      result.completeExceptionally(e);
-      return;
-    } finally {
       outgoing.end(buf);
+      result.completeExceptionally(e);
+      runDeferredSends();
+      return;
+    } catch (Error e) {
+      releaseQuietly(message);
+      rollbackMessage();
+      outgoing.end(buf);
+      throw e;
     }
+    outgoing.end(buf);
     if (answerRequired) {
       pending.put(requestId, result);
     } else {
       result.complete(null);
     }
     send(message);
+    runDeferredSends();
   }
 
   private void writeMethodName(ByteBuf buf, String method) {
@@ -1198,13 +1223,20 @@ public final class Broker {
       RemoteCacheObserver observer, String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
     Objects.requireNonNull(method, "method");
     CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
-    Runnable task = () -> {
-      if (!caches.isObserving(observer)) {
-        result.completeExceptionally(new DeadReferenceException(observer.luid(),
-            "calling a cache observer that stopped observing: " + observer));
-        return;
+    Runnable task = new Runnable() {
+      @Override
+      public void run() {
+        if (!caches.isObserving(observer)) {
+          result.completeExceptionally(new DeadReferenceException(observer.luid(),
+              "calling a cache observer that stopped observing: " + observer));
+          return;
+        }
+        if (outgoing.isEncoding()) {
+          deferredSends.add(this); // as in sendCall
+          return;
+        }
+        sendMessage(BrokerCommand.CACHEMESSAGE, observer.luid(), method, args, kwargs, answerRequired, result);
       }
-      sendMessage(BrokerCommand.CACHEMESSAGE, observer.luid(), method, args, kwargs, answerRequired, result);
     };
     if (!runOnLoop(task)) {
       result.completeExceptionally(new DeadReferenceException(observer.luid(), "connection gone: " + observer));

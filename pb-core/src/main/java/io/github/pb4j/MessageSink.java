@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * Where a {@link Broker} writes: the outbound half of a connection. {@code pb-netty} adapts a
  * channel; tests plug in a loopback.
  *
- * <p>Called only on the broker's executor.
+ * <p>Called only on the broker's executor, except {@link #isWritable}, which must be thread-safe.
  */
 public interface MessageSink {
   /** Returns the allocator for outgoing buffers. */

@@ -88,6 +88,36 @@ public final class Tuple implements Iterable<@Nullable Object> {
 
     // Refused even when they would change nothing, as an unmodifiable list refuses them.
     @Override
+    public boolean remove(@Nullable Object o) {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
+
+    @Override
+    public boolean addAll(java.util.Collection<? extends @Nullable Object> c) {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
+
+    @Override
+    public boolean addAll(int index, java.util.Collection<? extends @Nullable Object> c) {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
+
+    @Override
+    public boolean removeAll(java.util.Collection<?> c) {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
+
+    @Override
+    public boolean retainAll(java.util.Collection<?> c) {
+      throw new UnsupportedOperationException("a tuple is immutable");
+    }
+
+    @Override
+    public List<@Nullable Object> subList(int fromIndex, int toIndex) {
+      return java.util.Collections.unmodifiableList(super.subList(fromIndex, toIndex));
+    }
+
+    @Override
     public void clear() {
       throw new UnsupportedOperationException("a tuple is immutable");
     }

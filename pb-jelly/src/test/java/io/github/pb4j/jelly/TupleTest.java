@@ -32,6 +32,13 @@ class TupleTest {
     assertThatThrownBy(() -> list.removeIf(x -> false)).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> list.replaceAll(x -> x)).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> empty.sort(null)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> list.remove("absent")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> list.addAll(List.of())).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> list.addAll(0, List.of())).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> list.removeAll(List.of("absent")))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> list.retainAll(List.of(1))).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> list.subList(0, 0).clear()).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
