@@ -12,7 +12,8 @@ Prints READY when ready; exits when stdin closes.
   GEN <seed> <count>
       Generates <count> random values from <seed> (nested None/bool/int/float/bytes/str/
       list/tuple/dict/set/frozenset/datetime/date/time/timedelta/Decimal, with shared and
-      cyclic structure). For each value prints
+      cyclic structure; a value Twisted cannot read back from its own jelly, as some cyclic
+      graphs of tuples, is skipped for the next). For each value prints
         VAL <i> <pb-dialect hex> <none-dialect hex> <utf-8 hex of repr(value)>
       and keeps the value for CHECK.
   CHECK <i> <pb hex> <none hex>
@@ -328,6 +329,19 @@ def same(a, b, fwd, bwd, path):
         raise Mismatch("%s: %r != %r" % (path, _short(a), _short(b)))
 
 
+def twisted_round_trips(v):
+    """True if Twisted unjellies its own jelly of v to the same value.
+
+    Some cyclic graphs of tuples fail an assertion in Twisted's own unjelly
+    (twisted.persisted.crefutil: "assert not self.resolved"); the oracle has no answer for those.
+    """
+    try:
+        same(v, unjelly_bytes(jelly_bytes(v, b"pb"), b"pb"), {}, {}, "value")
+        return True
+    except (AssertionError, Mismatch):
+        return False
+
+
 def _short(v):
     try:
         r = repr(v)
@@ -357,6 +371,8 @@ def main():
                 out = []
                 for i in range(int(parts[2])):
                     v = gen.next()
+                    while not twisted_round_trips(v):
+                        v = gen.next()  # Twisted cannot read back its own jelly of it
                     pb_hex = jelly_bytes(v, b"pb").hex()
                     none_hex = jelly_bytes(v, b"none").hex()
                     values[i] = (v, pb_hex, none_hex)
