@@ -2,6 +2,7 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.BananaDecoder;
 import io.github.pb4j.banana.BananaReader;
+import io.github.pb4j.banana.BananaScanner;
 import io.github.pb4j.banana.BananaEncoder;
 import io.github.pb4j.banana.BananaException;
 import io.github.pb4j.banana.ByteString;
@@ -97,6 +98,13 @@ public final class Broker {
   private @Nullable Throwable closeCause;
   private @Nullable ByteBuf cumulation;
   private boolean inReceive;
+  /** The first buffered message spans reads; {@link #scanner} tells when it is whole. */
+  private boolean awaitingWholeMessage;
+  /** False only in tests that compare the one-pass reading with the general path. */
+  private boolean onePassAllowed = true;
+  private final BananaScanner scanner;
+  /** The largest message waited for to read in one pass; a larger one goes to the decoder. */
+  private static final int MAX_AWAITED_MESSAGE_BYTES = 1 << 20;
   private @Nullable ScheduledFuture<?> handshakeTimer;
   private boolean needsFlush;
 
@@ -148,6 +156,7 @@ public final class Broker {
     this.decoder = new BananaDecoder(options.bananaLimits(), Dialect.NONE);
     this.reader = new BananaReader(options.bananaLimits(), Dialect.NONE);
     this.jellyReader = new JellyReader(reader, options.maxDepth());
+    this.scanner = new BananaScanner(options.bananaLimits(), MAX_AWAITED_MESSAGE_BYTES);
     this.unjellier = new Unjellier(options.registry(), extension, options.maxDepth());
     this.exports = new ExportTable(options.maxBrokerRefs());
     this.caches = new CacheTables(this, exports);
@@ -278,7 +287,7 @@ public final class Broker {
         cumulation.writeBytes(data);
         in = cumulation;
       }
-      boolean fast = !logger.isTraceEnabled();
+      boolean fast = onePassAllowed && !logger.isTraceEnabled();
       boolean windowOpen = false;
       boolean windowBehind = false;
       while (state != State.CLOSED) {
@@ -286,15 +295,33 @@ public final class Broker {
           if (!in.isReadable()) {
             break;
           }
-          if (!windowOpen || reader.isEmpty()) {
-            reader.begin(in);
-            windowOpen = true;
-          } else if (windowBehind) {
-            reader.follow(in); // the decoder took the last message: skip it, copying nothing
+          boolean onePass = true;
+          if (awaitingWholeMessage) {
+            BananaScanner.Result scanned = scanner.scan(in);
+            if (scanned == BananaScanner.Result.INCOMPLETE) {
+              break; // the rest of the message is still to come
+            }
+            awaitingWholeMessage = false;
+            scanner.reset();
+            onePass = scanned == BananaScanner.Result.COMPLETE; // else the decoder judges it
           }
-          windowBehind = false;
-          if (readPlainMessage(in)) {
-            continue;
+          if (onePass) {
+            if (!windowOpen || reader.isEmpty()) {
+              reader.begin(in);
+              windowOpen = true;
+            } else if (windowBehind) {
+              reader.follow(in); // the decoder took the last message: skip it, copying nothing
+            }
+            windowBehind = false;
+            if (readPlainMessage(in)) {
+              continue;
+            }
+            if (reader.truncated() && in.readableBytes() < MAX_AWAITED_MESSAGE_BYTES) {
+              // A message larger than this read: keep the bytes until it is whole (the scanner
+              // says when, in one pass over it), then read it in one pass too.
+              awaitingWholeMessage = true;
+              break;
+            }
           }
           windowBehind = true;
         }
@@ -434,6 +461,11 @@ public final class Broker {
   public int importedCount() {
     checkThread();
     return imports.size();
+  }
+
+  /** For tests: reads everything through the decoder and the unjellier (TRACE logging does too). */
+  void disableOnePassReading() {
+    onePassAllowed = false;
   }
 
   /** Returns the number of messages read in one pass, without the Banana tree. Visible for testing. */

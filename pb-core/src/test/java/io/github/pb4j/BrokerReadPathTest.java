@@ -109,7 +109,14 @@ class BrokerReadPathTest {
   }
 
   private static List<String> answersTo(byte[] traffic, boolean byteByByte, long[] onePass) {
+    return answersTo(traffic, byteByByte, onePass, true);
+  }
+
+  private static List<String> answersTo(byte[] traffic, boolean byteByByte, long[] onePass, boolean onePassAllowed) {
     try (ScriptedPeer peer = ScriptedPeer.againstServer(new Root())) {
+      if (!onePassAllowed) {
+        peer.run(() -> peer.broker().disableOnePassReading());
+      }
       peer.handshakeAsClient();
       if (byteByByte) {
         for (byte b : traffic) {
@@ -128,15 +135,19 @@ class BrokerReadPathTest {
   }
 
   @Test
-  void wholeBuffersAnswerAsTheTreePathDoes() {
+  void oneByteAtATimeOrWholeTheAnswersAreTheTreePaths() {
     byte[] traffic = mixedTraffic();
     long[] onePass = new long[1];
-    List<String> oneByOne = answersTo(traffic, true, onePass);
-    assertThat(onePass[0]).as("read in one pass, byte by byte").isZero();
+    List<String> treePath = answersTo(traffic, false, onePass, false);
+    assertThat(onePass[0]).as("read in one pass, one-pass reading disabled").isZero();
     List<String> whole = answersTo(traffic, false, onePass);
     // All but the set, the shared list and the big integer.
     assertThat(onePass[0]).as("read in one pass, whole").isEqualTo(10);
-    assertThat(whole).isEqualTo(oneByOne);
+    assertThat(whole).isEqualTo(treePath);
+    List<String> oneByOne = answersTo(traffic, true, onePass);
+    // A message arriving in pieces is kept until whole, then read in one pass too.
+    assertThat(onePass[0]).as("read in one pass, byte by byte").isEqualTo(10);
+    assertThat(oneByOne).isEqualTo(treePath);
     // Dialect offer, version, and an answer or error for each call but the one with no answer.
     assertThat(whole).hasSize(2 + 12);
     assertThat(whole).contains("[b'answer', 1, [b'unicode', b'hello']]", "[b'answer', 3, 6]");

@@ -67,6 +67,8 @@ public final class BananaReader {
   private int pos;
   private int end;
   private int committed;
+  /** Set when a read needed bytes beyond the window; see {@link #truncated()}. */
+  private boolean truncated;
   /** The reader index of the buffer at {@link #begin}, matching {@link #base}. */
   private int startIndex;
 
@@ -99,6 +101,7 @@ public final class BananaReader {
    * consuming them. A heap buffer is read in place; others are copied once.
    */
   public void begin(ByteBuf in) {
+    truncated = false;
     int readable = (int) Math.min(in.readableBytes(), Math.min(limits.maxMessageBytes(), MAX_WINDOW));
     if (in.hasArray()) {
       buf = in.array();
@@ -123,6 +126,7 @@ public final class BananaReader {
    * reader index. Begins anew if the window does not reach that far.
    */
   public void follow(ByteBuf in) {
+    truncated = false;
     long offset = (long) in.readerIndex() - startIndex;
     if (offset >= 0 && offset < end - base) {
       pos = base + (int) offset;
@@ -130,6 +134,14 @@ public final class BananaReader {
     } else {
       begin(in);
     }
+  }
+
+  /**
+   * Returns true if reading stopped at the end of the window since {@link #begin}, {@link
+   * #follow} or the last commit: the expression read continues beyond the bytes there were.
+   */
+  public boolean truncated() {
+    return truncated;
   }
 
   /** Returns true if no byte is left in the window. */
@@ -144,6 +156,7 @@ public final class BananaReader {
 
   /** Consumes from {@code in} the bytes read since {@link #begin} or the last commit. */
   public void commit(ByteBuf in) {
+    truncated = false;
     in.skipBytes(pos - committed);
     committed = pos;
   }
@@ -176,6 +189,7 @@ public final class BananaReader {
     int shift = 0;
     while (true) {
       if (p >= maxEnd) {
+        truncated |= p >= end;
         throw Unsupported.INSTANCE; // incomplete, or a prefix at the limit: the decoder decides
       }
       byte digit = b[p];
@@ -218,6 +232,7 @@ public final class BananaReader {
         return INT;
       case 0x82:
         if (v > sizeLimit || v > end - p) {
+          truncated |= v <= sizeLimit;
           throw Unsupported.INSTANCE;
         }
         value = v;
@@ -226,6 +241,7 @@ public final class BananaReader {
         return STRING;
       case 0x84: {
         if (end - p < 8) {
+          truncated = true;
           throw Unsupported.INSTANCE;
         }
         long bits = 0;

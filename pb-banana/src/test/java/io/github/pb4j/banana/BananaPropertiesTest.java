@@ -76,6 +76,42 @@ class BananaPropertiesTest {
   }
 
   @Property(tries = 300)
+  void theScannerFindsTheEndOfEachExpressionHoweverTheBytesArrive(
+      @ForAll("values") Object first,
+      @ForAll("values") Object second,
+      @ForAll Dialect dialect,
+      @ForAll @Size(max = 12) List<@IntRange(min = 0, max = 100_000) Integer> cuts) {
+    byte[] one = encode(dialect, first);
+    byte[] two = encode(dialect, second);
+    byte[] input = concat(one, two);
+    int[] offsets = cuts.stream().mapToInt(c -> c % (input.length + 1)).sorted().toArray();
+    BananaScanner scanner = new BananaScanner(BananaLimits.DEFAULT, Long.MAX_VALUE);
+    ByteBuf buf = Unpooled.buffer();
+    int fed = 0;
+    boolean firstDone = false;
+    for (int i = 0; i <= offsets.length; i++) {
+      int to = i < offsets.length ? offsets[i] : input.length;
+      buf.writeBytes(input, fed, to - fed);
+      fed = to;
+      if (!firstDone) {
+        BananaScanner.Result r = scanner.scan(buf);
+        assertThat(r).as("after %d of %d bytes", fed, one.length)
+            .isEqualTo(fed >= one.length ? BananaScanner.Result.COMPLETE : BananaScanner.Result.INCOMPLETE);
+        if (r == BananaScanner.Result.COMPLETE) {
+          firstDone = true;
+          buf.skipBytes(one.length);
+          scanner.reset();
+        }
+      }
+      if (firstDone) {
+        assertThat(scanner.scan(buf))
+            .isEqualTo(fed == input.length ? BananaScanner.Result.COMPLETE : BananaScanner.Result.INCOMPLETE);
+      }
+    }
+    assertThat(firstDone).isTrue();
+  }
+
+  @Property(tries = 300)
   void anySplitOfTheInputDecodesTheSame(
       @ForAll("values") Object first,
       @ForAll("values") Object second,
