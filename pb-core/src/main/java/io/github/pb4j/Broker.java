@@ -92,8 +92,10 @@ public final class Broker {
   private @Nullable String lastMethod;
   private byte[] lastMethodBytes = new byte[0];
 
-  /** Volatile for {@link #isWritable} and {@link #isConnected}; written on the executor only. */
-  private volatile State state = State.AWAITING_DIALECT;
+  /** Confined to the executor; {@link #closed} mirrors CLOSED for other threads. */
+  private State state = State.AWAITING_DIALECT;
+  /** True once {@link #state} is CLOSED: for {@link #isWritable} and {@link #isConnected}. */
+  private volatile boolean closed;
   private boolean lostHandled;
   private @Nullable Throwable closeCause;
   private @Nullable ByteBuf cumulation;
@@ -216,7 +218,12 @@ public final class Broker {
 
   /** Returns true until the connection is closed or lost. */
   public boolean isConnected() {
-    return state != State.CLOSED;
+    return !closed;
+  }
+
+  private void markClosed() {
+    state = State.CLOSED;
+    closed = true;
   }
 
   /**
@@ -288,6 +295,10 @@ public final class Broker {
         in = cumulation;
       }
       boolean fast = onePassAllowed && !logger.isTraceEnabled();
+      if (!fast && awaitingWholeMessage) {
+        awaitingWholeMessage = false; // TRACE was switched on: the decoder reads it
+        scanner.reset();
+      }
       boolean windowOpen = false;
       boolean windowBehind = false;
       while (state != State.CLOSED) {
@@ -378,7 +389,7 @@ public final class Broker {
       return;
     }
     lostHandled = true;
-    state = State.CLOSED;
+    markClosed();
     cancelHandshakeTimer();
     Throwable reason = closeCause != null ? closeCause : cause;
     logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
@@ -423,7 +434,7 @@ public final class Broker {
     // first, as Twisted's loseConnection() delivers what was written.
     Runnable closeNow = () -> {
       if (state != State.CLOSED) {
-        state = State.CLOSED;
+        markClosed();
         sink.close();
       }
     };
@@ -1170,7 +1181,7 @@ public final class Broker {
    * {@link #whenWritable}; Twisted has no such signal for calls. Thread-safe.
    */
   public boolean isWritable() {
-    return state != State.CLOSED && sink.isWritable();
+    return !closed && sink.isWritable();
   }
 
   /**
@@ -1481,7 +1492,7 @@ public final class Broker {
     if (closeCause == null) {
       closeCause = new PbProtocolException(reason);
     }
-    state = State.CLOSED;
+    markClosed();
     sink.close();
   }
 

@@ -156,6 +156,46 @@ class BrokerReadPathTest {
   }
 
   @Test
+  void aMessageCrossingTheReadersWindowInOneLargeReadIsAnsweredAtOnce() {
+    // Three calls in one receive of 1.2 MB: the second crosses the 1 MiB window of the one-pass
+    // reader, with the rest of it already there; nothing is waited for.
+    ByteString big = ByteString.of(new byte[600_000], 0, 600_000);
+    byte[] traffic = concat(
+        call(1, ROOT, "echo", 1, List.of(big), Map.of()),
+        call(2, ROOT, "echo", 1, List.of(big), Map.of()),
+        call(3, ROOT, "echo", 1, List.of("last"), Map.of()));
+    try (ScriptedPeer peer = ScriptedPeer.againstServer(new Root())) {
+      peer.handshakeAsClient();
+      peer.send(traffic);
+
+      List<String> received = peer.receivedExpressions();
+      assertThat(received).hasSize(2 + 3);
+      assertThat(received.get(4)).isEqualTo("[b'answer', 3, [b'unicode', b'last']]");
+    }
+  }
+
+  @Test
+  void aMessageOverTheSizeLimitIsRefusedNotWaitedFor() {
+    BrokerOptions small = BrokerOptions.builder()
+        .bananaLimits(io.github.pb4j.banana.BananaLimits.DEFAULT.withMaxMessageBytes(64 * 1024))
+        .build();
+    byte[] call = call(1, ROOT, "echo", 1, List.of(ByteString.of(new byte[100_000], 0, 100_000)), Map.of());
+    try (ScriptedPeer peer = ScriptedPeer.againstServer(new Root(), small)) {
+      peer.handshakeAsClient();
+      peer.send(call);
+
+      assertThat(peer.isClosed()).isTrue();
+    }
+    try (ScriptedPeer peer = ScriptedPeer.againstServer(new Root(), small)) {
+      peer.handshakeAsClient();
+      peer.send(java.util.Arrays.copyOfRange(call, 0, 50_000)); // in two reads
+
+      peer.send(java.util.Arrays.copyOfRange(call, 50_000, call.length));
+      assertThat(peer.isClosed()).isTrue();
+    }
+  }
+
+  @Test
   void aCallSplitAnywhereIsAnsweredOnce() {
     byte[] call = call(1, ROOT, "echo", 1, List.of(List.of("a", 2.5, Map.of("k", true))), Map.of());
     String expected = null;

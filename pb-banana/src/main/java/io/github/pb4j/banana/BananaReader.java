@@ -69,6 +69,8 @@ public final class BananaReader {
   private int committed;
   /** Set when a read needed bytes beyond the window; see {@link #truncated()}. */
   private boolean truncated;
+  /** True if the window at {@link #begin} took every readable byte of the buffer. */
+  private boolean windowReachesBufferEnd;
   /** The reader index of the buffer at {@link #begin}, matching {@link #base}. */
   private int startIndex;
 
@@ -103,6 +105,7 @@ public final class BananaReader {
   public void begin(ByteBuf in) {
     truncated = false;
     int readable = (int) Math.min(in.readableBytes(), Math.min(limits.maxMessageBytes(), MAX_WINDOW));
+    windowReachesBufferEnd = readable == in.readableBytes();
     if (in.hasArray()) {
       buf = in.array();
       base = in.arrayOffset() + in.readerIndex();
@@ -137,11 +140,13 @@ public final class BananaReader {
   }
 
   /**
-   * Returns true if reading stopped at the end of the window since {@link #begin}, {@link
-   * #follow} or the last commit: the expression read continues beyond the bytes there were.
+   * Returns true if reading stopped at the end of the buffer since {@link #begin}, {@link
+   * #follow} or the last commit: the expression read continues beyond the bytes there were. False
+   * when the window was cut short of the buffer's end (by the message size limit or the window's
+   * own limit): more bytes are there, only not in the window.
    */
   public boolean truncated() {
-    return truncated;
+    return truncated && windowReachesBufferEnd;
   }
 
   /** Returns true if no byte is left in the window. */

@@ -64,16 +64,16 @@ public final class BananaScanner {
     long available = in.readableBytes();
     long pos = scanned;
     while (true) {
+      if (pos > maxBytes) {
+        return Result.GIVE_UP; // COMPLETE always means at most maxBytes
+      }
       if (pos > available) {
         scanned = pos;
-        return pos > maxBytes ? Result.GIVE_UP : Result.INCOMPLETE; // inside a string's bytes
+        return Result.INCOMPLETE; // inside a string's or a float's bytes
       }
       if (closed) {
         scanned = pos;
         return Result.COMPLETE;
-      }
-      if (pos > maxBytes) {
-        return Result.GIVE_UP;
       }
       // A token header: base-128 prefix digits (low bit first), then the type byte.
       long value = 0;

@@ -59,6 +59,9 @@ class BananaScannerTest {
     BananaScanner scanner = new BananaScanner(BananaLimits.DEFAULT, 100);
     // A 200-byte string whose header has arrived: the scanner does not wait for it.
     assertThat(scanner.scan(Unpooled.wrappedBuffer(bytes("014882")))).isEqualTo(GIVE_UP);
+    // Nor does it call one whole that is longer than that.
+    scanner.reset();
+    assertThat(scanner.scan(Unpooled.wrappedBuffer(concat(bytes("014882"), new byte[200])))).isEqualTo(GIVE_UP);
   }
 
   @Test
