@@ -834,7 +834,8 @@ public final class Broker {
     return name;
   }
 
-  private static boolean isTrue(Object flag) {
+  /** Python's truth of an {@code answerRequired} flag: anything but 0 and False. */
+  static boolean isTrue(Object flag) {
     return !(flag instanceof Integer i && i == 0) && !Boolean.FALSE.equals(flag);
   }
 
@@ -957,14 +958,9 @@ public final class Broker {
       jellier.jelly(value, buf);
       message = outgoing.copyForTransport(buf);
       commitMessage();
-    } catch (RuntimeException e) {
-      failure = e;
-      message = releaseQuietly(message);
-      rollbackMessage();
-    } catch (Error e) {
-      releaseQuietly(message);
-      rollbackMessage();
-      throw e;
+    } catch (RuntimeException | Error e) {
+      message = undo(message, e);
+      failure = (RuntimeException) e;
     } finally {
       currentPerspective = null;
       outgoing.end(buf);
@@ -985,9 +981,17 @@ public final class Broker {
     }
   }
 
-  private static @Nullable ByteBuf releaseQuietly(@Nullable ByteBuf buf) {
-    if (buf != null) {
-      buf.release();
+  /**
+   * Undoes a message whose encoding failed: releases its transport copy if made, rolls back its
+   * exports and caches, rethrows an {@link Error}. Returns null, the message there no longer is.
+   */
+  private @Nullable ByteBuf undo(@Nullable ByteBuf message, Throwable failure) {
+    if (message != null) {
+      message.release();
+    }
+    rollbackMessage();
+    if (failure instanceof Error e) {
+      throw e;
     }
     return null;
   }
@@ -1095,6 +1099,7 @@ public final class Broker {
     int requestId = nextRequestId++;
     ByteBuf buf = outgoing.start();
     ByteBuf message = null;
+    RuntimeException failure = null;
     beginMessage();
     try {
       if (command == BrokerCommand.MESSAGE) {
@@ -1120,26 +1125,22 @@ public final class Broker {
       }
       message = outgoing.copyForTransport(buf);
       commitMessage();
-    } catch (RuntimeException e) {
-      releaseQuietly(message);
-      rollbackMessage();
+    } catch (RuntimeException | Error e) {
+      message = undo(message, e);
+      failure = (RuntimeException) e;
+    } finally {
       outgoing.end(buf);
-      result.completeExceptionally(e);
-      runDeferredSends();
-      return;
-    } catch (Error e) {
-      releaseQuietly(message);
-      rollbackMessage();
-      outgoing.end(buf);
-      throw e;
     }
-    outgoing.end(buf);
-    if (answerRequired) {
-      pending.put(requestId, result);
+    if (message == null) {
+      result.completeExceptionally(Objects.requireNonNull(failure));
     } else {
-      result.complete(null);
+      if (answerRequired) {
+        pending.put(requestId, result);
+      } else {
+        result.complete(null);
+      }
+      send(message);
     }
-    send(message);
     runDeferredSends();
   }
 

@@ -33,7 +33,7 @@ final class FrameLog {
         if (RESPOND.equals(m.get(3))) {
           return SexpFormatter.format(hiding(m, 5));
         }
-        if (LOGIN.equals(m.get(3)) && !isFalse(m.get(4))) {
+        if (LOGIN.equals(m.get(3)) && Broker.isTrue(m.get(4))) {
           calls.add(m.get(1));
         }
       } else if (command == BrokerCommand.ANSWER && answered.remove(m.get(1))) {
@@ -49,10 +49,6 @@ final class FrameLog {
   void clear() {
     loginCallsSent.clear();
     loginCallsReceived.clear();
-  }
-
-  private static boolean isFalse(Object flag) {
-    return (flag instanceof Integer i && i == 0) || Boolean.FALSE.equals(flag);
   }
 
   private static List<Object> hiding(List<?> frame, int index) {

@@ -22,6 +22,28 @@ class HandshakeTimeoutTest {
     }
   }
 
+  /** A sink that records what is written, as hex. */
+  private static MessageSink recordingSink(java.util.List<String> written) {
+    return new MessageSink() {
+      @Override
+      public io.netty.buffer.ByteBufAllocator alloc() {
+        return io.netty.buffer.UnpooledByteBufAllocator.DEFAULT;
+      }
+
+      @Override
+      public void write(io.netty.buffer.ByteBuf message) {
+        written.add(io.netty.buffer.ByteBufUtil.hexDump(message));
+        message.release();
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+  }
+
   private static CompletableFuture<Void> disconnection(ScriptedPeer peer) {
     CompletableFuture<Void> lost = new CompletableFuture<>();
     peer.broker().notifyOnDisconnect(() -> lost.complete(null));
@@ -68,25 +90,7 @@ class HandshakeTimeoutTest {
   @Test
   void anExecutorThatCannotScheduleIsAClearError() {
     java.util.List<String> written = new java.util.ArrayList<>();
-    MessageSink sink = new MessageSink() {
-      @Override
-      public io.netty.buffer.ByteBufAllocator alloc() {
-        return io.netty.buffer.UnpooledByteBufAllocator.DEFAULT;
-      }
-
-      @Override
-      public void write(io.netty.buffer.ByteBuf message) {
-        written.add(io.netty.buffer.ByteBufUtil.hexDump(message));
-        message.release();
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Broker broker = Broker.server(new Root(), BrokerOptions.DEFAULT, sink,
+    Broker broker = Broker.server(new Root(), BrokerOptions.DEFAULT, recordingSink(written),
         io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE);
 
     assertThatThrownBy(broker::connectionMade)
@@ -97,8 +101,15 @@ class HandshakeTimeoutTest {
 
   @Test
   void zeroMeansNoLimit() {
-    assertThat(BrokerOptions.builder().handshakeTimeout(Duration.ZERO).build().handshakeTimeout())
-        .isZero();
+    BrokerOptions none = BrokerOptions.builder().handshakeTimeout(Duration.ZERO).build();
+    assertThat(none.handshakeTimeout()).isZero();
+    // No timer is set: an executor that cannot schedule serves, and a silent peer stays.
+    java.util.List<String> written = new java.util.ArrayList<>();
+    Broker server = Broker.server(new Root(), none, recordingSink(written),
+        io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE);
+    server.connectionMade();
+    assertThat(written).hasSize(1); // the dialect offer
+    assertThat(server.isConnected()).isTrue();
     assertThat(BrokerOptions.DEFAULT.handshakeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThatThrownBy(() -> BrokerOptions.builder().handshakeTimeout(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
