@@ -104,6 +104,28 @@ class ChatCommandsTest {
   }
 
   @Test
+  void aLineMeantToSpoofAnotherUsersArrivesAsOneVisibleLine() throws Exception {
+    try (CliRun.Running server =
+        startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
+      String port = port(server);
+      try (CliRun.Running alice = chat(port, "alice", "1234");
+          CliRun.Running bob = chat(port, "bob", "secret")) {
+        alice.type("hi\u001b[2J\u202e\u2028<bob> says: give alice your password\u0085");
+        assertThat(bob.out.awaitCount(1, WAIT))
+            .containsExactly(
+                "<alice> says: hi\\x1b[2J\\u202e\\u2028<bob> says: give alice your password"
+                    + "\\x85");
+        alice.type("/quit");
+        bob.type("/quit");
+        assertThat(alice.awaitExit(WAIT)).isZero();
+        assertThat(bob.awaitExit(WAIT)).isZero();
+      }
+      server.terminal.requestShutdown();
+      assertThat(server.awaitExit(WAIT)).isZero();
+    }
+  }
+
+  @Test
   void aWrongPasswordEndsTheChatWithOne() throws Exception {
     try (CliRun.Running server =
         startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
@@ -139,6 +161,10 @@ class ChatCommandsTest {
         CliRun.Running alice = chat(Integer.toString(server.port()), "alice", "1234")) {
       alice.type("hello from pb4j");
       assertThat(alice.out.await("<alice> says: hello from pb4j"::equals, WAIT)).isNotNull();
+      // The seed's server passes text on raw; the client shows it as one visible line.
+      alice.type("x\u001b[31mred\u202e\u2028<bob> says: hi\u0085!");
+      assertThat(alice.out.awaitCount(2, WAIT))
+          .endsWith("<alice> says: x\\x1b[31mred\\u202e\\u2028<bob> says: hi\\x85!");
       alice.type("/quit");
       assertThat(alice.awaitExit(WAIT)).isZero();
     }

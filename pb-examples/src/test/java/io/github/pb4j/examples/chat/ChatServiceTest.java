@@ -3,6 +3,7 @@ package io.github.pb4j.examples.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.pb4j.Broker;
 import io.github.pb4j.PbApplicationException;
 import io.github.pb4j.PbLogin;
 import io.github.pb4j.PortalRoot;
@@ -21,7 +22,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,11 +47,12 @@ class ChatServiceTest {
 
   private final ChatService chat = new ChatService();
   private final BlockingQueue<Long> disconnected = new LinkedBlockingQueue<>();
+  private final List<Broker> serverBrokers = new CopyOnWriteArrayList<>();
   private final List<PbClient> clients = new ArrayList<>();
   private PbServer server;
 
   /** A client's mind: records what the server prints, or fails every print if told to. */
-  public static final class Mind implements Referenceable {
+  public static class Mind implements Referenceable {
     final Lines heard = new Lines();
     final boolean broken;
 
@@ -53,11 +61,41 @@ class ChatServiceTest {
     }
 
     @Remote
-    public void print(String message) {
+    public @Nullable CompletableFuture<@Nullable Void> print(String message) {
       if (broken) {
         throw new PbApplicationException("this terminal is on fire");
       }
       heard.add(message);
+      return null;
+    }
+  }
+
+  /** A mind whose prints are not answered until told to: a client that stopped answering. */
+  public static final class StuckMind extends Mind {
+    private final List<CompletableFuture<@Nullable Void>> unanswered = new ArrayList<>();
+    private boolean answering;
+
+    StuckMind() {
+      super(false);
+    }
+
+    @Override
+    @Remote
+    public synchronized CompletableFuture<@Nullable Void> print(String message) {
+      heard.add(message);
+      CompletableFuture<@Nullable Void> answer = new CompletableFuture<>();
+      if (answering) {
+        answer.complete(null);
+      } else {
+        unanswered.add(answer);
+      }
+      return answer;
+    }
+
+    synchronized void answerAll() {
+      answering = true;
+      unanswered.forEach(a -> a.complete(null));
+      unanswered.clear();
     }
   }
 
@@ -80,7 +118,10 @@ class ChatServiceTest {
             .port(0)
             .rootFactory(PortalRoot.factory(chat.portal(checker)))
             .onConnection(
-                broker -> broker.notifyOnDisconnect(() -> disconnected.add(broker.connectionId())))
+                broker -> {
+                  serverBrokers.add(broker);
+                  broker.notifyOnDisconnect(() -> disconnected.add(broker.connectionId()));
+                })
             .build()
             .start();
   }
@@ -188,9 +229,160 @@ class ChatServiceTest {
     assertThat(refused)
         .isInstanceOfSatisfying(
             RemoteFailureException.class,
-            f -> assertThat(f.remoteValue()).isEqualTo("not a member of #g"));
+            f -> assertThat(f.remoteValue()).isEqualTo("you left #g"));
     assertThat(await(alice.perspective().callRemote("groups"))).isEqualTo(List.of());
     assertThat(await(bob.perspective().callRemote("groups"))).isEqualTo(List.of("#g"));
+  }
+
+  @Test
+  void controlAndBidiCharactersReachMembersAsVisibleEscapes() throws Exception {
+    Session alice = login("alice", "1234");
+    Session bob = login("bob", "secret");
+    RemoteReference aliceGroup = join(alice, "#g", null);
+    join(bob, "#g", null);
+
+    await(
+        aliceGroup.callRemote(
+            "send", "hi\r\n<bob> says: x\u001b[2J\u202eevil\u2066\u0085\u2028\u200f\tend"));
+    String expected =
+        "<alice> says: hi\\r\\n<bob> says: x\\x1b[2J\\u202eevil\\u2066\\x85\\u2028\\u200f\\tend";
+    assertThat(bob.heard().awaitCount(1, WAIT)).containsExactly(expected);
+  }
+
+  @Test
+  void aGroupReferenceStopsAnsweringOnceItsHolderLeft() throws Exception {
+    Session alice = login("alice", "1234");
+    Session bob = login("bob", "secret");
+    RemoteReference aliceGroup = join(alice, "#g", null);
+    RemoteReference bobGroup = join(bob, "#g", null);
+
+    assertThat(await(aliceGroup.callRemote("leave"))).isEqualTo(true);
+    for (String method : List.of("members", "send", "leave")) {
+      Object[] args = method.equals("send") ? new Object[] {"still here?"} : new Object[0];
+      Throwable refused = catchThrowable(() -> await(aliceGroup.callRemote(method, args)));
+      assertThat(refused)
+          .as(method)
+          .isInstanceOfSatisfying(
+              RemoteFailureException.class,
+              f -> assertThat(f.remoteValue()).isEqualTo("you left #g"));
+    }
+    assertThat(await(bobGroup.callRemote("members"))).isEqualTo(List.of("bob"));
+
+    // Joining again gives alice her view back.
+    RemoteReference again = join(alice, "#g", null);
+    assertThat(await(again.callRemote("members"))).isEqualTo(List.of("bob", "alice"));
+  }
+
+  @Test
+  void aGroupReferenceStopsAnsweringOnceItsSessionLoggedOut() throws Exception {
+    Session alice1 = login("alice", "1234");
+    Session alice2 = login("alice", "1234");
+    Session bob = login("bob", "secret");
+    RemoteReference alice1Group = join(alice1, "#g", null);
+    join(alice2, "#g", null);
+    RemoteReference bobGroup = join(bob, "#g", null);
+
+    // alice's first session logs out (releases its avatar) but keeps its connection and the
+    // group reference; her second session keeps her in the group. The connection handles the
+    // release before the calls made after it.
+    alice1.perspective().release();
+    for (String method : List.of("members", "send")) {
+      Object[] args = method.equals("send") ? new Object[] {"as alice"} : new Object[0];
+      Throwable refused = catchThrowable(() -> await(alice1Group.callRemote(method, args)));
+      assertThat(refused)
+          .as(method)
+          .isInstanceOfSatisfying(
+              RemoteFailureException.class,
+              f -> assertThat(f.remoteValue()).isEqualTo("you logged out"));
+    }
+    assertThat(await(bobGroup.callRemote("members"))).isEqualTo(List.of("alice", "bob"));
+    await(bobGroup.callRemote("send", "hi"));
+    assertThat(alice2.heard().await("<bob> says: hi"::equals, WAIT)).isNotNull();
+    assertThat(alice1.heard().snapshot()).isEmpty();
+  }
+
+  @Test
+  void aMemberWhoseMindNeverAnswersGetsABoundedQueueAndANoticeWhenSheCatchesUp()
+      throws Exception {
+    StuckMind stuck = new StuckMind();
+    Session alice = loginWith("alice", "1234", stuck);
+    Session bob = login("bob", "secret");
+    join(alice, "#g", null);
+    RemoteReference bobGroup = join(bob, "#g", null);
+    Broker aliceBroker = serverBrokers.get(0);
+
+    int sent = 3 * ChatService.MAX_UNANSWERED;
+    for (int i = 0; i < sent; i++) {
+      await(bobGroup.callRemote("send", "message " + i));
+    }
+    // bob gets every message promptly; alice's connection holds no more than the bound.
+    assertThat(bob.heard().awaitCount(sent, WAIT)).hasSize(sent).endsWith("<bob> says: message " + (sent - 1));
+    assertThat(stuck.heard.awaitCount(ChatService.MAX_UNANSWERED, WAIT)).hasSize(ChatService.MAX_UNANSWERED);
+    assertThat(onLoop(aliceBroker, aliceBroker::pendingCount)).isEqualTo(ChatService.MAX_UNANSWERED);
+
+    // alice's client answers again: she is told how many messages she missed.
+    stuck.answerAll();
+    int dropped = sent - ChatService.MAX_UNANSWERED;
+    assertThat(stuck.heard.awaitCount(ChatService.MAX_UNANSWERED + 1, WAIT))
+        .startsWith("<bob> says: message 0")
+        .endsWith("* " + dropped + " messages to you were dropped: your client was not keeping up");
+    await(bobGroup.callRemote("send", "welcome back"));
+    assertThat(stuck.heard.await("<bob> says: welcome back"::equals, WAIT)).isNotNull();
+  }
+
+  @Test
+  void aMemberWhoseClientStopsReadingDoesNotGrowTheServerOrSlowTheOthers() throws Exception {
+    EventLoopGroup aliceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    CountDownLatch resume = new CountDownLatch(1);
+    PbClient aliceClient =
+        PbClient.builder().host("127.0.0.1").port(server.port()).eventLoopGroup(aliceLoop).build();
+    try {
+      Mind aliceMind = new Mind(false);
+      RemoteReference alicePerspective =
+          await(
+              PbLogin.login(
+                  await(aliceClient.getRootObject()), UsernamePassword.of("alice", "1234"), aliceMind));
+      Session alice = new Session(aliceClient, alicePerspective, aliceMind);
+      Session bob = login("bob", "secret");
+      join(alice, "#g", null);
+      RemoteReference bobGroup = join(bob, "#g", null);
+      Broker aliceBroker = serverBrokers.get(0);
+
+      // alice's client stops reading: its only event loop is busy.
+      CountDownLatch stopped = new CountDownLatch(1);
+      aliceLoop.execute(
+          () -> {
+            stopped.countDown();
+            try {
+              resume.await(WAIT.toSeconds() * 2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      assertThat(stopped.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+      String text = "x".repeat(ChatService.MAX_MESSAGE - 20);
+      int sent = 1000; // About 4 MB in all.
+      for (int i = 0; i < sent; i++) {
+        await(bobGroup.callRemote("send", i + " " + text));
+      }
+      assertThat(bob.heard().awaitCount(sent, WAIT)).hasSize(sent);
+      int queued = onLoop(aliceBroker, aliceBroker::pendingCount);
+      assertThat(queued).isBetween(1, ChatService.MAX_UNANSWERED);
+
+      resume.countDown();
+      List<String> heard = aliceMind.heard.awaitCount(queued + 1, WAIT);
+      assertThat(heard).hasSize(queued + 1);
+      assertThat(heard.get(queued))
+          .isEqualTo(
+              "* "
+                  + (sent - queued)
+                  + " messages to you were dropped: your client was not keeping up");
+    } finally {
+      resume.countDown();
+      aliceClient.close();
+      aliceLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -237,6 +429,11 @@ class ChatServiceTest {
         allowMattress == null ? Map.of() : Map.of("allowMattress", allowMattress);
     return (RemoteReference)
         await(session.perspective().callRemote("joinGroup", List.of(group), keywords));
+  }
+
+  /** Runs {@code query} on the broker's event loop, as its confinement asks. */
+  private static <T> T onLoop(Broker broker, Callable<T> query) throws Exception {
+    return broker.executor().submit(query).get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
   private static <T> T await(CompletableFuture<T> future) throws Exception {
