@@ -2,10 +2,22 @@ package io.github.pb4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pb4j.PortalRoot;
+import io.github.pb4j.cred.AvatarId;
+import io.github.pb4j.cred.Credentials;
+import io.github.pb4j.cred.CredentialsChecker;
+import io.github.pb4j.cred.Portal;
+import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.UsernameMd5Password;
+import io.github.pb4j.examples.chat.ChatService;
+import io.github.pb4j.netty.PbServer;
 import io.github.pb4j.testing.TwistedPeer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +153,50 @@ class ChatCommandsTest {
               "--password-stdin");
       assertThat(result)
           .isEqualTo(new CliRun.Result(1, "", "pb chat: login failed: UnauthorizedLogin\n"));
+    }
+  }
+
+  @Test
+  void aHostileServersRefusalIsPrintedAsOneVisibleLine() throws Exception {
+    CredentialsChecker hostile =
+        new CredentialsChecker() {
+          @Override
+          public Set<Class<? extends Credentials>> credentialInterfaces() {
+            return Set.of(UsernameMd5Password.class);
+          }
+
+          @Override
+          public CompletionStage<AvatarId> requestAvatarId(Credentials credentials) {
+            return CompletableFuture.failedFuture(
+                new UnauthorizedLoginException("no\n\u001b[2Jpb chat: you won\u202e"));
+          }
+        };
+    Portal portal =
+        Portal.builder().realm(new ChatService().realm()).checker(hostile).build();
+    try (PbServer server =
+        PbServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .rootFactory(PortalRoot.factory(portal))
+            .build()
+            .start()) {
+      CliRun.Result result =
+          CliRun.run(
+              "1234\n",
+              Map.of(),
+              "chat",
+              "--port",
+              Integer.toString(server.port()),
+              "--user",
+              "alice",
+              "--password-stdin");
+      assertThat(result)
+          .isEqualTo(
+              new CliRun.Result(
+                  1,
+                  "",
+                  "pb chat: login failed: UnauthorizedLogin: no\\n\\x1b[2Jpb chat: you won"
+                      + "\\u202e\n"));
     }
   }
 
