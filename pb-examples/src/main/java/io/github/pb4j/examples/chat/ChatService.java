@@ -66,8 +66,20 @@ public final class ChatService {
   private final Map<String, Member> members = new HashMap<>(); // Guarded by lock.
   private final Map<String, Group> groups = new HashMap<>(); // Guarded by lock.
 
+  private final int maxUnanswered;
+
   /** Creates an empty service. */
-  public ChatService() {}
+  public ChatService() {
+    this(MAX_UNANSWERED);
+  }
+
+  /** Creates an empty service that lets {@code maxUnanswered} messages per session go unanswered. */
+  ChatService(int maxUnanswered) {
+    if (maxUnanswered < 1) {
+      throw new IllegalArgumentException("maxUnanswered: " + maxUnanswered + " (expected: >= 1)");
+    }
+    this.maxUnanswered = maxUnanswered;
+  }
 
   /** Returns the realm that hands out this service's users: the seed's {@code ChatRealm}. */
   public Realm realm() {
@@ -102,7 +114,7 @@ public final class ChatService {
     int sessions;
     synchronized (lock) {
       Member member = members.computeIfAbsent(name, Member::new);
-      user = new User(member, mind, MAX_UNANSWERED, this);
+      user = new User(member, mind, maxUnanswered, this);
       member.sessions.add(user);
       sessions = member.sessions.size();
     }

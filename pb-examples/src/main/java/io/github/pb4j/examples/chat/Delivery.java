@@ -27,7 +27,7 @@ final class Delivery {
   private final int limit;
 
   private int unanswered; // Guarded by this.
-  private int dropped; // Guarded by this.
+  private long dropped; // Guarded by this.
   private boolean waitingForWritable; // Guarded by this.
 
   Delivery(String name, RemoteReference mind, int limit) {
@@ -61,7 +61,7 @@ final class Delivery {
 
   /** Sends the notice of what was dropped once the client has caught up. */
   private void catchUp() {
-    int missed;
+    long missed;
     boolean waitForWritable = false;
     synchronized (this) {
       if (dropped == 0 || unanswered > limit / 2) {
@@ -96,7 +96,7 @@ final class Delivery {
   }
 
   /** Returns the line a client gets after missing {@code missed} messages. */
-  static String notice(int missed) {
+  static String notice(long missed) {
     return missed == 1
         ? "* 1 message to you was dropped: your client was not keeping up"
         : "* " + missed + " messages to you were dropped: your client was not keeping up";

@@ -45,7 +45,7 @@ class ChatServiceTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String GROUP = "#NeedAFourth";
 
-  private final ChatService chat = new ChatService();
+  private ChatService chat = new ChatService();
   private final BlockingQueue<Long> disconnected = new LinkedBlockingQueue<>();
   private final List<Broker> serverBrokers = new CopyOnWriteArrayList<>();
   private final List<PbClient> clients = new ArrayList<>();
@@ -103,6 +103,13 @@ class ChatServiceTest {
     Lines heard() {
       return mind.heard;
     }
+  }
+
+  /** Serves {@code service} instead, on a new server. */
+  private void restartWith(ChatService service) {
+    server.close();
+    chat = service;
+    startServer();
   }
 
   @BeforeEach
@@ -332,6 +339,23 @@ class ChatServiceTest {
 
   @Test
   void aMemberWhoseClientStopsReadingDoesNotGrowTheServerOrSlowTheOthers() throws Exception {
+    stallAliceWhileBobSends(1000, ChatService.MAX_UNANSWERED); // About 4 MB in all.
+  }
+
+  @Test
+  void theConnectionsBufferBoundsWhatIsQueuedForAMemberWhoStopsReading() throws Exception {
+    restartWith(new ChatService(Integer.MAX_VALUE)); // Only the transport's bound is left.
+    // About 16 MB, far past the socket buffers and the 1 MiB high water mark; at most half of it
+    // may wait for alice.
+    stallAliceWhileBobSends(4000, 2000);
+  }
+
+  /**
+   * alice's client stops reading (its only event loop is busy) while bob sends {@code sent}
+   * messages of about 4 KB: bob gets them all, the server queues at most {@code maxQueued} for
+   * alice; once her client reads again she gets what was queued, then the notice of the rest.
+   */
+  private void stallAliceWhileBobSends(int sent, int maxQueued) throws Exception {
     EventLoopGroup aliceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     CountDownLatch resume = new CountDownLatch(1);
     PbClient aliceClient =
@@ -341,14 +365,15 @@ class ChatServiceTest {
       RemoteReference alicePerspective =
           await(
               PbLogin.login(
-                  await(aliceClient.getRootObject()), UsernamePassword.of("alice", "1234"), aliceMind));
+                  await(aliceClient.getRootObject()),
+                  UsernamePassword.of("alice", "1234"),
+                  aliceMind));
       Session alice = new Session(aliceClient, alicePerspective, aliceMind);
       Session bob = login("bob", "secret");
       join(alice, "#g", null);
       RemoteReference bobGroup = join(bob, "#g", null);
       Broker aliceBroker = serverBrokers.get(0);
 
-      // alice's client stops reading: its only event loop is busy.
       CountDownLatch stopped = new CountDownLatch(1);
       aliceLoop.execute(
           () -> {
@@ -362,17 +387,16 @@ class ChatServiceTest {
       assertThat(stopped.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
       String text = "x".repeat(ChatService.MAX_MESSAGE - 20);
-      int sent = 1000; // About 4 MB in all.
       for (int i = 0; i < sent; i++) {
         await(bobGroup.callRemote("send", i + " " + text));
       }
-      assertThat(bob.heard().awaitCount(sent, WAIT)).hasSize(sent);
+      assertThat(bob.heard().awaitCount(sent, WAIT).size()).isEqualTo(sent);
       int queued = onLoop(aliceBroker, aliceBroker::pendingCount);
-      assertThat(queued).isBetween(1, ChatService.MAX_UNANSWERED);
+      assertThat(queued).isBetween(1, maxQueued);
 
       resume.countDown();
       List<String> heard = aliceMind.heard.awaitCount(queued + 1, WAIT);
-      assertThat(heard).hasSize(queued + 1);
+      assertThat(heard.size()).isEqualTo(queued + 1);
       assertThat(heard.get(queued))
           .isEqualTo(
               "* "
