@@ -35,10 +35,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code pb chat}: an interactive client of the chat service (ours or the seed's Twisted one).
  * Messages from the server appear on stdout as they come; status lines ({@code * ...}) go to
- * stderr; both show what the server sent by the chat's display rule ({@link
- * Terminal#printable}), so a hostile server cannot fake lines or drive the terminal. Each input line is sent to the current group, or is a command: {@code /join G
- * [--no-mattress]}, {@code /leave [G]}, {@code /to G}, {@code /who}, {@code /groups}, {@code
- * /quit}, {@code /help}.
+ * stderr; both show what the server sent by the chat's display rule ({@link Terminal#printable}),
+ * so a hostile server cannot fake lines or drive the terminal. Each input line is sent to the
+ * current group, or is a command: {@code /join G [--no-mattress]}, {@code /leave [G]}, {@code /to
+ * G}, {@code /who}, {@code /groups}, {@code /quit}, {@code /help}.
  */
 @Command(
     name = "chat",

@@ -93,8 +93,8 @@ final class Terminal {
 
   /**
    * Returns text that came from a peer (a chat message, a name, an error a server chose) ready to
-   * print as one line: controls, line breaks and bidirectional controls become visible escapes,
-   * by the chat's display rule ({@link ChatText}), so a hostile server cannot move the cursor,
+   * print as one line: controls, line breaks and bidirectional controls become visible escapes, by
+   * the chat's display rule ({@link ChatText}), so a hostile server cannot move the cursor,
    * recolour the terminal or fake a line.
    */
   static String printable(String text) {

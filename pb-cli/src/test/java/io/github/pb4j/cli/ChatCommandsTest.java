@@ -171,8 +171,7 @@ class ChatCommandsTest {
                 new UnauthorizedLoginException("no\n\u001b[2Jpb chat: you won\u202e"));
           }
         };
-    Portal portal =
-        Portal.builder().realm(new ChatService().realm()).checker(hostile).build();
+    Portal portal = Portal.builder().realm(new ChatService().realm()).checker(hostile).build();
     try (PbServer server =
         PbServer.builder()
             .host("127.0.0.1")

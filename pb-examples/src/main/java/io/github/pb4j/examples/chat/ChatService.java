@@ -30,16 +30,16 @@ import org.slf4j.LoggerFactory;
  *     PbServer.builder().port(8800).rootFactory(PortalRoot.factory(portal)).build().start();
  * }</pre>
  *
- * <p>Unlike the seed's it survives real life: every session of a user receives what is sent to
- * her; a user whose last session ends leaves every group; a failed delivery to one session never
- * stops delivery to the others; a group disappears with its last member (so its mattress rule is
- * chosen anew by the next creator); only members may send. Joins, leaves, logins and refusals are
- * logged at INFO (never message text). And it is safe among hostile users:
+ * <p>Unlike the seed's it survives real life: every session of a user receives what is sent to her;
+ * a user whose last session ends leaves every group; a failed delivery to one session never stops
+ * delivery to the others; a group disappears with its last member (so its mattress rule is chosen
+ * anew by the next creator); only members may send. Joins, leaves, logins and refusals are logged
+ * at INFO (never message text). And it is safe among hostile users:
  *
  * <ul>
- *   <li>names and messages reach other users neutralised by {@link ChatText}'s rule (controls,
- *       line breaks and bidirectional controls as visible escapes), so a message is one line and
- *       cannot pass for another user's; group names must be neutral already;
+ *   <li>names and messages reach other users neutralised by {@link ChatText}'s rule (controls, line
+ *       breaks and bidirectional controls as visible escapes), so a message is one line and cannot
+ *       pass for another user's; group names must be neutral already;
  *   <li>a {@link Group} view answers only while its holder is a member, and only while the session
  *       it was handed to is logged in;
  *   <li>a session whose client does not keep up (stops reading, or stops answering) holds at most
@@ -73,7 +73,9 @@ public final class ChatService {
     this(MAX_UNANSWERED);
   }
 
-  /** Creates an empty service that lets {@code maxUnanswered} messages per session go unanswered. */
+  /**
+   * Creates an empty service that lets {@code maxUnanswered} messages per session go unanswered.
+   */
   ChatService(int maxUnanswered) {
     if (maxUnanswered < 1) {
       throw new IllegalArgumentException("maxUnanswered: " + maxUnanswered + " (expected: >= 1)");
@@ -246,8 +248,8 @@ public final class ChatService {
   }
 
   /**
-   * Sends {@code message} from {@code from} to every member of {@code group}, every session, as
-   * one line: {@code <name> says: message}, both neutralised.
+   * Sends {@code message} from {@code from} to every member of {@code group}, every session, as one
+   * line: {@code <name> says: message}, both neutralised.
    */
   void send(Group group, User from, String message) {
     Objects.requireNonNull(message, "message");

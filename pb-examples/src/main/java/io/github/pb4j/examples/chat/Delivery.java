@@ -9,12 +9,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The messages on their way to one session's mind, bounded. Each message is a {@code print} call
  * whose answer tells that the client has taken it. At most {@code limit} calls go unanswered, and
- * none is made while the connection's transport holds more than its high water mark; a message
- * that would pass either bound is dropped, as is every later one until the client has caught up
- * (half the bound or fewer unanswered, transport writable again). Then the client gets one notice
- * with the number of messages it missed, and delivery resumes. A client that never catches up
- * costs the server at most {@code limit} pending calls and one transport buffer, and slows no one
- * else: the other members' deliveries never wait for this one.
+ * none is made while the connection's transport holds more than its high water mark; a message that
+ * would pass either bound is dropped, as is every later one until the client has caught up (half
+ * the bound or fewer unanswered, transport writable again). Then the client gets one notice with
+ * the number of messages it missed, and delivery resumes. A client that never catches up costs the
+ * server at most {@code limit} pending calls and one transport buffer, and slows no one else: the
+ * other members' deliveries never wait for this one.
  *
  * <p><em>Thread-safe:</em> senders call {@link #deliver} from their own event loops; answers come
  * on the session's.

@@ -14,8 +14,8 @@ import java.util.Set;
  * <p>Remote methods (Twisted's {@code view_*}): {@code send(message)}, refused with {@code
  * ValueError("Don't say that word")} when the group forbids mattresses; {@code leave()}; {@code
  * members()}. A view is good while its holder is a member: once she left the group (by any of her
- * sessions) every method answers {@code pb.Error("you left #g")}, and once the session that got
- * the view logged out, {@code pb.Error("you logged out")}. Joining again makes it good again.
+ * sessions) every method answers {@code pb.Error("you left #g")}, and once the session that got the
+ * view logged out, {@code pb.Error("you logged out")}. Joining again makes it good again.
  *
  * <p><em>Thread-safe.</em>
  */

@@ -9,9 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A chat user's avatar for one session: the seed's {@code User(pb.Avatar)}. Each login gets its
- * own, so what a session was handed (its view of a group) ends with that session; all the
- * sessions of one username are one member of each group and all of them receive what is sent to
- * it.
+ * own, so what a session was handed (its view of a group) ends with that session; all the sessions
+ * of one username are one member of each group and all of them receive what is sent to it.
  *
  * <p>Remote methods (Twisted's {@code perspective_*}): {@code joinGroup(groupname,
  * allowMattress=True)} returns the {@link Group}; {@code leaveGroup(groupname)}; {@code groups()}.

@@ -14,22 +14,22 @@ import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
 import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UsernamePassword;
-import io.github.pb4j.testing.Lines;
-import io.github.pb4j.testing.TwistedPeer;
 import io.github.pb4j.netty.PbClient;
 import io.github.pb4j.netty.PbServer;
+import io.github.pb4j.testing.Lines;
+import io.github.pb4j.testing.TwistedPeer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +118,8 @@ class ChatServiceTest {
         new InMemoryUsernamePasswordDatabaseDontUse()
             .addUser("alice", "1234")
             .addUser("bob", "secret")
-            .addUser("carol", "fido");
+            .addUser("carol", "fido")
+            .addUser("eve\u001b[8m\u202e", "x");
     server =
         PbServer.builder()
             .host("127.0.0.1")
@@ -257,6 +258,29 @@ class ChatServiceTest {
   }
 
   @Test
+  void namesAreShownNeutralisedAndGroupNamesMustBeNeutral() throws Exception {
+    Session eve = login("eve\u001b[8m\u202e", "x");
+    Session bob = login("bob", "secret");
+    RemoteReference eveGroup = join(eve, "#g", null);
+    join(bob, "#g", null);
+
+    await(eveGroup.callRemote("send", "hi"));
+    assertThat(bob.heard().awaitCount(1, WAIT)).containsExactly("<eve\\x1b[8m\\u202e> says: hi");
+    assertThat(await(eveGroup.callRemote("members")))
+        .isEqualTo(List.of("eve\\x1b[8m\\u202e", "bob"));
+
+    for (String name : List.of("#a\u202eb", "#a\u2028b", "#a\u200bb", "#a\nb")) {
+      Throwable refused = catchThrowable(() -> join(bob, name, null));
+      assertThat(refused)
+          .as(name)
+          .isInstanceOfSatisfying(
+              RemoteFailureException.class,
+              f -> assertThat(f.remoteValue()).asString().startsWith("group name: "));
+    }
+    assertThat(chat.groupNames()).containsExactly("#g");
+  }
+
+  @Test
   void aGroupReferenceStopsAnsweringOnceItsHolderLeft() throws Exception {
     Session alice = login("alice", "1234");
     Session bob = login("bob", "secret");
@@ -309,8 +333,7 @@ class ChatServiceTest {
   }
 
   @Test
-  void aMemberWhoseMindNeverAnswersGetsABoundedQueueAndANoticeWhenSheCatchesUp()
-      throws Exception {
+  void aMemberWhoseMindNeverAnswersGetsABoundedQueueAndANoticeWhenSheCatchesUp() throws Exception {
     StuckMind stuck = new StuckMind();
     Session alice = loginWith("alice", "1234", stuck);
     Session bob = login("bob", "secret");
@@ -323,9 +346,13 @@ class ChatServiceTest {
       await(bobGroup.callRemote("send", "message " + i));
     }
     // bob gets every message promptly; alice's connection holds no more than the bound.
-    assertThat(bob.heard().awaitCount(sent, WAIT)).hasSize(sent).endsWith("<bob> says: message " + (sent - 1));
-    assertThat(stuck.heard.awaitCount(ChatService.MAX_UNANSWERED, WAIT)).hasSize(ChatService.MAX_UNANSWERED);
-    assertThat(onLoop(aliceBroker, aliceBroker::pendingCount)).isEqualTo(ChatService.MAX_UNANSWERED);
+    assertThat(bob.heard().awaitCount(sent, WAIT))
+        .hasSize(sent)
+        .endsWith("<bob> says: message " + (sent - 1));
+    assertThat(stuck.heard.awaitCount(ChatService.MAX_UNANSWERED, WAIT))
+        .hasSize(ChatService.MAX_UNANSWERED);
+    assertThat(onLoop(aliceBroker, aliceBroker::pendingCount))
+        .isEqualTo(ChatService.MAX_UNANSWERED);
 
     // alice's client answers again: she is told how many messages she missed.
     stuck.answerAll();
