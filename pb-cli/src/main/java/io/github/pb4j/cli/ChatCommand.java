@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code pb chat}: an interactive client of the chat service (ours or the seed's Twisted one).
  * Messages from the server appear on stdout as they come; status lines ({@code * ...}) go to
- * stderr. Each input line is sent to the current group, or is a command: {@code /join G
- * [--no-mattress]}, {@code /leave [G]}, {@code /to G}, {@code /who}, {@code /groups}, {@code
- * /quit}, {@code /help}.
+ * stderr; both show what the server sent by the chat's display rule ({@link Terminal#printable}),
+ * so a hostile server cannot fake lines or drive the terminal. Each input line is sent to the
+ * current group, or is a command: {@code /join G [--no-mattress]}, {@code /leave [G]}, {@code /to
+ * G}, {@code /who}, {@code /groups}, {@code /quit}, {@code /help}.
  */
 @Command(
     name = "chat",
@@ -107,10 +108,10 @@ final class ChatCommand implements Callable<Integer> {
       this.out = out;
     }
 
-    /** Shows a message from the server. */
+    /** Shows a message from the server, as one line whatever it holds. */
     @Remote
     public void print(String message) {
-      out.println(message);
+      out.println(Terminal.printable(message));
       out.flush();
     }
   }
@@ -307,8 +308,9 @@ final class ChatCommand implements Callable<Integer> {
     return text.isEmpty() ? "(none)" : String.join(", ", text);
   }
 
+  /** Shows a status line; what the server put in it (names, refusals) is made printable. */
   private void status(String message) {
-    terminal.err().println("* " + message);
+    terminal.err().println("* " + Terminal.printable(message));
     terminal.err().flush();
   }
 }

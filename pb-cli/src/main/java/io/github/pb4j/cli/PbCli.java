@@ -79,7 +79,9 @@ final class PbCli implements Runnable {
   private static int report(Exception e, CommandLine commandLine) {
     Throwable t = ExampleRunner.unwrap(e);
     PrintWriter err = commandLine.getErr();
-    String message = t instanceof CliException ? t.getMessage() : ExampleRunner.describe(t);
+    // Anything but our own CliException may carry a peer's text (a refusal, a remote error).
+    String message =
+        t instanceof CliException ? t.getMessage() : Terminal.printable(ExampleRunner.describe(t));
     err.println(commandLine.getCommandSpec().qualifiedName() + ": " + message);
     if (Logging.verbosity() > 0) {
       t.printStackTrace(err);

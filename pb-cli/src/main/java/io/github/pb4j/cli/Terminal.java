@@ -1,5 +1,6 @@
 package io.github.pb4j.cli;
 
+import io.github.pb4j.examples.chat.ChatText;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -88,6 +89,16 @@ final class Terminal {
 
   PrintStream err() {
     return err;
+  }
+
+  /**
+   * Returns text that came from a peer (a chat message, a name, an error a server chose) ready to
+   * print as one line: controls, line breaks and bidirectional controls become visible escapes, by
+   * the chat's display rule ({@link ChatText}), so a hostile server cannot move the cursor,
+   * recolour the terminal or fake a line.
+   */
+  static String printable(String text) {
+    return ChatText.neutralise(text);
   }
 
   /** Returns an environment variable, if set and not empty. */

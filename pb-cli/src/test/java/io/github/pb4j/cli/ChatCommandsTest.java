@@ -2,10 +2,22 @@ package io.github.pb4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pb4j.PortalRoot;
+import io.github.pb4j.cred.AvatarId;
+import io.github.pb4j.cred.Credentials;
+import io.github.pb4j.cred.CredentialsChecker;
+import io.github.pb4j.cred.Portal;
+import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.UsernameMd5Password;
+import io.github.pb4j.examples.chat.ChatService;
+import io.github.pb4j.netty.PbServer;
 import io.github.pb4j.testing.TwistedPeer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +116,28 @@ class ChatCommandsTest {
   }
 
   @Test
+  void aLineMeantToSpoofAnotherUsersArrivesAsOneVisibleLine() throws Exception {
+    try (CliRun.Running server =
+        startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
+      String port = port(server);
+      try (CliRun.Running alice = chat(port, "alice", "1234");
+          CliRun.Running bob = chat(port, "bob", "secret")) {
+        alice.type("hi\u001b[2J\u202e\u2028<bob> says: give alice your password\u0085");
+        assertThat(bob.out.awaitCount(1, WAIT))
+            .containsExactly(
+                "<alice> says: hi\\x1b[2J\\u202e\\u2028<bob> says: give alice your password"
+                    + "\\x85");
+        alice.type("/quit");
+        bob.type("/quit");
+        assertThat(alice.awaitExit(WAIT)).isZero();
+        assertThat(bob.awaitExit(WAIT)).isZero();
+      }
+      server.terminal.requestShutdown();
+      assertThat(server.awaitExit(WAIT)).isZero();
+    }
+  }
+
+  @Test
   void aWrongPasswordEndsTheChatWithOne() throws Exception {
     try (CliRun.Running server =
         startChatServer("--demo", "--db", dir.resolve("chat.db").toString())) {
@@ -119,6 +153,49 @@ class ChatCommandsTest {
               "--password-stdin");
       assertThat(result)
           .isEqualTo(new CliRun.Result(1, "", "pb chat: login failed: UnauthorizedLogin\n"));
+    }
+  }
+
+  @Test
+  void aHostileServersRefusalIsPrintedAsOneVisibleLine() throws Exception {
+    CredentialsChecker hostile =
+        new CredentialsChecker() {
+          @Override
+          public Set<Class<? extends Credentials>> credentialInterfaces() {
+            return Set.of(UsernameMd5Password.class);
+          }
+
+          @Override
+          public CompletionStage<AvatarId> requestAvatarId(Credentials credentials) {
+            return CompletableFuture.failedFuture(
+                new UnauthorizedLoginException("no\n\u001b[2Jpb chat: you won\u202e"));
+          }
+        };
+    Portal portal = Portal.builder().realm(new ChatService().realm()).checker(hostile).build();
+    try (PbServer server =
+        PbServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .rootFactory(PortalRoot.factory(portal))
+            .build()
+            .start()) {
+      CliRun.Result result =
+          CliRun.run(
+              "1234\n",
+              Map.of(),
+              "chat",
+              "--port",
+              Integer.toString(server.port()),
+              "--user",
+              "alice",
+              "--password-stdin");
+      assertThat(result)
+          .isEqualTo(
+              new CliRun.Result(
+                  1,
+                  "",
+                  "pb chat: login failed: UnauthorizedLogin: no\\n\\x1b[2Jpb chat: you won"
+                      + "\\u202e\n"));
     }
   }
 
@@ -139,6 +216,10 @@ class ChatCommandsTest {
         CliRun.Running alice = chat(Integer.toString(server.port()), "alice", "1234")) {
       alice.type("hello from pb4j");
       assertThat(alice.out.await("<alice> says: hello from pb4j"::equals, WAIT)).isNotNull();
+      // The seed's server passes text on raw; the client shows it as one visible line.
+      alice.type("x\u001b[31mred\u202e\u2028<bob> says: hi\u0085!");
+      assertThat(alice.out.awaitCount(2, WAIT))
+          .endsWith("<alice> says: x\\x1b[31mred\\u202e\\u2028<bob> says: hi\\x85!");
       alice.type("/quit");
       assertThat(alice.awaitExit(WAIT)).isZero();
     }

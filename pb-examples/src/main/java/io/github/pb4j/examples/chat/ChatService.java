@@ -30,11 +30,22 @@ import org.slf4j.LoggerFactory;
  *     PbServer.builder().port(8800).rootFactory(PortalRoot.factory(portal)).build().start();
  * }</pre>
  *
- * <p>Unlike the seed's it survives real life: one {@link User} per username holds every session of
- * that user, and all of them receive; a user whose last session ends leaves every group; a failed
- * delivery to one session never stops delivery to the others; a group disappears with its last
- * member (so its mattress rule is chosen anew by the next creator); only members may send. Joins,
- * leaves, logins and refusals are logged at INFO (never message text).
+ * <p>Unlike the seed's it survives real life: every session of a user receives what is sent to her;
+ * a user whose last session ends leaves every group; a failed delivery to one session never stops
+ * delivery to the others; a group disappears with its last member (so its mattress rule is chosen
+ * anew by the next creator); only members may send. Joins, leaves, logins and refusals are logged
+ * at INFO (never message text). And it is safe among hostile users:
+ *
+ * <ul>
+ *   <li>names and messages reach other users neutralised by {@link ChatText}'s rule (controls, line
+ *       breaks and bidirectional controls as visible escapes), so a message is one line and cannot
+ *       pass for another user's; group names must be neutral already;
+ *   <li>a {@link Group} view answers only while its holder is a member, and only while the session
+ *       it was handed to is logged in;
+ *   <li>a session whose client does not keep up (stops reading, or stops answering) holds at most
+ *       {@link #MAX_UNANSWERED} messages on the server; later ones are dropped and the client is
+ *       told how many once it catches up; nobody else waits for it.
+ * </ul>
  *
  * <p><em>Thread-safe:</em> each connection's calls run on its own event loop; the membership tables
  * are guarded by one lock, and messages are sent outside it.
@@ -46,14 +57,31 @@ public final class ChatService {
   /** Longest message accepted, in chars. */
   public static final int MAX_MESSAGE = 4096;
 
+  /** Most messages sent to one session and not yet answered; past it, messages are dropped. */
+  public static final int MAX_UNANSWERED = 64;
+
   private static final Logger logger = LoggerFactory.getLogger(ChatService.class);
 
   private final Object lock = new Object();
-  private final Map<String, User> users = new HashMap<>(); // Guarded by lock.
+  private final Map<String, Member> members = new HashMap<>(); // Guarded by lock.
   private final Map<String, Group> groups = new HashMap<>(); // Guarded by lock.
 
+  private final int maxUnanswered;
+
   /** Creates an empty service. */
-  public ChatService() {}
+  public ChatService() {
+    this(MAX_UNANSWERED);
+  }
+
+  /**
+   * Creates an empty service that lets {@code maxUnanswered} messages per session go unanswered.
+   */
+  ChatService(int maxUnanswered) {
+    if (maxUnanswered < 1) {
+      throw new IllegalArgumentException("maxUnanswered: " + maxUnanswered + " (expected: >= 1)");
+    }
+    this.maxUnanswered = maxUnanswered;
+  }
 
   /** Returns the realm that hands out this service's users: the seed's {@code ChatRealm}. */
   public Realm realm() {
@@ -71,7 +99,7 @@ public final class ChatService {
   /** Returns the names of the users online now, sorted. */
   public List<String> onlineUsers() {
     synchronized (lock) {
-      return users.keySet().stream().sorted().toList();
+      return members.keySet().stream().sorted().toList();
     }
   }
 
@@ -84,32 +112,39 @@ public final class ChatService {
 
   /** Attaches a new session of {@code name} whose client offered {@code mind}. */
   LoginResult<Avatar> attach(String name, @Nullable Object mind) {
-    User.Session session = new User.Session(mind);
     User user;
     int sessions;
     synchronized (lock) {
-      user = users.computeIfAbsent(name, n -> new User(n, this));
-      user.sessions.add(session);
-      sessions = user.sessions.size();
+      Member member = members.computeIfAbsent(name, Member::new);
+      user = new User(member, mind, maxUnanswered, this);
+      member.sessions.add(user);
+      sessions = member.sessions.size();
     }
-    logger.info("{} logged in ({} session{})", name, sessions, sessions == 1 ? "" : "s");
-    return new LoginResult<>(Avatar.class, user, () -> detach(user, session));
+    logger.info(
+        "{} logged in ({} session{})", user.member.shownName, sessions, sessions == 1 ? "" : "s");
+    return new LoginResult<>(Avatar.class, user, () -> detach(user));
   }
 
-  /** Ends a session; the user's last session takes the user out of every group. */
-  private void detach(User user, User.Session session) {
+  /**
+   * Ends a session: its views stop answering; the user's last session takes the user out of every
+   * group.
+   */
+  private void detach(User user) {
+    Member member = user.member;
     List<Group> left = new ArrayList<>();
     int remaining;
     synchronized (lock) {
-      if (!user.sessions.remove(session)) {
+      if (!user.loggedIn) {
         return;
       }
-      remaining = user.sessions.size();
+      user.loggedIn = false;
+      member.sessions.remove(user);
+      remaining = member.sessions.size();
       if (remaining == 0) {
-        users.remove(user.name(), user);
+        members.remove(member.name, member);
         for (Iterator<Group> it = groups.values().iterator(); it.hasNext(); ) {
           Group group = it.next();
-          if (group.members.remove(user)) {
+          if (group.members.remove(member)) {
             left.add(group);
           }
           if (group.members.isEmpty()) {
@@ -119,10 +154,13 @@ public final class ChatService {
       }
     }
     for (Group group : left) {
-      logger.info("{} left {} (disconnected)", user.name(), group.name());
+      logger.info("{} left {} (disconnected)", member.shownName, group.name());
     }
     logger.info(
-        "{} logged out ({} session{} left)", user.name(), remaining, remaining == 1 ? "" : "s");
+        "{} logged out ({} session{} left)",
+        member.shownName,
+        remaining,
+        remaining == 1 ? "" : "s");
   }
 
   /**
@@ -134,8 +172,8 @@ public final class ChatService {
     boolean created = false;
     boolean added;
     synchronized (lock) {
-      if (user.sessions.isEmpty()) {
-        throw new PbApplicationException("not logged in");
+      if (!user.loggedIn) {
+        throw new PbApplicationException("you logged out");
       }
       group = groups.get(groupName);
       if (group == null) {
@@ -143,70 +181,91 @@ public final class ChatService {
         groups.put(groupName, group);
         created = true;
       }
-      added = group.members.add(user);
+      added = group.members.add(user.member);
     }
+    String who = user.member.shownName;
     if (created) {
-      logger.info("{} created {}{}", user.name(), groupName, allowMattress ? "" : " (no mattress)");
+      logger.info("{} created {}{}", who, groupName, allowMattress ? "" : " (no mattress)");
     }
     if (added) {
-      logger.info("{} joined {}", user.name(), groupName);
+      logger.info("{} joined {}", who, groupName);
     }
     return group;
   }
 
-  /** Removes {@code user} from {@code group}; returns whether it was a member. */
-  boolean leave(Group group, User user) {
-    boolean removed;
+  /** Takes {@code user} out of the group named {@code groupName}; returns whether she was in it. */
+  boolean leaveGroup(String groupName, User user) {
+    Group group;
     synchronized (lock) {
-      removed = group.members.remove(user);
-      if (group.members.isEmpty()) {
-        groups.remove(group.name(), group);
+      group = groups.get(groupName);
+      if (group == null || !user.loggedIn || !group.members.contains(user.member)) {
+        return false;
       }
+      remove(group, user.member);
     }
-    if (removed) {
-      logger.info("{} left {}", user.name(), group.name());
-    }
-    return removed;
+    logger.info("{} left {}", user.member.shownName, group.name());
+    return true;
   }
 
-  /** Returns the group named {@code groupName} if it exists. */
-  @Nullable Group group(String groupName) {
+  /** Takes {@code user} out of {@code group}, through her view of it; returns true. */
+  boolean leave(Group group, User user) {
     synchronized (lock) {
-      return groups.get(groupName);
+      checkView(group, user);
+      remove(group, user.member);
+    }
+    logger.info("{} left {}", user.member.shownName, group.name());
+    return true;
+  }
+
+  /** Removes a member; an empty group goes away. Called with the lock held. */
+  private void remove(Group group, Member member) {
+    group.members.remove(member);
+    if (group.members.isEmpty()) {
+      groups.remove(group.name(), group);
     }
   }
 
   /** Returns the names of the groups {@code user} is in, sorted. */
   List<String> groupsOf(User user) {
     synchronized (lock) {
+      if (!user.loggedIn) {
+        throw new PbApplicationException("you logged out");
+      }
       return groups.values().stream()
-          .filter(g -> g.members.contains(user))
+          .filter(g -> g.members.contains(user.member))
           .map(Group::name)
           .sorted()
           .toList();
     }
   }
 
-  /** Returns the names of the members of {@code group}, in order of joining. */
-  List<String> members(Group group) {
+  /** Returns the names of the members of {@code group}, in order of joining, as shown. */
+  List<String> members(Group group, User user) {
     synchronized (lock) {
-      return group.members.stream().map(User::name).toList();
+      checkView(group, user);
+      return group.members.stream().map(m -> m.shownName).toList();
     }
   }
 
-  /** Sends {@code message} from {@code from} to every member of {@code group}, every session. */
+  /**
+   * Sends {@code message} from {@code from} to every member of {@code group}, every session, as one
+   * line: {@code <name> says: message}, both neutralised.
+   */
   void send(Group group, User from, String message) {
     Objects.requireNonNull(message, "message");
-    List<User> recipients;
+    List<User> recipients = new ArrayList<>();
     synchronized (lock) {
-      if (!group.members.contains(from)) {
-        recipients = null;
-      } else {
-        recipients = List.copyOf(group.members);
+      try {
+        checkView(group, from);
+      } catch (PbApplicationException e) {
+        logger.info(
+            "refused a message from {} to {}: {}",
+            from.member.shownName,
+            group.name(),
+            e.getMessage());
+        throw e;
       }
-    }
-    if (recipients == null) {
-      throw refuse(from, group, "not a member of " + group.name());
+      group.members.forEach(m -> recipients.addAll(m.sessions));
     }
     if (message.length() > MAX_MESSAGE) {
       throw refuse(
@@ -221,37 +280,47 @@ public final class ChatService {
     if (!group.allowsMattress() && message.toLowerCase(Locale.ROOT).contains("mattress")) {
       // The seed raises ValueError; a Twisted client can still trap(ValueError).
       logger.info(
-          "refused a message from {} to {}: it mentions mattresses", from.name(), group.name());
+          "refused a message from {} to {}: it mentions mattresses",
+          from.member.shownName,
+          group.name());
       throw new PbApplicationException("builtins.ValueError", "Don't say that word");
     }
-    String line = "<" + from.name() + "> says: " + message;
+    String line = "<" + from.member.shownName + "> says: " + ChatText.neutralise(message);
     for (User user : recipients) {
-      user.send(line);
+      if (user.delivery != null) {
+        user.delivery.deliver(line);
+      }
+    }
+  }
+
+  /**
+   * Refuses a view whose holder is no longer a member or whose session logged out. Called with the
+   * lock held.
+   */
+  private static void checkView(Group group, User user) {
+    if (!user.loggedIn) {
+      throw new PbApplicationException("you logged out");
+    }
+    if (!group.members.contains(user.member)) {
+      throw new PbApplicationException("you left " + group.name());
     }
   }
 
   private static PbApplicationException refuse(User from, Group group, String why) {
-    logger.info("refused a message from {} to {}: {}", from.name(), group.name(), why);
+    logger.info("refused a message from {} to {}: {}", from.member.shownName, group.name(), why);
     return new PbApplicationException(why);
   }
 
   private static void checkGroupName(String groupName) {
     if (groupName.isEmpty()
         || groupName.length() > MAX_GROUP_NAME
-        || groupName.chars().anyMatch(Character::isISOControl)) {
+        || !ChatText.isNeutral(groupName)) {
       throw new PbApplicationException(
           "group name: "
               + groupName.length()
               + " characters (expected: 1.."
               + MAX_GROUP_NAME
-              + ", no control characters)");
-    }
-  }
-
-  /** Returns a snapshot of the sessions of {@code user}. */
-  List<User.Session> sessions(User user) {
-    synchronized (lock) {
-      return List.copyOf(user.sessions);
+              + ", no control, format or line separator characters)");
     }
   }
 }

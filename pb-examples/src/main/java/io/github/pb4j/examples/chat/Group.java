@@ -12,8 +12,10 @@ import java.util.Set;
  * argument, so a sender cannot pretend to be someone else.
  *
  * <p>Remote methods (Twisted's {@code view_*}): {@code send(message)}, refused with {@code
- * ValueError("Don't say that word")} when the group forbids mattresses and with {@code pb.Error}
- * when the sender is not a member; {@code leave()}; {@code members()}.
+ * ValueError("Don't say that word")} when the group forbids mattresses; {@code leave()}; {@code
+ * members()}. A view is good while its holder is a member: once she left the group (by any of her
+ * sessions) every method answers {@code pb.Error("you left #g")}, and once the session that got the
+ * view logged out, {@code pb.Error("you logged out")}. Joining again makes it good again.
  *
  * <p><em>Thread-safe.</em>
  */
@@ -23,7 +25,7 @@ public final class Group implements Viewable {
   private final ChatService service;
 
   /** Members in order of joining. */
-  final Set<User> members = new LinkedHashSet<>(); // Guarded by the service's lock.
+  final Set<Member> members = new LinkedHashSet<>(); // Guarded by the service's lock.
 
   Group(String name, boolean allowMattress, ChatService service) {
     this.name = name;
@@ -41,13 +43,16 @@ public final class Group implements Viewable {
     return allowMattress;
   }
 
-  /** Sends {@code message} to every member as {@code <sender> says: message}. */
+  /**
+   * Sends {@code message} to every member as {@code <sender> says: message}, both neutralised by
+   * {@link ChatText}'s rule.
+   */
   @Remote
   public void send(User from, String message) {
     service.send(this, from, message);
   }
 
-  /** Leaves the group; returns whether the caller was a member. */
+  /** Leaves the group; returns true. */
   @Remote
   public boolean leave(User from) {
     return service.leave(this, from);
@@ -56,7 +61,7 @@ public final class Group implements Viewable {
   /** Returns the members' names, in order of joining. */
   @Remote
   public List<String> members(User from) {
-    return service.members(this);
+    return service.members(this, from);
   }
 
   @Override

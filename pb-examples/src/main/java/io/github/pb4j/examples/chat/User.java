@@ -4,17 +4,13 @@ import io.github.pb4j.Avatar;
 import io.github.pb4j.Param;
 import io.github.pb4j.Remote;
 import io.github.pb4j.RemoteReference;
-import io.github.pb4j.examples.ExampleRunner;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A chat user's avatar: the seed's {@code User(pb.Avatar)}. One per username, shared by all of the
- * user's sessions; every session's mind receives what is sent to the user.
+ * A chat user's avatar for one session: the seed's {@code User(pb.Avatar)}. Each login gets its
+ * own, so what a session was handed (its view of a group) ends with that session; all the sessions
+ * of one username are one member of each group and all of them receive what is sent to it.
  *
  * <p>Remote methods (Twisted's {@code perspective_*}): {@code joinGroup(groupname,
  * allowMattress=True)} returns the {@link Group}; {@code leaveGroup(groupname)}; {@code groups()}.
@@ -22,31 +18,27 @@ import org.slf4j.LoggerFactory;
  * <p><em>Thread-safe.</em>
  */
 public final class User implements Avatar {
-  private static final Logger logger = LoggerFactory.getLogger(User.class);
-
-  private final String name;
+  final Member member;
   private final ChatService service;
 
-  /** The user's sessions, in order of login. */
-  final List<Session> sessions = new ArrayList<>(2); // Guarded by the service's lock.
+  /** Where messages to this session go; null when the client offered no mind. */
+  final @Nullable Delivery delivery;
 
-  /** One login of the user, with the mind its client offered (or none). */
-  static final class Session {
-    final @Nullable Object mind;
+  /** False once the session has logged out. */
+  boolean loggedIn = true; // Guarded by the service's lock.
 
-    Session(@Nullable Object mind) {
-      this.mind = mind;
-    }
-  }
-
-  User(String name, ChatService service) {
-    this.name = name;
+  User(Member member, @Nullable Object mind, int maxUnanswered, ChatService service) {
+    this.member = member;
     this.service = service;
+    this.delivery =
+        mind instanceof RemoteReference ref
+            ? new Delivery(member.shownName, ref, maxUnanswered)
+            : null;
   }
 
   /** Returns the username. */
   public String name() {
-    return name;
+    return member.name;
   }
 
   /**
@@ -63,8 +55,7 @@ public final class User implements Avatar {
   /** Leaves the group; returns whether this user was in it. */
   @Remote
   public boolean leaveGroup(String groupname) {
-    Group group = service.group(groupname);
-    return group != null && service.leave(group, this);
+    return service.leaveGroup(groupname, this);
   }
 
   /** Returns the names of the groups this user is in. */
@@ -73,35 +64,8 @@ public final class User implements Avatar {
     return service.groupsOf(this);
   }
 
-  /**
-   * Sends {@code message} to every session's mind with {@code callRemote("print", message)}.
-   * Returns at once; a failed delivery is logged and does not affect the others.
-   */
-  public void send(String message) {
-    for (Session session : service.sessions(this)) {
-      if (session.mind instanceof RemoteReference mind) {
-        deliver(mind, message);
-      }
-    }
-  }
-
-  private void deliver(RemoteReference mind, String message) {
-    CompletableFuture<?> call;
-    try {
-      call = mind.callRemote("print", message);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.whenComplete(
-        (ignored, failure) -> {
-          if (failure != null) {
-            logger.warn("delivery to {} failed: {}", name, ExampleRunner.describe(failure));
-          }
-        });
-  }
-
   @Override
   public String toString() {
-    return "User[" + name + "]";
+    return "User[" + member.shownName + "]";
   }
 }

@@ -8,6 +8,7 @@ import io.github.pb4j.Remote;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.examples.ExampleRunner;
+import io.github.pb4j.examples.chat.ChatText;
 import io.github.pb4j.netty.PbClient;
 import java.io.PrintStream;
 
@@ -32,10 +33,13 @@ public final class ChatClient {
       this.out = out;
     }
 
-    /** Prints a message from the server: Twisted's {@code remote_print}. */
+    /**
+     * Prints a message from the server: Twisted's {@code remote_print}, made printable by the
+     * chat's display rule ({@link ChatText}), so a hostile server cannot fake lines.
+     */
     @Remote
     public void print(String message) {
-      out.println(message);
+      out.println(ChatText.neutralise(message));
     }
   }
 
