@@ -3,13 +3,10 @@ package io.github.pb4j;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.SexpFormatter;
-import io.github.pb4j.jelly.JellyException;
 import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -63,7 +59,6 @@ public final class Broker {
   private volatile boolean closed;
   private boolean lostHandled;
   private @Nullable Throwable closeCause;
-  private @Nullable ScheduledFuture<?> handshakeTimer;
 
   private final ExportTable exports;
   private final ImportTable imports = new ImportTable();
@@ -71,17 +66,16 @@ public final class Broker {
   private final Flavors flavors;
   private final Unjellier unjellier;
   private final FrameLog frameLog = new FrameLog();
+  private final Handshake handshake;
   private final MessageReader reader;
   private final MessageWriter writer;
   private final OutgoingCalls outgoingCalls;
   private final IncomingCalls incomingCalls;
-  private final PageProducers pageProducers;
+  private final Pacing pacing;
 
   private final Set<RemoteReference> watchedReferences = new LinkedHashSet<>();
   private final List<Runnable> disconnectCallbacks = new ArrayList<>();
   private final CompletableFuture<RemoteReference> rootObject = new CompletableFuture<>();
-  /** {@link #whenWritable} futures waiting for the transport to drain. */
-  private final List<CompletableFuture<@Nullable Void>> writableWaiters = new ArrayList<>();
 
   /**
    * A source of pages sent as calls: Twisted's page producers ({@code pb.util.Pager}). The broker
@@ -105,22 +99,19 @@ public final class Broker {
     this.executor = Objects.requireNonNull(executor, "executor");
     this.exports = new ExportTable(options.maxBrokerRefs());
     this.caches = new CacheTables(this, exports);
-    this.flavors = new Flavors(this, exports, imports, caches, () -> writer().currentPerspective());
+    this.flavors = new Flavors(this, exports, imports, caches);
     this.unjellier = new Unjellier(options.registry(), flavors, options.maxDepth());
     this.writer = new MessageWriter(id, options, sink, exports, caches, flavors, frameLog);
+    this.handshake = new Handshake(this, server, options, writer);
     this.reader = new MessageReader(new Events(), id, options, frameLog);
-    this.outgoingCalls = new OutgoingCalls(this, writer);
+    this.outgoingCalls = new OutgoingCalls(this, writer, flavors, unjellier);
     this.incomingCalls = new IncomingCalls(this, writer, exports, caches, unjellier);
-    this.pageProducers = new PageProducers(executor, sink, () -> state == State.CLOSED, id);
+    this.pacing = new Pacing(executor, sink, () -> state == State.CLOSED, id);
     if (rootFactory != null) {
       Object root = Objects.requireNonNull(rootFactory.apply(this), "root");
       MethodTable.of(root.getClass());
       exports.setRoot(root);
     }
-  }
-
-  private MessageWriter writer() {
-    return writer;
   }
 
   /**
@@ -199,23 +190,7 @@ public final class Broker {
   /** Starts the connection: a server offers its dialects. Call once, on the executor. */
   public void connectionMade() {
     checkThread();
-    Duration timeout = options.handshakeTimeout();
-    if (!timeout.isZero() && state == State.AWAITING_DIALECT) {
-      try {
-        handshakeTimer = executor.schedule(() -> {
-          handshakeTimer = null;
-          if (state == State.AWAITING_DIALECT) {
-            protocolViolation("no PB handshake from the peer within " + timeout.toMillis() + " ms");
-          }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (UnsupportedOperationException e) {
-        throw new IllegalStateException("the broker's executor cannot schedule the handshake timeout;"
-            + " use one that can, or BrokerOptions.handshakeTimeout(Duration.ZERO)", e);
-      }
-    }
-    if (server) {
-      writer.sendDialectOffer(options.dialects());
-    }
+    handshake.start();
     logger.debug("[conn {}] connected as {}", id, server ? "server" : "client");
   }
 
@@ -248,16 +223,14 @@ public final class Broker {
     }
     lostHandled = true;
     markClosed();
-    cancelHandshakeTimer();
+    handshake.cancelTimer();
     Throwable reason = closeCause != null ? closeCause : cause;
     logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
     ConnectionLostException lost = new ConnectionLostException(
         "connection lost" + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage()), reason);
     outgoingCalls.connectionLost(lost);
     rootObject.completeExceptionally(lost);
-    List<CompletableFuture<@Nullable Void>> waiters = new ArrayList<>(writableWaiters);
-    writableWaiters.clear();
-    waiters.forEach(w -> w.completeExceptionally(lost));
+    pacing.connectionLost(lost);
     runCallback(exports::clear, "release of exported objects");
     caches.connectionLost();
     writer.sendDeferred(); // calls fail as dead, answers are dropped
@@ -310,58 +283,31 @@ public final class Broker {
     runOnLoop(() -> disconnectCallbacks.remove(callback));
   }
 
-  private void cancelHandshakeTimer() {
-    ScheduledFuture<?> timer = handshakeTimer;
-    if (timer != null) {
-      handshakeTimer = null;
-      timer.cancel(false);
-    }
-  }
-
-  private void open(Dialect dialect) {
+  /** The dialect is agreed: messages follow. */
+  void open(Dialect dialect) {
     writer.setDialect(dialect);
     reader.open(dialect, writer.emptyDict());
     state = State.OPEN;
-    cancelHandshakeTimer();
     writer.sendVersion();
+    if (!server) {
+      outgoingCalls.handshakeDone();
+      rootObject.complete(RemoteReference.root(this));
+    }
+  }
+
+  /** Closes the connection, reporting {@code cause} as the reason to pending calls. */
+  void closeWith(Throwable cause) {
+    if (closeCause == null) {
+      closeCause = cause;
+    }
+    close();
   }
 
   /** The reader's events, handled on the executor. */
   private final class Events implements MessageReader.Handler {
     @Override
     public void handshake(Object expression) {
-      if (server) {
-        Dialect chosen = expression instanceof ByteString s ? Dialect.fromWire(s) : null;
-        if (chosen == null || !options.dialects().contains(chosen)) {
-          logger.debug("[conn {}] client chose dialect {}; closing", id, abbreviate(expression));
-          close();
-          return;
-        }
-        open(chosen);
-        return;
-      }
-      if (!(expression instanceof List<?> offer)) {
-        protocolViolation("dialect offer: " + abbreviate(expression) + " (expected: a list)");
-        return;
-      }
-      Dialect chosen = null;
-      for (Object o : offer) {
-        Dialect d = o instanceof ByteString s ? Dialect.fromWire(s) : null;
-        if (d != null && options.dialects().contains(d)) {
-          chosen = d;
-          break;
-        }
-      }
-      if (chosen == null) {
-        logger.debug("[conn {}] server offers no dialect we speak: {}; closing", id, abbreviate(expression));
-        closeCause = new PbProtocolException("server offers no dialect pb4j speaks: " + abbreviate(expression));
-        close();
-        return;
-      }
-      writer.sendDialectChoice(chosen);
-      open(chosen);
-      outgoingCalls.handshakeDone();
-      rootObject.complete(RemoteReference.root(Broker.this));
+      handshake.received(expression);
     }
 
     @Override
@@ -378,37 +324,12 @@ public final class Broker {
 
     @Override
     public void answer(int requestId, @Nullable Object body, boolean jellied) {
-      result(requestId, body, jellied, false);
+      outgoingCalls.result(requestId, body, jellied, false);
     }
 
     @Override
     public void error(int requestId, Object body) {
-      result(requestId, body, true, true);
-    }
-
-    private void result(int requestId, @Nullable Object body, boolean jellied, boolean error) {
-      String what = error ? "error" : "answer";
-      CompletableFuture<@Nullable Object> future = outgoingCalls.take(requestId);
-      if (future == null) {
-        protocolViolation(what + " to unknown request id " + requestId);
-        return;
-      }
-      Object value = body;
-      if (jellied) {
-        try {
-          value = flavors.unjellyAnswer(unjellier, Objects.requireNonNull(body));
-        } catch (JellyException e) {
-          // Twisted drops the connection and never fires the call; we fail the call as well.
-          future.completeExceptionally(new ConnectionLostException("undecodable " + what + ": " + e.getMessage(), e));
-          protocolViolation("undecodable " + what + ": " + e.getMessage());
-          return;
-        }
-      }
-      if (error) {
-        future.completeExceptionally(Failures.fromBody(value));
-      } else {
-        future.complete(value);
-      }
+      outgoingCalls.result(requestId, body, true, true);
     }
 
     @Override
@@ -451,7 +372,7 @@ public final class Broker {
   /** Registers a page producer; pages flow while the transport is writable. Twisted's {@code registerPageProducer}. */
   public void registerPageProducer(PageProducer producer) {
     Objects.requireNonNull(producer, "producer");
-    runOnLoop(() -> pageProducers.add(producer));
+    runOnLoop(() -> pacing.add(producer));
   }
 
   /**
@@ -459,14 +380,7 @@ public final class Broker {
    * #whenWritable} futures complete. The transport calls it when it becomes writable again.
    */
   public void resumeProducing() {
-    runOnLoop(() -> {
-      pageProducers.schedule();
-      if (!writableWaiters.isEmpty() && state != State.CLOSED && sink.isWritable()) {
-        List<CompletableFuture<@Nullable Void>> waiters = new ArrayList<>(writableWaiters);
-        writableWaiters.clear();
-        waiters.forEach(w -> w.complete(null));
-      }
-    });
+    runOnLoop(pacing::resume);
   }
 
   /**
@@ -490,10 +404,8 @@ public final class Broker {
     boolean queued = runOnLoop(() -> {
       if (state == State.CLOSED) {
         result.completeExceptionally(new ConnectionLostException("connection lost", closeCause));
-      } else if (sink.isWritable()) {
-        result.complete(null);
       } else {
-        writableWaiters.add(result);
+        pacing.whenWritable(result);
       }
     });
     if (!queued) {
@@ -544,47 +456,41 @@ public final class Broker {
     watchedReferences.remove(ref);
   }
 
-  // ---------------------------------------------------------------- for tests (same package)
+  // ---------------------------------------------------------------- for tests: on the executor
 
-  /** The number of objects this side currently exports, root included. */
   int exportedCount() {
     checkThread();
     return exports.size();
   }
 
-  /** The number of references this side holds to the peer's objects. */
   int importedCount() {
     checkThread();
     return imports.size();
   }
 
-  /** The number of calls awaiting an answer. */
   int pendingCount() {
     checkThread();
     return outgoingCalls.pendingCount();
   }
 
-  /** The number of caches this side has copied to the peer. */
   int exportedCacheCount() {
     checkThread();
     return caches.exportedCount();
   }
 
-  /** The number of copies this side holds. */
   int heldCacheCount() {
     checkThread();
     return caches.heldCount();
   }
 
-  /** Reads everything through the decoder and the unjellier (TRACE logging does too). */
-  void disableOnePassReading() {
-    reader.disableOnePassReading();
-  }
-
-  /** The number of messages read in one pass, without the Banana tree. */
   long onePassReads() {
     checkThread();
     return reader.onePassReads();
+  }
+
+  /** Reads everything through the decoder and the unjellier (TRACE logging does too). */
+  void disableOnePassReading() {
+    reader.disableOnePassReading();
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -8,7 +8,6 @@ import io.github.pb4j.jelly.Unjellier;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,18 +34,21 @@ final class Flavors implements JellyExtension {
   private final ExportTable exports;
   private final ImportTable imports;
   private final CacheTables caches;
-  /** The perspective of the message being written (see {@link MessageWriter#currentPerspective}). */
-  private final Supplier<@Nullable Object> perspective;
+  /** The perspective of the answer being written, for the copies, caches and view points in it. */
+  private @Nullable Object perspective;
   private final Map<ViewPoint, ViewPoint> viewPoints = new HashMap<>();
   /** True while an answer or error body is unjellied (unknown local ids read as None there). */
   private boolean decodingAnswer;
 
-  Flavors(Broker broker, ExportTable exports, ImportTable imports, CacheTables caches,
-      Supplier<@Nullable Object> perspective) {
+  Flavors(Broker broker, ExportTable exports, ImportTable imports, CacheTables caches) {
     this.broker = broker;
     this.exports = exports;
     this.imports = imports;
     this.caches = caches;
+  }
+
+  /** Sets the perspective of the answer being written; null outside an answer. */
+  void setPerspective(@Nullable Object perspective) {
     this.perspective = perspective;
   }
 
@@ -85,7 +87,7 @@ final class Flavors implements JellyExtension {
       out.writeCopy(failure, Failures.COPYABLE_FAILURE, failure.state());
       return true;
     }
-    Object currentPerspective = perspective.get();
+    Object currentPerspective = perspective;
     if (value instanceof Cacheable cacheable) {
       caches.jelly(cacheable, out, currentPerspective);
       return true;

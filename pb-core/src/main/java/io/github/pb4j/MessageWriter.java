@@ -5,7 +5,6 @@ import io.github.pb4j.banana.BananaEncoder;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.jelly.Jellier;
-import io.github.pb4j.jelly.JellyExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -42,7 +41,7 @@ final class MessageWriter {
   private final MessageSink sink;
   private final ExportTable exports;
   private final CacheTables caches;
-  private final JellyExtension flavors;
+  private final Flavors flavors;
   private final FrameLog frameLog;
   private final OutgoingBuffers outgoing;
   /** Calls, answers and errors made while a message was being encoded, sent right after it. */
@@ -58,13 +57,11 @@ final class MessageWriter {
   /** The last method name called and its encoding: callers mostly repeat a name. */
   private @Nullable String lastMethod;
   private byte[] lastMethodBytes = new byte[0];
-  /** The perspective of the answer being encoded, for Viewables, Copyables and Cacheables in it. */
-  private @Nullable Object currentPerspective;
   private boolean batching;
   private boolean needsFlush;
 
   MessageWriter(long connectionId, BrokerOptions options, MessageSink sink, ExportTable exports,
-      CacheTables caches, JellyExtension flavors, FrameLog frameLog) {
+      CacheTables caches, Flavors flavors, FrameLog frameLog) {
     this.connectionId = connectionId;
     this.options = options;
     this.sink = sink;
@@ -92,11 +89,6 @@ final class MessageWriter {
   /** Returns an empty dict as the current dialect encodes it. */
   byte[] emptyDict() {
     return emptyDict;
-  }
-
-  /** Returns the perspective of the answer being encoded, or null. */
-  @Nullable Object currentPerspective() {
-    return currentPerspective;
   }
 
   // ---------------------------------------------------------------- batching and sending
@@ -242,7 +234,7 @@ final class MessageWriter {
     ByteBuf buf = outgoing.start();
     ByteBuf message = null;
     begin();
-    currentPerspective = perspective;
+    flavors.setPerspective(perspective);
     try {
       buf.writeBytes(answerHeader);
       encoder.encode(requestId, buf);
@@ -253,7 +245,7 @@ final class MessageWriter {
     } catch (RuntimeException | Error e) {
       throw undo(message, e);
     } finally {
-      currentPerspective = null;
+      flavors.setPerspective(null);
       outgoing.end(buf);
     }
   }

@@ -1,5 +1,7 @@
 package io.github.pb4j;
 
+import io.github.pb4j.jelly.JellyException;
+import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
@@ -20,13 +22,17 @@ import org.jspecify.annotations.Nullable;
 final class OutgoingCalls {
   private final Broker broker;
   private final MessageWriter writer;
+  private final Flavors flavors;
+  private final Unjellier unjellier;
   private final IntObjectHashMap<CompletableFuture<@Nullable Object>> pending = new IntObjectHashMap<>();
   private final List<Runnable> awaitingHandshake = new ArrayList<>();
   private int nextRequestId = 1;
 
-  OutgoingCalls(Broker broker, MessageWriter writer) {
+  OutgoingCalls(Broker broker, MessageWriter writer, Flavors flavors, Unjellier unjellier) {
     this.broker = broker;
     this.writer = writer;
+    this.flavors = flavors;
+    this.unjellier = unjellier;
   }
 
   /** Calls {@code method} on {@code ref}'s object; see {@link RemoteReference#callRemote}. */
@@ -116,9 +122,33 @@ final class OutgoingCalls {
     writer.sendDeferred();
   }
 
-  /** Takes the call {@code requestId} answers, or returns null if none awaits it. */
-  @Nullable CompletableFuture<@Nullable Object> take(int requestId) {
-    return pending.remove(requestId);
+  /**
+   * Completes the call {@code requestId} with the peer's answer or error; {@code body} is jellied
+   * unless it was read in one pass.
+   */
+  void result(int requestId, @Nullable Object body, boolean jellied, boolean error) {
+    String what = error ? "error" : "answer";
+    CompletableFuture<@Nullable Object> future = pending.remove(requestId);
+    if (future == null) {
+      broker.protocolViolation(what + " to unknown request id " + requestId);
+      return;
+    }
+    Object value = body;
+    if (jellied) {
+      try {
+        value = flavors.unjellyAnswer(unjellier, Objects.requireNonNull(body));
+      } catch (JellyException e) {
+        // Twisted drops the connection and never fires the call; we fail the call as well.
+        future.completeExceptionally(new ConnectionLostException("undecodable " + what + ": " + e.getMessage(), e));
+        broker.protocolViolation("undecodable " + what + ": " + e.getMessage());
+        return;
+      }
+    }
+    if (error) {
+      future.completeExceptionally(Failures.fromBody(value));
+    } else {
+      future.complete(value);
+    }
   }
 
   /** Sends the calls made before the handshake was over. */
