@@ -1,9 +1,8 @@
 package io.github.pb4j.cli;
 
 import io.github.pb4j.examples.Examples;
-import java.util.ArrayList;
+import io.github.pb4j.examples.ExampleArgs;
 import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -75,22 +74,16 @@ final class ExampleCommand implements Callable<Integer> {
                             + " (expected one of: "
                             + String.join(", ", new Names())
                             + ")"));
-    List<String> args = new ArrayList<>();
-    if (host != null) {
-      args.add("--host");
-      args.add(host);
+    ExampleArgs args;
+    try {
+      args = ExampleArgs.of(
+          host != null ? host : ExampleArgs.DEFAULT_HOST,
+          port != null ? port : ExampleArgs.DEFAULT_PORT,
+          example.server());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(PbCli.USAGE, e.getMessage());
     }
-    if (port != null) {
-      args.add("--port");
-      args.add(port.toString());
-    }
-    return example
-        .launcher()
-        .run(
-            args.toArray(String[]::new),
-            terminal.out(),
-            terminal.err(),
-            terminal.shutdownRequested());
+    return example.launcher().run(args, terminal.out(), terminal.err(), terminal.shutdownRequested());
   }
 
   /** The example names, for help and completion. */

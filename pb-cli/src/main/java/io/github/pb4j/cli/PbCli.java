@@ -45,9 +45,9 @@ import picocli.CommandLine.Spec;
     footer = "%nSee docs/cli.md for examples.")
 final class PbCli implements Runnable {
   static final int OK = 0;
-  static final int FAILED = 1;
-  static final int USAGE = 2;
-  static final int CANNOT_CONNECT = 3;
+  static final int FAILED = ExampleRunner.FAILED;
+  static final int USAGE = ExampleRunner.USAGE;
+  static final int CANNOT_CONNECT = ExampleRunner.CANNOT_CONNECT;
 
   @Spec CommandSpec spec;
 

@@ -56,13 +56,9 @@ final class UsersCommand implements Runnable {
 
     @Mixin UserStoreOptions store = new UserStoreOptions();
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
-    String name = "";
+    @Mixin UserName user = new UserName();
 
-    @Option(
-        names = "--password-stdin",
-        description = "Read the password from the first line of stdin.")
-    boolean passwordStdin;
+    @Mixin PasswordStdin password = new PasswordStdin();
 
     Add(Terminal terminal) {
       this.terminal = terminal;
@@ -70,8 +66,8 @@ final class UsersCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      withNewPassword(terminal, store, passwordStdin, name, JdbcUserStore::addUser);
-      terminal.out().println("added " + name);
+      withNewPassword(terminal, store, password.fromStdin, user.name, JdbcUserStore::addUser);
+      terminal.out().println("added " + user.name);
       return PbCli.OK;
     }
   }
@@ -83,8 +79,7 @@ final class UsersCommand implements Runnable {
 
     @Mixin UserStoreOptions store = new UserStoreOptions();
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
-    String name = "";
+    @Mixin UserName user = new UserName();
 
     Remove(Terminal terminal) {
       this.terminal = terminal;
@@ -94,12 +89,12 @@ final class UsersCommand implements Runnable {
     public Integer call() throws Exception {
       boolean removed;
       try (JdbcUserStore users = store.open(terminal)) {
-        removed = run(() -> users.removeUser(name));
+        removed = run(() -> users.removeUser(user.name));
       }
       if (!removed) {
-        throw new CliException(PbCli.FAILED, "no such user: " + name);
+        throw new CliException(PbCli.FAILED, "no such user: " + user.name);
       }
-      terminal.out().println("removed " + name);
+      terminal.out().println("removed " + user.name);
       return PbCli.OK;
     }
   }
@@ -114,13 +109,9 @@ final class UsersCommand implements Runnable {
 
     @Mixin UserStoreOptions store = new UserStoreOptions();
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
-    String name = "";
+    @Mixin UserName user = new UserName();
 
-    @Option(
-        names = "--password-stdin",
-        description = "Read the new password from the first line of stdin.")
-    boolean passwordStdin;
+    @Mixin PasswordStdin password = new PasswordStdin();
 
     Passwd(Terminal terminal) {
       this.terminal = terminal;
@@ -128,8 +119,8 @@ final class UsersCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      withNewPassword(terminal, store, passwordStdin, name, JdbcUserStore::changePassword);
-      terminal.out().println("changed the password of " + name);
+      withNewPassword(terminal, store, password.fromStdin, user.name, JdbcUserStore::changePassword);
+      terminal.out().println("changed the password of " + user.name);
       return PbCli.OK;
     }
   }
@@ -157,6 +148,20 @@ final class UsersCommand implements Runnable {
       }
       return PbCli.OK;
     }
+  }
+
+  /** The {@code NAME} parameter of the subcommands about one user. */
+  static final class UserName {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The username.")
+    String name = "";
+  }
+
+  /** {@code --password-stdin} of the subcommands that set a password. */
+  static final class PasswordStdin {
+    @Option(
+        names = "--password-stdin",
+        description = "Read the password from the first line of stdin instead of prompting.")
+    boolean fromStdin;
   }
 
   /** A store operation that sets a user's password. */

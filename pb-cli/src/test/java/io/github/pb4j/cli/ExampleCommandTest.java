@@ -65,4 +65,11 @@ class ExampleCommandTest {
     assertThat(client.exitCode()).isEqualTo(3);
     assertThat(client.err()).startsWith("pb5client: cannot connect to 127.0.0.1:" + port);
   }
+
+  @Test
+  void portZeroIsForServersOnly() {
+    CliRun.Result client = CliRun.run("example", "pb5client", "--port", "0");
+    assertThat(client.exitCode()).isEqualTo(2);
+    assertThat(client.err()).contains("--port: 0 (expected: 1..65535)");
+  }
 }

@@ -49,10 +49,26 @@ public record ExampleArgs(String host, int port, boolean help) {
         default -> throw new IllegalArgumentException("unknown argument: " + arg);
       }
     }
+    ExampleArgs parsed = of(host, port, server);
+    return help ? new ExampleArgs(parsed.host(), parsed.port(), true) : parsed;
+  }
+
+  /**
+   * Returns the arguments of an example run with {@code host} and {@code port}, as a command line
+   * parser (picocli, say) parsed them.
+   *
+   * @param server whether port 0 (any free port) is allowed
+   * @throws IllegalArgumentException naming the offending argument
+   */
+  public static ExampleArgs of(String host, int port, boolean server) {
     if (host.isEmpty()) {
       throw new IllegalArgumentException("--host: empty (expected: a host name or address)");
     }
-    return new ExampleArgs(host, port, help);
+    int min = server ? 0 : 1;
+    if (port < min || port > 65535) {
+      throw new IllegalArgumentException("--port: " + port + " (expected: " + min + "..65535)");
+    }
+    return new ExampleArgs(host, port, false);
   }
 
   /** Returns the usage line of the example {@code name}. */
@@ -75,15 +91,10 @@ public record ExampleArgs(String host, int port, boolean help) {
   }
 
   private static int port(String text, boolean server) {
-    int min = server ? 0 : 1;
     try {
-      int port = Integer.parseInt(text);
-      if (port >= min && port <= 65535) {
-        return port;
-      }
+      return Integer.parseInt(text);
     } catch (NumberFormatException e) {
-      // Reported below with the expected range.
+      throw new IllegalArgumentException("--port: " + text + " (expected: " + (server ? 0 : 1) + "..65535)");
     }
-    throw new IllegalArgumentException("--port: " + text + " (expected: " + min + "..65535)");
   }
 }

@@ -73,6 +73,17 @@ public final class ExampleRunner {
       out.println(ExampleArgs.usage(name, true));
       return 0;
     }
+    return serve(name, options, starter, out, err, stop);
+  }
+
+  /** Runs a server example, its command line parsed, until {@code stop} completes; returns the exit code. */
+  public static int serve(
+      String name,
+      ExampleArgs options,
+      ServerStarter starter,
+      PrintStream out,
+      PrintStream err,
+      CompletionStage<?> stop) {
     PbServer server;
     try {
       server = starter.start(options.host(), options.port(), out);
@@ -112,6 +123,12 @@ public final class ExampleRunner {
       out.println(ExampleArgs.usage(name, false));
       return 0;
     }
+    return runClient(name, options, body, out, err);
+  }
+
+  /** Runs a client example, its command line parsed; returns the exit code. */
+  public static int runClient(
+      String name, ExampleArgs options, ClientBody body, PrintStream out, PrintStream err) {
     try {
       body.run(options.host(), options.port(), out);
       return 0;

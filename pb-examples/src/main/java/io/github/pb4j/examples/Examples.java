@@ -23,13 +23,13 @@ import java.util.concurrent.CompletionStage;
  * <p><em>Immutable.</em>
  */
 public final class Examples {
-  /** Runs an example with its command-line arguments; returns the exit code. */
+  /** Runs an example with its parsed command line; returns the exit code. */
   @FunctionalInterface
   public interface Launcher {
     /**
      * @param stop completes when a server should stop (clients ignore it)
      */
-    int run(String[] args, PrintStream out, PrintStream err, CompletionStage<?> stop);
+    int run(ExampleArgs args, PrintStream out, PrintStream err, CompletionStage<?> stop);
   }
 
   /**
@@ -113,7 +113,7 @@ public final class Examples {
         twin,
         true,
         summary,
-        (args, out, err, stop) -> ExampleRunner.runServer(name, args, starter, out, err, stop));
+        (args, out, err, stop) -> ExampleRunner.serve(name, args, starter, out, err, stop));
   }
 
   private static Example client(

@@ -115,7 +115,7 @@ public final class BrokerRoot implements Root {
   /** The number of objects this connection exports, root included. */
   @Remote
   public int exported() {
-    return broker.exportedCount();
+    return io.github.pb4j.BrokerTestAccess.exportedCount(broker);
   }
 
   /** True if {@code value} is, by identity, a thing this root made. */

@@ -113,7 +113,7 @@ final class FlavoursRoot implements Root {
 
   @Remote
   public int exportedCount() {
-    return broker.exportedCount();
+    return io.github.pb4j.BrokerTestAccess.exportedCount(broker);
   }
 
   @Remote

@@ -247,7 +247,7 @@ final class FlavoursScenarios {
       Object lcache = await(root.callRemote("putCache", first));
       broker.releaseCache(first);
       await(root.callRemote("ping"));
-      boolean uncached = onLoop(broker, broker::heldCacheCount) == 0;
+      boolean uncached = onLoop(broker, () -> io.github.pb4j.BrokerTestAccess.heldCacheCount(broker)) == 0;
       return state + " same=" + py(same) + " pair=" + py(samePair) + " foo=" + foo
           + " lcache=" + py(Boolean.TRUE.equals(lcache)) + " ended=" + py(!ended.isEmpty())
           + " uncached=" + py(uncached);

@@ -1,0 +1,253 @@
+package io.github.pb4j;
+
+import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.jelly.JellyException;
+import io.github.pb4j.jelly.TypeMismatchException;
+import io.github.pb4j.jelly.Unjellier;
+import io.netty.buffer.ByteBuf;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls the peer makes to this side's objects: finds the target, picks the method by the
+ * target's flavour ({@code remote_}, {@code perspective_}, {@code view_}, {@code observe_}), binds
+ * the arguments to its Java signature, invokes it, and answers with its result or failure. Java
+ * form of Twisted's {@code Broker._recvMessage} and {@code Referenceable.remoteMessageReceived}.
+ *
+ * <p><em>Not thread-safe;</em> confined to the connection's executor (results of asynchronous
+ * methods hop back onto it).
+ */
+final class IncomingCalls {
+  private static final Logger logger = LoggerFactory.getLogger(Broker.class);
+  /** Twisted closes a connection at the fourth reference-limit violation. */
+  private static final int MAX_LIMIT_VIOLATIONS = 3;
+
+  private final Broker broker;
+  private final MessageWriter writer;
+  private final ExportTable exports;
+  private final CacheTables caches;
+  private final Unjellier unjellier;
+  private int limitViolations;
+
+  /** One incoming call being served. */
+  private static final class Call {
+    final Object requestId;
+    final ByteString method;
+    final boolean answerRequired;
+    @Nullable Object perspective;
+    @Nullable RemoteMethod target;
+
+    Call(Object requestId, ByteString method, boolean answerRequired) {
+      this.requestId = requestId;
+      this.method = method;
+      this.answerRequired = answerRequired;
+    }
+
+    String describe() {
+      return target != null ? target.toString() : method.toStringUtf8();
+    }
+  }
+
+  IncomingCalls(Broker broker, MessageWriter writer, ExportTable exports, CacheTables caches, Unjellier unjellier) {
+    this.broker = broker;
+    this.writer = writer;
+    this.exports = exports;
+    this.caches = caches;
+    this.unjellier = unjellier;
+  }
+
+  /** A call to an exported object; see {@link MessageReader.Handler#message}. */
+  void message(Object requestId, Object objectId, ByteString method, boolean answerRequired,
+      @Nullable Object args, @Nullable Object kwargs, boolean jellied) {
+    Call call = new Call(requestId, method, answerRequired);
+    Object target = exports.lookup(objectId);
+    if (target == null) {
+      fail(call, new PbApplicationException("Invalid Object ID"));
+      return;
+    }
+    dispatch(call, target, args, kwargs, jellied);
+  }
+
+  /** A call to a cache copy held here; see {@link MessageReader.Handler#cacheMessage}. */
+  void cacheMessage(Object requestId, Object cacheId, ByteString method, boolean answerRequired,
+      Object args, Object kwargs) {
+    Call call = new Call(requestId, method, answerRequired);
+    RemoteCache held = caches.held(cacheId);
+    if (held == null) {
+      fail(call, new JellyException("builtins.KeyError", Broker.abbreviate(cacheId), null));
+      return;
+    }
+    dispatch(call, held, args, kwargs, true);
+  }
+
+  /** Unjellies the arguments if needed (separately, as Twisted does) and calls the method. */
+  private void dispatch(Call call, Object exported, @Nullable Object rawArgs, @Nullable Object rawKwargs,
+      boolean jellied) {
+    List<?> args;
+    Map<String, ?> kwargs;
+    try {
+      args = RemoteMethod.argumentList(jellied ? unjellier.unjelly(rawArgs) : rawArgs);
+      kwargs = keywordArguments(jellied ? unjellier.unjelly(rawKwargs) : rawKwargs);
+    } catch (JellyException e) {
+      fail(call, e);
+      return;
+    }
+    Object target = exported;
+    String prefix = "remote_";
+    MethodTable table;
+    if (exported instanceof ViewPoint vp) {
+      target = vp.viewable;
+      call.perspective = vp.perspective;
+      prefix = "view_";
+      table = MethodTable.of(target.getClass());
+    } else if (exported instanceof PerspectiveAdapter adapter) {
+      target = adapter.avatar();
+      call.perspective = adapter.avatar();
+      table = MethodTable.of(target.getClass());
+      prefix = table.isAvatar() || !(target instanceof Referenceable) ? "perspective_" : "remote_";
+    } else {
+      table = MethodTable.of(exported.getClass());
+      if (table.isAvatar()) {
+        call.perspective = exported;
+        prefix = "perspective_";
+      } else if (table.isRemoteCache()) {
+        prefix = "observe_";
+      }
+    }
+    RemoteMethod method = table.get(call.method);
+    if (method == null) {
+      String name = call.method.toStringUtf8();
+      fail(call, prefix.equals("remote_")
+          ? new NoSuchRemoteMethodException(name, "No such method: remote_" + name)
+          : new Failures.MissingAttributeException(
+              "'" + table.className() + "' object has no attribute '" + prefix + name + "'"));
+      return;
+    }
+    call.target = method;
+    Object result;
+    try {
+      result = method.invoke(target, method.bind(args, kwargs, call.perspective));
+    } catch (Throwable t) {
+      if (t instanceof Error e && !(t instanceof StackOverflowError)) {
+        throw e;
+      }
+      fail(call, t);
+      return;
+    }
+    if (result instanceof CompletionStage<?> stage) {
+      stage.whenComplete((value, error) -> broker.runOnLoop(() -> {
+        if (error != null) {
+          fail(call, unwrap(error));
+        } else {
+          answer(call, value);
+        }
+      }));
+    } else {
+      answer(call, result);
+    }
+  }
+
+  private static Map<String, ?> keywordArguments(@Nullable Object kwargs) {
+    if (!(kwargs instanceof Map<?, ?> map)) {
+      throw new TypeMismatchException("keyword arguments: " + Broker.abbreviate(kwargs) + " (expected: dict)");
+    }
+    if (map.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      Object key = e.getKey();
+      String name;
+      if (key instanceof String s) {
+        name = s;
+      } else if (key instanceof ByteString b) {
+        name = b.toStringUtf8(); // Python-2 peers send bytes keys; Twisted's Referenceable converts them.
+      } else {
+        throw new TypeMismatchException("keywords must be strings");
+      }
+      result.put(name, e.getValue());
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- answering
+
+  private void answer(Call call, @Nullable Object value) {
+    if (!call.answerRequired || !broker.isOpen()) {
+      return;
+    }
+    if (writer.isEncoding()) {
+      // Made by code the jellier runs (a stateToCopyFor completing a future): sent right after
+      // the message being encoded, which the jellier and the export journal are busy with.
+      writer.defer(() -> answer(call, value));
+      return;
+    }
+    ByteBuf message;
+    try {
+      message = writer.encodeAnswer(call.requestId, value, call.perspective);
+    } catch (RuntimeException e) {
+      fail(call, e);
+      writer.sendDeferred();
+      return;
+    }
+    writer.send(message);
+    writer.sendDeferred();
+  }
+
+  private void fail(Call call, Throwable t) {
+    logFailure(call, t);
+    if (t instanceof ExportTable.TooManyReferencesException && ++limitViolations > MAX_LIMIT_VIOLATIONS) {
+      // Twisted's text for the violation that closes the connection (pb.Broker.registerReference).
+      sendError(call, new PbApplicationException(t.getMessage() + "  Goodbye."));
+      broker.protocolViolation("too many references: Maximum PB reference count exceeded. Goodbye.");
+      return;
+    }
+    sendError(call, t);
+  }
+
+  private void sendError(Call call, Throwable t) {
+    if (!call.answerRequired || !broker.isOpen()) {
+      return;
+    }
+    if (writer.isEncoding()) {
+      writer.defer(() -> sendError(call, t)); // as in answer
+      return;
+    }
+    ByteBuf message;
+    try {
+      message = writer.encodeError(call.requestId, Failures.toCopyable(t, broker.options().unsafeTracebacks()));
+    } catch (RuntimeException e) {
+      logger.error("[conn {}] cannot encode the failure of {}; closing", broker.connectionId(), call.describe(), e);
+      broker.close();
+      return;
+    }
+    writer.send(message);
+    writer.sendDeferred();
+  }
+
+  private void logFailure(Call call, Throwable t) {
+    if (t instanceof PbApplicationException || t instanceof NoSuchRemoteMethodException
+        || t instanceof JellyException || t instanceof Failures.MissingAttributeException
+        || t instanceof io.github.pb4j.cred.LoginFailedException) {
+      logger.debug("[conn {}] call {} failed: {}", broker.connectionId(), call.describe(), t.toString());
+    } else {
+      logger.warn("[conn {}] remote method {} threw; the caller receives the failure",
+          broker.connectionId(), call.describe(), t);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,329 @@
+package io.github.pb4j;
+
+import io.github.pb4j.banana.BananaDecoder;
+import io.github.pb4j.banana.BananaEncoder;
+import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.banana.Dialect;
+import io.github.pb4j.jelly.Jellier;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a connection's outgoing messages into bytes: owns the Banana encoder and the jellier of
+ * the agreed dialect, the headers encoded once per dialect, the message buffers ({@link
+ * OutgoingBuffers}), the flushing, and the TRACE rendering of what goes out.
+ *
+ * <p>A call, answer or error is encoded as one transaction: the references and cache copies it
+ * exports are committed once the whole message is encoded, and rolled back if it fails, so that a
+ * message never sent exports nothing. Calls, answers and errors made while a message is being
+ * encoded (by code the jellier runs, e.g. a {@code stateToCopyFor} calling the peer) wait in a
+ * queue and go right after it ({@link #defer}, {@link #sendDeferred}).
+ *
+ * <p>Within {@link #beginBatch} / {@link #endBatch} (while the broker handles the bytes of one
+ * read) writes are flushed once, at the end.
+ *
+ * <p><em>Not thread-safe;</em> confined to the connection's executor.
+ */
+final class MessageWriter {
+  private static final Logger logger = LoggerFactory.getLogger(Broker.class);
+  private static final int PROTOCOL_VERSION = 6;
+
+  private final long connectionId;
+  private final BrokerOptions options;
+  private final MessageSink sink;
+  private final ExportTable exports;
+  private final CacheTables caches;
+  private final Flavors flavors;
+  private final FrameLog frameLog;
+  private final OutgoingBuffers outgoing;
+  /** Calls, answers and errors made while a message was being encoded, sent right after it. */
+  private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+
+  private BananaEncoder encoder;
+  private Jellier jellier;
+  /** In the current dialect: {@code [b'message', } and {@code [b'answer', } headers, {@code {}}. */
+  private byte[] messageHeader = new byte[0];
+  private byte[] answerHeader = new byte[0];
+  private byte[] emptyDict = new byte[0];
+  private byte[] rootId = new byte[0];
+  /** The last method name called and its encoding: callers mostly repeat a name. */
+  private @Nullable String lastMethod;
+  private byte[] lastMethodBytes = new byte[0];
+  private boolean batching;
+  private boolean needsFlush;
+
+  MessageWriter(long connectionId, BrokerOptions options, MessageSink sink, ExportTable exports,
+      CacheTables caches, Flavors flavors, FrameLog frameLog) {
+    this.connectionId = connectionId;
+    this.options = options;
+    this.sink = sink;
+    this.exports = exports;
+    this.caches = caches;
+    this.flavors = flavors;
+    this.frameLog = frameLog;
+    this.outgoing = new OutgoingBuffers(sink);
+    this.encoder = new BananaEncoder(Dialect.NONE, options.bananaLimits());
+    this.jellier = new Jellier(encoder, options.registry(), flavors, options.maxDepth());
+    setDialect(Dialect.NONE);
+  }
+
+  /** Writes in {@code dialect} from now on. */
+  void setDialect(Dialect dialect) {
+    encoder = new BananaEncoder(dialect, options.bananaLimits());
+    jellier = new Jellier(encoder, options.registry(), flavors, options.maxDepth());
+    messageHeader = encoded(b -> writeHeader(b, BrokerCommand.MESSAGE));
+    answerHeader = encoded(b -> writeHeader(b, BrokerCommand.ANSWER));
+    rootId = encoded(b -> encoder.writeBytes(b, ExportTable.ROOT));
+    emptyDict = encoded(b -> jellier.jelly(Map.of(), b));
+    lastMethod = null;
+  }
+
+  /** Returns an empty dict as the current dialect encodes it. */
+  byte[] emptyDict() {
+    return emptyDict;
+  }
+
+  // ---------------------------------------------------------------- batching and sending
+
+  /** Holds flushes back until {@link #endBatch}: the broker is reading. */
+  void beginBatch() {
+    batching = true;
+  }
+
+  /** Flushes what was written since {@link #beginBatch}. */
+  void endBatch() {
+    batching = false;
+    if (needsFlush) {
+      needsFlush = false;
+      sink.flush();
+    }
+  }
+
+  /** Writes {@code buf} to the transport (which takes it), flushing unless in a batch. */
+  void send(ByteBuf buf) {
+    if (logger.isTraceEnabled()) {
+      logger.trace(">> [conn {}] {}", connectionId, describe(buf));
+    }
+    sink.write(buf);
+    if (batching) {
+      needsFlush = true;
+    } else {
+      sink.flush();
+    }
+  }
+
+  /** Returns true while a call, answer or error is being encoded. */
+  boolean isEncoding() {
+    return outgoing.isEncoding();
+  }
+
+  /** Sends {@code send} once the message being encoded is out. */
+  void defer(Runnable send) {
+    deferred.add(send);
+  }
+
+  /** Sends what was {@linkplain #defer deferred}, unless a message is being encoded again. */
+  void sendDeferred() {
+    Runnable r;
+    while (!outgoing.isEncoding() && (r = deferred.poll()) != null) {
+      r.run();
+    }
+  }
+
+  /** Releases the buffers kept for reuse; at the end of the connection. */
+  void release() {
+    outgoing.release();
+  }
+
+  // ---------------------------------------------------------------- the handshake and small commands
+
+  /** A server's first words: the dialects it speaks, preferred first. */
+  void sendDialectOffer(List<Dialect> dialects) {
+    ByteBuf buf = sink.alloc().buffer();
+    encoder.writeListHeader(buf, dialects.size());
+    for (Dialect d : dialects) {
+      encoder.writeBytes(buf, d.wireName());
+    }
+    send(buf);
+  }
+
+  /** A client's answer to the offer, written in the dialect before it. */
+  void sendDialectChoice(Dialect dialect) {
+    ByteBuf buf = sink.alloc().buffer();
+    encoder.writeBytes(buf, dialect.wireName());
+    send(buf);
+  }
+
+  void sendVersion() {
+    ByteBuf buf = sink.alloc().buffer(8);
+    encoder.writeListHeader(buf, 2);
+    encoder.writeBytes(buf, BrokerCommand.VERSION.wire);
+    encoder.writeInt(buf, PROTOCOL_VERSION);
+    send(buf);
+  }
+
+  /** Sends {@code [command, luid]}: {@code decref}, {@code decache}, {@code uncache}. */
+  void sendCommand(BrokerCommand command, int luid) {
+    ByteBuf buf = sink.alloc().buffer(8);
+    encoder.writeListHeader(buf, 2);
+    encoder.writeBytes(buf, command.wire);
+    encoder.writeInt(buf, luid);
+    send(buf);
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /**
+   * Encodes a call ({@code message} or {@code cachemessage}) for {@link #send}, committing what it
+   * exports.
+   *
+   * @throws RuntimeException if it cannot be encoded; nothing is exported then
+   */
+  ByteBuf encodeCall(BrokerCommand command, int requestId, Object objectId, String method,
+      boolean answerRequired, List<?> args, Map<String, ?> kwargs) {
+    ByteBuf buf = outgoing.start();
+    ByteBuf message = null;
+    begin();
+    try {
+      if (command == BrokerCommand.MESSAGE) {
+        buf.writeBytes(messageHeader);
+      } else {
+        writeHeader(buf, command);
+      }
+      encoder.writeInt(buf, requestId);
+      if (objectId instanceof Integer luid) {
+        encoder.writeInt(buf, luid);
+      } else if (objectId == ExportTable.ROOT) {
+        buf.writeBytes(rootId);
+      } else {
+        encoder.writeBytes(buf, (ByteString) objectId);
+      }
+      writeMethodName(buf, method);
+      encoder.writeInt(buf, answerRequired ? 1 : 0);
+      jellier.jellyTuple(args, buf);
+      if (kwargs.isEmpty()) {
+        buf.writeBytes(emptyDict);
+      } else {
+        jellier.jelly(kwargs, buf);
+      }
+      message = outgoing.copyForTransport(buf);
+      commit();
+      return message;
+    } catch (RuntimeException | Error e) {
+      throw undo(message, e);
+    } finally {
+      outgoing.end(buf);
+    }
+  }
+
+  /**
+   * Encodes the answer to a call for {@link #send}, with {@code perspective} as the perspective of
+   * what it copies and views; commits what it exports.
+   *
+   * @throws RuntimeException if it cannot be encoded; nothing is exported then
+   */
+  ByteBuf encodeAnswer(Object requestId, @Nullable Object value, @Nullable Object perspective) {
+    ByteBuf buf = outgoing.start();
+    ByteBuf message = null;
+    begin();
+    flavors.setPerspective(perspective);
+    try {
+      buf.writeBytes(answerHeader);
+      encoder.encode(requestId, buf);
+      jellier.jelly(value, buf);
+      message = outgoing.copyForTransport(buf);
+      commit();
+      return message;
+    } catch (RuntimeException | Error e) {
+      throw undo(message, e);
+    } finally {
+      flavors.setPerspective(null);
+      outgoing.end(buf);
+    }
+  }
+
+  /**
+   * Encodes {@code [b'error', requestId, failure]} for {@link #send}.
+   *
+   * @throws RuntimeException if it cannot be encoded
+   */
+  ByteBuf encodeError(Object requestId, Object failure) {
+    ByteBuf buf = outgoing.start();
+    try {
+      encoder.writeListHeader(buf, 3);
+      encoder.writeBytes(buf, BrokerCommand.ERROR.wire);
+      encoder.encode(requestId, buf);
+      jellier.jelly(failure, buf);
+      return outgoing.copyForTransport(buf);
+    } finally {
+      outgoing.end(buf);
+    }
+  }
+
+  private void begin() {
+    exports.begin();
+    caches.begin();
+  }
+
+  private void commit() {
+    exports.commit();
+    caches.commit();
+  }
+
+  /**
+   * Undoes a message whose encoding failed: releases its transport copy if made, rolls back its
+   * exports and caches, rethrows an {@link Error}; returns the failure to throw.
+   */
+  private RuntimeException undo(@Nullable ByteBuf message, Throwable failure) {
+    if (message != null) {
+      message.release();
+    }
+    exports.rollback();
+    caches.rollback();
+    if (failure instanceof Error e) {
+      throw e;
+    }
+    return (RuntimeException) failure;
+  }
+
+  private void writeHeader(ByteBuf buf, BrokerCommand command) {
+    encoder.writeListHeader(buf, command.size);
+    encoder.writeBytes(buf, command.wire);
+  }
+
+  private void writeMethodName(ByteBuf buf, String method) {
+    if (!method.equals(lastMethod)) {
+      lastMethodBytes = encoded(b -> encoder.writeUtf8(b, method));
+      lastMethod = method;
+    }
+    buf.writeBytes(lastMethodBytes);
+  }
+
+  /** Returns the bytes {@code writer} writes: constants written whole later. */
+  private static byte[] encoded(Consumer<ByteBuf> writer) {
+    ByteBuf buf = Unpooled.buffer(16);
+    try {
+      writer.accept(buf);
+      return ByteBufUtil.getBytes(buf);
+    } finally {
+      buf.release();
+    }
+  }
+
+  private String describe(ByteBuf buf) {
+    try {
+      Object sexp = new BananaDecoder(options.bananaLimits(), encoder.dialect()).decode(buf.duplicate());
+      return sexp == null ? "(incomplete)" : frameLog.render(sexp, true);
+    } catch (RuntimeException e) {
+      return ByteBufUtil.hexDump(buf);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.github.pb4j;
+
+/**
+ * Test support for other modules: what a broker holds, read on its executor. Shipped in
+ * pb-core's test jar; not part of the API.
+ */
+public final class BrokerTestAccess {
+  private BrokerTestAccess() {}
+
+  /** The number of objects {@code broker} exports, root included; call on its executor. */
+  public static int exportedCount(Broker broker) {
+    return broker.exportedCount();
+  }
+
+  /** The number of references {@code broker} holds to the peer's objects; call on its executor. */
+  public static int importedCount(Broker broker) {
+    return broker.importedCount();
+  }
+
+  /** The number of calls {@code broker} awaits answers to; call on its executor. */
+  public static int pendingCount(Broker broker) {
+    return broker.pendingCount();
+  }
+
+  /** The number of cache copies {@code broker} holds; call on its executor. */
+  public static int heldCacheCount(Broker broker) {
+    return broker.heldCacheCount();
+  }
+}
