@@ -256,4 +256,18 @@ class LoginTest {
     RemoteReference bob = await(PbLogin.login(p.root(), UsernamePassword.of("bob", "hunter2"), null));
     assertThat(await(bob.callRemote("echo", "z"))).isEqualTo("bob:z");
   }
+
+  @Test
+  void aTooLongUsernameFailsAsUnauthorizedLoginOnTheWireAndTheConnectionLives() throws Exception {
+    LoopbackPair p = pair(portal(false));
+    String tooLong = "a".repeat(PortalRoot.MAX_USERNAME_BYTES + 1);
+
+    Throwable refused = failureOf(PbLogin.login(p.root(), UsernamePassword.of(tooLong, "x"), null));
+
+    assertThat(refused).isInstanceOf(UnauthorizedLoginException.class);
+    assertThat(((RemoteFailureException) refused.getCause()).remoteType())
+        .isEqualTo("twisted.cred.error.UnauthorizedLogin");
+    RemoteReference alice = await(PbLogin.login(p.root(), UsernamePassword.of("alice", "secret"), null));
+    assertThat(await(alice.callRemote("echo", "still here"))).isEqualTo("alice:still here");
+  }
 }

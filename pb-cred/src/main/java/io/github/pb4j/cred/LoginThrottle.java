@@ -103,6 +103,7 @@ public final class LoginThrottle {
    *     /64 prefix), or {@code null} if unknown: all logins without an address share one
    */
   public Optional<Permit> tryAcquire(String username, @Nullable String address) {
+    Objects.requireNonNull(username, "username");
     ThrottleKey userKey = ThrottleKey.user(username);
     ThrottleKey addressKey = ThrottleKey.address(address);
     ThrottleKey pairKey = ThrottleKey.pair(username, address);
@@ -128,6 +129,7 @@ public final class LoginThrottle {
    * empty if {@link #tryAcquire} would grant it (for logs and tests; it reserves nothing).
    */
   public Optional<Duration> retryAfter(String username, @Nullable String address) {
+    Objects.requireNonNull(username, "username");
     ThrottleKey pairKey = ThrottleKey.pair(username, address);
     Instant now = clock.instant();
     synchronized (lock) {

@@ -126,7 +126,7 @@ class CredSecretsNotLoggedIT {
     }
   }
 
-  /** Right, wrong and unknown logins with PbLogin, then by hand; a lockout if throttled. */
+  /** Right, wrong and unknown logins with PbLogin, then by hand; a refusal if throttled. */
   private void javaClientLogins(int port, boolean throttled) throws Exception {
     try (PbClient client = PbClient.builder().host("127.0.0.1").port(port).build()) {
       RemoteReference root = await(client.getRootObject());
