@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a username longer than {@link #MAX_USERNAME_BYTES} UTF-8 bytes is refused by {@code login}
  *       with {@link UnauthorizedLoginException}, before anything keeps it; a response that is not
  *       16 bytes fails at once, as it can never be right;
- *   <li>the logins of a server share its checkers fairly: each address and each connection runs
- *       only a few at a time, later ones wait their turn (see {@link LoginGate}), so that a flood
- *       slows only its sender;
+ *   <li>the logins of a server share its checkers fairly: each connection runs at most 2 at a
+ *       time and each remote address at most 4, the connections of an address in turn; later ones
+ *       wait (up to 1,024 per connection, beyond which the next is refused with {@link
+ *       io.github.pb4j.cred.LoginDeniedException}), so that a flood slows only its sender;
  *   <li>with a {@link LoginThrottle}, each response reserves its guess before the checker runs, so
  *       pipelined responses cannot outrun the throttle; a throttled guess fails as a wrong password
  *       does, without reaching the checker.
