@@ -8,11 +8,17 @@ import io.github.pb4j.cred.Md5ChallengeCredentials;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.jelly.Tuple;
+import io.github.pb4j.jelly.TypeCoercion;
 import io.github.pb4j.jelly.TypeMismatchException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,57 +28,95 @@ import org.slf4j.LoggerFactory;
  * The root a cred-protected PB server offers each connection: {@code login(username)} answers a
  * challenge and a challenger whose {@code respond(response, mind)} answers the avatar, and {@code
  * loginAnonymous(mind)}. Java form of Twisted's {@code pb._PortalRoot} / {@code _PortalWrapper} /
- * {@code _PortalAuthChallenger}; on the wire exactly as Twisted ({@code PB-PROTOCOL.md} §6).
+ * {@code _PortalAuthChallenger}; on the wire exactly as Twisted for every legitimate client ({@code
+ * PB-PROTOCOL.md} §6).
  *
- * <p>Hardened where Twisted is weak: challenges come from {@link SecureRandom}; a challenger takes
- * one response; responses are compared in constant time (by the checker); failures are throttled
- * per username and per remote address when a {@link LoginThrottle} is given; passwords,
- * challenges and responses are never logged. The realm's logout runs exactly once, when the
- * client releases its avatar or the connection is lost.
+ * <p>Hardened where Twisted is weak:
  *
- * <p>One instance per connection: use {@link #factory(Portal)} as the server's root factory.
- * <em>Not thread-safe;</em> confined to the connection's event loop.
+ * <ul>
+ *   <li>challenges come from {@link SecureRandom}, a challenger takes one response, responses are
+ *       compared in constant time (by the checker); passwords, challenges and responses are never
+ *       logged;
+ *   <li>a username longer than {@link #MAX_USERNAME_BYTES} UTF-8 bytes is refused by {@code login}
+ *       with {@link UnauthorizedLoginException}, before anything keeps it; a response that is not
+ *       16 bytes fails at once, as it can never be right;
+ *   <li>the logins of a server share its checkers fairly: each connection runs at most 2 at a
+ *       time and each remote address at most 4, the connections of an address in turn; later ones
+ *       wait (up to 1,024 per connection, beyond which the next is refused with {@link
+ *       io.github.pb4j.cred.LoginDeniedException}), so that a flood slows only its sender;
+ *   <li>with a {@link LoginThrottle}, each response reserves its guess before the checker runs, so
+ *       pipelined responses cannot outrun the throttle; a throttled guess fails as a wrong password
+ *       does, without reaching the checker.
+ * </ul>
+ *
+ * <p>The realm's logout runs exactly once, when the client releases its avatar or the connection
+ * is lost.
+ *
+ * <p>One instance per connection: use {@link #factory(Portal)} as the server's root factory; the
+ * connections of one factory share its fairness. <em>Not thread-safe;</em> confined to the
+ * connection's event loop.
  */
 public final class PortalRoot implements Root {
+  /**
+   * The longest username {@code login} accepts, in UTF-8 bytes: room for every username a {@link
+   * io.github.pb4j.cred.JdbcUserStore} accepts (255 characters, at most 765 bytes), far less than a
+   * peer could send.
+   */
+  public static final int MAX_USERNAME_BYTES = 1024;
+
   private static final Logger logger = LoggerFactory.getLogger(PortalRoot.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int RESPONSE_BYTES = 16;
 
   private final Portal portal;
   private final Broker broker;
   private final @Nullable LoginThrottle throttle;
+  private final @Nullable String address;
+  private final LoginGate.Lane lane;
+  private boolean laneWatched;
 
-  private PortalRoot(Portal portal, Broker broker, @Nullable LoginThrottle throttle) {
+  private PortalRoot(Portal portal, Broker broker, @Nullable LoginThrottle throttle, LoginGate gate) {
     this.portal = portal;
     this.broker = broker;
     this.throttle = throttle;
+    this.address = broker.remoteAddress().map(PortalRoot::addressKey).orElse(null);
+    this.lane = gate.lane(address, broker.executor());
   }
 
   /** Returns a root factory serving {@code portal}, without throttling. */
   public static Function<Broker, Object> factory(Portal portal) {
     Objects.requireNonNull(portal, "portal");
-    return broker -> new PortalRoot(portal, broker, null);
+    LoginGate gate = new LoginGate();
+    return broker -> new PortalRoot(portal, broker, null, gate);
   }
 
-  /** Returns a root factory serving {@code portal}, throttling failed logins with {@code throttle}. */
+  /** Returns a root factory serving {@code portal}, throttling guesses with {@code throttle}. */
   public static Function<Broker, Object> factory(Portal portal, LoginThrottle throttle) {
     Objects.requireNonNull(portal, "portal");
     Objects.requireNonNull(throttle, "throttle");
-    return broker -> new PortalRoot(portal, broker, throttle);
+    LoginGate gate = new LoginGate();
+    return broker -> new PortalRoot(portal, broker, throttle, gate);
   }
 
   /**
    * Starts a username/password login: returns {@code (challenge, challenger)}. The username may
    * be bytes (as Twisted sends it) or text (as the seed's Python 3 examples send it).
+   *
+   * @throws UnauthorizedLoginException if the username is longer than {@link #MAX_USERNAME_BYTES}
    */
   @Remote
   public Tuple login(Object username) {
     String name;
     if (username instanceof ByteString b) {
+      checkLength(b.size());
       name = b.toStringUtf8();
     } else if (username instanceof String s) {
+      // Checked before encoding: a char is at least one UTF-8 byte.
+      checkLength(s.length());
+      checkLength(s.getBytes(StandardCharsets.UTF_8).length);
       name = s;
     } else {
-      throw new TypeMismatchException("username: " + io.github.pb4j.jelly.TypeCoercion.pythonTypeName(username)
+      throw new TypeMismatchException("username: " + TypeCoercion.pythonTypeName(username)
           + " (expected: bytes or str)");
     }
     byte[] challenge = new byte[16];
@@ -80,11 +124,33 @@ public final class PortalRoot implements Root {
     return Tuple.of(ByteString.of(challenge), new Challenger(name, challenge));
   }
 
-  /** Logs in anonymously; answers the avatar. */
+  /** Logs in anonymously, when the connection's turn comes; answers the avatar. */
   @Remote
   public CompletableFuture<Object> loginAnonymous(@Nullable Object mind) {
-    return portal.login(Anonymous.INSTANCE, mind, broker.executor(), Avatar.class)
-        .thenApply(result -> adapt(result, "anonymous"));
+    return lane().submit(() -> {
+      if (!broker.isConnected()) {
+        return CompletableFuture.failedFuture(
+            new ConnectionLostException("connection lost before login", null));
+      }
+      return portal.login(Anonymous.INSTANCE, mind, broker.executor(), Avatar.class)
+          .thenApply(result -> adapt(result, "anonymous"));
+    });
+  }
+
+  /** Returns the connection's lane, dropping its waiting logins when the connection ends. */
+  private LoginGate.Lane lane() {
+    if (!laneWatched) {
+      laneWatched = true;
+      broker.notifyOnDisconnect(lane::close);
+    }
+    return lane;
+  }
+
+  private static void checkLength(int bytes) {
+    if (bytes > MAX_USERNAME_BYTES) {
+      throw new UnauthorizedLoginException(
+          "username: too long (expected: at most " + MAX_USERNAME_BYTES + " UTF-8 bytes)");
+    }
   }
 
   private Object adapt(LoginResult<?> result, String who) {
@@ -106,9 +172,28 @@ public final class PortalRoot implements Root {
     return adapter;
   }
 
-  private Optional<String> addressKey() {
-    return broker.remoteAddress().map(a -> a instanceof java.net.InetSocketAddress i && i.getAddress() != null
-        ? "addr:" + i.getAddress().getHostAddress() : "addr:" + a);
+  /**
+   * Returns how logins from {@code address} are grouped, for fairness and the throttle: an IPv4
+   * address; the /64 prefix of an IPv6 address (one host usually holds a whole /64, so single
+   * addresses would give it billions of budgets); else the transport's name of the address.
+   */
+  static String addressKey(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      InetAddress ip = inet.getAddress();
+      if (ip instanceof Inet6Address) {
+        byte[] bytes = ip.getAddress();
+        var prefix = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+          prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)))
+              .append(':');
+        }
+        return prefix.append(":/64").toString();
+      } else if (ip != null) {
+        return ip.getHostAddress();
+      }
+      return inet.getHostString();
+    }
+    return address.toString();
   }
 
   /** One login attempt: takes a single response to its challenge. */
@@ -122,7 +207,10 @@ public final class PortalRoot implements Root {
       this.challenge = challenge;
     }
 
-    /** Answers the challenge: {@code MD5(MD5(password) + challenge)}; answers the avatar. */
+    /**
+     * Answers the challenge: {@code MD5(MD5(password) + challenge)}; answers the avatar. Checked
+     * when the connection's turn comes.
+     */
     @Remote
     public CompletableFuture<Object> respond(ByteString response, @Nullable Object mind) {
       if (used) {
@@ -130,34 +218,61 @@ public final class PortalRoot implements Root {
             new UnauthorizedLoginException("challenge already answered"));
       }
       used = true;
-      String userKey = "user:" + username;
-      Optional<String> addressKey = addressKey();
-      if (throttle != null && (throttle.isLockedOut(userKey)
-          || addressKey.map(throttle::isLockedOut).orElse(false))) {
-        logger.debug("[conn {}] login refused: too many failures", broker.connectionId());
+      if (response.size() != RESPONSE_BYTES) {
+        logger.debug("[conn {}] login failed: malformed response", broker.connectionId());
         return CompletableFuture.failedFuture(new UnauthorizedLoginException());
       }
       Md5ChallengeCredentials credentials =
           new Md5ChallengeCredentials(username, challenge, response.toByteArray());
-      return portal.login(credentials, mind, broker.executor(), Avatar.class)
-          .handle((result, error) -> {
-            if (error != null) {
-              // Only wrong credentials count as guesses: a realm refusing a user who proved who
-              // they are, or a busy user store (LoginDenied), must not lock anybody out.
-              Throwable cause = error instanceof java.util.concurrent.CompletionException
-                  && error.getCause() != null ? error.getCause() : error;
-              if (throttle != null && cause instanceof UnauthorizedLoginException) {
-                throttle.recordFailure(userKey);
-                addressKey.ifPresent(throttle::recordFailure);
-              }
-              logger.debug("[conn {}] login failed", broker.connectionId());
-              throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
+      return lane().submit(() -> check(credentials, mind));
+    }
+
+    private CompletableFuture<Object> check(
+        Md5ChallengeCredentials credentials, @Nullable Object mind) {
+      if (!broker.isConnected()) {
+        return CompletableFuture.failedFuture(
+            new ConnectionLostException("connection lost before login", null));
+      }
+      LoginThrottle.@Nullable Permit permit = null;
+      if (throttle != null) {
+        // Reserved before the checker runs: later responses see this guess in flight.
+        permit = throttle.tryAcquire(username, address).orElse(null);
+        if (permit == null) {
+          logger.debug("[conn {}] login refused: too many failures", broker.connectionId());
+          return CompletableFuture.failedFuture(new UnauthorizedLoginException());
+        }
+      }
+      LoginThrottle.@Nullable Permit guess = permit;
+      CompletableFuture<LoginResult<?>> login;
+      try {
+        login = portal.login(credentials, mind, broker.executor(), Avatar.class);
+      } catch (RuntimeException e) {
+        if (guess != null) {
+          guess.release();
+        }
+        throw e;
+      }
+      return login.handle((result, error) -> {
+        if (error != null) {
+          // Only wrong credentials count as guesses: a realm refusing a user who proved who
+          // they are, or a busy user store (LoginDenied), must not slow anybody down.
+          Throwable cause = error instanceof CompletionException && error.getCause() != null
+              ? error.getCause() : error;
+          if (guess != null) {
+            if (cause instanceof UnauthorizedLoginException) {
+              guess.failure();
+            } else {
+              guess.release();
             }
-            if (throttle != null) {
-              throttle.recordSuccess(userKey);
-            }
-            return adapt(result, "a user");
-          });
+          }
+          logger.debug("[conn {}] login failed", broker.connectionId());
+          throw error instanceof RuntimeException r ? r : new CompletionException(error);
+        }
+        if (guess != null) {
+          guess.success();
+        }
+        return adapt(result, "a user");
+      });
     }
   }
 }

@@ -251,7 +251,9 @@ class LoginEdgeCasesTest {
         : CompletableFuture.failedFuture(new LoginDeniedException("closed for maintenance"));
     Portal portal = Portal.builder().realm(realm)
         .checker(new InMemoryUsernamePasswordDatabaseDontUse().addUser("alice", "secret")).build();
-    LoginThrottle throttle = LoginThrottle.builder().maxFailures(2).build();
+    // The delay after the budget is long enough that the test never outlives it.
+    LoginThrottle throttle = LoginThrottle.builder().maxFailures(2)
+        .initialDelay(java.time.Duration.ofHours(1)).maxDelay(java.time.Duration.ofHours(1)).build();
     UsernamePassword right = UsernamePassword.of("alice", "secret");
     UsernamePassword wrong = UsernamePassword.of("alice", "nope");
     try (LoopbackPair pair = LoopbackPair.create(PortalRoot.factory(portal, throttle))) {

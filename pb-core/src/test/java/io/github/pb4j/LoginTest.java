@@ -244,7 +244,9 @@ class LoginTest {
 
   @Test
   void throttleRefusesAfterRepeatedFailures() throws Exception {
-    LoginThrottle throttle = LoginThrottle.builder().maxFailures(2).build();
+    // The delay after the budget is long enough that the test never outlives it.
+    LoginThrottle throttle = LoginThrottle.builder().maxFailures(2)
+        .initialDelay(java.time.Duration.ofHours(1)).maxDelay(java.time.Duration.ofHours(1)).build();
     LoopbackPair p = LoopbackPair.create(PortalRoot.factory(portal(false), throttle));
     pairs.add(p);
     failureOf(PbLogin.login(p.root(), UsernamePassword.of("alice", "bad"), null));
@@ -253,5 +255,19 @@ class LoginTest {
         .isInstanceOf(UnauthorizedLoginException.class);
     RemoteReference bob = await(PbLogin.login(p.root(), UsernamePassword.of("bob", "hunter2"), null));
     assertThat(await(bob.callRemote("echo", "z"))).isEqualTo("bob:z");
+  }
+
+  @Test
+  void aTooLongUsernameFailsAsUnauthorizedLoginOnTheWireAndTheConnectionLives() throws Exception {
+    LoopbackPair p = pair(portal(false));
+    String tooLong = "a".repeat(PortalRoot.MAX_USERNAME_BYTES + 1);
+
+    Throwable refused = failureOf(PbLogin.login(p.root(), UsernamePassword.of(tooLong, "x"), null));
+
+    assertThat(refused).isInstanceOf(UnauthorizedLoginException.class);
+    assertThat(((RemoteFailureException) refused.getCause()).remoteType())
+        .isEqualTo("twisted.cred.error.UnauthorizedLogin");
+    RemoteReference alice = await(PbLogin.login(p.root(), UsernamePassword.of("alice", "secret"), null));
+    assertThat(await(alice.callRemote("echo", "still here"))).isEqualTo("alice:still here");
   }
 }

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * modification time changes. Reading blocks, so it runs on the executor given to {@link
  * #builder(Path, Executor)}, never on the calling thread; the returned stages complete there. A
  * file that cannot be read fails logins with {@link UnauthorizedLoginException} (and a warning in
- * the log), as in Twisted.
+ * the log), as in Twisted. Unlike Twisted, an unknown user costs the same password check (against
+ * another user's stored password) as a wrong password, so a slow hash function does not tell which
+ * users exist.
  *
  * <p><em>Thread-safe.</em>
  */
@@ -137,8 +139,12 @@ public final class FilePasswordDb implements CredentialsChecker {
 
   private AvatarId check(String username, Credentials credentials) {
     String key = normalize(latin1(username.getBytes(StandardCharsets.UTF_8)));
-    Optional<String> stored = lookUp(key);
+    Map<String, String> users = users();
+    Optional<String> stored = Optional.ofNullable(users.get(key));
     if (stored.isEmpty()) {
+      // The same work as for a wrong password (a slow hash function would otherwise tell which
+      // users exist), against some user's stored password, whose result does not matter.
+      users.values().stream().findFirst().ifPresent(decoy -> checkAgainstDecoy(credentials, decoy));
       logger.debug("login failed: {} is not in {}", username, file);
       throw new UnauthorizedLoginException();
     }
@@ -152,6 +158,17 @@ public final class FilePasswordDb implements CredentialsChecker {
       Secrets.wipe(password);
     }
     return AvatarId.of(new String(latin1Bytes(key), StandardCharsets.UTF_8));
+  }
+
+  private void checkAgainstDecoy(Credentials credentials, String decoy) {
+    byte[] password = latin1Bytes(decoy);
+    try {
+      matches(credentials, password);
+    } catch (RuntimeException e) {
+      // The result does not matter, nor a hash function's complaint about this stored value.
+    } finally {
+      Secrets.wipe(password);
+    }
   }
 
   private boolean matches(Credentials credentials, byte[] stored) {
@@ -170,10 +187,10 @@ public final class FilePasswordDb implements CredentialsChecker {
     }
   }
 
-  /** Returns the stored password of the (normalized) username, as an ISO-8859-1 string. */
-  private Optional<String> lookUp(String key) {
+  /** Returns the stored passwords by (normalized) username, as ISO-8859-1 strings. */
+  private Map<String, String> users() {
     if (!cache) {
-      return Optional.ofNullable(read().get(key));
+      return read();
     }
     FileTime modified = modifiedTime();
     Snapshot current = snapshot;
@@ -181,7 +198,7 @@ public final class FilePasswordDb implements CredentialsChecker {
       current = new Snapshot(modified, read());
       snapshot = current;
     }
-    return Optional.ofNullable(current.users().get(key));
+    return current.users();
   }
 
   private Map<String, String> read() {

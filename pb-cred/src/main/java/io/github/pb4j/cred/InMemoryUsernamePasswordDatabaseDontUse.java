@@ -29,6 +29,8 @@ public final class InMemoryUsernamePasswordDatabaseDontUse implements Credential
       CredentialInterfaces.of(
           UsernamePassword.class, UsernameHashedPassword.class, UsernameMd5Password.class);
 
+  private static final byte[] DECOY = "not anybody's password".getBytes(StandardCharsets.UTF_8);
+
   private final Map<String, byte[]> users = new ConcurrentHashMap<>();
 
   /** Creates an empty database. */
@@ -79,7 +81,10 @@ public final class InMemoryUsernamePasswordDatabaseDontUse implements Credential
                   + "UsernamePassword, UsernameHashedPassword, UsernameMd5Password)"));
     }
     byte[] password = users.get(username);
-    if (password == null || !matches(credentials, password)) {
+    // An unknown user gets the same comparison, against a password nobody has, so that response
+    // times do not tell which users exist.
+    boolean matched = matches(credentials, password == null ? DECOY : password);
+    if (password == null || !matched) {
       return CompletableFuture.failedFuture(new UnauthorizedLoginException());
     }
     return CompletableFuture.completedFuture(AvatarId.of(username));

@@ -200,7 +200,9 @@ public final class JdbcUserStore implements AutoCloseable {
    * {@link UnauthorizedLoginException}). It does not handle a bare {@link UsernameHashedPassword}:
    * those credentials can only be checked against the plaintext password, which the store does not
    * have. An unknown user costs the same hashing as a known one. Its stages complete on the store's
-   * executor; a full queue fails the login with {@link LoginDeniedException}.
+   * executor; a full queue fails the login with {@link LoginDeniedException}. A PB server's {@code
+   * PortalRoot} lets each connection and each remote address run only a few checks at a time, so
+   * one peer's flood of logins cannot fill that queue for everybody.
    */
   public CredentialsChecker checker() {
     return checker;

@@ -126,6 +126,26 @@ class FilePasswordDbTest {
   }
 
   @Test
+  void anUnknownUserCostsTheSameHashingAsAWrongPassword() throws IOException {
+    // A slow hash (crypt, bcrypt) skipped for unknown users would tell which users exist.
+    var hashed = new java.util.ArrayList<String>();
+    var db =
+        FilePasswordDb.builder(write("alice:stored-of-alice\nbob:stored-of-bob\n"), DIRECT)
+            .hash(
+                (username, password, stored) -> {
+                  hashed.add(username + " against " + new String(stored, StandardCharsets.UTF_8));
+                  return password;
+                })
+            .build();
+
+    assertUnauthorized(db.requestAvatarId(UsernamePassword.of("alice", "WRONG")));
+    assertUnauthorized(db.requestAvatarId(UsernamePassword.of("mallory", "WRONG")));
+
+    assertThat(hashed)
+        .containsExactly("alice against stored-of-alice", "mallory against stored-of-alice");
+  }
+
+  @Test
   void pbLoginIsUnhandledWithAHashFunction() throws IOException {
     var db = FilePasswordDb.builder(write("alice:x\n"), DIRECT).hash((u, p, s) -> p).build();
     var portal = Portal.builder().realm(new PortalTest.RecordingRealm()).checker(db).build();

@@ -37,6 +37,39 @@ class InMemoryUsernamePasswordDatabaseDontUseTest {
   }
 
   @Test
+  void anUnknownUserCostsTheSameComparisonAsAWrongPassword() {
+    var compared = new java.util.ArrayList<String>();
+    class Counting implements UsernamePassword {
+      private final String username;
+
+      Counting(String username) {
+        this.username = username;
+      }
+
+      @Override
+      public String username() {
+        return username;
+      }
+
+      @Override
+      public byte[] password() {
+        return bytes("WRONG");
+      }
+
+      @Override
+      public boolean checkPassword(byte[] password) {
+        compared.add(username);
+        return false;
+      }
+    }
+
+    assertUnauthorized(checker.requestAvatarId(new Counting("alice")));
+    assertUnauthorized(checker.requestAvatarId(new Counting("nobody")));
+
+    assertThat(compared).containsExactly("alice", "nobody");
+  }
+
+  @Test
   void checksPbChallengeResponses() {
     byte[] right = Md5ChallengeCredentials.respond(bytes("secret"), CHALLENGE);
     byte[] wrong = Md5ChallengeCredentials.respond(bytes("WRONG"), CHALLENGE);

@@ -90,8 +90,10 @@ class CredSecretsNotLoggedIT {
     try (JdbcUserStore store = JavaCredServer.configure(
         JdbcUserStore.sqliteBuilder(directory.resolve("users.db"))).build()) {
       JavaCredServer.addUsers(store);
-      // Failures count per user and per address (all are 127.0.0.1): 4 before the lockout part.
-      LoginThrottle throttle = LoginThrottle.builder().maxFailures(5).build();
+      // Dave's failures from 127.0.0.1 since his last success: 1 before the throttled part, which
+      // adds 3; then his guesses wait a minute.
+      LoginThrottle throttle = LoginThrottle.builder().maxFailures(4)
+          .initialDelay(java.time.Duration.ofMinutes(1)).build();
       ScenarioServer server =
           JavaCredServer.start(store, CheckerSet.ANONYMOUS_AND_PASSWORD, throttle);
       try {
@@ -124,7 +126,7 @@ class CredSecretsNotLoggedIT {
     }
   }
 
-  /** Right, wrong and unknown logins with PbLogin, then by hand; a lockout if throttled. */
+  /** Right, wrong and unknown logins with PbLogin, then by hand; a refusal if throttled. */
   private void javaClientLogins(int port, boolean throttled) throws Exception {
     try (PbClient client = PbClient.builder().host("127.0.0.1").port(port).build()) {
       RemoteReference root = await(client.getRootObject());
@@ -143,7 +145,7 @@ class CredSecretsNotLoggedIT {
         for (int i = 0; i < 3; i++) {
           assertRefused(PbLogin.login(root, UsernamePassword.of("dave", WRONG), null));
         }
-        // Locked out: the right password is refused too, and says nothing about why.
+        // Throttled: the right password is refused too, and says nothing about why.
         assertRefused(PbLogin.login(root, UsernamePassword.of("dave", PASSWORD), null));
         RemoteReference anonymous = await(PbLogin.login(root, Anonymous.INSTANCE, null));
         assertThat(await(anonymous.callRemote("getAvatarId"))).isEqualTo("anonymous");
