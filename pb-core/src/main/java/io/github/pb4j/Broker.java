@@ -8,6 +8,7 @@ import io.github.pb4j.banana.BananaException;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.SexpFormatter;
+import io.github.pb4j.jelly.InsecureJellyException;
 import io.github.pb4j.jelly.Jellier;
 import io.github.pb4j.jelly.JellyReader;
 import io.github.pb4j.jelly.JellyException;
@@ -785,15 +786,18 @@ public final class Broker {
     try {
       result = method.invoke(target, method.bind(args, kwargs, call.perspective));
     } catch (Throwable t) {
-      if (t instanceof Error e && !(t instanceof StackOverflowError)) {
-        throw e;
+      if (Failures.isFatal(t)) {
+        fatalError(call.describe(), t);
+        throw (Error) t;
       }
       fail(call, t);
       return;
     }
     if (result instanceof CompletionStage<?> stage) {
       stage.whenComplete((value, error) -> runOnLoop(() -> {
-        if (error != null) {
+        if (error != null && Failures.isFatal(unwrap(error))) {
+          fatalError(call.describe(), unwrap(error));
+        } else if (error != null) {
           fail(call, unwrap(error));
         } else {
           answer(call, value);
@@ -811,6 +815,19 @@ public final class Broker {
     }
     Call call = new Call(message.get(1), method, isTrue(message.get(4)));
     RemoteCache held = caches.held(message.get(2));
+    if (held == null && caches.holds(message.get(2))) {
+      // This side dropped the copy and its decache is on its way: the update has nobody to reach.
+      // Its arguments are read all the same, so that references in them are counted and released.
+      try {
+        unjellier.unjelly(message.get(5));
+        unjellier.unjelly(message.get(6));
+      } catch (JellyException e) {
+        fail(call, e);
+        return;
+      }
+      answer(call, null);
+      return;
+    }
     if (held == null) {
       fail(call, new JellyException("builtins.KeyError", abbreviate(message.get(2)), null));
       return;
@@ -949,7 +966,7 @@ public final class Broker {
     }
     ByteBuf buf = outgoing.start();
     ByteBuf message = null;
-    RuntimeException failure = null;
+    Throwable failure = null;
     beginMessage();
     currentPerspective = call.perspective;
     try {
@@ -960,12 +977,17 @@ public final class Broker {
       commitMessage();
     } catch (RuntimeException | Error e) {
       message = undo(message, e);
-      failure = (RuntimeException) e;
+      failure = e;
     } finally {
       currentPerspective = null;
       outgoing.end(buf);
     }
     if (message == null) {
+      if (!(failure instanceof PbApplicationException)) {
+        // The method ran; what it returned cannot be sent: a bug of the application's, not the caller's.
+        logger.warn("[conn {}] the result of {} cannot be sent; the caller receives the failure: {}",
+            id, call.describe(), String.valueOf(failure));
+      }
       fail(call, Objects.requireNonNull(failure));
     } else {
       send(message);
@@ -983,17 +1005,34 @@ public final class Broker {
 
   /**
    * Undoes a message whose encoding failed: releases its transport copy if made, rolls back its
-   * exports and caches, rethrows an {@link Error}. Returns null, the message there no longer is.
+   * exports and caches; a fatal error ({@link Failures#isFatal}) closes the connection and is
+   * rethrown. Returns null, the message there no longer is.
    */
   private @Nullable ByteBuf undo(@Nullable ByteBuf message, Throwable failure) {
     if (message != null) {
       message.release();
     }
     rollbackMessage();
-    if (failure instanceof Error e) {
-      throw e;
+    if (Failures.isFatal(failure)) {
+      fatalError("the encoding of a message", failure);
+      throw (Error) failure;
     }
     return null;
+  }
+
+  /**
+   * Ends the connection after an error that leaves the JVM unusable ({@link Failures#isFatal}),
+   * thrown by {@code what}: nothing more is sent on it, pending calls fail as lost.
+   */
+  private void fatalError(String what, Throwable error) {
+    logger.error("[conn {}] {} threw {}; closing the connection", id, what, error.toString(), error);
+    if (closeCause == null) {
+      closeCause = error;
+    }
+    if (state != State.CLOSED) {
+      markClosed();
+      sink.close();
+    }
   }
 
   private void fail(Call call, Throwable t) {
@@ -1023,7 +1062,12 @@ public final class Broker {
       encoder.encode(call.requestId, buf);
       jellier.jelly(Failures.toCopyable(t, options.unsafeTracebacks()), buf);
       message = outgoing.copyForTransport(buf);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // The failure's own message or stack trace is application code, and may throw.
+      if (Failures.isFatal(e)) {
+        fatalError("the encoding of the failure of " + call.describe(), e);
+        throw e;
+      }
       logger.error("[conn {}] cannot encode the failure of {}; closing", id, call.describe(), e);
       close();
       return;
@@ -1039,6 +1083,8 @@ public final class Broker {
         || t instanceof JellyException || t instanceof Failures.MissingAttributeException
         || t instanceof io.github.pb4j.cred.LoginFailedException) {
       logger.debug("[conn {}] call {} failed: {}", id, call.describe(), t.toString());
+    } else if (t instanceof Error) {
+      logger.error("[conn {}] remote method {} threw an Error; the caller receives the failure", id, call.describe(), t);
     } else {
       logger.warn("[conn {}] remote method {} threw; the caller receives the failure", id, call.describe(), t);
     }
@@ -1099,7 +1145,7 @@ public final class Broker {
     int requestId = nextRequestId++;
     ByteBuf buf = outgoing.start();
     ByteBuf message = null;
-    RuntimeException failure = null;
+    Throwable failure = null;
     beginMessage();
     try {
       if (command == BrokerCommand.MESSAGE) {
@@ -1127,7 +1173,7 @@ public final class Broker {
       commitMessage();
     } catch (RuntimeException | Error e) {
       message = undo(message, e);
-      failure = (RuntimeException) e;
+      failure = e;
     } finally {
       outgoing.end(buf);
     }
@@ -1343,7 +1389,7 @@ public final class Broker {
 
   /** Exports a view point and forgets it when the peer releases it. */
   private final class ExportedViewPoint extends ViewPoint implements ExportTable.ReleaseListener {
-    ExportedViewPoint(Object perspective, Viewable viewable) {
+    ExportedViewPoint(@Nullable Object perspective, Viewable viewable) {
       super(perspective, viewable);
     }
 
@@ -1357,6 +1403,13 @@ public final class Broker {
   private final class FlavorExtension implements JellyExtension {
     @Override
     public boolean jelly(Object value, Jellier out) {
+      if (value instanceof Avatar) {
+        // An avatar reaches its own client only through login, wrapped (PerspectiveAdapter): sent
+        // any other way, whoever received it would act as its user. Twisted refuses a pb.Avatar
+        // with this text too.
+        String type = value.getClass().getName();
+        throw new InsecureJellyException(type, "instance of class " + type + " deemed insecure");
+      }
       if (value instanceof RemoteReference ref) {
         if (ref.broker() != Broker.this) {
           throw new PbProtocolException("cannot send " + ref + " over connection " + id
@@ -1384,8 +1437,7 @@ public final class Broker {
         return true;
       }
       if (value instanceof Viewable viewable) {
-        Object perspective = currentPerspective;
-        ViewPoint key = new ExportedViewPoint(perspective == null ? NO_PERSPECTIVE : perspective, viewable);
+        ViewPoint key = new ExportedViewPoint(currentPerspective, viewable);
         ViewPoint vp = viewPoints.computeIfAbsent(key, k -> k);
         MethodTable.of(viewable.getClass());
         writeRemote(out, exports.export(vp));
@@ -1443,7 +1495,7 @@ public final class Broker {
         }
         return local;
       }
-      Object cache = caches.unjelly(tag, expression, in);
+      Object cache = caches.unjelly(tag, expression, in, decodingAnswer);
       if (cache != NOT_HANDLED) {
         return cache;
       }
@@ -1456,14 +1508,6 @@ public final class Broker {
       return NOT_HANDLED;
     }
   }
-
-  /** The perspective of view points sent outside any avatar's call (Twisted's {@code None}). */
-  private static final Object NO_PERSPECTIVE = new Object() {
-    @Override
-    public String toString() {
-      return "None";
-    }
-  };
 
   // ---------------------------------------------------------------- plumbing
 
@@ -1512,11 +1556,15 @@ public final class Broker {
     }
   }
 
+  /** Runs application code that must not stop the broker's own work: what it throws is logged. */
   void runCallback(Runnable callback, String what) {
     try {
       callback.run();
-    } catch (RuntimeException e) {
-      logger.warn("[conn {}] {} threw", id, what, e);
+    } catch (Throwable t) {
+      if (Failures.isFatal(t)) {
+        throw t;
+      }
+      logger.warn("[conn {}] {} threw", id, what, t);
     }
   }
 
