@@ -1415,6 +1415,11 @@ public final class Broker {
           throw new PbProtocolException("cannot send " + ref + " over connection " + id
               + ": PB has no third-party references (a reference only goes back to its owner)");
         }
+        RemoteReference.Holder holder = ref.holder();
+        if (holder != null && holder.released) {
+          // Its owner has forgotten the luid (decref): the peer would refuse it, or read None.
+          throw new DeadReferenceException(ref.luid(), "sending a released reference: " + ref);
+        }
         out.writeListHeader(2);
         out.writeBytes(LOCAL);
         if (ref.isRoot()) {
