@@ -252,6 +252,11 @@ final class CacheTables {
           + broker.connectionId()
           + ": it is not a copy received on this connection (PB has no third-party references)");
     }
+    if (h.count == 0) {
+      // Released, and not received again since: the owner may already have forgotten it.
+      throw new DeadReferenceException(h.luid, "sending a released cache copy: "
+          + cache.getClass().getName() + " (cache id " + h.luid + ")");
+    }
     out.writeListHeader(2);
     out.writeBytes(LCACHE);
     out.writeInt(h.luid);

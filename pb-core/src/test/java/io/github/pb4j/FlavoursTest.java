@@ -403,6 +403,19 @@ class FlavoursTest {
   }
 
   @Test
+  void aReleasedCopyIsNotSentBackToItsOwner() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    RemoteReference root = p.root();
+    RemoteCounter copy = (RemoteCounter) await(root.callRemote("counter"));
+    p.client().releaseCache(copy);
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(root.callRemote("isCounter", copy)));
+    assertThat(e.getCause()).isInstanceOf(DeadReferenceException.class);
+    assertThat(p.client().isConnected()).isTrue();
+  }
+
+  @Test
   void aCopyStillHeldIsNotReleased() throws Exception {
     FlavourRoot impl = new FlavourRoot();
     LoopbackPair p = pair(impl);
