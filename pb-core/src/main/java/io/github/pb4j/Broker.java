@@ -1290,7 +1290,10 @@ public final class Broker {
 
   /**
    * Tells the owner this side no longer needs {@code cache} ({@code decache}, once per copy
-   * received); the owner answers {@code uncache}. Does nothing if the cache is not held here.
+   * received); the owner answers {@code uncache}. Does nothing if the cache is not held here. A
+   * copy the program drops is released the same way once the garbage collector finds it; this
+   * makes it sooner. A released copy is not sent back to its owner ({@link
+   * DeadReferenceException}) unless received again.
    */
   public void releaseCache(RemoteCache cache) {
     Objects.requireNonNull(cache, "cache");
