@@ -9,7 +9,7 @@ import gc
 
 from twisted.cred import credentials
 from twisted.internet import defer, reactor, task
-from twisted.spread import pb, util
+from twisted.spread import jelly, pb, util
 
 from flavours_common import (
     BIG_STRING,
@@ -329,12 +329,41 @@ def nonAvatarLogin(port):
     return "nsp=%r anonymous=%s" % (anything, echo)
 
 
+@defer.inlineCallbacks
+def viewNoPerspective(port):
+    factory, root = yield connect(port)
+    view = yield root.callRemote("getView")
+    none = yield view.callRemote("isNone")
+    whoami = yield view.callRemote("whoami")
+    factory.disconnect()
+    return "none=%s whoami=%s" % (py(none), whoami)
+
+
+@defer.inlineCallbacks
+def avatarLogin(port):
+    factory, avatar = yield login(port, credentials.UsernamePassword(b"user", b"pass"))
+    try:
+        value = yield avatar.callRemote("getAvatar")
+        if isinstance(value, jelly.Unpersistable):
+            got = "unpersistable insecure=%s" % py("deemed insecure" in value.reason)
+        elif isinstance(value, pb.RemoteReference):
+            got = "reference"
+        else:
+            got = "value=%r" % (value,)
+    except Exception as e:
+        text = remote_text(e)
+        got = "refused=%s insecure=%s" % (text.split(":")[0], py("deemed insecure" in text))
+    total = yield avatar.callRemote("add", 2, 3)
+    factory.disconnect()
+    return "%s then=%d" % (got, total)
+
+
 SCENARIOS = {
     f.__name__: f
     for f in [
         reference, result, tooManyRefs, copy, refusedCopy, factoryCopy, observe, deferred,
         refcount, cache, cachedTwice, pagingWithCallback, pagingWithoutCallback, pagingLarge,
-        filePaging, emptyFilePaging, viewLogin, nonAvatarLogin,
+        filePaging, emptyFilePaging, viewLogin, nonAvatarLogin, viewNoPerspective, avatarLogin,
     ]
 }
 

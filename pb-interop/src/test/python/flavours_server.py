@@ -109,6 +109,11 @@ class FlavoursRoot(pb.Root):
     def remote_getFactory(self, value):
         return FactoryCopy(value)
 
+    # a viewable sent outside any avatar
+
+    def remote_getView(self):
+        return PLAIN_VIEW
+
     # observe
 
     def remote_getObservable(self):
@@ -201,6 +206,19 @@ class MyView(pb.Viewable):
 VIEW = MyView()
 
 
+class PlainView(pb.Viewable):
+    """A viewable a plain root method hands out: its perspective is None."""
+
+    def view_isNone(self, user):
+        return user is None
+
+    def view_whoami(self, user):
+        return "nobody" if user is None else user.name
+
+
+PLAIN_VIEW = PlainView()
+
+
 class MyPerspective(pb.Avatar):
     def __init__(self, name):
         self.name = name
@@ -213,6 +231,10 @@ class MyPerspective(pb.Avatar):
 
     def perspective_add(self, a, b):
         return a + b
+
+    def perspective_getAvatar(self):
+        # Twisted refuses to send a pb.Avatar: it arrives as Unpersistable.
+        return self
 
 
 @implementer(pb.IPerspective)

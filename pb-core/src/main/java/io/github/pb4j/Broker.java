@@ -425,7 +425,10 @@ public final class Broker {
 
   /**
    * Tells the owner this side no longer needs {@code cache} ({@code decache}, once per copy
-   * received); the owner answers {@code uncache}. Does nothing if the cache is not held here.
+   * received); the owner answers {@code uncache}. Does nothing if the cache is not held here. A
+   * copy the program drops is released the same way once the garbage collector finds it; this
+   * makes it sooner. A released copy is not sent back to its owner ({@link
+   * DeadReferenceException}) unless received again.
    */
   public void releaseCache(RemoteCache cache) {
     Objects.requireNonNull(cache, "cache");
@@ -519,11 +522,30 @@ public final class Broker {
     }
   }
 
+  /** Runs application code that must not stop the broker's own work: what it throws is logged. */
   void runCallback(Runnable callback, String what) {
     try {
       callback.run();
-    } catch (RuntimeException e) {
-      logger.warn("[conn {}] {} threw", id, what, e);
+    } catch (Throwable t) {
+      if (Failures.isFatal(t)) {
+        throw t;
+      }
+      logger.warn("[conn {}] {} threw", id, what, t);
+    }
+  }
+
+  /**
+   * Ends the connection after an error that leaves the JVM unusable ({@link Failures#isFatal}),
+   * thrown by {@code what}: nothing more is sent on it, pending calls fail as lost.
+   */
+  void fatalError(String what, Throwable error) {
+    logger.error("[conn {}] {} threw {}; closing the connection", id, what, error.toString(), error);
+    if (closeCause == null) {
+      closeCause = error;
+    }
+    if (state != State.CLOSED) {
+      markClosed();
+      sink.close();
     }
   }
 

@@ -5,6 +5,7 @@ import io.github.pb4j.jelly.Jellier;
 import io.github.pb4j.jelly.JellyException;
 import io.github.pb4j.jelly.JellyExtension;
 import io.github.pb4j.jelly.Unjellier;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -41,16 +42,55 @@ final class CacheTables {
     }
   }
 
-  /** A copy this side holds. */
-  private static final class HeldCache {
-    final RemoteCache cache;
+  /**
+   * A copy this side holds, weakly: once the program no longer reaches it, the cleaner releases it
+   * ({@code decache}), as Twisted's {@code RemoteCache.__del__} does. Until the owner's {@code
+   * uncache} the entry stays, so that the owner's late messages find it.
+   */
+  private final class HeldCache implements Runnable {
+    final IdentityKey key;
     final int luid;
+    /** Copies received and not yet released: one {@code decache} each. */
     int count;
-    boolean released;
 
     HeldCache(RemoteCache cache, int luid) {
-      this.cache = cache;
+      this.key = new IdentityKey(cache);
       this.luid = luid;
+    }
+
+    /** Returns the copy, or null once the program dropped it and the collector took it. */
+    @Nullable RemoteCache cache() {
+      return key.get();
+    }
+
+    /** Runs on the cleaner's thread when the copy became unreachable; must not reach the copy. */
+    @Override
+    public void run() {
+      broker.runOnLoop(() -> release(this));
+    }
+  }
+
+  /** A copy by identity, held weakly: the program's own {@code equals} plays no part. */
+  private static final class IdentityKey extends WeakReference<RemoteCache> {
+    private final int hash;
+
+    IdentityKey(RemoteCache cache) {
+      super(cache);
+      this.hash = System.identityHashCode(cache);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      if (o == this) {
+        return true;
+      }
+      RemoteCache referent = get();
+      return o instanceof IdentityKey k && referent != null && referent == k.get();
     }
   }
 
@@ -61,7 +101,7 @@ final class CacheTables {
   /** The copies sent (in full or as {@code cached}) in the message being written. */
   private final List<ExportedCache> journal = new ArrayList<>();
   private final Map<Integer, HeldCache> heldByLuid = new HashMap<>();
-  private final IdentityHashMap<RemoteCache, HeldCache> heldByObject = new IdentityHashMap<>();
+  private final Map<IdentityKey, HeldCache> heldByObject = new HashMap<>();
 
   /** The tables of {@code broker}, whose luids come from {@code exports}. */
   CacheTables(Broker broker, ExportTable exports) {
@@ -186,10 +226,18 @@ final class CacheTables {
 
   // ---------------------------------------------------------------- copies this side holds
 
-  /** Returns the copy held under {@code luid}, or null. */
+  /**
+   * Returns the copy held under {@code luid}, or null if there is none or the program dropped it
+   * (see {@link #holds}).
+   */
   @Nullable RemoteCache held(Object luid) {
     HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
-    return h == null ? null : h.cache;
+    return h == null ? null : h.cache();
+  }
+
+  /** Returns true if a copy was received under {@code luid} and the owner has not uncached it. */
+  boolean holds(Object luid) {
+    return luid instanceof Integer i && heldByLuid.containsKey(i);
   }
 
   /**
@@ -198,11 +246,16 @@ final class CacheTables {
    * @throws PbProtocolException if {@code cache} is not a copy received on this connection
    */
   void jellyHeld(RemoteCache cache, Jellier out) {
-    HeldCache h = heldByObject.get(cache);
+    HeldCache h = heldByObject.get(new IdentityKey(cache));
     if (h == null) {
       throw new PbProtocolException("cannot send " + cache.getClass().getName() + " over connection "
           + broker.connectionId()
           + ": it is not a copy received on this connection (PB has no third-party references)");
+    }
+    if (h.count == 0) {
+      // Released, and not received again since: the owner may already have forgotten it.
+      throw new DeadReferenceException(h.luid, "sending a released cache copy: "
+          + cache.getClass().getName() + " (cache id " + h.luid + ")");
     }
     out.writeListHeader(2);
     out.writeBytes(LCACHE);
@@ -212,8 +265,11 @@ final class CacheTables {
   /**
    * Reads {@code [b'cached', luid]}, {@code [b'lcache', luid]} or a registered cache type's
    * {@code [type, luid, state]}; returns {@link JellyExtension#NOT_HANDLED} for other tags.
+   *
+   * @param inAnswer true while an answer or error is read: a copy this program dropped, sent again
+   *     before the owner read its {@code decache}, reads as None there (it is refused in a call)
    */
-  @Nullable Object unjelly(ByteString tag, List<?> expression, Unjellier in) {
+  @Nullable Object unjelly(ByteString tag, List<?> expression, Unjellier in, boolean inAnswer) {
     if (tag.equals(CACHED) || tag.equals(LCACHE)) {
       Object luid = expression.size() == 2 ? expression.get(1) : null;
       if (tag.equals(CACHED)) {
@@ -222,8 +278,17 @@ final class CacheTables {
           throw new JellyException("builtins.KeyError", "cached: unknown cache id " + Broker.abbreviate(luid), null);
         }
         h.count++;
-        h.released = false;
-        return h.cache;
+        RemoteCache cache = h.cache();
+        if (cache == null) {
+          // The copy and its state are gone; the owner counted this send, so it is released too.
+          release(h);
+          if (inAnswer) {
+            return null;
+          }
+          throw new JellyException("builtins.KeyError",
+              "cached: the copy of cache id " + h.luid + " was released by this side", null);
+        }
+        return cache;
       }
       ExportedCache e = luid instanceof Integer i ? exportedByLuid.get(i) : null;
       if (e == null) {
@@ -242,17 +307,22 @@ final class CacheTables {
     RemoteCache cache;
     try {
       cache = Objects.requireNonNull(factory.apply(state), "remote cache factory returned null");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // The factory is the application's code, run on the peer's message.
+      if (Failures.isFatal(e)) {
+        throw e;
+      }
       throw new JellyException("state of " + tag.toStringUtf8() + ": " + e.getMessage(), e);
     }
     HeldCache previous = heldByLuid.get(luid);
     if (previous != null) {
-      heldByObject.remove(previous.cache);
+      heldByObject.remove(previous.key);
     }
     HeldCache h = new HeldCache(cache, luid);
     h.count = 1;
     heldByLuid.put(luid, h);
-    heldByObject.put(cache, h);
+    heldByObject.put(h.key, h);
+    RemoteReference.CLEANER.register(cache, h);
     return cache;
   }
 
@@ -263,16 +333,22 @@ final class CacheTables {
       broker.protocolViolation("uncache of unknown cache id " + Broker.abbreviate(luid));
       return;
     }
-    heldByObject.remove(h.cache);
+    heldByObject.remove(h.key);
   }
 
   /** Sends one {@code decache} per copy of {@code cache} received, once; nothing if not held. */
   void release(RemoteCache cache) {
-    HeldCache h = heldByObject.get(cache);
-    if (h == null || h.released) {
-      return;
+    HeldCache h = heldByObject.get(new IdentityKey(cache));
+    if (h != null) {
+      release(h);
     }
-    h.released = true;
+  }
+
+  /** Sends one {@code decache} per copy received since the last release, if still held. */
+  private void release(HeldCache h) {
+    if (heldByLuid.get(h.luid) != h) {
+      return; // uncached, or the connection ended
+    }
     int count = h.count;
     h.count = 0;
     for (int i = 0; i < count; i++) {

@@ -32,6 +32,17 @@ final class Failures {
 
   private Failures() {}
 
+  /**
+   * Returns true for an error after which the JVM cannot be trusted to go on: a {@link
+   * VirtualMachineError} ({@link OutOfMemoryError}, {@link InternalError}, {@link UnknownError})
+   * other than {@link StackOverflowError}, whose stack has unwound by the time it is caught. Such
+   * an error ends the connection it happened on; everything else application code throws
+   * (including {@link AssertionError} and {@link LinkageError}) is answered as a failure.
+   */
+  static boolean isFatal(Throwable t) {
+    return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+  }
+
   /** A failure ready to be jellied as {@code [b'twisted.spread.pb.CopyableFailure', state]}. */
   record CopyableFailure(Map<String, @Nullable Object> state) {}
 

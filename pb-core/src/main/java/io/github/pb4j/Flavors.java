@@ -1,6 +1,7 @@
 package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.jelly.InsecureJellyException;
 import io.github.pb4j.jelly.Jellier;
 import io.github.pb4j.jelly.JellyException;
 import io.github.pb4j.jelly.JellyExtension;
@@ -21,14 +22,6 @@ import org.jspecify.annotations.Nullable;
 final class Flavors implements JellyExtension {
   private static final ByteString REMOTE = ByteString.ascii("remote");
   private static final ByteString LOCAL = ByteString.ascii("local");
-
-  /** The perspective of view points sent outside any avatar's call (Twisted's {@code None}). */
-  private static final Object NO_PERSPECTIVE = new Object() {
-    @Override
-    public String toString() {
-      return "None";
-    }
-  };
 
   private final Broker broker;
   private final ExportTable exports;
@@ -69,10 +62,22 @@ final class Flavors implements JellyExtension {
 
   @Override
   public boolean jelly(Object value, Jellier out) {
+    if (value instanceof Avatar) {
+      // An avatar reaches its own client only through login, wrapped (PerspectiveAdapter): sent
+      // any other way, whoever received it would act as its user. Twisted refuses a pb.Avatar
+      // with this text too.
+      String type = value.getClass().getName();
+      throw new InsecureJellyException(type, "instance of class " + type + " deemed insecure");
+    }
     if (value instanceof RemoteReference ref) {
       if (ref.broker() != broker) {
         throw new PbProtocolException("cannot send " + ref + " over connection " + broker.connectionId()
             + ": PB has no third-party references (a reference only goes back to its owner)");
+      }
+      RemoteReference.Holder holder = ref.holder();
+      if (holder != null && holder.released) {
+        // Its owner has forgotten the luid (decref): the peer would refuse it, or read None.
+        throw new DeadReferenceException(ref.luid(), "sending a released reference: " + ref);
       }
       out.writeListHeader(2);
       out.writeBytes(LOCAL);
@@ -97,8 +102,7 @@ final class Flavors implements JellyExtension {
       return true;
     }
     if (value instanceof Viewable viewable) {
-      ViewPoint key = new ExportedViewPoint(
-          currentPerspective == null ? NO_PERSPECTIVE : currentPerspective, viewable);
+      ViewPoint key = new ExportedViewPoint(currentPerspective, viewable);
       ViewPoint vp = viewPoints.computeIfAbsent(key, k -> k);
       MethodTable.of(viewable.getClass());
       writeRemote(out, exports.export(vp));
@@ -156,7 +160,7 @@ final class Flavors implements JellyExtension {
       }
       return local;
     }
-    Object cache = caches.unjelly(tag, expression, in);
+    Object cache = caches.unjelly(tag, expression, in, decodingAnswer);
     if (cache != NOT_HANDLED) {
       return cache;
     }
@@ -171,7 +175,7 @@ final class Flavors implements JellyExtension {
 
   /** Exports a view point and forgets it when the peer releases it. */
   private final class ExportedViewPoint extends ViewPoint implements ExportTable.ReleaseListener {
-    ExportedViewPoint(Object perspective, Viewable viewable) {
+    ExportedViewPoint(@Nullable Object perspective, Viewable viewable) {
       super(perspective, viewable);
     }
 

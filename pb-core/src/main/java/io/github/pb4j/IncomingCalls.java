@@ -81,6 +81,19 @@ final class IncomingCalls {
       Object args, Object kwargs) {
     Call call = new Call(requestId, method, answerRequired);
     RemoteCache held = caches.held(cacheId);
+    if (held == null && caches.holds(cacheId)) {
+      // This side dropped the copy and its decache is on its way: the update has nobody to reach.
+      // Its arguments are read all the same, so that references in them are counted and released.
+      try {
+        unjellier.unjelly(args);
+        unjellier.unjelly(kwargs);
+      } catch (JellyException e) {
+        fail(call, e);
+        return;
+      }
+      answer(call, null);
+      return;
+    }
     if (held == null) {
       fail(call, new JellyException("builtins.KeyError", Broker.abbreviate(cacheId), null));
       return;
@@ -136,15 +149,18 @@ final class IncomingCalls {
     try {
       result = method.invoke(target, method.bind(args, kwargs, call.perspective));
     } catch (Throwable t) {
-      if (t instanceof Error e && !(t instanceof StackOverflowError)) {
-        throw e;
+      if (Failures.isFatal(t)) {
+        broker.fatalError(call.describe(), t);
+        throw (Error) t;
       }
       fail(call, t);
       return;
     }
     if (result instanceof CompletionStage<?> stage) {
       stage.whenComplete((value, error) -> broker.runOnLoop(() -> {
-        if (error != null) {
+        if (error != null && Failures.isFatal(unwrap(error))) {
+          broker.fatalError(call.describe(), unwrap(error));
+        } else if (error != null) {
           fail(call, unwrap(error));
         } else {
           answer(call, value);
@@ -193,7 +209,16 @@ final class IncomingCalls {
     ByteBuf message;
     try {
       message = writer.encodeAnswer(call.requestId, value, call.perspective);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      if (Failures.isFatal(e)) {
+        broker.fatalError("the encoding of the answer of " + call.describe(), e);
+        throw e;
+      }
+      if (!(e instanceof PbApplicationException)) {
+        // The method ran; what it returned cannot be sent: a bug of the application's, not the caller's.
+        logger.warn("[conn {}] the result of {} cannot be sent; the caller receives the failure: {}",
+            broker.connectionId(), call.describe(), String.valueOf(e));
+      }
       fail(call, e);
       writer.sendDeferred();
       return;
@@ -224,7 +249,12 @@ final class IncomingCalls {
     ByteBuf message;
     try {
       message = writer.encodeError(call.requestId, Failures.toCopyable(t, broker.options().unsafeTracebacks()));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // The failure's own message or stack trace is application code, and may throw.
+      if (Failures.isFatal(e)) {
+        broker.fatalError("the encoding of the failure of " + call.describe(), e);
+        throw e;
+      }
       logger.error("[conn {}] cannot encode the failure of {}; closing", broker.connectionId(), call.describe(), e);
       broker.close();
       return;
@@ -238,6 +268,9 @@ final class IncomingCalls {
         || t instanceof JellyException || t instanceof Failures.MissingAttributeException
         || t instanceof io.github.pb4j.cred.LoginFailedException) {
       logger.debug("[conn {}] call {} failed: {}", broker.connectionId(), call.describe(), t.toString());
+    } else if (t instanceof Error) {
+      logger.error("[conn {}] remote method {} threw an Error; the caller receives the failure",
+          broker.connectionId(), call.describe(), t);
     } else {
       logger.warn("[conn {}] remote method {} threw; the caller receives the failure",
           broker.connectionId(), call.describe(), t);

@@ -185,7 +185,8 @@ final class MessageWriter {
    * Encodes a call ({@code message} or {@code cachemessage}) for {@link #send}, committing what it
    * exports.
    *
-   * @throws RuntimeException if it cannot be encoded; nothing is exported then
+   * @throws RuntimeException or {@link Error} (what the jellier or code it ran threw) if it cannot
+   *     be encoded; nothing is exported then
    */
   ByteBuf encodeCall(BrokerCommand command, int requestId, Object objectId, String method,
       boolean answerRequired, List<?> args, Map<String, ?> kwargs) {
@@ -218,7 +219,8 @@ final class MessageWriter {
       commit();
       return message;
     } catch (RuntimeException | Error e) {
-      throw undo(message, e);
+      undo(message);
+      throw e;
     } finally {
       outgoing.end(buf);
     }
@@ -228,7 +230,7 @@ final class MessageWriter {
    * Encodes the answer to a call for {@link #send}, with {@code perspective} as the perspective of
    * what it copies and views; commits what it exports.
    *
-   * @throws RuntimeException if it cannot be encoded; nothing is exported then
+   * @throws RuntimeException or {@link Error} if it cannot be encoded; nothing is exported then
    */
   ByteBuf encodeAnswer(Object requestId, @Nullable Object value, @Nullable Object perspective) {
     ByteBuf buf = outgoing.start();
@@ -243,7 +245,8 @@ final class MessageWriter {
       commit();
       return message;
     } catch (RuntimeException | Error e) {
-      throw undo(message, e);
+      undo(message);
+      throw e;
     } finally {
       flavors.setPerspective(null);
       outgoing.end(buf);
@@ -278,20 +281,13 @@ final class MessageWriter {
     caches.commit();
   }
 
-  /**
-   * Undoes a message whose encoding failed: releases its transport copy if made, rolls back its
-   * exports and caches, rethrows an {@link Error}; returns the failure to throw.
-   */
-  private RuntimeException undo(@Nullable ByteBuf message, Throwable failure) {
+  /** Undoes a message whose encoding failed: releases its transport copy if made, rolls back its exports and caches. */
+  private void undo(@Nullable ByteBuf message) {
     if (message != null) {
       message.release();
     }
     exports.rollback();
     caches.rollback();
-    if (failure instanceof Error e) {
-      throw e;
-    }
-    return (RuntimeException) failure;
   }
 
   private void writeHeader(ByteBuf buf, BrokerCommand command) {

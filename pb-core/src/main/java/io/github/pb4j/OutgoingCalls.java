@@ -108,7 +108,11 @@ final class OutgoingCalls {
     ByteBuf message;
     try {
       message = writer.encodeCall(command, requestId, objectId, method, answerRequired, args, kwargs);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      if (Failures.isFatal(e)) {
+        broker.fatalError("the encoding of a call to " + method, e);
+        throw e;
+      }
       result.completeExceptionally(e);
       writer.sendDeferred();
       return;

@@ -88,8 +88,11 @@ final class Pacing {
       try {
         p.sendNextPage();
         more = p.stillPaging();
-      } catch (RuntimeException e) {
-        logger.warn("[conn {}] page producer failed; dropping it", connectionId, e);
+      } catch (Throwable t) {
+        if (Failures.isFatal(t)) {
+          throw t;
+        }
+        logger.warn("[conn {}] page producer failed; dropping it", connectionId, t);
         more = false;
       }
       if (!more) {

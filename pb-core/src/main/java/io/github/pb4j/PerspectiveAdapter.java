@@ -34,8 +34,11 @@ final class PerspectiveAdapter implements Referenceable, ExportTable.ReleaseList
     if (loggedOut.compareAndSet(false, true)) {
       try {
         logout.run();
-      } catch (RuntimeException e) {
-        logger.warn("logout of {} threw", avatar.getClass().getSimpleName(), e);
+      } catch (Throwable t) {
+        if (Failures.isFatal(t)) {
+          throw t;
+        }
+        logger.warn("logout of {} threw", avatar.getClass().getSimpleName(), t);
       }
     }
   }

@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * mutable argument (a list, a map) until the call has been sent.
  */
 public final class RemoteReference {
-  private static final Cleaner CLEANER = Cleaner.create();
+  /** Releases references, and copies of caches, the program no longer reaches. */
+  static final Cleaner CLEANER = Cleaner.create();
 
   private final Broker broker;
   private final Object luid;

@@ -1,6 +1,7 @@
 package io.github.pb4j;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Viewable} bound to the perspective it was sent for. Java form of Twisted's {@code
@@ -11,10 +12,11 @@ import java.util.Objects;
  * <p><em>Immutable.</em>
  */
 class ViewPoint {
-  final Object perspective;
+  /** The avatar it was sent for, or null when sent outside any avatar's call (Twisted's {@code None}). */
+  final @Nullable Object perspective;
   final Viewable viewable;
 
-  ViewPoint(Object perspective, Viewable viewable) {
+  ViewPoint(@Nullable Object perspective, Viewable viewable) {
     this.perspective = perspective;
     this.viewable = viewable;
   }

@@ -91,8 +91,23 @@ class FlavoursTest {
     }
   }
 
+  /** A viewable reached through a plain root method, not through an avatar. */
+  public static final class Board implements Viewable {
+    @Remote
+    public boolean noPerspective(@Nullable Object perspective) {
+      return perspective == null;
+    }
+
+    @Remote
+    public String whoami(LoginTest.@Nullable User viewer) {
+      return viewer == null ? "nobody" : viewer.name;
+    }
+  }
+
   public static final class FlavourRoot implements Root {
     final Counter counter = new Counter();
+    final Board board = new Board();
+    final CompletableFuture<RemoteReference> stalled = new CompletableFuture<>();
     final byte[] big = new byte[2_000_000];
 
     FlavourRoot() {
@@ -136,6 +151,24 @@ class FlavoursTest {
           return Map.of("x", 5, "y", 6);
         }
       };
+    }
+
+    @Remote
+    public Board board() {
+      return board;
+    }
+
+    /** Sends one page and never ends paging. */
+    @Remote
+    public void stall(RemoteReference collector) {
+      collector.callRemoteNoAnswer("gotPage", ByteString.ascii("first"));
+      stalled.complete(collector);
+    }
+
+    @Remote
+    public void sized(RemoteReference collector, @Param("size") int size,
+        @Param(value = "chunk", defaultValue = "8192") int chunk) {
+      new BytesPager(collector, ByteString.of(big, 0, size), chunk, null);
     }
 
     @Remote
@@ -290,5 +323,109 @@ class FlavoursTest {
     List<@Nullable Object> pages = await(Paging.getAllPages(root, "file", file.toString()));
     assertThat(pages).hasSize(4); // 16 KiB pages, as Twisted's FileSender reads.
     assertThat(Paging.join(pages).toByteArray()).isEqualTo(data);
+  }
+
+  @Test
+  void viewableSentOutsideAnAvatarSeesNoPerspective() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    RemoteReference root = pair(impl).root();
+    RemoteReference board = (RemoteReference) await(root.callRemote("board"));
+    assertThat(await(board.callRemote("noPerspective"))).isEqualTo(true);
+    // A parameter typed as an avatar class receives null too, not some internal object.
+    assertThat(await(board.callRemote("whoami"))).isEqualTo("nobody");
+    // The same viewable sent with no perspective again is the same reference.
+    assertThat(await(root.callRemote("board"))).isSameAs(board);
+  }
+
+  @Test
+  void getAllPagesFailsWhenTheConnectionIsLostMidPaging() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    CompletableFuture<List<@Nullable Object>> pages = Paging.getAllPages(p.root(), "stall");
+    await(impl.stalled);
+    p.settle();
+    assertThat(pages).isNotDone();
+    p.disconnect();
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(pages));
+    assertThat(e.getCause()).isInstanceOf(ConnectionLostException.class);
+  }
+
+  @Test
+  void getAllPagesOnALostConnectionFails() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    RemoteReference root = p.root();
+    p.disconnect();
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(Paging.getAllPages(root, "bytes", 10)));
+    assertThat(e.getCause()).isInstanceOfAny(ConnectionLostException.class, DeadReferenceException.class);
+  }
+
+  @Test
+  void getAllPagesPassesKeywordArguments() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    RemoteReference root = pair(impl).root();
+    List<@Nullable Object> pages =
+        await(Paging.getAllPages(root, "sized", List.of(), Map.of("size", 1000, "chunk", 100)));
+    assertThat(pages).hasSize(10);
+    assertThat(Paging.join(pages).toByteArray()).isEqualTo(java.util.Arrays.copyOf(impl.big, 1000));
+    assertThat(await(Paging.getAllPages(root, "sized", List.of(300), Map.of()))).hasSize(1);
+  }
+
+  @Test
+  void droppedCacheCopyIsReleasedByTheGarbageCollector() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    RemoteReference root = p.root();
+    receiveCounterAndDrop(root);
+    assertThat(impl.counter.events).containsExactly("observe");
+    // The cleaner runs when the collector finds the copy unreachable; each round awaits the
+    // event loop, no sleeping.
+    for (int i = 0; i < 200 && !impl.counter.events.contains("stopped"); i++) {
+      System.gc();
+      p.settle();
+    }
+    assertThat(impl.counter.events).containsExactly("observe", "stopped");
+    assertThat(p.call(() -> p.server().exportedCacheCount())).isZero();
+    assertThat(p.call(() -> p.client().heldCacheCount())).isZero();
+    assertThat(p.client().isConnected()).isTrue();
+    // Sent again: a fresh copy, observed again.
+    RemoteCounter again = (RemoteCounter) await(root.callRemote("counter"));
+    assertThat(again.value).isEqualTo(7);
+    assertThat(impl.counter.events).containsExactly("observe", "stopped", "observe");
+  }
+
+  private static void receiveCounterAndDrop(RemoteReference root) throws Exception {
+    Object copy = await(root.callRemote("counter"));
+    assertThat(copy).isInstanceOf(RemoteCounter.class);
+    // Received twice: one decache per copy received.
+    assertThat(await(root.callRemote("counter"))).isSameAs(copy);
+  }
+
+  @Test
+  void aReleasedCopyIsNotSentBackToItsOwner() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    RemoteReference root = p.root();
+    RemoteCounter copy = (RemoteCounter) await(root.callRemote("counter"));
+    p.client().releaseCache(copy);
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(root.callRemote("isCounter", copy)));
+    assertThat(e.getCause()).isInstanceOf(DeadReferenceException.class);
+    assertThat(p.client().isConnected()).isTrue();
+  }
+
+  @Test
+  void aCopyStillHeldIsNotReleased() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    RemoteCounter held = (RemoteCounter) await(p.root().callRemote("counter"));
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      p.settle();
+    }
+    assertThat(impl.counter.events).containsExactly("observe");
+    assertThat(await(p.call(impl.counter::increment))).isEqualTo(8);
+    assertThat(held.value).isEqualTo(8);
   }
 }

@@ -54,6 +54,12 @@ public final class LoopbackPair implements AutoCloseable {
     return new LoopbackPair(rootFactory, BrokerOptions.DEFAULT, BrokerOptions.DEFAULT);
   }
 
+  /** Joins a server whose root {@code rootFactory} makes per connection, and a client, with options. */
+  public static LoopbackPair create(
+      Function<Broker, Object> rootFactory, BrokerOptions serverOptions, BrokerOptions clientOptions) {
+    return new LoopbackPair(rootFactory, serverOptions, clientOptions);
+  }
+
   public Broker server() {
     return server;
   }

@@ -2,6 +2,7 @@ package io.github.pb4j.interop.flavours;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pb4j.interop.JavaScenarioServer;
 import io.github.pb4j.interop.PythonScenarioClient;
 import io.github.pb4j.interop.ScenarioClient;
 import io.github.pb4j.interop.ScenarioServer;
@@ -181,6 +182,25 @@ abstract class AbstractFlavoursConformanceIT {
         + " secret=Secret(viewer=user, text=for user) add=5");
     loginServer.awaitEvent("login user mind=BRAINS!", EVENT_TIMEOUT);
     loginServer.awaitEvent("logout user", EVENT_TIMEOUT);
+  }
+
+  /** A viewable a plain root method hands out sees no perspective: None in Twisted, null in Java. */
+  @Test
+  void viewableOutsideAnAvatarSeesNoPerspective() throws Exception {
+    assertThat(run("viewNoPerspective")).isEqualTo("none=True whoami=nobody");
+  }
+
+  /**
+   * An avatar is sent only through login: returned from a method it is refused as "deemed
+   * insecure". Twisted puts an Unpersistable in its place; pb4j answers an InsecureJelly failure
+   * with the same text, as it refuses every value it cannot send. Never a live reference.
+   */
+  @Test
+  void avatarIsNeverSentButThroughLogin() throws Exception {
+    String expected = loginServer instanceof JavaScenarioServer
+        ? "refused=twisted.spread.jelly.InsecureJelly insecure=True then=5"
+        : "unpersistable insecure=True then=5";
+    assertThat(runLogin("avatarLogin")).isEqualTo(expected);
   }
 
   /** NSPTests: avatars that are no Avatar subclass (an object, a plain Referenceable). */

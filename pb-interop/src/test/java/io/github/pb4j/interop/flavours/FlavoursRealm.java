@@ -91,6 +91,12 @@ final class FlavoursRealm implements Realm {
     public int add(int a, int b) {
       return a + b;
     }
+
+    /** An avatar is never sent but through login: refused, as Twisted refuses a pb.Avatar. */
+    @Remote
+    public MyPerspective getAvatar() {
+      return this;
+    }
   }
 
   /** test_pb's {@code MyView}: the caller's perspective comes first, injected by the server. */

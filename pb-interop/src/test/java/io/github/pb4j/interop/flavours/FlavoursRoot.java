@@ -138,6 +138,28 @@ final class FlavoursRoot implements Root {
     return point.x() + point.y();
   }
 
+  // a viewable sent outside any avatar
+
+  private static final PlainView PLAIN_VIEW = new PlainView();
+
+  @Remote
+  public PlainView getView() {
+    return PLAIN_VIEW;
+  }
+
+  /** A viewable a plain root method hands out: its perspective is null. */
+  static final class PlainView implements io.github.pb4j.Viewable {
+    @Remote
+    public boolean isNone(@Nullable Object user) {
+      return user == null;
+    }
+
+    @Remote
+    public String whoami(FlavoursRealm.@Nullable MyPerspective user) {
+      return user == null ? "nobody" : user.name();
+    }
+  }
+
   @Remote
   public @Nullable Object echo(@Nullable Object value) {
     return value;

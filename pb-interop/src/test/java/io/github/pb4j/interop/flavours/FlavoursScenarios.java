@@ -17,6 +17,7 @@ import io.github.pb4j.interop.flavours.FlavourTypes.FactoryMade;
 import io.github.pb4j.interop.flavours.FlavourTypes.Point;
 import io.github.pb4j.interop.flavours.FlavourTypes.Unregistered;
 import io.github.pb4j.jelly.PythonRepr;
+import io.github.pb4j.jelly.Unpersistable;
 import io.github.pb4j.netty.PbClient;
 import io.github.pb4j.paging.Paging;
 import java.util.ArrayList;
@@ -69,7 +70,9 @@ final class FlavoursScenarios {
         .add("filePaging", port -> s.paging(port, "getFilePages", FlavourTypes.BIG_STRING))
         .add("emptyFilePaging", port -> s.paging(port, "getEmptyFilePages", ByteString.EMPTY))
         .add("viewLogin", s::viewLogin)
-        .add("nonAvatarLogin", s::nonAvatarLogin);
+        .add("nonAvatarLogin", s::nonAvatarLogin)
+        .add("viewNoPerspective", s::viewNoPerspective)
+        .add("avatarLogin", s::avatarLogin);
   }
 
   // test_pb's client-side objects
@@ -304,6 +307,36 @@ final class FlavoursScenarios {
     try (PbClient client = connect(port)) {
       RemoteReference echoer = login(client, Anonymous.INSTANCE);
       return "nsp=" + anything + " anonymous=" + await(echoer.callRemote("echo", "hi"));
+    }
+  }
+
+  private String viewNoPerspective(int port) throws Exception {
+    try (PbClient client = connect(port)) {
+      RemoteReference view = (RemoteReference) await(root(client).callRemote("getView"));
+      Object none = await(view.callRemote("isNone"));
+      Object whoami = await(view.callRemote("whoami"));
+      return "none=" + py(Boolean.TRUE.equals(none)) + " whoami=" + whoami;
+    }
+  }
+
+  private String avatarLogin(int port) throws Exception {
+    try (PbClient client = connect(port)) {
+      RemoteReference avatar = login(client, UsernamePassword.of("user", "pass"));
+      String got;
+      try {
+        Object value = await(avatar.callRemote("getAvatar"));
+        if (value instanceof Unpersistable u) {
+          got = "unpersistable insecure=" + py(u.reason().contains("deemed insecure"));
+        } else if (value instanceof RemoteReference) {
+          got = "reference";
+        } else {
+          got = "value=" + PythonRepr.of(value);
+        }
+      } catch (ExecutionException e) {
+        String text = Results.failureText(e.getCause());
+        got = "refused=" + text.substring(0, text.indexOf(':')) + " insecure=" + py(text.contains("deemed insecure"));
+      }
+      return got + " then=" + await(avatar.callRemote("add", 2, 3));
     }
   }
 
