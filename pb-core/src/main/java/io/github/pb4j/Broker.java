@@ -107,6 +107,13 @@ public final class Broker {
   private final BananaScanner scanner;
   /** The largest message waited for to read in one pass; a larger one goes to the decoder. */
   private static final int MAX_AWAITED_MESSAGE_BYTES = 1 << 20;
+  /**
+   * What a decoded value is charged per estimated heap byte while its message is incomplete: its
+   * own cost, and as much again for the Java values made from it once the message is whole.
+   */
+  private static final int DECODED_INPUT_FACTOR = 2;
+  /** Input held between reads and taken from {@link BrokerOptions#inputBudget()}; see {@link #chargeHeldInput}. */
+  private long heldInput;
   private @Nullable ScheduledFuture<?> handshakeTimer;
   private boolean needsFlush;
 
@@ -349,6 +356,7 @@ public final class Broker {
         handleExpression(expression);
       }
       keepRemainder(in, data);
+      chargeHeldInput();
     } finally {
       inReceive = false;
       if (needsFlush) {
@@ -373,8 +381,62 @@ public final class Broker {
       if (cumulation.isReadable()) {
         cumulation.discardReadBytes();
       } else {
-        cumulation.clear();
+        // Not kept for the next message: an idle connection holds no buffer.
+        cumulation.release();
+        cumulation = null;
       }
+    }
+  }
+
+  /**
+   * Charges the input this connection holds until more bytes arrive (the bytes kept and, twice,
+   * the estimated cost of the part of a message already decoded) to the connection's limit and to
+   * the budget it shares with others; closes the connection if either would be passed. A message
+   * that arrives whole in one read is never charged.
+   */
+  private void chargeHeldInput() {
+    if (state == State.CLOSED) {
+      dropHeldInput();
+      return;
+    }
+    long held = (cumulation == null ? 0 : cumulation.capacity())
+        + DECODED_INPUT_FACTOR * decoder.expressionCost();
+    long more = held - heldInput;
+    if (more <= 0) {
+      options.inputBudget().giveBack(-more);
+      heldInput = held;
+      return;
+    }
+    long limit = options.maxInputPerConnection();
+    if (held > limit) {
+      protocolViolation("input limit: an incomplete message holds " + held
+          + " bytes (expected: <= " + limit + ", BrokerOptions.maxInputPerConnection)");
+      dropHeldInput();
+      return;
+    }
+    InputBudget budget = options.inputBudget();
+    if (!budget.tryTake(more)) {
+      protocolViolation("input budget exhausted: an incomplete message needs " + more
+          + " more bytes, " + budget.used() + " of the " + budget.capacity()
+          + " bytes all connections share are in use (BrokerOptions.inputBudget)");
+      dropHeldInput();
+      return;
+    }
+    heldInput = held;
+  }
+
+  /** Frees the input held for an incomplete message and gives its charge back; on close. */
+  private void dropHeldInput() {
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+    decoder.reset();
+    scanner.reset();
+    awaitingWholeMessage = false;
+    if (heldInput > 0) {
+      options.inputBudget().giveBack(heldInput);
+      heldInput = 0;
     }
   }
 
@@ -421,10 +483,7 @@ public final class Broker {
     disconnectCallbacks.clear();
     imports.clear();
     frameLog.clear();
-    if (cumulation != null) {
-      cumulation.release();
-      cumulation = null;
-    }
+    dropHeldInput();
     outgoing.release();
   }
 

@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a connection's {@link Broker}. Defaults are Twisted's: 640 KiB strings and lists,
- * 1024 exported objects per connection, tracebacks not sent, dialects {@code pb} then {@code none};
- * and, where Twisted has no limit, a peer must finish the handshake within 30 seconds.
+ * no bound on a whole message, 1024 exported objects per connection, tracebacks not sent, dialects
+ * {@code pb} then {@code none}; and, where Twisted has no limit, a peer must finish the handshake
+ * within 30 seconds and the input a connection holds is bounded by an {@link InputBudget} (1/8 of
+ * the heap per connection, 1/4 for all connections together).
  *
  * <p><em>Immutable.</em>
  */
@@ -29,6 +31,12 @@ public final class BrokerOptions {
 
   private static final Duration MAX_HANDSHAKE_TIMEOUT = Duration.ofDays(1);
 
+  /**
+   * The default bound on the input one connection holds: half the {@link InputBudget#process()
+   * process budget}, that is 1/8 of the maximum heap.
+   */
+  public static final long DEFAULT_MAX_INPUT_PER_CONNECTION = InputBudget.process().capacity() / 2;
+
   /** The defaults. */
   public static final BrokerOptions DEFAULT = builder().build();
 
@@ -40,6 +48,8 @@ public final class BrokerOptions {
   private final List<Dialect> dialects;
   private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches;
   private final Duration handshakeTimeout;
+  private final long maxInputPerConnection;
+  private final InputBudget inputBudget;
 
   private BrokerOptions(Builder b) {
     this.bananaLimits = b.bananaLimits;
@@ -50,6 +60,8 @@ public final class BrokerOptions {
     this.dialects = List.copyOf(b.dialects);
     this.remoteCaches = Map.copyOf(b.remoteCaches);
     this.handshakeTimeout = b.handshakeTimeout;
+    this.maxInputPerConnection = b.maxInputPerConnection;
+    this.inputBudget = b.inputBudget;
   }
 
   public static Builder builder() {
@@ -66,6 +78,8 @@ public final class BrokerOptions {
     b.dialects = dialects;
     b.remoteCaches.putAll(remoteCaches);
     b.handshakeTimeout = handshakeTimeout;
+    b.maxInputPerConnection = maxInputPerConnection;
+    b.inputBudget = inputBudget;
     return b;
   }
 
@@ -104,6 +118,19 @@ public final class BrokerOptions {
     return handshakeTimeout;
   }
 
+  /**
+   * Returns the most input, in bytes, one connection may hold while a message is incomplete: its
+   * bytes as received plus what is already decoded of it (see {@link InputBudget}).
+   */
+  public long maxInputPerConnection() {
+    return maxInputPerConnection;
+  }
+
+  /** Returns the budget this connection shares with others for the input it holds. */
+  public InputBudget inputBudget() {
+    return inputBudget;
+  }
+
   /** Returns the factory of the {@link RemoteCache} registered for a wire type name, or null. */
   @Nullable Function<@Nullable Object, ? extends RemoteCache> remoteCache(ByteString wireName) {
     return remoteCaches.get(wireName);
@@ -118,6 +145,8 @@ public final class BrokerOptions {
     private int maxDepth = Jellier.DEFAULT_MAX_DEPTH;
     private List<Dialect> dialects = List.of(Dialect.PB, Dialect.NONE);
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private long maxInputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
+    private InputBudget inputBudget = InputBudget.process();
     private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches =
         new LinkedHashMap<>();
 
@@ -185,6 +214,31 @@ public final class BrokerOptions {
             "handshakeTimeout: " + timeout + " (expected: 0 for none, or up to 1 day)");
       }
       this.handshakeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Bounds the input one connection may hold while a message is incomplete: the bytes received
+     * of it and the part already decoded, estimated in heap bytes (a decoded value costs more than
+     * its bytes). A connection that would hold more is closed, with the reason logged. Twisted has
+     * no such bound: it grows until the process runs out of memory. Default {@link
+     * #DEFAULT_MAX_INPUT_PER_CONNECTION} (1/8 of the maximum heap); a message needs about twice
+     * its size in bytes, or more if it is made of many small values.
+     */
+    public Builder maxInputPerConnection(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxInputPerConnection: " + bytes + " (expected: >= 1)");
+      }
+      this.maxInputPerConnection = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the budget connections with these options share for the input they hold. Default {@link
+     * InputBudget#process()}, 1/4 of the maximum heap, shared by every connection of the process.
+     */
+    public Builder inputBudget(InputBudget budget) {
+      this.inputBudget = Objects.requireNonNull(budget, "budget");
       return this;
     }
 

@@ -178,6 +178,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       if (broker != null) {
         broker.receive(buf);
       }
+    } catch (Throwable t) {
+      fail(ctx, t);
     } finally {
       buf.release();
     }
@@ -238,20 +240,39 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable reason = cause instanceof DecoderException && cause.getCause() != null
-        ? cause.getCause()
-        : cause;
+    fail(ctx, cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
+  }
+
+  /**
+   * Ends this connection, and only this one, for {@code reason}: an exception, or an error such as
+   * {@link OutOfMemoryError} thrown while a message was handled. The event loop and every other
+   * connection go on. After a {@link VirtualMachineError} the broker lets go of what it holds at
+   * once (the message being received, its pending calls) so that the memory is free before anything
+   * else needs it, and nothing this method does may throw.
+   */
+  private void fail(ChannelHandlerContext ctx, Throwable reason) {
     if (failure == null) {
       failure = reason;
     }
-    if (reason instanceof IOException) {
-      logger.debug("[{}] closing connection: {}", connection(ctx), reason.toString());
-    } else if (reason instanceof PbException) {
-      logger.warn("[{}] closing connection: {}", connection(ctx), reason.toString());
-    } else {
-      logger.warn("[{}] closing connection", connection(ctx), reason);
+    try {
+      ctx.close();
+      if (reason instanceof VirtualMachineError && broker != null) {
+        broker.connectionLost(reason);
+      }
+    } catch (Throwable t) {
+      reason.addSuppressed(t);
     }
-    ctx.close();
+    try {
+      if (reason instanceof IOException) {
+        logger.debug("[{}] closing connection: {}", connection(ctx), reason.toString());
+      } else if (reason instanceof PbException || reason instanceof VirtualMachineError) {
+        logger.warn("[{}] closing connection: {}", connection(ctx), reason.toString());
+      } else {
+        logger.warn("[{}] closing connection", connection(ctx), reason);
+      }
+    } catch (Throwable t) {
+      // Out of memory even for a log line: the connection is closed all the same.
+    }
   }
 
   private String connection(ChannelHandlerContext ctx) {

@@ -8,6 +8,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -50,7 +51,7 @@ enum Transport {
 
   /** Returns the transport whose channels {@code group} can run. */
   static Transport of(EventLoopGroup group) {
-    if (group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
+    if (group instanceof IoEventLoopGroup io && io.isCompatible(EpollIoHandle.class)) {
       return EPOLL;
     }
     return NIO;
@@ -58,13 +59,23 @@ enum Transport {
 
   /**
    * Creates an event loop group of this transport; {@code threads} 0 means Netty's default. Daemon
-   * threads do not keep the JVM alive.
+   * threads do not keep the JVM alive. No error thrown by the I/O work ends a loop ({@link
+   * GuardedIoHandler}).
    */
   EventLoopGroup newGroup(int threads, String threadNamePrefix, boolean daemon) {
-    IoHandlerFactory factory =
-        this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    return new MultiThreadIoEventLoopGroup(
-        threads, new DefaultThreadFactory(threadNamePrefix, daemon), factory);
+    return newGroup(threads, threadNamePrefix, daemon, ioHandlerFactory());
+  }
+
+  /** Creates a group whose loops use the guarded handlers of {@code factory}. */
+  static EventLoopGroup newGroup(
+      int threads, String threadNamePrefix, boolean daemon, IoHandlerFactory factory) {
+    return new MultiThreadIoEventLoopGroup(threads,
+        new DefaultThreadFactory(threadNamePrefix, daemon), GuardedIoHandler.wrap(factory));
+  }
+
+  /** Returns the factory of this transport's unguarded I/O handlers. */
+  IoHandlerFactory ioHandlerFactory() {
+    return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
   /** Returns true if the calling thread is one of {@code group}'s event loops. */
