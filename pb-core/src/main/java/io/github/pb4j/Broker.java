@@ -112,8 +112,8 @@ public final class Broker {
    * own cost, and as much again for the Java values made from it once the message is whole.
    */
   private static final int DECODED_INPUT_FACTOR = 2;
-  /** Input held between reads and taken from {@link BrokerOptions#inputBudget()}; see {@link #chargeHeldInput}. */
-  private long heldInput;
+  /** Input held between reads, charged to the connection's limit and the shared budget. */
+  private final InputCharge inputCharge;
   private @Nullable ScheduledFuture<?> handshakeTimer;
   private boolean needsFlush;
 
@@ -166,6 +166,7 @@ public final class Broker {
     this.reader = new BananaReader(options.bananaLimits(), Dialect.NONE);
     this.jellyReader = new JellyReader(reader, options.maxDepth());
     this.scanner = new BananaScanner(options.bananaLimits(), MAX_AWAITED_MESSAGE_BYTES);
+    this.inputCharge = new InputCharge(options);
     this.unjellier = new Unjellier(options.registry(), extension, options.maxDepth());
     this.exports = new ExportTable(options.maxBrokerRefs());
     this.caches = new CacheTables(this, exports);
@@ -395,34 +396,15 @@ public final class Broker {
    * that arrives whole in one read is never charged.
    */
   private void chargeHeldInput() {
-    if (state == State.CLOSED) {
-      dropHeldInput();
-      return;
+    if (state != State.CLOSED) {
+      String refusal = inputCharge.hold((cumulation == null ? 0 : cumulation.capacity())
+          + DECODED_INPUT_FACTOR * decoder.expressionCost());
+      if (refusal == null) {
+        return;
+      }
+      protocolViolation(refusal);
     }
-    long held = (cumulation == null ? 0 : cumulation.capacity())
-        + DECODED_INPUT_FACTOR * decoder.expressionCost();
-    long more = held - heldInput;
-    if (more <= 0) {
-      options.inputBudget().giveBack(-more);
-      heldInput = held;
-      return;
-    }
-    long limit = options.maxInputPerConnection();
-    if (held > limit) {
-      protocolViolation("input limit: an incomplete message holds " + held
-          + " bytes (expected: <= " + limit + ", BrokerOptions.maxInputPerConnection)");
-      dropHeldInput();
-      return;
-    }
-    InputBudget budget = options.inputBudget();
-    if (!budget.tryTake(more)) {
-      protocolViolation("input budget exhausted: an incomplete message needs " + more
-          + " more bytes, " + budget.used() + " of the " + budget.capacity()
-          + " bytes all connections share are in use (BrokerOptions.inputBudget)");
-      dropHeldInput();
-      return;
-    }
-    heldInput = held;
+    dropHeldInput();
   }
 
   /** Frees the input held for an incomplete message and gives its charge back; on close. */
@@ -434,10 +416,7 @@ public final class Broker {
     decoder.reset();
     scanner.reset();
     awaitingWholeMessage = false;
-    if (heldInput > 0) {
-      options.inputBudget().giveBack(heldInput);
-      heldInput = 0;
-    }
+    inputCharge.release();
   }
 
   /**

@@ -49,6 +49,7 @@ public final class BrokerOptions {
   private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches;
   private final Duration handshakeTimeout;
   private final long maxInputPerConnection;
+  private final long maxOutputPerConnection;
   private final InputBudget inputBudget;
 
   private BrokerOptions(Builder b) {
@@ -61,6 +62,7 @@ public final class BrokerOptions {
     this.remoteCaches = Map.copyOf(b.remoteCaches);
     this.handshakeTimeout = b.handshakeTimeout;
     this.maxInputPerConnection = b.maxInputPerConnection;
+    this.maxOutputPerConnection = b.maxOutputPerConnection;
     this.inputBudget = b.inputBudget;
   }
 
@@ -79,6 +81,7 @@ public final class BrokerOptions {
     b.remoteCaches.putAll(remoteCaches);
     b.handshakeTimeout = handshakeTimeout;
     b.maxInputPerConnection = maxInputPerConnection;
+    b.maxOutputPerConnection = maxOutputPerConnection;
     b.inputBudget = inputBudget;
     return b;
   }
@@ -126,6 +129,14 @@ public final class BrokerOptions {
     return maxInputPerConnection;
   }
 
+  /**
+   * Returns the most bytes the transport may queue for the peer, written but not yet taken by its
+   * socket.
+   */
+  public long maxOutputPerConnection() {
+    return maxOutputPerConnection;
+  }
+
   /** Returns the budget this connection shares with others for the input it holds. */
   public InputBudget inputBudget() {
     return inputBudget;
@@ -146,6 +157,7 @@ public final class BrokerOptions {
     private List<Dialect> dialects = List.of(Dialect.PB, Dialect.NONE);
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private long maxInputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
+    private long maxOutputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
     private InputBudget inputBudget = InputBudget.process();
     private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches =
         new LinkedHashMap<>();
@@ -230,6 +242,23 @@ public final class BrokerOptions {
         throw new IllegalArgumentException("maxInputPerConnection: " + bytes + " (expected: >= 1)");
       }
       this.maxInputPerConnection = bytes;
+      return this;
+    }
+
+    /**
+     * Bounds the bytes queued for the peer, written but not yet taken by its socket: a peer that
+     * stops reading while this side keeps sending to it (answers, or messages the application
+     * forwards, such as a chat group's) is dropped, with the reason logged, instead of growing
+     * the queue until the process runs out of memory, as Twisted does. Reading from a peer already
+     * pauses while more than 1 MiB is queued for it, so this bounds what the application sends on
+     * its own. Default 1/8 of the maximum heap, as {@link #DEFAULT_MAX_INPUT_PER_CONNECTION}.
+     * Enforced by the Netty transport.
+     */
+    public Builder maxOutputPerConnection(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxOutputPerConnection: " + bytes + " (expected: >= 1)");
+      }
+      this.maxOutputPerConnection = bytes;
       return this;
     }
 

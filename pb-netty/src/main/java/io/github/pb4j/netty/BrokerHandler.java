@@ -4,6 +4,7 @@ import io.github.pb4j.Broker;
 import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.ConnectionLostException;
 import io.github.pb4j.MessageSink;
+import io.github.pb4j.PbProtocolException;
 import io.github.pb4j.banana.PbException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.EventExecutor;
@@ -279,13 +281,37 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     return broker != null ? "conn " + broker.connectionId() : ctx.channel().toString();
   }
 
-  /** The broker's outbound half: writes into the pipeline in front of this handler. */
-  private static final class ChannelSink implements MessageSink {
+  /**
+   * The broker's outbound half: writes into the pipeline in front of this handler, and drops the
+   * connection of a peer for which more than {@link BrokerOptions#maxOutputPerConnection()} bytes
+   * would be queued.
+   */
+  private final class ChannelSink implements MessageSink {
     private final ChannelHandlerContext ctx;
     private boolean closing;
 
     ChannelSink(ChannelHandlerContext ctx) {
       this.ctx = ctx;
+    }
+
+    private boolean overOutputLimit(ByteBuf message) {
+      Broker b = broker;
+      ChannelOutboundBuffer queue = ctx.channel().unsafe().outboundBuffer();
+      if (b == null || queue == null) {
+        return false;
+      }
+      long queued = queue.totalPendingWriteBytes() + message.readableBytes();
+      long limit = b.options().maxOutputPerConnection();
+      if (queued <= limit) {
+        return false;
+      }
+      if (!closing) {
+        closing = true;
+        fail(ctx, new PbProtocolException("output limit: " + queued + " bytes queued for a peer"
+            + " that does not read them (expected: <= " + limit
+            + ", BrokerOptions.maxOutputPerConnection)"));
+      }
+      return true;
     }
 
     @Override
@@ -295,6 +321,10 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void write(ByteBuf message) {
+      if (overOutputLimit(message)) {
+        message.release();
+        return;
+      }
       ctx.write(message, ctx.voidPromise());
     }
 
