@@ -245,10 +245,14 @@ public final class PbServer implements AutoCloseable {
         .completeOnTimeout(null, BrokerHandler.CLOSE_GRACE_SECONDS + 1L, TimeUnit.SECONDS);
   }
 
+  /**
+   * Completes when {@code future} does, or after {@value BrokerHandler#CLOSE_GRACE_SECONDS} s: a
+   * future of a channel whose event loop no longer runs never notifies its listeners.
+   */
   private static CompletableFuture<@Nullable Void> toCompletable(ChannelFuture future) {
     CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
     future.addListener(f -> done.complete(null));
-    return done;
+    return done.completeOnTimeout(null, BrokerHandler.CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 
   /**

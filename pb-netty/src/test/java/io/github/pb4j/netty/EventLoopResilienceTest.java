@@ -19,6 +19,7 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,6 +73,32 @@ class EventLoopResilienceTest {
       }
     } finally {
       group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
+  void aServerStillClosesWhenALoopOfAGroupItWasGivenHasDied() throws Exception {
+    AtomicBoolean armed = new AtomicBoolean();
+    CountDownLatch thrown = new CountDownLatch(1);
+    // A user's group, made without pb4j's guard: an error ends its only loop.
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+        1, throwingOnce(Transport.best().ioHandlerFactory(), armed, thrown));
+    try {
+      PbServer server = PbServer.builder().port(0).root(new HungryRoot()).eventLoopGroup(group)
+          .build().start();
+      try (PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build()) {
+        client.getRootObject().get(10, TimeUnit.SECONDS);
+        armed.set(true);
+        group.next().execute(() -> {});
+        assertThat(thrown.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(group.terminationFuture().await(10, TimeUnit.SECONDS)).as("loop ended").isTrue();
+
+        // As on SIGTERM: the close finishes although the connection's loop never answers.
+        server.closeAsync().get(2L * BrokerHandler.CLOSE_GRACE_SECONDS + 5, TimeUnit.SECONDS);
+        assertThat(server.isRunning()).isFalse();
+      }
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 
