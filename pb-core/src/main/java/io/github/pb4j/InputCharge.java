@@ -24,7 +24,10 @@ final class InputCharge {
    */
   @Nullable String hold(long bytes) {
     long more = bytes - held;
-    if (more <= 0) {
+    if (more == 0) {
+      return null; // the usual case: nothing held before or after a read
+    }
+    if (more < 0) {
       budget.giveBack(-more);
       held = bytes;
       return null;
