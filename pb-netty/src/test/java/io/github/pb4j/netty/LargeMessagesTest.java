@@ -2,7 +2,9 @@ package io.github.pb4j.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.RemoteReference;
+import io.github.pb4j.banana.BananaLimits;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.testing.TwistedPeer;
 import java.time.Duration;
@@ -39,6 +41,22 @@ class LargeMessagesTest {
 
       assertThat(echoed).isEqualTo(FOURTEEN_STRINGS);
       assertThat(root.callRemote("echo", "after").get(10, TimeUnit.SECONDS)).isEqualTo("after");
+    }
+  }
+
+  @Test
+  void aRaisedSizeLimitAsZenossSetsLetsTenMegabyteStringsThrough() throws Exception {
+    BrokerOptions options = BrokerOptions.builder()
+        .bananaLimits(BananaLimits.DEFAULT.withSizeLimit(10 * 1024 * 1024))
+        .build();
+    byte[] bytes = new byte[10 * 1024 * 1024];
+    Arrays.fill(bytes, (byte) 'z');
+    ByteString big = ByteString.of(bytes, 0, bytes.length);
+    try (PbServer server = PbServer.builder().port(0).root(new TestRoot()).options(options).build().start();
+        PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).options(options).build()) {
+      RemoteReference root = client.getRootObject().get(10, TimeUnit.SECONDS);
+
+      assertThat(root.callRemote("echo", big).get(30, TimeUnit.SECONDS)).isEqualTo(big);
     }
   }
 
