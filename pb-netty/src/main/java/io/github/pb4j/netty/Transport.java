@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -59,21 +58,20 @@ enum Transport {
 
   /**
    * Creates an event loop group of this transport; {@code threads} 0 means Netty's default. Daemon
-   * threads do not keep the JVM alive. No error thrown by the I/O work ends a loop ({@link
-   * GuardedIoHandler}).
+   * threads do not keep the JVM alive. No error ends a loop ({@link GuardedEventLoopGroup}).
    */
   EventLoopGroup newGroup(int threads, String threadNamePrefix, boolean daemon) {
     return newGroup(threads, threadNamePrefix, daemon, ioHandlerFactory());
   }
 
-  /** Creates a group whose loops use the guarded handlers of {@code factory}. */
+  /** Creates a group of guarded loops whose I/O handlers {@code factory} makes. */
   static EventLoopGroup newGroup(
       int threads, String threadNamePrefix, boolean daemon, IoHandlerFactory factory) {
-    return new MultiThreadIoEventLoopGroup(threads,
-        new DefaultThreadFactory(threadNamePrefix, daemon), GuardedIoHandler.wrap(factory));
+    return new GuardedEventLoopGroup(
+        threads, new DefaultThreadFactory(threadNamePrefix, daemon), factory);
   }
 
-  /** Returns the factory of this transport's unguarded I/O handlers. */
+  /** Returns the factory of this transport's I/O handlers. */
   IoHandlerFactory ioHandlerFactory() {
     return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
