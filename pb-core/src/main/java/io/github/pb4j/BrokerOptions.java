@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a connection's {@link Broker}. Defaults are Twisted's: 640 KiB strings and lists,
- * 1024 exported objects per connection, tracebacks not sent, dialects {@code pb} then {@code none};
- * and, where Twisted has no limit, a peer must finish the handshake within 30 seconds.
+ * no bound on a whole message, 1024 exported objects per connection, tracebacks not sent, dialects
+ * {@code pb} then {@code none}; and, where Twisted has no limit, a peer must finish the handshake
+ * within 30 seconds and the input a connection holds is bounded by an {@link InputBudget} (1/8 of
+ * the heap per connection, 1/4 for all connections together).
  *
  * <p><em>Immutable.</em>
  */
@@ -29,6 +31,12 @@ public final class BrokerOptions {
 
   private static final Duration MAX_HANDSHAKE_TIMEOUT = Duration.ofDays(1);
 
+  /**
+   * The default bound on the input one connection holds: half the {@link InputBudget#process()
+   * process budget}, that is 1/8 of the maximum heap.
+   */
+  public static final long DEFAULT_MAX_INPUT_PER_CONNECTION = InputBudget.process().capacity() / 2;
+
   /** The defaults. */
   public static final BrokerOptions DEFAULT = builder().build();
 
@@ -40,6 +48,9 @@ public final class BrokerOptions {
   private final List<Dialect> dialects;
   private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches;
   private final Duration handshakeTimeout;
+  private final long maxInputPerConnection;
+  private final long maxOutputPerConnection;
+  private final InputBudget inputBudget;
 
   private BrokerOptions(Builder b) {
     this.bananaLimits = b.bananaLimits;
@@ -50,6 +61,9 @@ public final class BrokerOptions {
     this.dialects = List.copyOf(b.dialects);
     this.remoteCaches = Map.copyOf(b.remoteCaches);
     this.handshakeTimeout = b.handshakeTimeout;
+    this.maxInputPerConnection = b.maxInputPerConnection;
+    this.maxOutputPerConnection = b.maxOutputPerConnection;
+    this.inputBudget = b.inputBudget;
   }
 
   public static Builder builder() {
@@ -66,6 +80,9 @@ public final class BrokerOptions {
     b.dialects = dialects;
     b.remoteCaches.putAll(remoteCaches);
     b.handshakeTimeout = handshakeTimeout;
+    b.maxInputPerConnection = maxInputPerConnection;
+    b.maxOutputPerConnection = maxOutputPerConnection;
+    b.inputBudget = inputBudget;
     return b;
   }
 
@@ -104,6 +121,27 @@ public final class BrokerOptions {
     return handshakeTimeout;
   }
 
+  /**
+   * Returns the most input, in bytes, one connection may hold while a message is incomplete: its
+   * bytes as received plus what is already decoded of it (see {@link InputBudget}).
+   */
+  public long maxInputPerConnection() {
+    return maxInputPerConnection;
+  }
+
+  /**
+   * Returns the most bytes the transport may queue for the peer, written but not yet taken by its
+   * socket.
+   */
+  public long maxOutputPerConnection() {
+    return maxOutputPerConnection;
+  }
+
+  /** Returns the budget this connection shares with others for the input it holds. */
+  public InputBudget inputBudget() {
+    return inputBudget;
+  }
+
   /** Returns the factory of the {@link RemoteCache} registered for a wire type name, or null. */
   @Nullable Function<@Nullable Object, ? extends RemoteCache> remoteCache(ByteString wireName) {
     return remoteCaches.get(wireName);
@@ -118,6 +156,9 @@ public final class BrokerOptions {
     private int maxDepth = Jellier.DEFAULT_MAX_DEPTH;
     private List<Dialect> dialects = List.of(Dialect.PB, Dialect.NONE);
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private long maxInputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
+    private long maxOutputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
+    private InputBudget inputBudget = InputBudget.process();
     private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches =
         new LinkedHashMap<>();
 
@@ -185,6 +226,48 @@ public final class BrokerOptions {
             "handshakeTimeout: " + timeout + " (expected: 0 for none, or up to 1 day)");
       }
       this.handshakeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Bounds the input one connection may hold while a message is incomplete: the bytes received
+     * of it and the part already decoded, estimated in heap bytes (a decoded value costs more than
+     * its bytes). A connection that would hold more is closed, with the reason logged. Twisted has
+     * no such bound: it grows until the process runs out of memory. Default {@link
+     * #DEFAULT_MAX_INPUT_PER_CONNECTION} (1/8 of the maximum heap); a message needs about twice
+     * its size in bytes, or more if it is made of many small values.
+     */
+    public Builder maxInputPerConnection(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxInputPerConnection: " + bytes + " (expected: >= 1)");
+      }
+      this.maxInputPerConnection = bytes;
+      return this;
+    }
+
+    /**
+     * Bounds the bytes queued for the peer, written but not yet taken by its socket: a peer that
+     * stops reading while this side keeps sending to it (answers, or messages the application
+     * forwards, such as a chat group's) is dropped, with the reason logged, instead of growing
+     * the queue until the process runs out of memory, as Twisted does. Reading from a peer already
+     * pauses while more than 1 MiB is queued for it, so this bounds what the application sends on
+     * its own. Default 1/8 of the maximum heap, as {@link #DEFAULT_MAX_INPUT_PER_CONNECTION}.
+     * Enforced by the Netty transport.
+     */
+    public Builder maxOutputPerConnection(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxOutputPerConnection: " + bytes + " (expected: >= 1)");
+      }
+      this.maxOutputPerConnection = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the budget connections with these options share for the input they hold. Default {@link
+     * InputBudget#process()}, 1/4 of the maximum heap, shared by every connection of the process.
+     */
+    public Builder inputBudget(InputBudget budget) {
+      this.inputBudget = Objects.requireNonNull(budget, "budget");
       return this;
     }
 

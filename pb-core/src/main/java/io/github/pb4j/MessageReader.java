@@ -35,6 +35,11 @@ final class MessageReader {
   /** The largest message waited for to read in one pass; a larger one goes to the decoder. */
   static final int MAX_AWAITED_MESSAGE_BYTES = 1 << 20;
   private static final int PROTOCOL_VERSION = 6;
+  /**
+   * What a decoded value is charged per estimated heap byte while its message is incomplete: its
+   * own cost, and as much again for the Java values made from it once the message is whole.
+   */
+  private static final int DECODED_INPUT_FACTOR = 2;
 
   /** What the reader reports; implemented by the {@link Broker}. */
   interface Handler {
@@ -79,6 +84,8 @@ final class MessageReader {
   private final JellyReader jellyReader;
   private final BananaScanner scanner;
   private final FrameLog frameLog;
+  /** Input held between reads, charged to the connection's limit and the shared budget. */
+  private final InputCharge inputCharge;
 
   private @Nullable ByteBuf cumulation;
   private boolean handshaking = true;
@@ -100,6 +107,7 @@ final class MessageReader {
     this.reader = new BananaReader(options.bananaLimits(), Dialect.NONE);
     this.jellyReader = new JellyReader(reader, options.maxDepth());
     this.scanner = new BananaScanner(options.bananaLimits(), MAX_AWAITED_MESSAGE_BYTES);
+    this.inputCharge = new InputCharge(options);
   }
 
   /** The handshake is over: messages follow, in {@code dialect}; {@code emptyDict} as it encodes. */
@@ -118,10 +126,7 @@ final class MessageReader {
   /** Reads nothing more and releases the bytes kept: the connection is gone. */
   void release() {
     stopped = true;
-    if (cumulation != null) {
-      cumulation.release();
-      cumulation = null;
-    }
+    dropHeldInput();
   }
 
   /** For tests: reads everything through the decoder and the unjellier (TRACE logging does too). */
@@ -198,6 +203,7 @@ final class MessageReader {
       expressionReceived(expression);
     }
     keepRemainder(in, data);
+    chargeHeldInput();
   }
 
   private void keepRemainder(ByteBuf in, ByteBuf data) {
@@ -215,9 +221,41 @@ final class MessageReader {
       if (cumulation.isReadable()) {
         cumulation.discardReadBytes();
       } else {
-        cumulation.clear();
+        // Not kept for the next message: an idle connection holds no buffer.
+        cumulation.release();
+        cumulation = null;
       }
     }
+  }
+
+  /**
+   * Charges the input this connection holds until more bytes arrive (the bytes kept and, twice,
+   * the estimated cost of the part of a message already decoded) to the connection's limit and to
+   * the budget it shares with others; ends the connection if either would be passed. A message
+   * that arrives whole in one read is never charged.
+   */
+  private void chargeHeldInput() {
+    if (!stopped) {
+      String refusal = inputCharge.hold((cumulation == null ? 0 : cumulation.capacity())
+          + DECODED_INPUT_FACTOR * decoder.expressionCost());
+      if (refusal == null) {
+        return;
+      }
+      stopWith(refusal);
+    }
+    dropHeldInput();
+  }
+
+  /** Frees the input held for an incomplete message and gives its charge back; on close. */
+  private void dropHeldInput() {
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+    decoder.reset();
+    scanner.reset();
+    awaitingWholeMessage = false;
+    inputCharge.release();
   }
 
   /**

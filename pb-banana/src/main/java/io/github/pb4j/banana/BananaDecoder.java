@@ -33,6 +33,15 @@ public final class BananaDecoder {
   private final List<OpenList> stack = new ArrayList<>();
   /** Bytes consumed by the top-level expression being decoded. */
   private long messageBytes;
+  /** Estimated heap held by the partly decoded expression; see {@link #expressionCost()}. */
+  private long messageCost;
+
+  /**
+   * What {@link #expressionCost()} adds per value decoded, for its object, its reference in a list
+   * and the list's own objects: a generous average (a boxed number takes 16 bytes, an open list up
+   * to about 130, but nesting is bounded by {@link BananaLimits#maxDepth()}).
+   */
+  public static final int VALUE_OVERHEAD = 64;
 
   /** Creates a decoder in the {@link Dialect#NONE} dialect, as a connection starts. */
   public BananaDecoder(BananaLimits limits) {
@@ -67,6 +76,15 @@ public final class BananaDecoder {
   }
 
   /**
+   * Returns an estimate of the heap held by the part of an expression decoded so far, which stays
+   * in memory until the expression is complete: the bytes consumed plus {@value #VALUE_OVERHEAD}
+   * per value. 0 between expressions. A connection charges it to its input budget.
+   */
+  public long expressionCost() {
+    return stack.isEmpty() ? 0 : messageCost;
+  }
+
+  /**
    * Consumes bytes from {@code in} up to the end of the next complete top-level expression and
    * returns it, or returns {@code null} when more input is needed (having consumed every complete
    * token so far).
@@ -89,6 +107,7 @@ public final class BananaDecoder {
         Object done = deliver(item);
         if (done != NEED_MORE) {
           messageBytes = 0;
+          messageCost = 0;
           return done;
         }
       }
@@ -158,6 +177,7 @@ public final class BananaDecoder {
   public void reset() {
     stack.clear();
     messageBytes = 0;
+    messageCost = 0;
   }
 
   private static final Object NEED_MORE = new Object();
@@ -280,6 +300,7 @@ public final class BananaDecoder {
 
   private void consume(ByteBuf in, int n) {
     messageBytes += n;
+    messageCost += n + VALUE_OVERHEAD;
     if (messageBytes > limits.maxMessageBytes()) {
       throw tooLargeMessage(messageBytes);
     }

@@ -4,16 +4,20 @@ package io.github.pb4j.banana;
  * Limits a {@link BananaDecoder} enforces and a {@link BananaEncoder} respects.
  *
  * <p>Twisted's limits are the defaults: 64 prefix bytes per token (integers up to 2**448 - 1) and
- * 655,360 (640 KiB) for a string length or list count. pb4j adds two bounds Twisted lacks: the
- * total size of one top-level expression (default 8 MiB) and the nesting depth of lists (default
- * 4096), so a peer cannot make us buffer or allocate without end. Every length read from the wire
- * is checked before anything is allocated for it. Normal Twisted traffic stays far below both.
+ * 655,360 (640 KiB) for a string length or list count, and, as in Twisted, no bound on the size of
+ * a whole expression: a call may carry many strings of 640 KiB. What a connection may buffer is
+ * bounded instead by its broker's input budget ({@code BrokerOptions.maxInputPerConnection}), which
+ * counts every byte held whatever the message. {@link #withMaxMessageBytes} adds a bound per
+ * expression for those who want one. pb4j also bounds the nesting depth of lists (default 4096):
+ * Twisted's decoder accepts any depth, but its encoder recurses and cannot send deeper than about
+ * 1000 levels. Every length read from the wire is checked before anything is allocated for it.
  *
  * <p><em>Immutable.</em>
  *
  * @param prefixLimit the most prefix bytes a token may have (Twisted: 64)
  * @param sizeLimit the longest string and the largest list count (Twisted: 655,360)
- * @param maxMessageBytes the largest top-level expression in bytes
+ * @param maxMessageBytes the largest top-level expression in bytes; {@link #NO_MESSAGE_LIMIT} for
+ *     none
  * @param maxDepth the deepest nesting of lists in one expression
  */
 public record BananaLimits(int prefixLimit, int sizeLimit, long maxMessageBytes, int maxDepth) {
@@ -23,13 +27,16 @@ public record BananaLimits(int prefixLimit, int sizeLimit, long maxMessageBytes,
   /** Twisted's {@code SIZE_LIMIT}, 640 KiB. */
   public static final int DEFAULT_SIZE_LIMIT = 640 * 1024;
 
-  /** The default bound on one top-level expression, 8 MiB. */
-  public static final long DEFAULT_MAX_MESSAGE_BYTES = 8L * 1024 * 1024;
+  /** A {@code maxMessageBytes} that bounds nothing. */
+  public static final long NO_MESSAGE_LIMIT = Long.MAX_VALUE;
+
+  /** The default bound on one top-level expression: none, as in Twisted. */
+  public static final long DEFAULT_MAX_MESSAGE_BYTES = NO_MESSAGE_LIMIT;
 
   /** The default bound on list nesting, 4096 (Python's jelly gives up near 1000). */
   public static final int DEFAULT_MAX_DEPTH = 4096;
 
-  /** Twisted's limits plus pb4j's default message and depth bounds. */
+  /** Twisted's limits plus pb4j's default depth bound. */
   public static final BananaLimits DEFAULT =
       new BananaLimits(DEFAULT_PREFIX_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_DEPTH);
 

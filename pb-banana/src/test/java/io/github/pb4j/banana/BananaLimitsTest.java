@@ -26,9 +26,40 @@ class BananaLimitsTest {
   void defaultsAreTwisted() {
     assertThat(BananaLimits.DEFAULT.prefixLimit()).isEqualTo(64);
     assertThat(BananaLimits.DEFAULT.sizeLimit()).isEqualTo(655_360);
-    // pb4j's own bounds, which Twisted lacks.
-    assertThat(BananaLimits.DEFAULT.maxMessageBytes()).isEqualTo(8L * 1024 * 1024);
+    // No bound on a whole expression, as in Twisted: a connection's input budget bounds memory.
+    assertThat(BananaLimits.DEFAULT.maxMessageBytes()).isEqualTo(BananaLimits.NO_MESSAGE_LIMIT);
+    // pb4j's own bound, which Twisted's decoder lacks (its encoder stops near 1000 levels).
     assertThat(BananaLimits.DEFAULT.maxDepth()).isEqualTo(4096);
+  }
+
+  @Test
+  void defaultsAcceptAsManyStringsOfTheSizeLimitAsTwistedDoes() {
+    // A list of 14 strings of 600 KiB: 8.6 MB in one expression, each string within 640 KiB.
+    byte[] string = new byte[600 * 1024];
+    ByteBuf in = Unpooled.buffer();
+    BananaEncoder encoder = BananaEncoder.of(Dialect.NONE);
+    encoder.writeListHeader(in, 14);
+    for (int i = 0; i < 14; i++) {
+      encoder.writeBytes(in, ByteString.of(string, 0, string.length));
+    }
+    BananaDecoder decoder = new BananaDecoder(BananaLimits.DEFAULT);
+    Object decoded = null;
+    // In reads of 64 KiB, as from a socket: the decoder holds the strings decoded so far.
+    ByteBuf cumulation = Unpooled.buffer();
+    long lastCost = 0;
+    while (in.isReadable() && decoded == null) {
+      cumulation.writeBytes(in, Math.min(64 * 1024, in.readableBytes()));
+      decoded = decoder.decode(cumulation);
+      cumulation.discardReadBytes();
+      if (decoded == null) {
+        assertThat(decoder.expressionCost()).isGreaterThanOrEqualTo(lastCost);
+        lastCost = decoder.expressionCost();
+      }
+    }
+
+    assertThat(decoded).asList().hasSize(14);
+    assertThat(lastCost).as("cost held just before the last string").isGreaterThan(13L * 600 * 1024);
+    assertThat(decoder.expressionCost()).isZero();
   }
 
   @Test

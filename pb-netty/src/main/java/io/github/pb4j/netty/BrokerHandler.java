@@ -4,6 +4,7 @@ import io.github.pb4j.Broker;
 import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.ConnectionLostException;
 import io.github.pb4j.MessageSink;
+import io.github.pb4j.PbProtocolException;
 import io.github.pb4j.banana.PbException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.EventExecutor;
@@ -178,6 +180,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       if (broker != null) {
         broker.receive(buf);
       }
+    } catch (Throwable t) {
+      fail(ctx, t);
     } finally {
       buf.release();
     }
@@ -238,33 +242,76 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable reason = cause instanceof DecoderException && cause.getCause() != null
-        ? cause.getCause()
-        : cause;
+    fail(ctx, cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
+  }
+
+  /**
+   * Ends this connection, and only this one, for {@code reason}: an exception, or an error such as
+   * {@link OutOfMemoryError} thrown while a message was handled. The event loop and every other
+   * connection go on. After a {@link VirtualMachineError} the broker lets go of what it holds at
+   * once (the message being received, its pending calls) so that the memory is free before anything
+   * else needs it, and nothing this method does may throw.
+   */
+  private void fail(ChannelHandlerContext ctx, Throwable reason) {
     if (failure == null) {
       failure = reason;
     }
-    if (reason instanceof IOException) {
-      logger.debug("[{}] closing connection: {}", connection(ctx), reason.toString());
-    } else if (reason instanceof PbException) {
-      logger.warn("[{}] closing connection: {}", connection(ctx), reason.toString());
-    } else {
-      logger.warn("[{}] closing connection", connection(ctx), reason);
+    try {
+      ctx.close();
+      if (reason instanceof VirtualMachineError && broker != null) {
+        broker.connectionLost(reason);
+      }
+    } catch (Throwable t) {
+      reason.addSuppressed(t);
     }
-    ctx.close();
+    try {
+      if (reason instanceof IOException) {
+        logger.debug("[{}] closing connection: {}", connection(ctx), reason.toString());
+      } else if (reason instanceof PbException || reason instanceof VirtualMachineError) {
+        logger.warn("[{}] closing connection: {}", connection(ctx), reason.toString());
+      } else {
+        logger.warn("[{}] closing connection", connection(ctx), reason);
+      }
+    } catch (Throwable t) {
+      // Out of memory even for a log line: the connection is closed all the same.
+    }
   }
 
   private String connection(ChannelHandlerContext ctx) {
     return broker != null ? "conn " + broker.connectionId() : ctx.channel().toString();
   }
 
-  /** The broker's outbound half: writes into the pipeline in front of this handler. */
-  private static final class ChannelSink implements MessageSink {
+  /**
+   * The broker's outbound half: writes into the pipeline in front of this handler, and drops the
+   * connection of a peer for which more than {@link BrokerOptions#maxOutputPerConnection()} bytes
+   * would be queued.
+   */
+  private final class ChannelSink implements MessageSink {
     private final ChannelHandlerContext ctx;
     private boolean closing;
 
     ChannelSink(ChannelHandlerContext ctx) {
       this.ctx = ctx;
+    }
+
+    private boolean overOutputLimit(ByteBuf message) {
+      Broker b = broker;
+      ChannelOutboundBuffer queue = ctx.channel().unsafe().outboundBuffer();
+      if (b == null || queue == null) {
+        return false;
+      }
+      long queued = queue.totalPendingWriteBytes() + message.readableBytes();
+      long limit = b.options().maxOutputPerConnection();
+      if (queued <= limit) {
+        return false;
+      }
+      if (!closing) {
+        closing = true;
+        fail(ctx, new PbProtocolException("output limit: " + queued + " bytes queued for a peer"
+            + " that does not read them (expected: <= " + limit
+            + ", BrokerOptions.maxOutputPerConnection)"));
+      }
+      return true;
     }
 
     @Override
@@ -274,6 +321,10 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void write(ByteBuf message) {
+      if (overOutputLimit(message)) {
+        message.release();
+        return;
+      }
       ctx.write(message, ctx.voidPromise());
     }
 

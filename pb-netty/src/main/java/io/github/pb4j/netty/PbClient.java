@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -211,7 +212,8 @@ public final class PbClient implements AutoCloseable {
       } else {
         ch.close();
       }
-      ended = h.lost();
+      // Bounded: a channel whose event loop cannot run any more never reports its end.
+      ended = h.lost().completeOnTimeout(null, BrokerHandler.CLOSE_GRACE_SECONDS + 1L, TimeUnit.SECONDS);
     }
     connected.completeExceptionally(new ConnectionLostException("client closed", null));
     ended.thenCompose(v -> loops.shutDown()).whenComplete((v, e) -> closed.complete(null));

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -238,13 +239,20 @@ public final class PbServer implements AutoCloseable {
       e.getValue().closeGracefully(e.getKey());
       ends.add(e.getValue().lost());
     }
-    return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
+    // A connection whose event loop cannot run any more (a user's group, stopped or stuck) never
+    // reports its end: stop waiting once every live one has been forced closed.
+    return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, BrokerHandler.CLOSE_GRACE_SECONDS + 1L, TimeUnit.SECONDS);
   }
 
+  /**
+   * Completes when {@code future} does, or after {@value BrokerHandler#CLOSE_GRACE_SECONDS} s: a
+   * future of a channel whose event loop no longer runs never notifies its listeners.
+   */
   private static CompletableFuture<@Nullable Void> toCompletable(ChannelFuture future) {
     CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
     future.addListener(f -> done.complete(null));
-    return done;
+    return done.completeOnTimeout(null, BrokerHandler.CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 
   /**

@@ -4,10 +4,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -50,7 +50,7 @@ enum Transport {
 
   /** Returns the transport whose channels {@code group} can run. */
   static Transport of(EventLoopGroup group) {
-    if (group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
+    if (group instanceof IoEventLoopGroup io && io.isCompatible(EpollIoHandle.class)) {
       return EPOLL;
     }
     return NIO;
@@ -58,13 +58,22 @@ enum Transport {
 
   /**
    * Creates an event loop group of this transport; {@code threads} 0 means Netty's default. Daemon
-   * threads do not keep the JVM alive.
+   * threads do not keep the JVM alive. No error ends a loop ({@link GuardedEventLoopGroup}).
    */
   EventLoopGroup newGroup(int threads, String threadNamePrefix, boolean daemon) {
-    IoHandlerFactory factory =
-        this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    return new MultiThreadIoEventLoopGroup(
+    return newGroup(threads, threadNamePrefix, daemon, ioHandlerFactory());
+  }
+
+  /** Creates a group of guarded loops whose I/O handlers {@code factory} makes. */
+  static EventLoopGroup newGroup(
+      int threads, String threadNamePrefix, boolean daemon, IoHandlerFactory factory) {
+    return new GuardedEventLoopGroup(
         threads, new DefaultThreadFactory(threadNamePrefix, daemon), factory);
+  }
+
+  /** Returns the factory of this transport's I/O handlers. */
+  IoHandlerFactory ioHandlerFactory() {
+    return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
   /** Returns true if the calling thread is one of {@code group}'s event loops. */
