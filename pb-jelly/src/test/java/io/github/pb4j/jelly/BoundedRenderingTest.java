@@ -193,6 +193,41 @@ class BoundedRenderingTest {
   }
 
   @Test
+  void receivedDictsThatShareAreHashedAndComparedFast() {
+    Map<String, Object> dict = new LinkedHashMap<>();
+    dict.put("k", sharedLists(30));
+    dict.put("t", Tuple.of(sharedLists(30)));
+    String hex = CODEC.jellyHex(dict, Dialect.PB);
+    Map<?, ?> one = (Map<?, ?>) CODEC.unjellyHex(hex, Dialect.PB);
+    Map<?, ?> two = (Map<?, ?>) CODEC.unjellyHex(hex, Dialect.PB);
+    Map<String, Object> other = new LinkedHashMap<>();
+    other.put("k", sharedLists(29));
+    other.put("t", Tuple.of(sharedLists(30)));
+    Map<?, ?> three = (Map<?, ?>) CODEC.roundTrip(other, Dialect.PB);
+    assertTimeoutPreemptively(FAST, () -> {
+      assertThat(one.equals(two)).isTrue();
+      assertThat(one.hashCode()).isEqualTo(two.hashCode());
+      assertThat(one.equals(three)).isFalse();
+      assertThat(((Tuple) one.get("t")).equals(two.get("t"))).isTrue();
+      assertThat(((Tuple) one.get("t")).hashCode()).isEqualTo(two.get("t").hashCode());
+    });
+  }
+
+  @Property(tries = 300)
+  void receivedDictsHashAndCompareAsMapsDo(@ForAll("keys") @Nullable Object key, @ForAll("values") @Nullable Object value) {
+    Map<Object, Object> dict = new LinkedHashMap<>();
+    dict.put(key, value);
+    dict.put("v", Tuple.of(value, List.of(dict.size())));
+    Map<?, ?> received = (Map<?, ?>) CODEC.roundTrip(dict, Dialect.PB);
+    assertThat(received).isInstanceOf(CompactDict.class);
+    Map<?, ?> copy = new LinkedHashMap<>(received);
+    assertThat(received.hashCode()).isEqualTo(copy.hashCode());
+    assertThat(received.equals(copy)).isEqualTo(copy.equals(received));
+    assertThat(received.equals(CODEC.roundTrip(dict, Dialect.PB))).isEqualTo(copy.equals(received));
+    assertThat(received.get("v").hashCode()).isEqualTo(java.util.Arrays.hashCode(((Tuple) received.get("v")).asList().toArray()));
+  }
+
+  @Test
   void aTupleHoldingAListStillHashesByItsCurrentContents() {
     List<Object> list = new ArrayList<>(List.of(1));
     Tuple t = Tuple.of(list);
@@ -208,6 +243,11 @@ class BoundedRenderingTest {
       @ForAll("values") @Nullable Object value, @ForAll @IntRange(min = 3, max = 200) int max) {
     assertThat(PythonRepr.of(value, max)).isEqualTo(cut(LegacyRepr.of(value), max));
     assertThat(PythonRepr.of(value)).isEqualTo(cut(LegacyRepr.of(value), PythonRepr.DEFAULT_MAX_CHARS));
+  }
+
+  @Provide
+  Arbitrary<@Nullable Object> keys() {
+    return JellyArbitraries.hashables(true);
   }
 
   @Provide
