@@ -1,6 +1,7 @@
 package io.github.pb4j;
 
 import io.github.pb4j.jelly.PythonLiteral;
+import io.github.pb4j.jelly.PythonRepr;
 import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.jelly.TypeCoercion;
 import io.github.pb4j.jelly.TypeMismatchException;
@@ -165,14 +166,14 @@ final class RemoteMethod {
       if (index < 0) {
         if (extraKeywords == null) {
           throw new TypeMismatchException(
-              wireName + "() got an unexpected keyword argument '" + e.getKey() + "'");
+              wireName + "() got an unexpected keyword argument '" + peerName(e.getKey()) + "'");
         }
         extraKeywords.put(e.getKey(), e.getValue());
         continue;
       }
       if (set[index]) {
         throw new TypeMismatchException(
-            wireName + "() got multiple values for argument '" + e.getKey() + "'");
+            wireName + "() got multiple values for argument '" + peerName(e.getKey()) + "'");
       }
       bound[index + offset] = e.getValue();
       set[index] = true;
@@ -206,6 +207,11 @@ final class RemoteMethod {
       bound[0] = perspective;
     }
     return bound;
+  }
+
+  /** A keyword name the peer sent, cut for an error message (it may be as long as a message). */
+  private static String peerName(String name) {
+    return PythonRepr.abbreviate(name, PythonRepr.BRIEF_MAX_CHARS);
   }
 
   private static Class<?> rawClass(@Nullable Type t) {

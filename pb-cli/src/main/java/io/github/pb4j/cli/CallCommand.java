@@ -48,6 +48,11 @@ import picocli.CommandLine.Parameters;
       "  pb call --user alice joinGroup \"'#NeedAFourth'\" allowMattress=False"
     })
 final class CallCommand implements Callable<Integer> {
+  /**
+   * The longest result printed, in characters: a result that shares its parts (a list holding
+   * the same list at each of 30 levels) prints as billions of characters, and is cut here.
+   */
+  static final int MAX_OUTPUT_CHARS = 1 << 22;
   private static final Pattern KEYWORD =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*", Pattern.DOTALL);
 
@@ -125,10 +130,23 @@ final class CallCommand implements Callable<Integer> {
         target = await(PbLogin.login(target, credentials, null));
       }
       Object result = await(target.callRemote(method, positional, keywords));
-      terminal.out().println(json ? Json.of(result) : PythonRepr.of(result));
+      terminal.out().println(json ? json(result) : PythonRepr.of(result, MAX_OUTPUT_CHARS));
       terminal.out().flush();
     }
     return PbCli.OK;
+  }
+
+  /**
+   * The result as JSON; a result longer than {@link #MAX_OUTPUT_CHARS} is refused, as JSON cut
+   * short is no JSON.
+   */
+  private static String json(@Nullable Object result) {
+    try {
+      return Json.of(result, MAX_OUTPUT_CHARS);
+    } catch (Json.TooLongException e) {
+      throw new CliException(PbCli.FAILED, "result: " + e.getMessage() + " (expected: at most "
+          + MAX_OUTPUT_CHARS + "; the Python form is cut instead, try without --json)");
+    }
   }
 
   private void parseArguments(

@@ -9,6 +9,7 @@ import io.github.pb4j.RemoteFailureException;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.examples.ExampleRunner;
+import io.github.pb4j.jelly.PythonRepr;
 import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.netty.PbClient;
 import java.io.IOException;
@@ -228,7 +229,7 @@ final class ChatCommand implements Callable<Integer> {
             current = group;
             status("joined " + group);
           } else {
-            status("joinGroup answered " + ref + " (expected: a group)");
+            status("joinGroup answered " + PythonRepr.brief(ref) + " (expected: a group)");
           }
         });
   }
@@ -302,9 +303,10 @@ final class ChatCommand implements Callable<Integer> {
     Collection<?> items =
         names instanceof Tuple t
             ? t.asList()
-            : names instanceof Collection<?> c ? c : List.of(String.valueOf(names));
+            : names instanceof Collection<?> c ? c : java.util.Collections.singletonList(names);
     List<String> text = new ArrayList<>();
-    items.forEach(n -> text.add(String.valueOf(n)));
+    // A name is shown as it is; anything else the server sends, briefly (it may share its parts).
+    items.forEach(n -> text.add(n instanceof String name ? name : PythonRepr.brief(n)));
     return text.isEmpty() ? "(none)" : String.join(", ", text);
   }
 

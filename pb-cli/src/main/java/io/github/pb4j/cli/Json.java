@@ -32,19 +32,56 @@ import org.jspecify.annotations.Nullable;
  * anything else        {"$repr": "&lt;Python repr&gt;"} (dates, times, ...)
  * </pre>
  *
+ * <p>A value that shares its parts is written in full at each place, as JSON has no references:
+ * the text is therefore bounded ({@link #of(Object, int)}), and writing stops as soon as it is
+ * longer, so that a few hundred bytes that share at each of 30 levels cannot take the time and
+ * memory of 2^30 elements.
+ *
  * <p><em>Thread-safe</em> (stateless).
  */
 final class Json {
-  private Json() {}
+  /** Thrown, without a stack trace, once the text is longer than allowed. */
+  static final class TooLongException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
-  static String of(@Nullable Object value) {
-    StringBuilder sb = new StringBuilder();
-    write(sb, value, new IdentityHashMap<>());
-    return sb.toString();
+    TooLongException(int maxChars) {
+      super("more than " + maxChars + " characters as JSON", null, false, false);
+    }
   }
 
-  private static void write(
-      StringBuilder sb, @Nullable Object v, IdentityHashMap<Object, Boolean> open) {
+  private final StringBuilder sb = new StringBuilder();
+  private final IdentityHashMap<Object, Boolean> open = new IdentityHashMap<>();
+  private final int maxChars;
+
+  private Json(int maxChars) {
+    this.maxChars = maxChars;
+  }
+
+  /** Returns the JSON text of {@code value}, of at most {@value PythonRepr#DEFAULT_MAX_CHARS} characters. */
+  static String of(@Nullable Object value) {
+    return of(value, PythonRepr.DEFAULT_MAX_CHARS);
+  }
+
+  /**
+   * Returns the JSON text of {@code value}.
+   *
+   * @throws TooLongException if the text would be longer than {@code maxChars}
+   */
+  static String of(@Nullable Object value, int maxChars) {
+    Json json = new Json(maxChars);
+    json.write(value);
+    json.check();
+    return json.sb.toString();
+  }
+
+  private void check() {
+    if (sb.length() > maxChars) {
+      throw new TooLongException(maxChars);
+    }
+  }
+
+  private void write(@Nullable Object v) {
+    check();
     if (v == null) {
       sb.append("null");
     } else if (v instanceof Boolean b) {
@@ -60,41 +97,41 @@ final class Json {
       if (Double.isFinite(d)) {
         sb.append(SexpFormatter.pythonFloat(d));
       } else {
-        tagged(sb, "$float", SexpFormatter.pythonFloat(d));
+        tagged("$float", SexpFormatter.pythonFloat(d));
       }
     } else if (v instanceof String || v instanceof Character) {
-      string(sb, v.toString());
+      string(v.toString());
     } else if (v instanceof ByteString b) {
-      tagged(sb, "$bytes", Base64.getEncoder().encodeToString(b.toByteArray()));
+      tagged("$bytes", Base64.getEncoder().encodeToString(b.toByteArray()));
     } else if (v instanceof byte[] b) {
-      tagged(sb, "$bytes", Base64.getEncoder().encodeToString(b));
+      tagged("$bytes", Base64.getEncoder().encodeToString(b));
     } else if (v instanceof BigDecimal d) {
-      tagged(sb, "$decimal", d.toString());
+      tagged("$decimal", d.toString());
     } else if (v instanceof RemoteReference r) {
       sb.append("{\"$remote\": ");
-      write(sb, r.luid(), open);
+      write(r.luid());
       sb.append('}');
     } else if (open.containsKey(v)) {
-      tagged(sb, "$repr", "<cycle>");
+      tagged("$repr", "<cycle>");
     } else if (v instanceof Tuple || v instanceof Collection || v instanceof Map) {
       open.put(v, Boolean.TRUE);
-      container(sb, v, open);
+      container(v);
       open.remove(v);
     } else {
-      tagged(sb, "$repr", PythonRepr.of(v));
+      tagged("$repr", PythonRepr.of(v));
     }
   }
 
-  private static void container(StringBuilder sb, Object v, IdentityHashMap<Object, Boolean> open) {
+  private void container(Object v) {
     if (v instanceof Map<?, ?> m) {
       if (m.keySet().stream().allMatch(k -> k instanceof String)) {
         sb.append('{');
         String sep = "";
         for (Map.Entry<?, ?> e : m.entrySet()) {
           sb.append(sep);
-          string(sb, (String) e.getKey());
+          string((String) e.getKey());
           sb.append(": ");
-          write(sb, e.getValue(), open);
+          write(e.getValue());
           sep = ", ";
         }
         sb.append('}');
@@ -103,9 +140,9 @@ final class Json {
         String sep = "";
         for (Map.Entry<?, ?> e : m.entrySet()) {
           sb.append(sep).append('[');
-          write(sb, e.getKey(), open);
+          write(e.getKey());
           sb.append(", ");
-          write(sb, e.getValue(), open);
+          write(e.getValue());
           sb.append(']');
           sep = ", ";
         }
@@ -118,21 +155,24 @@ final class Json {
     String sep = "";
     for (Object item : items) {
       sb.append(sep);
-      write(sb, item, open);
+      write(item);
       sep = ", ";
     }
     sb.append(']');
   }
 
-  private static void tagged(StringBuilder sb, String tag, String text) {
+  private void tagged(String tag, String text) {
     sb.append("{\"").append(tag).append("\": ");
-    string(sb, text);
+    string(text);
     sb.append('}');
   }
 
-  private static void string(StringBuilder sb, String s) {
+  private void string(String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
+      if ((i & 1023) == 0) {
+        check();
+      }
       char c = s.charAt(i);
       switch (c) {
         case '"' -> sb.append("\\\"");

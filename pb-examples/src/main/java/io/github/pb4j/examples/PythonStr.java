@@ -15,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * twin prints: a {@code str} as its text, other data as its {@code repr}, and any other object as
  * {@code <qualified.Name object at 0x...>} (the address is the identity hash).
  *
+ * <p>The text is at most {@link PythonRepr#DEFAULT_MAX_CHARS} characters, cut with {@code ...}
+ * (see {@link PythonRepr}): a received value that shares its parts could otherwise print as
+ * billions of characters.
+ *
  * <p><em>Thread-safe</em> (stateless).
  */
 public final class PythonStr {
@@ -23,7 +27,7 @@ public final class PythonStr {
   /** Returns Python's {@code str(value)} for a value received over PB, or an object's repr. */
   public static String of(@Nullable Object value) {
     if (value instanceof String s) {
-      return s;
+      return PythonRepr.abbreviate(s, PythonRepr.DEFAULT_MAX_CHARS);
     }
     if (isData(value)) {
       return PythonRepr.of(value);

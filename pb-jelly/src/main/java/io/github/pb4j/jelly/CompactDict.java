@@ -295,6 +295,21 @@ final class CompactDict extends AbstractMap<@Nullable Object, @Nullable Object> 
     }
   }
 
+  /**
+   * {@link Map#hashCode}, in time linear in the distinct containers inside, however often the
+   * values share them (a received value may hold one list at each of 30 levels twice).
+   */
+  @Override
+  public int hashCode() {
+    return SharedHashing.hash(this, new SharedHashing.Memo());
+  }
+
+  /** {@link Map#equals}, comparing each pair of containers inside once (see {@link #hashCode}). */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || (o instanceof Map<?, ?> m && SharedHashing.mapsEqual(this, m, new SharedHashing.Memo()));
+  }
+
   // ------------------------------------------------------------- for the jellier and readers
 
   /** Returns true while the entries are in the array ({@link #keyAt}, {@link #valueAt} apply). */

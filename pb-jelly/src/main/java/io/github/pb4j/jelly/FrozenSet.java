@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FrozenSet extends AbstractSet<@Nullable Object> {
   private final Set<@Nullable Object> elements;
+  /** The hash once kept (see {@link SharedHashing}); 0 with {@link #hashIsZero} false: not kept. */
+  private int hash;
+  private boolean hashIsZero;
 
   private FrozenSet(LinkedHashSet<@Nullable Object> elements) {
     this.elements = Collections.unmodifiableSet(elements);
@@ -51,6 +54,55 @@ public final class FrozenSet extends AbstractSet<@Nullable Object> {
   @Override
   public boolean contains(@Nullable Object o) {
     return elements.contains(o);
+  }
+
+  /**
+   * The sum of the elements' hashes ({@link Set}'s contract), computed once for a set of values
+   * that cannot change, and in time linear in the distinct containers however much they share.
+   */
+  @Override
+  public int hashCode() {
+    int h = hash;
+    return h != 0 || hashIsZero ? h : hash(new SharedHashing.Memo());
+  }
+
+  int hash(SharedHashing.Memo memo) {
+    int h = hash;
+    if (h != 0 || hashIsZero) {
+      return h;
+    }
+    Integer seen = memo.hashOf(this);
+    if (seen != null) {
+      return seen;
+    }
+    h = 0;
+    boolean lasting = true;
+    for (Object e : elements) {
+      h += SharedHashing.hash(e, memo);
+      lasting &= SharedHashing.isLasting(e);
+    }
+    if (!lasting) {
+      memo.rememberHash(this, h);
+    } else if (h == 0) {
+      hashIsZero = true;
+    } else {
+      hash = h;
+    }
+    return h;
+  }
+
+  /** True once the hash is kept: the elements can never change theirs. */
+  boolean hashKept() {
+    return hash != 0 || hashIsZero;
+  }
+
+  /** Equal to any set with the same elements; two frozen sets with different kept hashes never are. */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (o instanceof FrozenSet f && o != this && hashKept() && f.hashKept() && hash != f.hash) {
+      return false;
+    }
+    return super.equals(o);
   }
 
   @Override

@@ -22,8 +22,12 @@ final class Hashability {
    *
    * @param what names the place in the message, e.g. {@code "dictionary key"}
    * @param unfinished tuples whose elements are still being read: never hashable
+   * @param hashable tuples already found hashable, which this check adds to: each tuple of a value
+   *     that shares is looked at once (a tuple whose halves are one object, 30 levels deep, is
+   *     2^30 tuples as a tree)
    */
-  static @Nullable Object check(@Nullable Object value, String what, Map<Tuple, Boolean> unfinished) {
+  static @Nullable Object check(
+      @Nullable Object value, String what, Map<Tuple, Boolean> unfinished, Map<Tuple, Boolean> hashable) {
     // Exact final types first: on JDK 17 a failed instanceof against an interface scans the
     // class's supertypes, which made this check half the cost of jellying a dict.
     if (value == null || value instanceof String || value instanceof Integer
@@ -34,7 +38,7 @@ final class Hashability {
     if (!(value instanceof List || value instanceof Map || value instanceof Set || value instanceof Tuple)) {
       return value; // the common case: atoms, text, None, copyables
     }
-    String type = unhashableType(value, unfinished, new IdentityHashMap<>());
+    String type = unhashableType(value, unfinished, hashable, new IdentityHashMap<>());
     if (type != null) {
       throw new JellyException("builtins.TypeError",
           what + ": unhashable type '" + type + "' (expected: a hashable value)", null);
@@ -42,8 +46,8 @@ final class Hashability {
     return value;
   }
 
-  private static @Nullable String unhashableType(
-      @Nullable Object value, Map<Tuple, Boolean> unfinished, IdentityHashMap<Tuple, Boolean> path) {
+  private static @Nullable String unhashableType(@Nullable Object value, Map<Tuple, Boolean> unfinished,
+      Map<Tuple, Boolean> hashable, IdentityHashMap<Tuple, Boolean> path) {
     if (value instanceof FrozenSet) {
       return null;
     }
@@ -51,18 +55,22 @@ final class Hashability {
       return TypeCoercion.pythonTypeName(value);
     }
     if (value instanceof Tuple t) {
+      if (hashable.containsKey(t)) {
+        return null;
+      }
       // A tuple that contains itself, through a container still being read or directly (which
       // Python cannot build), is never hashable.
       if (unfinished.containsKey(t) || path.put(t, Boolean.TRUE) != null) {
         return "tuple";
       }
       for (Object element : t) {
-        String inner = unhashableType(element, unfinished, path);
+        String inner = unhashableType(element, unfinished, hashable, path);
         if (inner != null) {
           return inner;
         }
       }
       path.remove(t);
+      hashable.put(t, Boolean.TRUE);
     }
     return null;
   }

@@ -62,6 +62,8 @@ public final class Jellier {
   private @Nullable ByteBuf out;
   private int depth;
   private final IdentityTable seen = new IdentityTable();
+  /** Tuples found hashable in this call: each is checked once, however often it is shared. */
+  private final java.util.IdentityHashMap<Tuple, Boolean> hashable = new java.util.IdentityHashMap<>();
   /** Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash: keys recur. */
   private final String[] keyText = new String[KEY_SLOTS];
   private final byte[][] keyBytes = new byte[KEY_SLOTS][];
@@ -173,6 +175,9 @@ public final class Jellier {
       insertionCount = 0;
       if (!seen.isEmpty()) {
         seen.clear();
+      }
+      if (!hashable.isEmpty()) {
+        hashable.clear();
       }
     }
   }
@@ -286,7 +291,7 @@ public final class Jellier {
     out.writeBytes(tag);
     if (elements instanceof Set<?>) {
       for (Object o : elements) {
-        Hashability.check(o, "set element", Map.of());
+        Hashability.check(o, "set element", Map.of(), hashable);
       }
     }
     if (elements instanceof List<?> list && elements instanceof java.util.RandomAccess) {
@@ -331,7 +336,7 @@ public final class Jellier {
   /** Writes a dict key; short text keys come from a cache of their encodings. */
   private void writeKey(@Nullable Object key) {
     if (!(key instanceof String s) || s.length() > MAX_CACHED_KEY) {
-      writeValue(Hashability.check(key, "dictionary key", Map.of()));
+      writeValue(Hashability.check(key, "dictionary key", Map.of(), hashable));
       return;
     }
     ByteBuf out = buffer();

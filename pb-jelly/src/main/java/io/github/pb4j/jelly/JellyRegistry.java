@@ -191,13 +191,18 @@ public final class JellyRegistry {
 
     T fromState(@Nullable Object state) {
       if (!(state instanceof Map<?, ?> map)) {
-        throw new JellyException("state: " + PythonRepr.of(state) + " (expected: a dict)");
+        throw new JellyException("state: " + PythonRepr.brief(state) + " (expected: a dict)");
       }
       Map<String, @Nullable Object> byName = new HashMap<>();
       for (Map.Entry<?, ?> e : map.entrySet()) {
+        // Only text names a component; other keys are ignored, as unknown names are (rendering
+        // them could be costly: a tuple key may share its parts).
         Object key = e.getKey();
-        String name = key instanceof ByteString b ? b.toStringUtf8() : String.valueOf(key);
-        byName.put(name, e.getValue());
+        if (key instanceof String name) {
+          byName.put(name, e.getValue());
+        } else if (key instanceof ByteString b) {
+          byName.put(b.toStringUtf8(), e.getValue());
+        }
       }
       Object[] args = new Object[names.length];
       for (int i = 0; i < names.length; i++) {

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Deliberately not a {@link List}: a tuple and a list with the same elements are different
  * values in Python and in pb4j. Elements may be {@code null} (Python {@code None}). Equality is by
- * elements.
+ * elements; hashing and comparing take time linear in the distinct objects of a tuple, also one
+ * that holds the same object many times (as a received value may).
  *
  * <p><em>Immutable</em> (once built; the decoder fills a tuple's elements before handing it out).
  */
@@ -21,6 +22,9 @@ public final class Tuple implements Iterable<@Nullable Object> {
   private static final Tuple EMPTY = new Tuple(new Object[0]);
 
   private final @Nullable Object[] elements;
+  /** The hash once kept (see {@link SharedHashing}); 0 with {@link #hashIsZero} false: not kept. */
+  private int hash;
+  private boolean hashIsZero;
 
   private Tuple(@Nullable Object[] elements) {
     this.elements = elements;
@@ -44,6 +48,8 @@ public final class Tuple implements Iterable<@Nullable Object> {
   /** Not public API: fills a slot of a tuple made by {@link #ofSize}. */
   void fill(int index, @Nullable Object value) {
     elements[index] = value;
+    hash = 0;
+    hashIsZero = false;
   }
 
   public int size() {
@@ -143,14 +149,73 @@ public final class Tuple implements Iterable<@Nullable Object> {
     return asList().iterator();
   }
 
+  /**
+   * Equal to a tuple with equal elements. Linear in the distinct tuples compared, even when the
+   * tuples share parts (each pair of tuples is compared once).
+   */
   @Override
   public boolean equals(@Nullable Object o) {
-    return o == this || (o instanceof Tuple t && Arrays.equals(elements, t.elements));
+    return o == this || (o instanceof Tuple t && equalTo(t, new SharedHashing.Memo()));
   }
 
+  boolean equalTo(Tuple t, SharedHashing.Memo memo) {
+    if (t == this) {
+      return true;
+    }
+    @Nullable Object[] other = t.elements;
+    if (other.length != elements.length || (hash != 0 && t.hash != 0 && hash != t.hash)) {
+      return false;
+    }
+    if (memo.known(this, t)) {
+      return true;
+    }
+    for (int i = 0; i < elements.length; i++) {
+      if (!SharedHashing.equal(elements[i], other[i], memo)) {
+        return false;
+      }
+    }
+    memo.remember(this, t);
+    return true;
+  }
+
+  /**
+   * {@link java.util.Arrays#hashCode} of the elements, computed once for a tuple of values that
+   * cannot change, and in time linear in the distinct containers however much they share.
+   */
   @Override
   public int hashCode() {
-    return Arrays.hashCode(elements);
+    int h = hash;
+    return h != 0 || hashIsZero ? h : hash(new SharedHashing.Memo());
+  }
+
+  int hash(SharedHashing.Memo memo) {
+    int h = hash;
+    if (h != 0 || hashIsZero) {
+      return h;
+    }
+    Integer seen = memo.hashOf(this);
+    if (seen != null) {
+      return seen;
+    }
+    h = 1;
+    boolean lasting = true;
+    for (Object e : elements) {
+      h = 31 * h + SharedHashing.hash(e, memo);
+      lasting &= SharedHashing.isLasting(e);
+    }
+    if (!lasting) {
+      memo.rememberHash(this, h);
+    } else if (h == 0) {
+      hashIsZero = true;
+    } else {
+      hash = h;
+    }
+    return h;
+  }
+
+  /** True once the hash is kept: the elements can never change theirs. */
+  boolean hashKept() {
+    return hash != 0 || hashIsZero;
   }
 
   /** Returns Python notation, e.g. {@code (1,)} or {@code (1, 'a')}. */

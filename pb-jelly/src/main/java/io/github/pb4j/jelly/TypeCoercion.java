@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,17 +49,40 @@ public final class TypeCoercion {
    * @throws TypeMismatchException if the value does not fit
    */
   public static @Nullable Object coerce(@Nullable Object value, Type target, String what) {
+    return coerce(value, target, what, null);
+  }
+
+  /**
+   * The containers already checked in one {@link #coerce} call, with the type each was checked
+   * against and the result: a container the value holds many times is checked once (a list of
+   * 3000 references to one list of 3000 ints is 3000 elements to check, not 9 million), and
+   * converted once, so the result shares as the value does.
+   */
+  private static final class Checked {
+    private final IdentityHashMap<Object, Object[]> results = new IdentityHashMap<>();
+
+    @Nullable Object @Nullable [] get(Object container, Type target) {
+      Object[] r = results.get(container);
+      return r != null && r[0].equals(target) ? r : null;
+    }
+
+    void put(Object container, Type target, Object result) {
+      results.put(container, new Object[] {target, result});
+    }
+  }
+
+  private static @Nullable Object coerce(@Nullable Object value, Type target, String what, @Nullable Checked checked) {
     if (target instanceof Class<?> c) {
       return coerceToClass(value, c, what);
     }
     if (target instanceof ParameterizedType p) {
-      return coerceParameterized(value, p, what);
+      return coerceParameterized(value, p, what, checked);
     }
     if (target instanceof WildcardType w) {
-      return coerce(value, w.getUpperBounds()[0], what);
+      return coerce(value, w.getUpperBounds()[0], what, checked);
     }
     if (target instanceof TypeVariable<?> v) {
-      return coerce(value, v.getBounds()[0], what);
+      return coerce(value, v.getBounds()[0], what, checked);
     }
     if (target instanceof GenericArrayType) {
       throw mismatch(value, target, what);
@@ -150,23 +174,33 @@ public final class TypeCoercion {
     throw mismatch(value, c, what);
   }
 
-  private static @Nullable Object coerceParameterized(@Nullable Object value, ParameterizedType p, String what) {
+  private static @Nullable Object coerceParameterized(
+      @Nullable Object value, ParameterizedType p, String what, @Nullable Checked checked) {
     Class<?> raw = (Class<?>) p.getRawType();
-    Object checked = coerceToClass(value, raw, what);
-    if (checked == null) {
+    Object instance = coerceToClass(value, raw, what);
+    if (instance == null) {
       return null;
     }
     Type[] args = p.getActualTypeArguments();
-    if (checked instanceof Map<?, ?> map && args.length == 2) {
-      return coerceMap(map, args[0], args[1], what);
+    boolean isMap = instance instanceof Map<?, ?> && args.length == 2;
+    if (!isMap && !(instance instanceof Collection<?> && args.length == 1)) {
+      return instance;
     }
-    if (checked instanceof Collection<?> c && args.length == 1) {
-      return coerceElements(c, args[0], what);
+    if (checked == null) {
+      checked = new Checked();
     }
-    return checked;
+    Object[] known = checked.get(value, p);
+    if (known != null) {
+      return known[1];
+    }
+    Object result = isMap
+        ? coerceMap((Map<?, ?>) instance, args[0], args[1], what, checked)
+        : coerceElements((Collection<?>) instance, args[0], what, checked);
+    checked.put(value, p, result);
+    return result;
   }
 
-  private static Object coerceElements(Collection<?> c, Type element, String what) {
+  private static Object coerceElements(Collection<?> c, Type element, String what, Checked checked) {
     if (isObject(element)) {
       return c;
     }
@@ -174,7 +208,7 @@ public final class TypeCoercion {
     List<@Nullable Object> out = new ArrayList<>(c.size());
     int i = 0;
     for (Object o : c) {
-      Object v = coerce(o, element, what + " element " + i++);
+      Object v = coerce(o, element, what + " element " + i++, checked);
       changed |= v != o;
       out.add(v);
     }
@@ -184,15 +218,15 @@ public final class TypeCoercion {
     return c instanceof Set<?> ? (c instanceof FrozenSet ? FrozenSet.copyOf(out) : new LinkedHashSet<>(out)) : out;
   }
 
-  private static Object coerceMap(Map<?, ?> map, Type key, Type value, String what) {
+  private static Object coerceMap(Map<?, ?> map, Type key, Type value, String what, Checked checked) {
     if (isObject(key) && isObject(value)) {
       return map;
     }
     boolean changed = false;
     Map<@Nullable Object, @Nullable Object> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
-      Object k = coerce(e.getKey(), key, what + " key");
-      Object v = coerce(e.getValue(), value, what + "[" + PythonRepr.of(k) + "]");
+      Object k = coerce(e.getKey(), key, what + " key", checked);
+      Object v = coerce(e.getValue(), value, what + "[" + PythonRepr.brief(k) + "]", checked);
       changed |= k != e.getKey() || v != e.getValue();
       out.put(k, v);
     }
@@ -205,12 +239,8 @@ public final class TypeCoercion {
   }
 
   private static TypeMismatchException mismatch(@Nullable Object value, Type target, String what) {
-    String repr = PythonRepr.of(value);
-    if (repr.length() > 60) {
-      repr = repr.substring(0, 57) + "...";
-    }
-    return new TypeMismatchException(
-        what + ": " + pythonTypeName(value) + " " + repr + " (expected: " + describe(target) + ")");
+    return new TypeMismatchException(what + ": " + pythonTypeName(value) + " " + PythonRepr.brief(value)
+        + " (expected: " + describe(target) + ")");
   }
 
   /** Returns the Python type name of a Jelly value, e.g. {@code bytes}, {@code str}, {@code NoneType}. */

@@ -52,6 +52,8 @@ public final class Unjellier {
   private final Map<Integer, @Nullable Object> references = new HashMap<>();
   /** Tuples whose elements are still being read. */
   private final IdentityHashMap<Tuple, Boolean> building = new IdentityHashMap<>();
+  /** Tuples found hashable in this call: each is checked once, however often it is shared. */
+  private final IdentityHashMap<Tuple, Boolean> hashable = new IdentityHashMap<>();
   private int depth;
   private boolean inCall;
 
@@ -91,6 +93,9 @@ public final class Unjellier {
         references.clear();
       }
       building.clear();
+      if (!hashable.isEmpty()) {
+        hashable.clear();
+      }
     }
   }
 
@@ -288,7 +293,7 @@ public final class Unjellier {
   }
 
   private @Nullable Object hashable(@Nullable Object value, String what) {
-    return Hashability.check(value, what, building);
+    return Hashability.check(value, what, building, hashable);
   }
 
   private @Nullable Object readType(ByteString tag, List<?> list, int bindId) {
