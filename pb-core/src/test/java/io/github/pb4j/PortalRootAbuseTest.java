@@ -291,8 +291,10 @@ class PortalRootAbuseTest {
   void anAnonymousFloodDoesNotRefuseOthers() throws Exception {
     var realmGate = new CompletableFuture<Void>();
     AtomicInteger realmCalls = new AtomicInteger();
+    java.util.concurrent.CountDownLatch threeRealmCalls = new java.util.concurrent.CountDownLatch(3);
     Realm slowRealm = (id, mind, interfaces) -> {
       realmCalls.incrementAndGet();
+      threeRealmCalls.countDown();
       return id.isAnonymous()
           ? realmGate.thenApply(v -> LoginResult.of(Avatar.class, new Avatar() {}))
           : REALM.requestAvatar(id, mind, interfaces);
@@ -312,6 +314,8 @@ class PortalRootAbuseTest {
 
     assertThat(login(connect(factory, FakeConnection.ipv4(10, 0, 0, 7)), "alice", "secret"))
         .isInstanceOf(PerspectiveAdapter.class);
+    // The flooder's realm calls run on its own executor: wait for them, then count.
+    assertThat(threeRealmCalls.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(realmCalls).as("anonymous logins let into the realm at once").hasValue(2 + 1);
     realmGate.complete(null);
     awaitAll(flood);
