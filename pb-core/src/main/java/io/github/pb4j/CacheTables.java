@@ -4,6 +4,7 @@ import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.jelly.Jellier;
 import io.github.pb4j.jelly.JellyException;
 import io.github.pb4j.jelly.JellyExtension;
+import io.github.pb4j.jelly.JellyTag;
 import io.github.pb4j.jelly.Unjellier;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <p><em>Not thread-safe;</em> confined to the connection's executor, as its broker is.
  */
 final class CacheTables {
-  private static final ByteString CACHED = ByteString.ascii("cached");
-  private static final ByteString LCACHE = ByteString.ascii("lcache");
+  private static final ByteString CACHED = JellyTag.CACHED.wire();
+  private static final ByteString LCACHE = JellyTag.LCACHE.wire();
 
   /** A {@link Cacheable} this side copied to the peer. */
   private static final class ExportedCache {

@@ -5,6 +5,7 @@ import io.github.pb4j.jelly.InsecureJellyException;
 import io.github.pb4j.jelly.Jellier;
 import io.github.pb4j.jelly.JellyException;
 import io.github.pb4j.jelly.JellyExtension;
+import io.github.pb4j.jelly.JellyTag;
 import io.github.pb4j.jelly.Unjellier;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p><em>Not thread-safe;</em> confined to the connection's executor.
  */
 final class Flavors implements JellyExtension {
-  private static final ByteString REMOTE = ByteString.ascii("remote");
-  private static final ByteString LOCAL = ByteString.ascii("local");
+  private static final ByteString REMOTE = JellyTag.REMOTE.wire();
+  private static final ByteString LOCAL = JellyTag.LOCAL.wire();
 
   private final Broker broker;
   private final ExportTable exports;

@@ -105,7 +105,7 @@ public final class BananaEncoder {
       throw new BananaException(
           "list length: " + count + " (expected: <= " + limits.sizeLimit() + ")");
     }
-    writeHeader(out, count, 0x80);
+    writeHeader(out, count, BananaType.Code.LIST);
   }
 
   /** Writes an integer as INT, NEG, LONGINT or LONGNEG, chosen by Twisted's ranges. */
@@ -117,12 +117,12 @@ public final class BananaEncoder {
       throw integerTooLarge(value);
     }
     if (value >= 0) {
-      writeHeader(out, value, value <= Integer.MAX_VALUE ? 0x81 : 0x85);
+      writeHeader(out, value, value <= Integer.MAX_VALUE ? BananaType.Code.INT : BananaType.Code.LONGINT);
     } else if (value >= Integer.MIN_VALUE) {
-      writeHeader(out, -value, 0x83);
+      writeHeader(out, -value, BananaType.Code.NEG);
     } else if (value != Long.MIN_VALUE) {
       writePrefix(out, -value);
-      out.writeByte(0x86);
+      out.writeByte(BananaType.Code.LONGNEG);
     } else {
       writeInteger(out, BigInteger.valueOf(value));
     }
@@ -142,7 +142,7 @@ public final class BananaEncoder {
       out.writeByte(magnitude.intValue() & 0x7f);
       magnitude = magnitude.shiftRight(7);
     }
-    out.writeByte(value.signum() > 0 ? 0x85 : 0x86);
+    out.writeByte(value.signum() > 0 ? BananaType.Code.LONGINT : BananaType.Code.LONGNEG);
   }
 
   private BananaException integerTooLarge(Object value) {
@@ -156,7 +156,7 @@ public final class BananaEncoder {
    * a Twisted peer goes back with the same bytes ({@code Double.NaN} is Python's {@code nan}).
    */
   public void writeFloat(ByteBuf out, double value) {
-    out.writeByte(0x84);
+    out.writeByte(BananaType.Code.FLOAT);
     out.writeLong(Double.doubleToRawLongBits(value));
   }
 
@@ -171,7 +171,7 @@ public final class BananaEncoder {
     }
     checkStringLength(value.size());
     writePrefix(out, value.size());
-    out.writeByte(0x82);
+    out.writeByte(BananaType.Code.STRING);
     value.writeTo(out);
   }
 
@@ -187,7 +187,7 @@ public final class BananaEncoder {
     }
     checkStringLength(length);
     writePrefix(out, length);
-    out.writeByte(0x82);
+    out.writeByte(BananaType.Code.STRING);
     out.writeBytes(bytes, offset, length);
   }
 
@@ -211,7 +211,7 @@ public final class BananaEncoder {
     }
     checkStringLength(n);
     out.ensureWritable(n + 4);
-    writeHeader(out, n, 0x82);
+    writeHeader(out, n, BananaType.Code.STRING);
     out.writeCharSequence(text, java.nio.charset.StandardCharsets.US_ASCII);
     return true;
   }
@@ -228,7 +228,7 @@ public final class BananaEncoder {
     }
     checkStringLength(length);
     writePrefix(out, length);
-    out.writeByte(0x82);
+    out.writeByte(BananaType.Code.STRING);
     out.ensureWritable(length);
     int written = ByteBufUtil.reserveAndWriteUtf8(out, text, length);
     assert written == length;
@@ -251,7 +251,7 @@ public final class BananaEncoder {
   }
 
   private void writeVocab(ByteBuf out, int number) {
-    writeHeader(out, number, 0x87);
+    writeHeader(out, number, BananaType.Code.VOCAB);
   }
 
   /** Writes a token header: prefix digits then the type byte; one write for the common one-digit case. */

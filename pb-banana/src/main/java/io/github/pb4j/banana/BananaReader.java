@@ -29,15 +29,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BananaReader {
   /** Token type of {@link #next}: a list header; {@link #count()} elements follow. */
-  public static final int LIST = 0x80;
+  public static final int LIST = BananaType.Code.LIST;
   /** Token type of {@link #next}: an integer (INT, NEG, LONGINT or LONGNEG), in {@link #longValue()}. */
-  public static final int INT = 0x81;
+  public static final int INT = BananaType.Code.INT;
   /** Token type of {@link #next}: a byte string; see {@link #byteString()} and friends. */
-  public static final int STRING = 0x82;
+  public static final int STRING = BananaType.Code.STRING;
   /** Token type of {@link #next}: a float, in {@link #doubleValue()}. */
-  public static final int FLOAT = 0x84;
+  public static final int FLOAT = BananaType.Code.FLOAT;
   /** Token type of {@link #next}: a vocabulary word (pb dialect only), see {@link #word()}. */
-  public static final int VOCAB = 0x87;
+  public static final int VOCAB = BananaType.Code.VOCAB;
 
   /** Largest window read at once; larger expressions go to the decoder. */
   private static final int MAX_WINDOW = 1 << 20;
@@ -218,24 +218,24 @@ public final class BananaReader {
   /** Finishes a token whose header ends before {@code p}. */
   private int token(byte[] b, int p, long v, int type) {
     switch (type) {
-      case 0x80:
+      case BananaType.Code.LIST:
         if (v > sizeLimit) {
           throw Unsupported.INSTANCE;
         }
         value = v;
         pos = p;
         return LIST;
-      case 0x81:
-      case 0x85:
+      case BananaType.Code.INT:
+      case BananaType.Code.LONGINT:
         value = v;
         pos = p;
         return INT;
-      case 0x83:
-      case 0x86:
+      case BananaType.Code.NEG:
+      case BananaType.Code.LONGNEG:
         value = -v;
         pos = p;
         return INT;
-      case 0x82:
+      case BananaType.Code.STRING:
         if (v > sizeLimit || v > end - p) {
           truncated |= v <= sizeLimit;
           throw Unsupported.INSTANCE;
@@ -244,7 +244,7 @@ public final class BananaReader {
         stringOffset = p;
         pos = p + (int) v;
         return STRING;
-      case 0x84: {
+      case BananaType.Code.FLOAT: {
         if (end - p < 8) {
           truncated = true;
           throw Unsupported.INSTANCE;
@@ -257,7 +257,7 @@ public final class BananaReader {
         pos = p + 8;
         return FLOAT;
       }
-      case 0x87:
+      case BananaType.Code.VOCAB:
         if (dialect != Dialect.PB || Vocabulary.word(v) == null) {
           throw Unsupported.INSTANCE;
         }

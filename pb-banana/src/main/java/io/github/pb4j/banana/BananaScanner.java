@@ -87,7 +87,7 @@ public final class BananaScanner {
         }
         int b = in.getByte(start + (int) p) & 0xff;
         p++;
-        if (b >= 0x80) {
+        if (b >= BananaType.Code.LIST) {
           type = b;
           break;
         }
@@ -101,7 +101,7 @@ public final class BananaScanner {
         }
       }
       switch (type) {
-        case 0x80: // list
+        case BananaType.Code.LIST:
           if (value > sizeLimit) {
             return Result.GIVE_UP;
           }
@@ -117,20 +117,20 @@ public final class BananaScanner {
             continue;
           }
           break;
-        case 0x81: // int
-        case 0x83: // neg
-        case 0x85: // long int
-        case 0x86: // long neg
-        case 0x87: // vocabulary word
+        case BananaType.Code.INT:
+        case BananaType.Code.NEG:
+        case BananaType.Code.LONGINT:
+        case BananaType.Code.LONGNEG:
+        case BananaType.Code.VOCAB:
           pos = p;
           break;
-        case 0x82: // string
+        case BananaType.Code.STRING:
           if (value > sizeLimit) {
             return Result.GIVE_UP;
           }
           pos = p + value;
           break;
-        case 0x84: // float
+        case BananaType.Code.FLOAT:
           pos = p + 8;
           break;
         default:

@@ -10,14 +10,31 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  */
 public enum BananaType {
-  LIST(0x80),
-  INT(0x81),
-  STRING(0x82),
-  NEG(0x83),
-  FLOAT(0x84),
-  LONGINT(0x85),
-  LONGNEG(0x86),
-  VOCAB(0x87);
+  LIST(Code.LIST),
+  INT(Code.INT),
+  STRING(Code.STRING),
+  NEG(Code.NEG),
+  FLOAT(Code.FLOAT),
+  LONGINT(Code.LONGINT),
+  LONGNEG(Code.LONGNEG),
+  VOCAB(Code.VOCAB);
+
+  /**
+   * The type bytes as {@code int} constants, for code that switches on a byte read from the wire;
+   * the one place where they are spelled out.
+   */
+  public static final class Code {
+    public static final int LIST = 0x80;
+    public static final int INT = 0x81;
+    public static final int STRING = 0x82;
+    public static final int NEG = 0x83;
+    public static final int FLOAT = 0x84;
+    public static final int LONGINT = 0x85;
+    public static final int LONGNEG = 0x86;
+    public static final int VOCAB = 0x87;
+
+    private Code() {}
+  }
 
   private static final BananaType[] BY_CODE = values();
 
@@ -34,7 +51,7 @@ public enum BananaType {
 
   /** Returns the type for a byte read from the wire, or {@code null} if it is not a type byte. */
   public static @Nullable BananaType fromWire(int b) {
-    int index = (b & 0xff) - 0x80;
+    int index = (b & 0xff) - Code.LIST;
     return index >= 0 && index < BY_CODE.length ? BY_CODE[index] : null;
   }
 }

@@ -46,6 +46,19 @@ final class Hashability {
     return value;
   }
 
+  /**
+   * Returns true if Python could hash {@code value}, a value read whole (no tuple of it is still
+   * being read): the rule of {@link #check}, without an exception.
+   */
+  static boolean isHashable(@Nullable Object value) {
+    if (value == null || value instanceof String || value instanceof Integer
+        || value instanceof io.github.pb4j.banana.ByteString || value instanceof Long
+        || value instanceof Double || value instanceof Boolean) {
+      return true;
+    }
+    return unhashableType(value, Map.of(), new IdentityHashMap<>(), new IdentityHashMap<>()) == null;
+  }
+
   private static @Nullable String unhashableType(@Nullable Object value, Map<Tuple, Boolean> unfinished,
       Map<Tuple, Boolean> hashable, IdentityHashMap<Tuple, Boolean> path) {
     if (value instanceof FrozenSet) {

@@ -1,6 +1,7 @@
 package io.github.pb4j.jelly;
 
 import io.github.pb4j.banana.BananaEncoder;
+import io.github.pb4j.banana.BananaType;
 import io.github.pb4j.banana.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -82,12 +83,12 @@ public final class Jellier {
     this.extension = extension;
     this.maxDepth = maxDepth;
     this.noneExpr = expression(JellyTag.NONE, null);
-    this.trueExpr = expression(JellyTag.BOOLEAN, ByteString.ascii("true"));
-    this.falseExpr = expression(JellyTag.BOOLEAN, ByteString.ascii("false"));
+    this.trueExpr = expression(JellyTag.BOOLEAN, JellyWords.TRUE);
+    this.falseExpr = expression(JellyTag.BOOLEAN, JellyWords.FALSE);
     this.tagUnicode = encoder.precompute(JellyTag.UNICODE.wire());
     this.unicodeHeader = new byte[tagUnicode.length + 2];
     unicodeHeader[0] = 0x02;
-    unicodeHeader[1] = (byte) 0x80;
+    unicodeHeader[1] = (byte) BananaType.Code.LIST;
     System.arraycopy(tagUnicode, 0, unicodeHeader, 2, tagUnicode.length);
     this.tagList = encoder.precompute(JellyTag.LIST.wire());
     this.tagTuple = encoder.precompute(JellyTag.TUPLE.wire());

@@ -3,6 +3,7 @@ package io.github.pb4j.jelly;
 import io.github.pb4j.banana.BananaReader;
 import io.github.pb4j.banana.BananaReader.Unsupported;
 import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.banana.Vocabulary;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
@@ -32,24 +33,25 @@ public final class JellyReader {
   private static final ByteString TUPLE = JellyTag.TUPLE.wire();
   private static final ByteString DICTIONARY = JellyTag.DICTIONARY.wire();
   private static final ByteString NONE = JellyTag.NONE.wire();
-  private static final ByteString TRUE = ByteString.ascii("true");
-  private static final ByteString FALSE = ByteString.ascii("false");
+  private static final ByteString TRUE = JellyWords.TRUE;
+  private static final ByteString FALSE = JellyWords.FALSE;
 
-  // Tags by vocabulary number (Vocabulary), and two of our own for the words outside it.
+  // The tags this reader handles, numbered for its switches (these are not wire values).
+  private static final int TAG_OTHER = 0;
   private static final int TAG_NONE = 1;
-  private static final int TAG_DICTIONARY = 5;
-  private static final int TAG_LIST = 8;
-  private static final int TAG_TUPLE = 11;
-  private static final int TAG_UNICODE = 100;
-  private static final int TAG_BOOLEAN = 101;
+  private static final int TAG_DICTIONARY = 2;
+  private static final int TAG_LIST = 3;
+  private static final int TAG_TUPLE = 4;
+  private static final int TAG_UNICODE = 5;
+  private static final int TAG_BOOLEAN = 6;
+  /** The tag of each vocabulary word (by its number in {@link Vocabulary}); TAG_OTHER for the rest. */
+  private static final int[] TAG_BY_WORD = new int[Vocabulary.size() + 1];
 
   static {
-    if (!NONE.equals(io.github.pb4j.banana.Vocabulary.word(TAG_NONE))
-        || !DICTIONARY.equals(io.github.pb4j.banana.Vocabulary.word(TAG_DICTIONARY))
-        || !LIST.equals(io.github.pb4j.banana.Vocabulary.word(TAG_LIST))
-        || !TUPLE.equals(io.github.pb4j.banana.Vocabulary.word(TAG_TUPLE))) {
-      throw new AssertionError("vocabulary numbers changed");
-    }
+    TAG_BY_WORD[Vocabulary.numberOf(NONE)] = TAG_NONE;
+    TAG_BY_WORD[Vocabulary.numberOf(DICTIONARY)] = TAG_DICTIONARY;
+    TAG_BY_WORD[Vocabulary.numberOf(LIST)] = TAG_LIST;
+    TAG_BY_WORD[Vocabulary.numberOf(TUPLE)] = TAG_TUPLE;
   }
 
   /** Key positions remembered, and the longest encoded key remembered. */
@@ -111,7 +113,7 @@ public final class JellyReader {
     int type = in.next();
     int tag;
     if (type == BananaReader.VOCAB) {
-      tag = in.vocabNumber();
+      tag = TAG_BY_WORD[in.vocabNumber()];
     } else if (type == BananaReader.STRING) {
       tag = stringTag();
     } else {
@@ -189,18 +191,18 @@ public final class JellyReader {
         if (in.is(BananaReader.STRING, UNICODE)) {
           return TAG_UNICODE;
         }
-        return in.is(BananaReader.STRING, BOOLEAN) ? TAG_BOOLEAN : 0;
+        return in.is(BananaReader.STRING, BOOLEAN) ? TAG_BOOLEAN : TAG_OTHER;
       case 4:
         if (b[o] == 'l') {
-          return in.is(BananaReader.STRING, LIST) ? TAG_LIST : 0;
+          return in.is(BananaReader.STRING, LIST) ? TAG_LIST : TAG_OTHER;
         }
-        return in.is(BananaReader.STRING, NONE) ? TAG_NONE : 0;
+        return in.is(BananaReader.STRING, NONE) ? TAG_NONE : TAG_OTHER;
       case 5:
-        return in.is(BananaReader.STRING, TUPLE) ? TAG_TUPLE : 0;
+        return in.is(BananaReader.STRING, TUPLE) ? TAG_TUPLE : TAG_OTHER;
       case 10:
-        return in.is(BananaReader.STRING, DICTIONARY) ? TAG_DICTIONARY : 0;
+        return in.is(BananaReader.STRING, DICTIONARY) ? TAG_DICTIONARY : TAG_OTHER;
       default:
-        return 0;
+        return TAG_OTHER;
     }
   }
 
@@ -211,7 +213,7 @@ public final class JellyReader {
         throw Unsupported.INSTANCE;
       }
       Object key = key(i, depth);
-      if (!isHashable(key)) {
+      if (!Hashability.isHashable(key)) {
         throw Unsupported.INSTANCE;
       }
       map.put(key, value(depth));
@@ -241,21 +243,5 @@ public final class JellyReader {
       keyWire[index] = java.util.Arrays.copyOfRange(in.array(), start, start + length);
     }
     return key;
-  }
-
-  private static boolean isHashable(@Nullable Object key) {
-    if (key == null || key instanceof String || key instanceof Integer || key instanceof ByteString
-        || key instanceof Long || key instanceof Double || key instanceof Boolean) {
-      return true;
-    }
-    if (key instanceof Tuple t) {
-      for (Object element : t) {
-        if (!isHashable(element)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 }

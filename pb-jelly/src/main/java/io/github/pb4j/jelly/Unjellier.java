@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * <p><em>Not thread-safe;</em> one per connection, confined to its thread.
  */
 public final class Unjellier {
-  private static final ByteString TRUE = ByteString.ascii("true");
-  private static final ByteString FALSE = ByteString.ascii("false");
+  private static final ByteString TRUE = JellyWords.TRUE;
+  private static final ByteString FALSE = JellyWords.FALSE;
   /** Names Twisted's globalSecurity allows as types but has no unjellier for. */
   private static final Set<String> TWISTED_TYPE_ALIASES =
       Set.of("NoneType", "bool", "string", "str", "int", "float", "long_int", "long", "dict");
