@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The commands of PB messages ({@code PB-PROTOCOL.md} §5.2) with their field counts. */
+/**
+ * The commands of PB messages (the {@code proto_*} methods of {@code twisted.spread.pb.Broker})
+ * with their field counts.
+ */
 enum BrokerCommand {
   VERSION("version", 2),
   MESSAGE("message", 7),

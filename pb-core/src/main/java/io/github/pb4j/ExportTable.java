@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The objects one side of a connection has exported: luid to object and reference count, and the
  * reverse by identity. Mirrors Twisted's {@code Broker.localObjects} / {@code luids}
- * ({@code PB-PROTOCOL.md} §5.12): one count per {@code [b'remote', luid]} sent, one less per
- * {@code decref}; at zero the object is forgotten and its luid never reused.
+ * ({@code twisted.spread.pb.Broker.proto_decref}): one count per {@code [b'remote', luid]} sent,
+ * one less per {@code decref}; at zero the object is forgotten and its luid never reused.
  *
  * <p>Exports made while encoding one message are journalled, so that a message that fails to
  * encode takes back the counts it added.

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Conversion between Java exceptions and Twisted's {@code CopyableFailure} state ({@code
- * PB-PROTOCOL.md} §5.6), both ways.
+ * Conversion between Java exceptions and the state of Twisted's {@code
+ * twisted.spread.pb.CopyableFailure} / {@code CopiedFailure}, both ways.
  *
  * <p>Sent failures carry the same ten keys, in the same order, as Twisted's. A Java exception is
  * sent with its Java class name as the type and, as parents, its class chain followed by the

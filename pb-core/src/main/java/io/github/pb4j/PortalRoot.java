@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * The root a cred-protected PB server offers each connection: {@code login(username)} answers a
  * challenge and a challenger whose {@code respond(response, mind)} answers the avatar, and {@code
  * loginAnonymous(mind)}. Java form of Twisted's {@code pb._PortalRoot} / {@code _PortalWrapper} /
- * {@code _PortalAuthChallenger}; on the wire exactly as Twisted for every legitimate client ({@code
- * PB-PROTOCOL.md} §6).
+ * {@code _PortalAuthChallenger}; on the wire exactly as Twisted for every legitimate client (see
+ * {@code docs/cred.md}).
  *
  * <p>Hardened where Twisted is weak:
  *

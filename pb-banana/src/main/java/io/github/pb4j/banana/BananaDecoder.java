@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * Long} or {@link BigInteger} (the smallest that holds the value), {@link Double} and {@link
  * ByteString}; in the pb dialect a VOCAB token decodes to the word's {@code ByteString}.
  *
- * <p>Follows Twisted's decoder ({@code banana.Banana.dataReceived}, {@code PB-PROTOCOL.md} §2.9),
+ * <p>Follows Twisted's decoder ({@code twisted.spread.banana.Banana.dataReceived}),
  * including its leniency (empty prefix = 0, non-minimal prefixes, any integer token for any
  * value, prefix bytes before FLOAT ignored). Lengths and counts are checked against {@link
  * BananaLimits} as soon as their token header is read, before anything is allocated. After a

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * Banana encoder for one dialect, producing exactly the bytes Twisted's encoder produces
- * ({@code PB-PROTOCOL.md} §2.10).
+ * ({@code twisted.spread.banana.Banana._encode}).
  *
  * <p>{@link #encode(Object, ByteBuf)} writes a whole value of the Banana data model ({@link List}
  * or other {@link Collection}, {@link Integer}, {@link Long}, {@link BigInteger}, {@link Short},

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Renders decoded Banana values in Python notation, e.g. {@code [b'version', 6]}: the format of
- * Twisted's documentation, of {@code PB-PROTOCOL.md} and of pb4j's TRACE logs.
+ * Twisted's documentation and of pb4j's TRACE logs.
  *
  * <p><em>Thread-safe</em> (stateless).
  */

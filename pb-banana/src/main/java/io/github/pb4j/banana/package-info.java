@@ -3,7 +3,7 @@
  * incremental {@link io.github.pb4j.banana.BananaDecoder} and a {@link
  * io.github.pb4j.banana.BananaEncoder} over Netty {@code ByteBuf}s, usable without a pipeline.
  *
- * <p>Mirrors {@code twisted.spread.banana}; see {@code PB-PROTOCOL.md} §2.
+ * <p>Mirrors {@code twisted.spread.banana}.
  */
 @NullMarked
 package io.github.pb4j.banana;

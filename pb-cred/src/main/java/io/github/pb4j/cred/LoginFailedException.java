@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
  * other login failures.
  *
  * <p>{@link #twistedType()} and {@link #twistedParents()} give what a Twisted peer expects in a
- * failure's {@code type} and {@code parents} (see {@code PB-PROTOCOL.md} §6.7), so that {@code
- * failure.trap(LoginFailed)} works on the other side. The message may travel to the peer as the
- * failure's value: never put secrets in it, nor whether a user exists. Unchecked: failures travel
- * through futures.
+ * failure's {@code type} and {@code parents} (see {@code twisted.spread.pb.CopiedFailure}), so that
+ * {@code failure.trap(LoginFailed)} works on the other side. The message may travel to the peer as
+ * the failure's value: never put secrets in it, nor whether a user exists. Unchecked: failures
+ * travel through futures.
  *
  * <p><em>Immutable.</em>
  */

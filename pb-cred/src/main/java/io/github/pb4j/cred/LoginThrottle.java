@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Slows down password guessing without handing attackers a switch that locks users out. Twisted
- * has no counterpart: PB lets a client ask for any number of challenges (see {@code
- * PB-PROTOCOL.md} §6.9), so a server should throttle.
+ * has no counterpart: PB lets a client ask for any number of challenges ({@code
+ * twisted.spread.pb._PortalWrapper.remote_login} makes a new one each time), so a server should
+ * throttle.
  *
  * <p>A login reserves its guess <em>before</em> the checker runs, and reports the outcome when the
  * check finishes:

@@ -10,7 +10,7 @@ import java.util.Objects;
  * twisted.spread.pb._PortalAuthChallenger}.
  *
  * <p>The response is {@code MD5(MD5(password) || challenge)}, 16 raw bytes (see {@code
- * PB-PROTOCOL.md} §6.3). A checker that knows the plaintext password verifies with {@link
+ * twisted.spread.pb.respond}). A checker that knows the plaintext password verifies with {@link
  * #checkPassword(byte[])}; one that keeps the MD5 of the password verifies with {@link
  * #checkMd5Password(byte[])}. Both compare in constant time.
  *

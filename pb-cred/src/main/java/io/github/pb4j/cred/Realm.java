@@ -23,8 +23,8 @@ public interface Realm {
    * {@code NotImplementedError}).
    *
    * @param avatarId who logged in; may be {@link AvatarId#ANONYMOUS}
-   * @param mind the client-side object the client offered, or {@code null} (see {@code
-   *     PB-PROTOCOL.md} §6.5)
+   * @param mind the client-side object the client offered, or {@code null} (see "The mind" in
+   *     {@code docs/cred.md})
    * @param interfaces the types the caller can use, in order of preference
    */
   CompletionStage<LoginResult<?>> requestAvatar(

@@ -6,7 +6,7 @@
  * and a login throttle.
  *
  * <p>Knows nothing of PB or Netty; the broker speaks PB's login protocol over it (see {@code
- * PB-PROTOCOL.md} §6).
+ * docs/cred.md}).
  */
 @NullMarked
 package io.github.pb4j.cred;

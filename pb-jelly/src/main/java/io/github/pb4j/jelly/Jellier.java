@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Jellies Java values straight into Banana bytes, byte-for-byte as Twisted's jellier does
- * ({@code PB-PROTOCOL.md} §3): no intermediate tree.
+ * ({@code twisted.spread.jelly._Jellier}): no intermediate tree.
  *
  * <p>Shared and cyclic structure (lists, tuples, dicts, sets, copyables) is kept with Twisted's
  * exact algorithm: the first occurrence of an object seen a second time is wrapped, after the

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * A value that cannot be jellied, or an s-expression that is not valid Jelly.
  *
  * <p>In a call's arguments this becomes an {@code error} answer; in an answer it is fatal to the
- * connection (as in Twisted, {@code PB-PROTOCOL.md} §7.4).
+ * connection (as in Twisted, where it escapes {@code twisted.spread.pb.Broker._sendAnswer}).
  */
 public class JellyException extends PbException {
   private static final long serialVersionUID = 1L;

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The tags that open a Jelly list, {@code PB-PROTOCOL.md} §3.2. */
+/** The tags that open a Jelly list: the {@code *_atom} names of {@code twisted.spread.jelly}. */
 public enum JellyTag {
   NONE("None"),
   BOOLEAN("boolean"),

@@ -9,7 +9,8 @@ import java.time.LocalTime;
 
 /**
  * Conversions between {@code java.time} values and Jelly's space-separated date and time payloads
- * ({@code PB-PROTOCOL.md} §3.5). Precision is Python's: microseconds; finer digits are truncated.
+ * ({@code twisted.spread.jelly._Jellier.jelly}, {@code _Unjellier._unjelly_datetime}). Precision
+ * is Python's: microseconds; finer digits are truncated.
  */
 final class JellyTime {
   /** Python's {@code timedelta.max.days}. */
