@@ -215,6 +215,9 @@ class BuildbotWorkerIT {
     assertThat(j.get("interrupt-term").stdio()).contains("oterm\n", "hprogram finished with exit code 5\n");
     assertThat(view(all.get("interrupt-term")[0]).get("interrupt-term").stdio())
         .contains("hprocess killed by signal 13\n").doesNotContain("oterm");
+    List<String> bulk = j.get("bulk").stdio().lines().filter(l -> l.startsWith("o")).toList();
+    assertThat(bulk).hasSize(20000);
+    assertThat(bulk.get(19999)).isEqualTo("oline 19999 \u00e9 \uD83D\uDE00 " + "0".repeat(100));
     assertThat(j.get("missing-dir").stdio()).contains("o" + root.resolve("java") + "/shell-java/build/sub/dir\n");
   }
 
@@ -300,5 +303,51 @@ class BuildbotWorkerIT {
     Build quick2 = master.awaitBuild("quick-java2", master.builds("quick-java2").size(), BUILD_TIMEOUT);
     assertThat(quick2.results()).isEqualTo(SUCCESS);
     assertThat(view(quick).get("quick").stdio()).contains("oquick\n");
+    lateWorker = late;
+    lateOutcome2 = lateOutcome;
+  }
+
+  private BuildbotWorker lateWorker;
+  private java.util.concurrent.CompletableFuture<BuildbotWorker.Outcome> lateOutcome2;
+
+  @Test
+  @Order(6)
+  void aDuplicateWorkerIsRejectedAndTheLiveOneKeepsItsSession() throws Exception {
+    int attachedBefore = master.countInLog("Worker java attached to");
+    BuildbotWorker dup = BuildbotWorker.builder().master("127.0.0.1", master.port).name("java")
+        .password("pw-java".toCharArray()).basedir(root.resolve("java-dup")).build();
+    assertThat(dup.start().get(60, TimeUnit.SECONDS)).isEqualTo(BuildbotWorker.Outcome.DUPLICATE);
+    assertThat(javaOutcome).isNotDone();
+    assertThat(master.countInLog("Worker java attached to")).isEqualTo(attachedBefore);
+    int next = master.builds("quick-java").size() + 1;
+    master.sendChange("quick");
+    assertThat(master.awaitBuild("quick-java", next, BUILD_TIMEOUT).results()).isEqualTo(SUCCESS);
+  }
+
+  @Test
+  @Order(7)
+  void stoppingMidBuildKillsTheCommandAndTheMasterRetriesTheBuild() throws Exception {
+    assertThat(lateWorker).as("set by the restart test").isNotNull();
+    master.sendChange("term");
+    BuildbotMaster.await(() -> master.builds("term-java2").stream().anyMatch(b -> !b.complete()
+            && master.steps(b.id()).stream().anyMatch(s -> s.name().equals("term")
+                && master.logs(s.id()).getOrDefault("stdio", "").contains("obegin"))),
+        BUILD_TIMEOUT, "the term build to run");
+    assertThat(sleepers()).isNotEmpty();
+    others.remove(lateWorker);
+    assertThat(lateWorker.stop(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS))
+        .isEqualTo(BuildbotWorker.Outcome.STOPPED);
+    assertThat(lateOutcome2).isCompletedWithValue(BuildbotWorker.Outcome.STOPPED);
+    assertThat(sleepers()).as("the command's process group is gone").isEmpty();
+    Build term = master.awaitBuild("term-java2", 1, BUILD_TIMEOUT);
+    assertThat(term.results()).as("RETRY, as when a Python worker stops").isEqualTo(5);
+    Step step = master.steps(term.id()).stream().filter(s -> s.name().equals("term")).findFirst().orElseThrow();
+    assertThat(master.logs(step.id()).get("stdio")).contains("obegin\n").doesNotContain("oend");
+  }
+
+  private static List<ProcessHandle> sleepers() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").endsWith("sleep 31"))
+        .toList();
   }
 }
