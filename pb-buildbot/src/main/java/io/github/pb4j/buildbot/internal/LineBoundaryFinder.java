@@ -45,7 +45,11 @@ public final class LineBoundaryFinder {
     while (end - first >= maxLineLength) {
       int cut = first + maxLineLength - 1;
       if (Character.isHighSurrogate(all.charAt(cut - 1)) && Character.isLowSurrogate(all.charAt(cut))) {
-        cut--;
+        // Keep the pair together: before it, or (when it starts the line) with it.
+        cut = cut - 1 > first ? cut - 1 : cut + 1;
+        if (cut >= end) {
+          break;
+        }
       }
       out.append(all, first, cut).append('\n');
       first = cut;
