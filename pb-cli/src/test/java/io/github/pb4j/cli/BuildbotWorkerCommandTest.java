@@ -107,6 +107,18 @@ class BuildbotWorkerCommandTest {
   }
 
   @Test
+  void optionsComeFromAConfigFile() throws Exception {
+    Files.writeString(dir.resolve("pw"), "wrong\n");
+    Path config = dir.resolve("worker.conf");
+    Files.writeString(config, "master = 127.0.0.1:" + master.port() + "\nname = jw\nbasedir = "
+        + dir.resolve("w") + "\npassword-file = " + dir.resolve("pw") + "\n");
+    CliRun.Result r = CliRun.run("buildbot-worker", "--config", config.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(PbCli.FAILED);
+    assertThat(r.err()).contains("login refused by the master: check the worker's name (jw) and password");
+    assertThat(dir.resolve("w")).isDirectory();
+  }
+
+  @Test
   void anUnreachableMasterEndsWithStatus3AfterMaxRetries() throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

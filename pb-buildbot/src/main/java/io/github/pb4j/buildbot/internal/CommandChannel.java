@@ -133,7 +133,11 @@ public final class CommandChannel {
     if (pendingBytes >= maxBatch) {
       flushLocked();
     } else if (lingerTimer == null) {
-      lingerTimer = timers.schedule(this::flush, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        lingerTimer = timers.schedule(this::flush, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        flushLocked(); // The worker is stopping: no more timers.
+      }
     }
   }
 
