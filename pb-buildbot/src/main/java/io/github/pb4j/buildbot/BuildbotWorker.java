@@ -68,6 +68,7 @@ public final class BuildbotWorker {
   private volatile boolean shutdownByMaster;
   private volatile @Nullable ScheduledFuture<?> keepalive;
   private volatile @Nullable Throwable failure;
+  private volatile @Nullable RemoteReference perspective;
 
   private BuildbotWorker(Builder config) {
     this.config = config;
@@ -151,6 +152,7 @@ public final class BuildbotWorker {
   }
 
   private void onAttached(RemoteReference perspective) {
+    this.perspective = perspective;
     firstAttach.complete(perspective);
     Duration interval = config.keepalive;
     if (!interval.isZero()) {
@@ -166,6 +168,7 @@ public final class BuildbotWorker {
   }
 
   private void onDetached() {
+    perspective = null;
     stopKeepalive();
     bot.stopAll();
   }
@@ -184,6 +187,27 @@ public final class BuildbotWorker {
     runtime.timers().schedule(() -> {
       session.stop();
     }, 200, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Asks the master to shut this worker down once its running builds are done (the Python
+   * worker's SIGHUP with {@code allow_shutdown='signal'}): the master finishes them, starts no new
+   * ones here, then calls {@code shutdown}, and the worker ends with {@link
+   * Outcome#SHUT_DOWN_BY_MASTER}. Without a connection the worker stops at once.
+   */
+  public CompletableFuture<Outcome> gracefulShutdown() {
+    RemoteReference p = perspective;
+    if (p == null) {
+      logger.info("No active connection, shutting down NOW");
+      return stop();
+    }
+    logger.info("Telling the master we want to shutdown after any running builds are finished");
+    p.callRemote("shutdown").whenComplete((r, e) -> {
+      if (e != null) {
+        logger.warn("callRemote(\"shutdown\") failed: {}", e.toString());
+      }
+    });
+    return outcome;
   }
 
   /**

@@ -345,6 +345,18 @@ class BuildbotWorkerIT {
     assertThat(master.logs(step.id()).get("stdio")).contains("obegin\n").doesNotContain("oend");
   }
 
+  @Test
+  @Order(8)
+  void aGracefulShutdownIsCarriedOutByTheMaster() throws Exception {
+    BuildbotWorker w = worker("java2", "pw-java2", 0);
+    others.add(w);
+    var outcome = w.start();
+    w.attached().get(60, TimeUnit.SECONDS);
+    assertThat(w.gracefulShutdown().get(60, TimeUnit.SECONDS)).isEqualTo(BuildbotWorker.Outcome.SHUT_DOWN_BY_MASTER);
+    assertThat(outcome).isCompletedWithValue(BuildbotWorker.Outcome.SHUT_DOWN_BY_MASTER);
+    others.remove(w);
+  }
+
   private static List<ProcessHandle> sleepers() {
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().orElse("").endsWith("sleep 31"))

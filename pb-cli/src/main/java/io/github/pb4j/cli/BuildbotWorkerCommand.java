@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
       "Run a Buildbot worker: log in to a Buildbot master (PB) and run its builds' commands.",
       "The password comes from --password-file, --password-stdin or $BUILDBOT_WORKER_PASSWORD,",
       "never from the command line. Options may also come from --config FILE (key = value lines:",
-      "master, name, basedir, password-file, keepalive, max-retries, umask, tls, tls-ca)."
+      "master, name, basedir, password-file, keepalive, max-retries, umask, tls, tls-ca, allow-shutdown)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -84,6 +84,10 @@ final class BuildbotWorkerCommand implements Runnable {
 
   @Option(names = "--delete-leftover-dirs", description = "Delete base directory entries no builder uses.")
   boolean deleteLeftoverDirs;
+
+  @Option(names = "--allow-shutdown", paramLabel = "signal",
+      description = "'signal': SIGHUP asks the master to shut the worker down after its running builds.")
+  @Nullable String allowShutdown;
 
   BuildbotWorkerCommand(Terminal terminal) {
     this.terminal = terminal;
@@ -149,6 +153,15 @@ final class BuildbotWorkerCommand implements Runnable {
     }
     b.sslContext(sslContext(file)).verifyHostname(!noVerifyHostname);
     BuildbotWorker worker = b.build();
+    String shutdownMode = pick(allowShutdown, file, "allow-shutdown");
+    if (shutdownMode != null) {
+      if (!shutdownMode.equals("signal")) {
+        throw new CliException(PbCli.USAGE, "--allow-shutdown: " + shutdownMode + " (expected: signal)");
+      }
+      if (!HangUp.onSignal(worker::gracefulShutdown)) {
+        throw new CliException(PbCli.USAGE, "--allow-shutdown signal: this JVM cannot catch SIGHUP");
+      }
+    }
     Thread hook = new Thread(() -> worker.stop().join(), "bb-sigterm");
     Runtime.getRuntime().addShutdownHook(hook);
     BuildbotWorker.Outcome outcome;

@@ -39,9 +39,16 @@ class BuildbotWorkerCommandTest {
   public static final class Connection implements Avatar {
     final CountDownLatch keepalives = new CountDownLatch(1);
 
+    final CompletableFuture<Boolean> shutdownAsked = new CompletableFuture<>();
+
     @Remote
     public void keepalive() {
       keepalives.countDown();
+    }
+
+    @Remote
+    public void shutdown() {
+      shutdownAsked.complete(true);
     }
   }
 
@@ -103,6 +110,20 @@ class BuildbotWorkerCommandTest {
       bot.callRemote("shutdown").get(10, TimeUnit.SECONDS);
       assertThat(worker.awaitExit(Duration.ofSeconds(20))).isEqualTo(PbCli.OK);
       assertThat(worker.err.snapshot()).contains("pb buildbot-worker: shut down by the master");
+    }
+  }
+
+  @Test
+  void sighupAsksTheMasterForAGracefulShutdown() throws Exception {
+    try (CliRun.Running worker = new CliRun.Running(Map.of("BUILDBOT_WORKER_PASSWORD", "right"),
+        args("--allow-shutdown", "signal"))) {
+      RemoteReference bot = mind.get(30, TimeUnit.SECONDS);
+      bot.callRemote("print", "attached").get(10, TimeUnit.SECONDS); // The worker is serving.
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
+      assertThat(kill.waitFor()).isZero();
+      assertThat(connection.shutdownAsked.get(20, TimeUnit.SECONDS)).isTrue();
+      bot.callRemote("shutdown").get(10, TimeUnit.SECONDS);
+      assertThat(worker.awaitExit(Duration.ofSeconds(20))).isEqualTo(PbCli.OK);
     }
   }
 
