@@ -153,17 +153,51 @@ final class BuildbotWorkerCommand implements Runnable {
     }
     b.sslContext(sslContext(file)).verifyHostname(!noVerifyHostname);
     BuildbotWorker worker = b.build();
+    Signals.Restore hangUp = null;
     String shutdownMode = pick(allowShutdown, file, "allow-shutdown");
     if (shutdownMode != null) {
       if (!shutdownMode.equals("signal")) {
         throw new CliException(PbCli.USAGE, "--allow-shutdown: " + shutdownMode + " (expected: signal)");
       }
-      if (!HangUp.onSignal(worker::gracefulShutdown)) {
+      hangUp = Signals.on("HUP", worker::gracefulShutdown);
+      if (hangUp == null) {
         throw new CliException(PbCli.USAGE, "--allow-shutdown signal: this JVM cannot catch SIGHUP");
       }
     }
-    Thread hook = new Thread(() -> worker.stop().join(), "bb-sigterm");
-    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      runWorker(worker, workerName, masterAddress);
+    } finally {
+      if (hangUp != null) {
+        hangUp.close();
+      }
+    }
+  }
+
+  private void runWorker(BuildbotWorker worker, String workerName, String masterAddress) {
+    // SIGTERM and SIGINT stop the worker and let this command return 0; where they cannot be
+    // caught, a shutdown hook still stops it (the JVM then exits 128+signal).
+    Runnable stop = () -> worker.stop().join();
+    Signals.Restore term = Signals.on("TERM", stop);
+    Signals.Restore interrupt = Signals.on("INT", stop);
+    boolean caught = term != null && interrupt != null;
+    Thread hook = new Thread(stop, "bb-shutdown");
+    if (!caught) {
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    try {
+      awaitEnd(worker, workerName, masterAddress, caught, hook);
+    } finally {
+      if (term != null) {
+        term.close();
+      }
+      if (interrupt != null) {
+        interrupt.close();
+      }
+    }
+  }
+
+  private void awaitEnd(BuildbotWorker worker, String workerName, String masterAddress, boolean caught,
+      Thread hook) {
     BuildbotWorker.Outcome outcome;
     try {
       outcome = worker.start().get();
@@ -173,10 +207,12 @@ final class BuildbotWorkerCommand implements Runnable {
     } catch (ExecutionException e) {
       throw new CliException(PbCli.FAILED, "cannot start: " + e.getCause().getMessage(), e.getCause());
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // Shutting down already: the hook stopped the worker.
+    if (!caught) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Shutting down already: the hook stopped the worker.
+      }
     }
     Throwable cause = worker.failure();
     switch (outcome) {
