@@ -128,6 +128,47 @@ class BuildbotWorkerCommandTest {
   }
 
   @Test
+  void tlsWithTheMastersCaAttachesAndWithoutItNever() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Path cert = dir.resolve("cert.pem");
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(),
+        "-out", cert.toString()).redirectErrorStream(true).start();
+    openssl.getInputStream().readAllBytes();
+    assertThat(openssl.waitFor()).isZero();
+    Realm realm = new Realm() {
+      @Override
+      public CompletionStage<LoginResult<?>> requestAvatar(AvatarId id, @Nullable Object m, Class<?>... interfaces) {
+        mind.complete((RemoteReference) m);
+        return CompletableFuture.completedFuture(new LoginResult<>(Avatar.class, connection, () -> {}));
+      }
+    };
+    Portal portal = Portal.builder().realm(realm)
+        .checker(new InMemoryUsernamePasswordDatabaseDontUse().addUser("jw", "right")).build();
+    try (PbServer tls = PbServer.builder().host("127.0.0.1").port(0).portal(portal)
+        .sslContext(io.netty.handler.ssl.SslContextBuilder.forServer(cert.toFile(), key.toFile()).build())
+        .build().start()) {
+      Map<String, String> env = Map.of("BUILDBOT_WORKER_PASSWORD", "right");
+      String[] common = {"buildbot-worker", "--master", "127.0.0.1:" + tls.port(), "--name", "jw",
+          "--basedir", dir.resolve("tw").toString()};
+      CliRun.Result untrusted = CliRun.run("", env, concat(common, "--tls", "--max-retries", "1"));
+      assertThat(untrusted.exitCode()).as(untrusted.err()).isEqualTo(PbCli.CANNOT_CONNECT);
+      assertThat(mind).isNotDone();
+      try (CliRun.Running worker = new CliRun.Running(env, concat(common, "--tls-ca", cert.toString()))) {
+        RemoteReference bot = mind.get(30, TimeUnit.SECONDS);
+        bot.callRemote("shutdown").get(10, TimeUnit.SECONDS);
+        assertThat(worker.awaitExit(Duration.ofSeconds(20))).isEqualTo(PbCli.OK);
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void optionsComeFromAConfigFile() throws Exception {
     Files.writeString(dir.resolve("pw"), "wrong\n");
     Path config = dir.resolve("worker.conf");
