@@ -65,6 +65,7 @@ public final class BuildbotWorker {
   private final ReconnectingLogin session;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final CompletableFuture<@Nullable RemoteReference> firstAttach = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean shutdownByMaster;
   private volatile @Nullable ScheduledFuture<?> keepalive;
   private volatile @Nullable Throwable failure;
@@ -105,8 +106,13 @@ public final class BuildbotWorker {
   /**
    * Starts the worker: creates the base directory if needed and connects. The future completes
    * when the worker has ended for good.
+   *
+   * @throws IllegalStateException if called twice
    */
   public CompletableFuture<Outcome> start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
     try {
       Files.createDirectories(config.basedir);
       recordHostname();
@@ -333,6 +339,11 @@ public final class BuildbotWorker {
       return this;
     }
 
+    /**
+     * Builds the worker (not started).
+     *
+     * @throws NullPointerException if the name, password or base directory is missing
+     */
     public BuildbotWorker build() {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(password, "password");
