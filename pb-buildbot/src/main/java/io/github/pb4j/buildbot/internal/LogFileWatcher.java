@@ -22,7 +22,7 @@ final class LogFileWatcher {
   private static final Logger logger = LoggerFactory.getLogger(LogFileWatcher.class);
   private static final long POLL_MS = 2000;
 
-  private final RunProcess command;
+  private final java.util.function.BiConsumer<String, String> sink;
   private final String name;
   private final Path file;
   private final boolean follow;
@@ -30,9 +30,11 @@ final class LogFileWatcher {
   private @Nullable RandomAccessFile in;
   private final Utf8Stream decoder = new Utf8Stream();
   private @Nullable ScheduledFuture<?> poller;
+  private boolean stopped;
 
-  LogFileWatcher(RunProcess command, String name, Path file, boolean follow) {
-    this.command = command;
+  /** @param sink receives (name, text) of what the file gains */
+  LogFileWatcher(java.util.function.BiConsumer<String, String> sink, String name, Path file, boolean follow) {
+    this.sink = sink;
     this.name = name;
     this.file = file;
     this.follow = follow;
@@ -53,8 +55,10 @@ final class LogFileWatcher {
     poller = RunProcessTimers.shared().scheduleWithFixedDelay(this::poll, 0, POLL_MS, TimeUnit.MILLISECONDS);
   }
 
+  /** Reads what is left, then stops: a poll already queued behind this one does nothing. */
   synchronized void stop() {
     poll();
+    stopped = true;
     if (poller != null) {
       poller.cancel(false);
     }
@@ -69,6 +73,9 @@ final class LogFileWatcher {
   }
 
   synchronized void poll() {
+    if (stopped) {
+      return;
+    }
     try {
       if (in == null) {
         List<Object> s = stats();
@@ -89,7 +96,7 @@ final class LogFileWatcher {
       while ((n = in.read(buf)) > 0) {
         String text = decoder.decode(buf, n);
         if (!text.isEmpty()) {
-          command.addLogfile(name, text);
+          sink.accept(name, text);
         }
       }
     } catch (IOException e) {

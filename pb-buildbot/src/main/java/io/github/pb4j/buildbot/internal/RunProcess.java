@@ -125,7 +125,7 @@ final class RunProcess {
       } else {
         filename = Py.text(value);
       }
-      watchers.add(new LogFileWatcher(this, e.getKey(), Path.of(Py.join(workdir, filename)), follow));
+      watchers.add(new LogFileWatcher(this::addLogfile, e.getKey(), Path.of(Py.join(workdir, filename)), follow));
     }
   }
 
