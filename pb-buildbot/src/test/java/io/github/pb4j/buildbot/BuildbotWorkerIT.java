@@ -297,10 +297,11 @@ class BuildbotWorkerIT {
     assertThat(javaOutcome).isNotDone();
     assertThat(lateOutcome).isNotDone();
     int next = master.builds("quick-java").size() + 1;
+    int next2 = master.builds("quick-java2").size() + 1;
     master.sendChange("quick");
     Build quick = master.awaitBuild("quick-java", next, BUILD_TIMEOUT);
     assertThat(quick.results()).isEqualTo(SUCCESS);
-    Build quick2 = master.awaitBuild("quick-java2", master.builds("quick-java2").size(), BUILD_TIMEOUT);
+    Build quick2 = master.awaitBuild("quick-java2", next2, BUILD_TIMEOUT);
     assertThat(quick2.results()).isEqualTo(SUCCESS);
     assertThat(view(quick).get("quick").stdio()).contains("oquick\n");
     lateWorker = late;
