@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       ChatCommand.class,
       UsersCommand.class,
       ExampleCommand.class,
+      BuildbotWorkerCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
