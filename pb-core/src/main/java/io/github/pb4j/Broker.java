@@ -501,6 +501,11 @@ public final class Broker {
     BananaReader r = reader;
     try {
       int count = r.nextList();
+      if (count != 7 && count != 3) {
+        // Not a call or an answer: read nothing past its header (after an empty list, the next
+        // token is the next message's, and a read stopped by its end would wait for the rest).
+        throw BananaReader.Unsupported.INSTANCE;
+      }
       int type = r.next();
       if (count == 7 && r.is(type, BrokerCommand.MESSAGE.wire)) {
         Object requestId = plainAtom(r.next());
@@ -853,7 +858,12 @@ public final class Broker {
       if (key instanceof String s) {
         name = s;
       } else if (key instanceof ByteString b) {
-        name = b.toStringUtf8(); // Python-2 peers send bytes keys; Twisted's Referenceable converts them.
+        try {
+          name = b.toStringUtf8(); // Python-2 peers send bytes keys; Twisted's Referenceable converts them.
+        } catch (IllegalArgumentException notUtf8) { // as Twisted's k.decode("utf8") raises
+          throw new JellyException(
+              "builtins.UnicodeDecodeError", "keyword: " + b.toPythonRepr() + " (expected: UTF-8)", notUtf8);
+        }
       } else {
         throw new TypeMismatchException("keywords must be strings");
       }

@@ -27,4 +27,30 @@ class BrokerFindingsTest {
       }
     }
   }
+
+  @Test
+  void anEmptyListAsAMessageClosesAtOnce() {
+    for (boolean onePass : new boolean[] {true, false}) {
+      try (ScriptedPeer peer = ScriptedPeer.againstServer(new BrokerFuzzTest.Root())) {
+        if (!onePass) {
+          peer.run(() -> peer.broker().disableOnePassReading());
+        }
+        peer.handshakeAsClient();
+        peer.send("0080");
+
+        assertThat(peer.isClosed()).as("one pass: %s", onePass).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aKeywordNamedByBytesThatAreNotUtf8IsAnsweredNotThrown() {
+    try (ScriptedPeer peer = ScriptedPeer.againstServer(new BrokerFuzzTest.Root())) {
+      peer.handshakeAsClient();
+      // echo() with the keyword argument b'\xa3'=235
+      peer.send("07801a8701810482726f6f7404826563686f018101800b87" + "02800587" + "02800182a36b0181");
+
+      assertThat(peer.receivedExpressions()).last().asString().startsWith("[b'error', 1");
+    }
+  }
 }
