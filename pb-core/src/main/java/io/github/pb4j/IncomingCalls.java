@@ -185,7 +185,12 @@ final class IncomingCalls {
       if (key instanceof String s) {
         name = s;
       } else if (key instanceof ByteString b) {
-        name = b.toStringUtf8(); // Python-2 peers send bytes keys; Twisted's Referenceable converts them.
+        try {
+          name = b.toStringUtf8(); // Python-2 peers send bytes keys; Twisted's Referenceable converts them.
+        } catch (IllegalArgumentException notUtf8) { // as Twisted's k.decode("utf8") raises
+          throw new JellyException(
+              "builtins.UnicodeDecodeError", "keyword: " + b.toPythonRepr() + " (expected: UTF-8)", notUtf8);
+        }
       } else {
         throw new TypeMismatchException("keywords must be strings");
       }

@@ -266,6 +266,11 @@ final class MessageReader {
     BananaReader r = reader;
     try {
       int count = r.nextList();
+      if (count != BrokerCommand.MESSAGE.size && count != BrokerCommand.ANSWER.size) {
+        // Not a call or an answer: read nothing past its header (after an empty list, the next
+        // token is the next message's, and a read stopped by its end would wait for the rest).
+        throw BananaReader.Unsupported.INSTANCE;
+      }
       int type = r.next();
       if (count == BrokerCommand.MESSAGE.size && r.is(type, BrokerCommand.MESSAGE.wire)) {
         Object requestId = plainAtom(r.next());

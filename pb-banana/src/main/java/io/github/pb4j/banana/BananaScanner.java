@@ -11,8 +11,9 @@ import java.util.Arrays;
  * and then read it in one pass ({@link BananaReader}) instead of through the decoder's tree.
  *
  * <p>It gives up on anything the decoder should judge: an unknown type byte, a length over the
- * size limit, a prefix at the limit, nesting past the depth limit, or an expression longer than
- * {@code maxBytes}. It does not check a vocabulary word against the dialect.
+ * size limit, a prefix at the limit, nesting past the depth limit, a vocabulary number that names
+ * no word, or an expression longer than {@code maxBytes}. It does not check a vocabulary word
+ * against the dialect.
  *
  * <p>Between calls of {@link #scan} the buffer's reader index must stay where the expression
  * starts and bytes may only be appended; {@link #reset} before the next expression.
@@ -121,7 +122,12 @@ public final class BananaScanner {
         case BananaType.Code.NEG:
         case BananaType.Code.LONGINT:
         case BananaType.Code.LONGNEG:
+          pos = p;
+          break;
         case BananaType.Code.VOCAB:
+          if (value < 1 || value > Vocabulary.size()) {
+            return Result.GIVE_UP; // the decoder refuses it: no use waiting for the rest
+          }
           pos = p;
           break;
         case BananaType.Code.STRING:
