@@ -53,6 +53,11 @@ final class CacheTables {
     final int luid;
     /** Copies received and not yet released: one {@code decache} each. */
     int count;
+    /**
+     * The owner answered this side's release ({@code uncache}) while the program still holds the
+     * copy: kept, by identity, only so that sending it back fails as a dead reference.
+     */
+    boolean uncached;
 
     HeldCache(RemoteCache cache, int luid) {
       this.key = new IdentityKey(cache);
@@ -67,7 +72,13 @@ final class CacheTables {
     /** Runs on the cleaner's thread when the copy became unreachable; must not reach the copy. */
     @Override
     public void run() {
-      broker.runOnLoop(() -> release(this));
+      broker.runOnLoop(() -> {
+        if (uncached) {
+          heldByObject.remove(key); // a copy its owner had already uncached
+        } else {
+          release(this);
+        }
+      });
     }
   }
 
@@ -253,7 +264,7 @@ final class CacheTables {
           + broker.connectionId()
           + ": it is not a copy received on this connection (PB has no third-party references)");
     }
-    if (h.count == 0) {
+    if (h.count == 0 || h.uncached) {
       // Released, and not received again since: the owner may already have forgotten it.
       throw new DeadReferenceException(h.luid, "sending a released cache copy: "
           + cache.getClass().getName() + " (cache id " + h.luid + ")");
@@ -334,7 +345,11 @@ final class CacheTables {
       broker.protocolViolation("uncache of unknown cache id " + Broker.abbreviate(luid));
       return;
     }
-    heldByObject.remove(h.key);
+    if (h.count == 0 && h.cache() != null) {
+      h.uncached = true; // forgotten when the program drops the copy (the cleaner)
+    } else {
+      heldByObject.remove(h.key);
+    }
   }
 
   /** Sends one {@code decache} per copy of {@code cache} received, once; nothing if not held. */

@@ -416,6 +416,23 @@ class FlavoursTest {
   }
 
   @Test
+  void aReleasedCopyWhoseOwnerUncachedItIsNotSentBackEither() throws Exception {
+    FlavourRoot impl = new FlavourRoot();
+    LoopbackPair p = pair(impl);
+    RemoteReference root = p.root();
+    RemoteCounter copy = (RemoteCounter) await(root.callRemote("counter"));
+    p.client().releaseCache(copy);
+    // The owner's uncache has arrived: the copy is no longer tracked, yet it is still a released
+    // copy of this connection, not a stranger's object.
+    // Its uncache goes out before the answer to any later call: one round trip brings it.
+    await(root.callRemote("point"));
+    assertThat(p.call(() -> p.client().heldCacheCount())).isZero();
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> await(root.callRemote("isCounter", copy)));
+    assertThat(e.getCause()).isInstanceOf(DeadReferenceException.class);
+  }
+
+  @Test
   void aCopyStillHeldIsNotReleased() throws Exception {
     FlavourRoot impl = new FlavourRoot();
     LoopbackPair p = pair(impl);
