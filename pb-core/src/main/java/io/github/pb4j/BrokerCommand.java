@@ -1,7 +1,7 @@
 package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
-import io.github.pb4j.banana.Vocabulary;
+import io.github.pb4j.banana.internal.Vocabulary;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

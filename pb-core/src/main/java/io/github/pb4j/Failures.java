@@ -3,7 +3,7 @@ package io.github.pb4j;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.jelly.JellyException;
 import io.github.pb4j.jelly.PythonRepr;
-import io.github.pb4j.jelly.TypeCoercion;
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

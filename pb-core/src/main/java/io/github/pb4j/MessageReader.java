@@ -2,11 +2,11 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.BananaDecoder;
 import io.github.pb4j.banana.BananaException;
-import io.github.pb4j.banana.BananaReader;
-import io.github.pb4j.banana.BananaScanner;
+import io.github.pb4j.banana.internal.BananaReader;
+import io.github.pb4j.banana.internal.BananaScanner;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
-import io.github.pb4j.jelly.JellyReader;
+import io.github.pb4j.jelly.internal.JellyReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;

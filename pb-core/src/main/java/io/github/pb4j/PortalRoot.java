@@ -8,7 +8,7 @@ import io.github.pb4j.cred.Md5ChallengeCredentials;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.jelly.Tuple;
-import io.github.pb4j.jelly.TypeCoercion;
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import io.github.pb4j.jelly.TypeMismatchException;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
  *
  * <p>The wire name is the method name unless {@link #value()} gives another. Arguments are checked
  * against the parameter types before the method runs (see {@link
- * io.github.pb4j.jelly.TypeCoercion}); keyword arguments bind by parameter name ({@link Param} or
+ * io.github.pb4j.jelly.internal.TypeCoercion}); keyword arguments bind by parameter name ({@link Param} or
  * the {@code -parameters} compiler flag). A method may return a value, a {@link
  * java.util.concurrent.CompletionStage}, or throw; {@link PbApplicationException} is the expected
  * error.

@@ -3,7 +3,7 @@ package io.github.pb4j;
 import io.github.pb4j.jelly.PythonLiteral;
 import io.github.pb4j.jelly.PythonRepr;
 import io.github.pb4j.jelly.Tuple;
-import io.github.pb4j.jelly.TypeCoercion;
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import io.github.pb4j.jelly.TypeMismatchException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

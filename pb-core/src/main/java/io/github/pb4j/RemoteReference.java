@@ -1,6 +1,6 @@
 package io.github.pb4j;
 
-import io.github.pb4j.jelly.TypeCoercion;
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -10,7 +10,7 @@ import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.SexpFormatter;
 import io.github.pb4j.banana.testing.PythonValues;
-import io.github.pb4j.jelly.TypeCoercion;
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -20,7 +20,7 @@ import io.github.pb4j.cred.Realm;
 import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.jelly.Tuple;
-import io.github.pb4j.jelly.TypeCoercion;
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -1,5 +1,7 @@
 package io.github.pb4j.banana;
 
+import io.github.pb4j.banana.internal.Vocabulary;
+import io.github.pb4j.banana.internal.BananaReader;
 import io.netty.buffer.ByteBuf;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.github.pb4j.banana;
 
+import io.github.pb4j.banana.internal.Vocabulary;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.math.BigInteger;

@@ -1,5 +1,6 @@
 package io.github.pb4j.banana;
 
+import io.github.pb4j.banana.internal.Vocabulary;
 import static io.github.pb4j.banana.TestBytes.bytes;
 import static io.github.pb4j.banana.TestBytes.concat;
 import static io.github.pb4j.banana.TestBytes.repeat;

@@ -1,5 +1,7 @@
 package io.github.pb4j.banana;
 
+import io.github.pb4j.banana.internal.Vocabulary;
+import io.github.pb4j.banana.internal.BananaScanner;
 import static io.github.pb4j.banana.TestBytes.concat;
 import static io.github.pb4j.banana.TestBytes.encode;
 import static io.github.pb4j.banana.TestBytes.hex;

@@ -1,5 +1,7 @@
 package io.github.pb4j.banana;
 
+import io.github.pb4j.banana.internal.Vocabulary;
+import io.github.pb4j.banana.internal.BananaReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;

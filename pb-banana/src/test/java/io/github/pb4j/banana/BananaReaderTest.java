@@ -1,5 +1,6 @@
 package io.github.pb4j.banana;
 
+import io.github.pb4j.banana.internal.BananaReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,9 @@
 package io.github.pb4j.banana;
 
-import static io.github.pb4j.banana.BananaScanner.Result.COMPLETE;
-import static io.github.pb4j.banana.BananaScanner.Result.GIVE_UP;
+import io.github.pb4j.banana.internal.Vocabulary;
+import io.github.pb4j.banana.internal.BananaScanner;
+import static io.github.pb4j.banana.internal.BananaScanner.Result.COMPLETE;
+import static io.github.pb4j.banana.internal.BananaScanner.Result.GIVE_UP;
 import static io.github.pb4j.banana.TestBytes.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,9 @@
 package io.github.pb4j.banana;
 
-import static io.github.pb4j.banana.BananaScanner.Result.COMPLETE;
-import static io.github.pb4j.banana.BananaScanner.Result.GIVE_UP;
-import static io.github.pb4j.banana.BananaScanner.Result.INCOMPLETE;
+import io.github.pb4j.banana.internal.BananaScanner;
+import static io.github.pb4j.banana.internal.BananaScanner.Result.COMPLETE;
+import static io.github.pb4j.banana.internal.BananaScanner.Result.GIVE_UP;
+import static io.github.pb4j.banana.internal.BananaScanner.Result.INCOMPLETE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;

@@ -1,5 +1,6 @@
 package io.github.pb4j.banana;
 
+import io.github.pb4j.banana.internal.BananaReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

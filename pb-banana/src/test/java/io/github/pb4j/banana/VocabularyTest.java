@@ -1,5 +1,6 @@
 package io.github.pb4j.banana;
 
+import io.github.pb4j.banana.internal.Vocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.github.pb4j.jelly;
 
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;

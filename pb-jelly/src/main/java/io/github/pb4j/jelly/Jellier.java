@@ -1,5 +1,6 @@
 package io.github.pb4j.jelly;
 
+import io.github.pb4j.jelly.internal.JellyWords;
 import io.github.pb4j.banana.BananaEncoder;
 import io.github.pb4j.banana.BananaType;
 import io.github.pb4j.banana.ByteString;

@@ -1,5 +1,6 @@
 package io.github.pb4j.jelly;
 
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import io.github.pb4j.banana.ByteString;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,9 +1,11 @@
 package io.github.pb4j.jelly;
 
+import io.github.pb4j.jelly.internal.JellyAccess;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.RandomAccess;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +22,33 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Tuple implements Iterable<@Nullable Object> {
   private static final Tuple EMPTY = new Tuple(new Object[0]);
+
+  static {
+    JellyAccess.install(new Access());
+  }
+
+  /** pb-jelly's side of {@link JellyAccess}, for the one-pass reader. */
+  private static final class Access extends JellyAccess {
+    @Override
+    public Tuple newTuple(int size) {
+      return ofSize(size);
+    }
+
+    @Override
+    public void fill(Tuple tuple, int index, @Nullable Object value) {
+      tuple.fill(index, value);
+    }
+
+    @Override
+    public Map<@Nullable Object, @Nullable Object> newDict(int size) {
+      return new CompactDict(size);
+    }
+
+    @Override
+    public boolean isHashable(@Nullable Object key) {
+      return Hashability.isHashable(key);
+    }
+  }
 
   private final @Nullable Object[] elements;
   /** The hash once kept (see {@link SharedHashing}); 0 with {@link #hashIsZero} false: not kept. */

@@ -1,5 +1,6 @@
 package io.github.pb4j.jelly;
 
+import io.github.pb4j.jelly.internal.JellyWords;
 import io.github.pb4j.banana.ByteString;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,5 +1,6 @@
 package io.github.pb4j.jelly;
 
+import io.github.pb4j.jelly.internal.TypeCoercion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -1,5 +1,6 @@
 package io.github.pb4j.jelly;
 
+import io.github.pb4j.jelly.internal.JellyReader;
 import static io.github.pb4j.jelly.testing.JellyAssertions.assertSameGraph;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.pb4j.banana.BananaDecoder;
 import io.github.pb4j.banana.BananaException;
 import io.github.pb4j.banana.BananaLimits;
-import io.github.pb4j.banana.BananaReader;
+import io.github.pb4j.banana.internal.BananaReader;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.netty.buffer.ByteBuf;

@@ -1,5 +1,9 @@
-package io.github.pb4j.banana;
+package io.github.pb4j.banana.internal;
 
+import io.github.pb4j.banana.BananaLimits;
+import io.github.pb4j.banana.BananaType;
+import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.banana.Dialect;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -338,9 +342,7 @@ public final class BananaReader {
     if (common != null) {
       return common;
     }
-    byte[] bytes = new byte[length];
-    System.arraycopy(buf, stringOffset, bytes, 0, length);
-    return ByteString.wrap(bytes);
+    return ByteString.of(buf, stringOffset, length);
   }
 
   /**
@@ -388,9 +390,8 @@ public final class BananaReader {
       }
       // Tags are short: a plain loop beats the vectorised compare's set-up.
       byte[] b = buf;
-      byte[] w = word.internalArray();
       for (int i = 0, o = stringOffset; i < length; i++) {
-        if (b[o + i] != w[i]) {
+        if (b[o + i] != word.byteAt(i)) {
           return false;
         }
       }

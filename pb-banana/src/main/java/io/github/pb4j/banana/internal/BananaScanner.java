@@ -1,5 +1,7 @@
-package io.github.pb4j.banana;
+package io.github.pb4j.banana.internal;
 
+import io.github.pb4j.banana.BananaLimits;
+import io.github.pb4j.banana.BananaType;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
-package io.github.pb4j.banana;
+package io.github.pb4j.banana.internal;
 
+import io.github.pb4j.banana.ByteString;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><em>Immutable.</em>
  */
-final class CommonWords {
+public final class CommonWords {
   private static final ByteString[] WORDS = {
     ByteString.ascii("unicode"),
     ByteString.ascii("boolean"),
@@ -23,7 +24,7 @@ final class CommonWords {
   private CommonWords() {}
 
   /** Returns the shared instance equal to these bytes, or {@code null}. */
-  static @Nullable ByteString lookup(byte[] bytes, int offset, int length) {
+  public static @Nullable ByteString lookup(byte[] bytes, int offset, int length) {
     if (length < 3 || length > 9) {
       return null;
     }

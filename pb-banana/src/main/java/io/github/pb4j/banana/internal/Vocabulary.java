@@ -1,5 +1,6 @@
-package io.github.pb4j.banana;
+package io.github.pb4j.banana.internal;
 
+import io.github.pb4j.banana.ByteString;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,13 +61,14 @@ public final class Vocabulary {
     if (n < MIN_LENGTH || n > MAX_LENGTH) {
       return 0;
     }
-    byte[] bytes = word.internalArray();
-    for (byte b : bytes) {
-      if (b < 0) {
-        return 0;
+    // Candidates share the first byte and the length: at most a few comparisons.
+    for (int i = 1; i < BY_NUMBER.length; i++) {
+      ByteString w = BY_NUMBER[i];
+      if (w.size() == n && w.byteAt(0) == word.byteAt(0) && w.equals(word)) {
+        return i;
       }
     }
-    return numberOfAscii(bytes, 0, n);
+    return 0;
   }
 
   /** Returns the number of the ASCII text {@code word}, or 0 if it is not a vocabulary word. */
@@ -80,7 +82,7 @@ public final class Vocabulary {
   }
 
   /** Returns the number of the word in {@code length} bytes at {@code offset}, or 0. */
-  static int numberOf(byte[] bytes, int offset, int length) {
+  public static int numberOf(byte[] bytes, int offset, int length) {
     if (length < MIN_LENGTH || length > MAX_LENGTH) {
       return 0;
     }

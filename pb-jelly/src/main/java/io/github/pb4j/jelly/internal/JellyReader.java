@@ -1,9 +1,11 @@
-package io.github.pb4j.jelly;
+package io.github.pb4j.jelly.internal;
 
-import io.github.pb4j.banana.BananaReader;
-import io.github.pb4j.banana.BananaReader.Unsupported;
+import io.github.pb4j.jelly.JellyTag;
+import io.github.pb4j.jelly.Tuple;
+import io.github.pb4j.banana.internal.BananaReader;
+import io.github.pb4j.banana.internal.BananaReader.Unsupported;
 import io.github.pb4j.banana.ByteString;
-import io.github.pb4j.banana.Vocabulary;
+import io.github.pb4j.banana.internal.Vocabulary;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +29,7 @@ public final class JellyReader {
   /** Nesting the recursive reader handles itself. */
   private static final int MAX_FAST_DEPTH = 64;
 
+  private static final JellyAccess ACCESS = JellyAccess.get();
   private static final ByteString UNICODE = JellyTag.UNICODE.wire();
   private static final ByteString BOOLEAN = JellyTag.BOOLEAN.wire();
   private static final ByteString LIST = JellyTag.LIST.wire();
@@ -169,11 +172,11 @@ public final class JellyReader {
       }
       case TAG_TUPLE: {
         if (count == 1) {
-          return Tuple.ofSize(0);
+          return ACCESS.newTuple(0);
         }
-        Tuple tuple = Tuple.ofSize(count - 1);
+        Tuple tuple = ACCESS.newTuple(count - 1);
         for (int i = 1; i < count; i++) {
-          tuple.fill(i - 1, value(depth + 1));
+          ACCESS.fill(tuple, i - 1, value(depth + 1));
         }
         return tuple;
       }
@@ -207,13 +210,13 @@ public final class JellyReader {
   }
 
   private Map<@Nullable Object, @Nullable Object> dictionary(int size, int depth) {
-    Map<@Nullable Object, @Nullable Object> map = new CompactDict(size);
+    Map<@Nullable Object, @Nullable Object> map = ACCESS.newDict(size);
     for (int i = 0; i < size; i++) {
       if (in.nextList() != 2) {
         throw Unsupported.INSTANCE;
       }
       Object key = key(i, depth);
-      if (!Hashability.isHashable(key)) {
+      if (!ACCESS.isHashable(key)) {
         throw Unsupported.INSTANCE;
       }
       map.put(key, value(depth));

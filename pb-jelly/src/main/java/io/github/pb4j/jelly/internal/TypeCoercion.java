@@ -1,5 +1,9 @@
-package io.github.pb4j.jelly;
+package io.github.pb4j.jelly.internal;
 
+import io.github.pb4j.jelly.FrozenSet;
+import io.github.pb4j.jelly.PythonRepr;
+import io.github.pb4j.jelly.Tuple;
+import io.github.pb4j.jelly.TypeMismatchException;
 import io.github.pb4j.banana.ByteString;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
