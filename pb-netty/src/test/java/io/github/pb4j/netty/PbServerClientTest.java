@@ -352,7 +352,7 @@ class PbServerClientTest {
         .cause().cause().isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
   }
 
-  private static SslContext serverTls() throws Exception {
+  static SslContext serverTls() throws Exception {
     try (InputStream cert = resource("tls/server.crt");
         InputStream key = resource("tls/server.key")) {
       return SslContextBuilder.forServer(cert, key).build();
