@@ -1,5 +1,6 @@
 package io.github.pb4j;
 
+import static io.github.pb4j.testing.Futures.failureOf;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,7 +30,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -117,15 +117,6 @@ class PortalRootAbuseTest {
       throws Exception {
     return connection.call(() -> respond(connection.portalRoot().login(ByteString.utf8(username)),
         password)).get(20, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> future) throws Exception {
-    try {
-      future.get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("expected a failure");
   }
 
   private static void awaitAll(List<CompletableFuture<Object>> futures) {
