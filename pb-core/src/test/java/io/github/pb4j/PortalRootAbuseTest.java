@@ -282,8 +282,11 @@ class PortalRootAbuseTest {
   void anAnonymousFloodDoesNotRefuseOthers() throws Exception {
     var realmGate = new CompletableFuture<Void>();
     AtomicInteger realmCalls = new AtomicInteger();
+    // The flooder's admitted logins reach the realm on its own thread, maybe after alice's.
+    CountDownLatch admittedAndAlice = new CountDownLatch(2 + 1);
     Realm slowRealm = (id, mind, interfaces) -> {
       realmCalls.incrementAndGet();
+      admittedAndAlice.countDown();
       return id.isAnonymous()
           ? realmGate.thenApply(v -> LoginResult.of(Avatar.class, new Avatar() {}))
           : REALM.requestAvatar(id, mind, interfaces);
@@ -303,6 +306,8 @@ class PortalRootAbuseTest {
 
     assertThat(login(connect(factory, FakeConnection.ipv4(10, 0, 0, 7)), "alice", "secret"))
         .isInstanceOf(PerspectiveAdapter.class);
+    assertThat(admittedAndAlice.await(20, TimeUnit.SECONDS)).isTrue();
+    flooder.call(() -> null); // whatever the flooder's thread had queued has run
     assertThat(realmCalls).as("anonymous logins let into the realm at once").hasValue(2 + 1);
     realmGate.complete(null);
     awaitAll(flood);
