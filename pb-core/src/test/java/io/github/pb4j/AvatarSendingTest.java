@@ -1,5 +1,7 @@
 package io.github.pb4j;
 
+import static io.github.pb4j.testing.Futures.await;
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pb4j.cred.AvatarId;
@@ -16,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -178,19 +178,6 @@ class AvatarSendingTest {
     LoopbackPair p = LoopbackPair.create(PortalRoot.factory(portal), server, client);
     pairs.add(p);
     return p;
-  }
-
-  private static <T> T await(CompletableFuture<T> f) throws Exception {
-    return f.get(5, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-    try {
-      f.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("expected a failure");
   }
 
   private static void assertDeemedInsecure(Throwable failure) {

@@ -1,5 +1,7 @@
 package io.github.pb4j;
 
+import static io.github.pb4j.testing.Futures.await;
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -141,21 +142,6 @@ class BrokerTest {
     LoopbackPair p = LoopbackPair.create(root, server, BrokerOptions.DEFAULT);
     pairs.add(p);
     return p;
-  }
-
-  private static @Nullable Object await(CompletableFuture<?> f) throws Exception {
-    return f.get(5, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> f) {
-    try {
-      f.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("expected a failure");
   }
 
   @Test

@@ -1,11 +1,24 @@
 package io.github.pb4j;
 
+import io.github.pb4j.testing.Futures;
+import java.util.concurrent.Callable;
+
 /**
  * Test support for other modules: what a broker holds, read on its executor. Shipped in
  * pb-core's test jar; not part of the API.
  */
 public final class BrokerTestAccess {
   private BrokerTestAccess() {}
+
+  /**
+   * Runs {@code task} on {@code broker}'s executor and returns its result, waiting up to {@link
+   * Futures#TIMEOUT}; the way to read a broker's state from a test thread.
+   *
+   * @throws java.util.concurrent.ExecutionException if the task threw
+   */
+  public static <T> T onLoop(Broker broker, Callable<T> task) throws Exception {
+    return Futures.await(broker.executor().submit(task));
+  }
 
   /** The number of objects {@code broker} exports, root included; call on its executor. */
   public static int exportedCount(Broker broker) {

@@ -1,5 +1,6 @@
 package io.github.pb4j;
 
+import static io.github.pb4j.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pb4j.banana.ByteString;
@@ -17,7 +18,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -207,10 +207,6 @@ class FlavoursTest {
     LoopbackPair p = LoopbackPair.create(root, server, client);
     pairs.add(p);
     return p;
-  }
-
-  private static <T> T await(CompletableFuture<T> f) throws Exception {
-    return f.get(5, TimeUnit.SECONDS);
   }
 
   @Test

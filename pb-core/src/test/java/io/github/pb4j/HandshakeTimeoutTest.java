@@ -22,28 +22,6 @@ class HandshakeTimeoutTest {
     }
   }
 
-  /** A sink that records what is written, as hex. */
-  private static MessageSink recordingSink(java.util.List<String> written) {
-    return new MessageSink() {
-      @Override
-      public io.netty.buffer.ByteBufAllocator alloc() {
-        return io.netty.buffer.UnpooledByteBufAllocator.DEFAULT;
-      }
-
-      @Override
-      public void write(io.netty.buffer.ByteBuf message) {
-        written.add(io.netty.buffer.ByteBufUtil.hexDump(message));
-        message.release();
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-  }
-
   private static CompletableFuture<Void> disconnection(ScriptedPeer peer) {
     CompletableFuture<Void> lost = new CompletableFuture<>();
     peer.broker().notifyOnDisconnect(() -> lost.complete(null));
@@ -89,14 +67,14 @@ class HandshakeTimeoutTest {
 
   @Test
   void anExecutorThatCannotScheduleIsAClearError() {
-    java.util.List<String> written = new java.util.ArrayList<>();
-    Broker broker = Broker.server(new Root(), BrokerOptions.DEFAULT, recordingSink(written),
+    RecordingSink sink = new RecordingSink();
+    Broker broker = Broker.server(new Root(), BrokerOptions.DEFAULT, sink,
         io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE);
 
     assertThatThrownBy(broker::connectionMade)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("handshakeTimeout(Duration.ZERO)");
-    assertThat(written).isEmpty(); // not even the dialect offer
+    assertThat(sink.written()).isEmpty(); // not even the dialect offer
   }
 
   @Test
@@ -104,11 +82,11 @@ class HandshakeTimeoutTest {
     BrokerOptions none = BrokerOptions.builder().handshakeTimeout(Duration.ZERO).build();
     assertThat(none.handshakeTimeout()).isZero();
     // No timer is set: an executor that cannot schedule serves, and a silent peer stays.
-    java.util.List<String> written = new java.util.ArrayList<>();
-    Broker server = Broker.server(new Root(), none, recordingSink(written),
+    RecordingSink sink = new RecordingSink();
+    Broker server = Broker.server(new Root(), none, sink,
         io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE);
     server.connectionMade();
-    assertThat(written).hasSize(1); // the dialect offer
+    assertThat(sink.written()).hasSize(1); // the dialect offer
     assertThat(server.isConnected()).isTrue();
     assertThat(BrokerOptions.DEFAULT.handshakeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThatThrownBy(() -> BrokerOptions.builder().handshakeTimeout(Duration.ofMillis(-1)))

@@ -1,5 +1,7 @@
 package io.github.pb4j;
 
+import static io.github.pb4j.testing.Futures.await;
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pb4j.banana.ByteString;
@@ -20,8 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,19 +108,6 @@ class LoginTest {
     LoopbackPair p = LoopbackPair.create(PortalRoot.factory(portal));
     pairs.add(p);
     return p;
-  }
-
-  private static <T> T await(CompletableFuture<T> f) throws Exception {
-    return f.get(5, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-    try {
-      f.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("expected a failure");
   }
 
   @Test

@@ -7,9 +7,6 @@ import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.jelly.Tuple;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,35 +17,11 @@ import org.junit.jupiter.api.Test;
  * transcripts of {@code pb-sessions.json}, named by session and message number).
  */
 class MessageWriterTest {
-  private final List<String> written = new ArrayList<>();
-  private int flushes;
+  private final RecordingSink sink = new RecordingSink();
   private final ExportTable exports = new ExportTable(BrokerOptions.DEFAULT_MAX_BROKER_REFS);
   private final MessageWriter writer = newWriter();
 
   private MessageWriter newWriter() {
-    MessageSink sink = new MessageSink() {
-      @Override
-      public ByteBufAllocator alloc() {
-        return UnpooledByteBufAllocator.DEFAULT;
-      }
-
-      @Override
-      public void write(ByteBuf message) {
-        try {
-          written.add(ByteBufUtil.hexDump(message));
-        } finally {
-          message.release();
-        }
-      }
-
-      @Override
-      public void flush() {
-        flushes++;
-      }
-
-      @Override
-      public void close() {}
-    };
     // No broker: the tables serve plain values only; references are FlavoursTest's business.
     return new MessageWriter(1, BrokerOptions.DEFAULT, sink, exports, new CacheTables(null, exports),
         new Flavors(null, exports, new ImportTable(), null), new FrameLog());
@@ -61,7 +34,8 @@ class MessageWriterTest {
     writer.setDialect(Dialect.PB);
     writer.sendVersion();
     // a_root_call #1, #2, #3
-    assertThat(written).containsExactly("02800282706204826e6f6e65", "02827062", "028013870681");
+    assertThat(sink.written())
+        .containsExactly("02800282706204826e6f6e65", "02827062", "028013870681");
   }
 
   @Test
@@ -71,7 +45,7 @@ class MessageWriterTest {
     writer.send(writer.encodeCall(BrokerCommand.MESSAGE, 3, 2, "echo", true, List.of("hello"), Map.of()));
     writer.send(writer.encodeCall(BrokerCommand.MESSAGE, 1, ExportTable.ROOT, "login", true,
         List.of(ByteString.utf8("alice")), Map.of()));
-    assertThat(written).containsExactly(
+    assertThat(sink.written()).containsExactly(
         // a_root_call #5
         "07801a8701810482726f6f740382616464018102800b87028102800587028002800782756e69636f64650182620381",
         // b_cred_login #10
@@ -86,7 +60,7 @@ class MessageWriterTest {
     writer.send(writer.encodeAnswer(1, 5, null));
     writer.send(writer.encodeAnswer(2, Tuple.of("pong", 1), null));
     writer.send(writer.encodeAnswer(3, true, null));
-    assertThat(written).containsExactly(
+    assertThat(sink.written()).containsExactly(
         "03801b8701810581", // a_root_call #6
         "03801b87028103800b8702800782756e69636f64650482706f6e670181", // e_flavours #8
         "03801b87038102800782626f6f6c65616e048274727565"); // e_flavours #10
@@ -96,7 +70,7 @@ class MessageWriterTest {
   void smallCommands() {
     writer.setDialect(Dialect.PB);
     writer.sendCommand(BrokerCommand.DECREF, 1);
-    assertThat(written).containsExactly("02801d870181"); // b_cred_login #8
+    assertThat(sink.written()).containsExactly("02801d870181"); // b_cred_login #8
   }
 
   @Test
@@ -105,11 +79,11 @@ class MessageWriterTest {
     writer.beginBatch();
     writer.sendVersion();
     writer.sendCommand(BrokerCommand.DECREF, 1);
-    assertThat(flushes).isZero();
+    assertThat(sink.flushes()).isZero();
     writer.endBatch();
-    assertThat(flushes).isOne();
+    assertThat(sink.flushes()).isOne();
     writer.sendVersion();
-    assertThat(flushes).isEqualTo(2);
+    assertThat(sink.flushes()).isEqualTo(2);
   }
 
   @Test
@@ -118,11 +92,11 @@ class MessageWriterTest {
     int before = exports.size();
     assertThatThrownBy(() -> writer.encodeAnswer(1, List.of(new Object()), null))
         .isInstanceOf(RuntimeException.class);
-    assertThat(written).isEmpty();
+    assertThat(sink.written()).isEmpty();
     assertThat(exports.size()).isEqualTo(before);
     assertThat(writer.isEncoding()).isFalse();
     writer.send(writer.encodeAnswer(1, 5, null)); // and the writer goes on
-    assertThat(written).containsExactly("03801b8701810581");
+    assertThat(sink.written()).containsExactly("03801b8701810581");
   }
 
   @Test

@@ -1,9 +1,8 @@
 package io.github.pb4j;
 
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,15 +24,6 @@ class ReleasedReferenceSendingTest {
     public boolean isThing(Object o) {
       return o == thing;
     }
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-    try {
-      f.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("expected a failure");
   }
 
   @Test

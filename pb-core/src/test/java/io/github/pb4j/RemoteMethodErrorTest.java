@@ -1,13 +1,13 @@
 package io.github.pb4j;
 
+import static io.github.pb4j.testing.Futures.await;
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pb4j.jelly.JellyRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,19 +98,6 @@ class RemoteMethodErrorTest {
         BrokerOptions.builder().registry(JellyRegistry.builder().build()).build(), BrokerOptions.DEFAULT);
     pairs.add(p);
     return p;
-  }
-
-  private static <T> T await(CompletableFuture<T> f) throws Exception {
-    return f.get(5, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-    try {
-      f.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("expected a failure");
   }
 
   private static void assertAnswered(LoopbackPair p, RemoteReference root, String method, String type)

@@ -1,5 +1,6 @@
 package io.github.pb4j;
 
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,15 +66,6 @@ class SharedValueArgumentsTest {
     return p;
   }
 
-  private static RemoteFailureException failureOf(CompletableFuture<?> f) throws Exception {
-    try {
-      f.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return (RemoteFailureException) e.getCause();
-    }
-    throw new AssertionError("expected a failure");
-  }
-
   @Test
   void aChallengerAnswersASharedValueOfTheWrongTypeAtOnce() throws Exception {
     LoopbackPair p = portalPair();
@@ -82,7 +73,10 @@ class SharedValueArgumentsTest {
     RemoteReference challenger = (RemoteReference) answer.get(1);
     List<Object> hostile = sharedLists(30);
     assertTimeoutPreemptively(FAST, () -> {
-      RemoteFailureException e = failureOf(challenger.callRemote("respond", new Object[] {hostile, null}));
+      RemoteFailureException e =
+          failureOf(
+              challenger.callRemote("respond", new Object[] {hostile, null}),
+              RemoteFailureException.class);
       assertThat(e.remoteType()).isEqualTo("builtins.TypeError");
       assertThat(e.getMessage()).startsWith("builtins.TypeError: argument 'response': list [[[[").hasSizeLessThan(200);
     });
@@ -100,7 +94,8 @@ class SharedValueArgumentsTest {
     Set<Object> set = new LinkedHashSet<>();
     set.add(sharedTuples(30));
     assertTimeoutPreemptively(FAST, () -> {
-      RemoteFailureException e = failureOf(p.root().callRemote("login", set));
+      RemoteFailureException e =
+          failureOf(p.root().callRemote("login", set), RemoteFailureException.class);
       assertThat(e.remoteType()).isEqualTo("builtins.TypeError");
       assertThat(e.getMessage()).hasSizeLessThan(200);
     });
@@ -111,7 +106,10 @@ class SharedValueArgumentsTest {
   void aLongKeywordNameIsCutInTheError() throws Exception {
     LoopbackPair p = portalPair();
     String name = "k".repeat(100_000);
-    RemoteFailureException e = failureOf(p.root().callRemote("login", List.of("alice"), Map.of(name, 1)));
+    RemoteFailureException e =
+        failureOf(
+            p.root().callRemote("login", List.of("alice"), Map.of(name, 1)),
+            RemoteFailureException.class);
     assertThat(e.getMessage())
         .isEqualTo("builtins.TypeError: login() got an unexpected keyword argument '" + "k".repeat(57) + "...'");
   }

@@ -120,24 +120,15 @@ public final class FilePasswordDb implements CredentialsChecker {
   @Override
   public CompletableFuture<AvatarId> requestAvatarId(Credentials credentials) {
     Objects.requireNonNull(credentials, "credentials");
-    String username;
-    if (credentials instanceof UsernamePassword c) {
-      username = c.username();
-    } else if (hash == null && credentials instanceof UsernameHashedPassword c) {
-      username = c.username();
-    } else {
-      return CompletableFuture.failedFuture(
-          new UnhandledCredentialsException(
-              "credentials: "
-                  + credentials.getClass().getName()
-                  + " (expected: one of "
-                  + CredentialInterfaces.names(interfaces)
-                  + ")"));
+    PasswordCredentials c = PasswordCredentials.of(credentials, interfaces);
+    if (c == null) {
+      return PasswordCredentials.unhandled(credentials, interfaces);
     }
-    return Stages.supplyAsync(() -> check(username, credentials), executor);
+    return Stages.supplyAsync(() -> check(c), executor);
   }
 
-  private AvatarId check(String username, Credentials credentials) {
+  private AvatarId check(PasswordCredentials credentials) {
+    String username = credentials.username();
     String key = normalize(latin1(username.getBytes(StandardCharsets.UTF_8)));
     Map<String, String> users = users();
     Optional<String> stored = Optional.ofNullable(users.get(key));
@@ -160,7 +151,7 @@ public final class FilePasswordDb implements CredentialsChecker {
     return AvatarId.of(new String(latin1Bytes(key), StandardCharsets.UTF_8));
   }
 
-  private void checkAgainstDecoy(Credentials credentials, String decoy) {
+  private void checkAgainstDecoy(PasswordCredentials credentials, String decoy) {
     byte[] password = latin1Bytes(decoy);
     try {
       matches(credentials, password);
@@ -171,14 +162,12 @@ public final class FilePasswordDb implements CredentialsChecker {
     }
   }
 
-  private boolean matches(Credentials credentials, byte[] stored) {
+  private boolean matches(PasswordCredentials credentials, byte[] stored) {
     HashFunction hash = this.hash;
     if (hash == null) {
-      return credentials instanceof UsernamePassword c
-          ? c.checkPassword(stored)
-          : ((UsernameHashedPassword) credentials).checkPassword(stored);
+      return credentials.matchesPlaintext(stored);
     }
-    var c = (UsernamePassword) credentials;
+    UsernamePassword c = credentials.password();
     byte[] password = c.password();
     try {
       return MessageDigest.isEqual(hash.hash(c.username(), password, stored.clone()), stored);

@@ -65,43 +65,18 @@ public final class InMemoryUsernamePasswordDatabaseDontUse implements Credential
   @Override
   public CompletableFuture<AvatarId> requestAvatarId(Credentials credentials) {
     Objects.requireNonNull(credentials, "credentials");
-    String username;
-    if (credentials instanceof UsernamePassword c) {
-      username = c.username();
-    } else if (credentials instanceof UsernameHashedPassword c) {
-      username = c.username();
-    } else if (credentials instanceof UsernameMd5Password c) {
-      username = c.username();
-    } else {
-      return CompletableFuture.failedFuture(
-          new UnhandledCredentialsException(
-              "credentials: "
-                  + credentials.getClass().getName()
-                  + " (expected: one of "
-                  + "UsernamePassword, UsernameHashedPassword, UsernameMd5Password)"));
+    PasswordCredentials c = PasswordCredentials.of(credentials, INTERFACES);
+    if (c == null) {
+      return PasswordCredentials.unhandled(credentials, INTERFACES);
     }
-    byte[] password = users.get(username);
+    byte[] password = users.get(c.username());
     // An unknown user gets the same comparison, against a password nobody has, so that response
     // times do not tell which users exist.
-    boolean matched = matches(credentials, password == null ? DECOY : password);
+    boolean matched = c.matchesPlaintext(password == null ? DECOY : password);
     if (password == null || !matched) {
       return CompletableFuture.failedFuture(new UnauthorizedLoginException());
     }
-    return CompletableFuture.completedFuture(AvatarId.of(username));
-  }
-
-  private static boolean matches(Credentials credentials, byte[] password) {
-    if (credentials instanceof UsernamePassword c) {
-      return c.checkPassword(password);
-    } else if (credentials instanceof UsernameHashedPassword c) {
-      return c.checkPassword(password);
-    }
-    byte[] md5 = Md5ChallengeCredentials.md5(password);
-    try {
-      return ((UsernameMd5Password) credentials).checkMd5Password(md5);
-    } finally {
-      Secrets.wipe(md5);
-    }
+    return CompletableFuture.completedFuture(AvatarId.of(c.username()));
   }
 
   @Override

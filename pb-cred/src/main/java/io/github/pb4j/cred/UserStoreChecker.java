@@ -48,20 +48,15 @@ final class UserStoreChecker implements CredentialsChecker {
   @Override
   public CompletableFuture<AvatarId> requestAvatarId(Credentials credentials) {
     Objects.requireNonNull(credentials, "credentials");
-    CompletableFuture<AvatarId> result;
-    if (credentials instanceof UsernamePassword c) {
-      result = store.submit("check password", () -> checkPassword(c));
-    } else if (md5Enabled && credentials instanceof UsernameMd5Password c) {
-      result = store.submit("check MD5 response", () -> checkMd5(c));
-    } else {
-      return CompletableFuture.failedFuture(
-          new UnhandledCredentialsException(
-              "credentials: "
-                  + credentials.getClass().getName()
-                  + " (expected: one of "
-                  + CredentialInterfaces.names(interfaces)
-                  + ")"));
+    PasswordCredentials c = PasswordCredentials.of(credentials, interfaces);
+    if (c == null) {
+      return PasswordCredentials.unhandled(credentials, interfaces);
     }
+    // interfaces holds only UsernamePassword and, with MD5 verifiers, UsernameMd5Password.
+    CompletableFuture<AvatarId> result =
+        c.kind() == PasswordCredentials.Kind.PASSWORD
+            ? store.submit("check password", () -> checkPassword(c.password()))
+            : store.submit("check MD5 response", () -> checkMd5(c));
     return result.exceptionallyCompose(UserStoreChecker::toLoginFailure);
   }
 
@@ -87,18 +82,18 @@ final class UserStoreChecker implements CredentialsChecker {
     }
   }
 
-  private AvatarId checkMd5(UsernameMd5Password credentials) throws SQLException {
+  private AvatarId checkMd5(PasswordCredentials credentials) throws SQLException {
     String username = credentials.username();
     Optional<UserTable.Row> row = find(username);
     byte[] verifier = row.map(UserStoreChecker::parseVerifier).orElse(null);
     if (verifier == null) {
       // Same work as a real check, against a verifier nobody's password has.
-      credentials.checkMd5Password(new byte[16]);
+      credentials.matchesMd5(new byte[16]);
       logger.debug("login failed: no MD5 verifier for {}", username);
       throw new UnauthorizedLoginException();
     }
     try {
-      if (!credentials.checkMd5Password(verifier)) {
+      if (!credentials.matchesMd5(verifier)) {
         logger.debug("login failed: wrong MD5 response for {}", username);
         throw new UnauthorizedLoginException();
       }

@@ -1,5 +1,6 @@
 package io.github.pb4j.cred;
 
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -314,17 +314,6 @@ abstract class AbstractJdbcUserStoreTest {
 
   static void assertUnauthorized(CompletableFuture<?> future) {
     assertThat(failureOf(future)).isInstanceOf(UnauthorizedLoginException.class);
-  }
-
-  static Throwable failureOf(CompletableFuture<?> future) {
-    try {
-      future.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure");
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 
   static byte[] bytes(String s) {

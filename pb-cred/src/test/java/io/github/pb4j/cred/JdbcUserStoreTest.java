@@ -1,5 +1,6 @@
 package io.github.pb4j.cred;
 
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,7 +45,7 @@ class JdbcUserStoreTest {
         JdbcUserStore.builder("jdbc:postgresql://127.0.0.1:" + closedPort + "/none")
             .argon2(64, 1, 1)
             .build()) {
-      assertThat(AbstractJdbcUserStoreTest.failureOf(store.listUsers()))
+      assertThat(failureOf(store.listUsers()))
           .isInstanceOf(UserStoreException.class)
           .hasMessage("user store: list users failed")
           .hasCauseInstanceOf(java.sql.SQLException.class);

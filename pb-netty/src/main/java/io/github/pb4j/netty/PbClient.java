@@ -252,32 +252,25 @@ public final class PbClient implements AutoCloseable {
 
     /** Sets the server's host name or IP literal. Default {@code localhost}. */
     public Builder host(String host) {
-      this.host = Objects.requireNonNull(host, "host");
+      this.host = BuilderChecks.host(host);
       return this;
     }
 
     /** Sets the server's port. Default {@value PbServer#DEFAULT_PORT}. */
     public Builder port(int port) {
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
-      }
-      this.port = port;
+      this.port = BuilderChecks.port(port, 1);
       return this;
     }
 
     /** Sets the connection options. Default {@link BrokerOptions#DEFAULT}. */
     public Builder options(BrokerOptions options) {
-      this.options = Objects.requireNonNull(options, "options");
+      this.options = BuilderChecks.options(options);
       return this;
     }
 
     /** Sets how long establishing the TCP connection may take. Default 30 seconds (Twisted's). */
     public Builder connectTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("connectTimeout: " + timeout + " (expected: > 0)");
-      }
-      this.connectTimeout = timeout;
+      this.connectTimeout = BuilderChecks.positive("connectTimeout", timeout);
       return this;
     }
 
@@ -286,7 +279,7 @@ public final class PbClient implements AutoCloseable {
      * running; useful for many clients. By default each client makes one event loop thread.
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
-      this.group = Objects.requireNonNull(group, "group");
+      this.group = BuilderChecks.eventLoopGroup(group);
       return this;
     }
 
@@ -295,12 +288,7 @@ public final class PbClient implements AutoCloseable {
      * name the host (see {@link #verifyHostname}).
      */
     public Builder sslContext(SslContext sslContext) {
-      Objects.requireNonNull(sslContext, "sslContext");
-      if (!sslContext.isClient()) {
-        throw new IllegalArgumentException(
-            "sslContext: server context (expected: a client context)");
-      }
-      this.sslContext = sslContext;
+      this.sslContext = BuilderChecks.sslContext(sslContext, false);
       return this;
     }
 

@@ -297,7 +297,7 @@ public final class PbServer implements AutoCloseable {
      * {@code listenTCP} does by default.
      */
     public Builder host(String host) {
-      this.host = Objects.requireNonNull(host, "host");
+      this.host = BuilderChecks.host(host);
       return this;
     }
 
@@ -306,10 +306,7 @@ public final class PbServer implements AutoCloseable {
      * PbServer#DEFAULT_PORT}.
      */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-      }
-      this.port = port;
+      this.port = BuilderChecks.port(port, 0);
       return this;
     }
 
@@ -350,16 +347,13 @@ public final class PbServer implements AutoCloseable {
 
     /** Sets the connection options. Default {@link BrokerOptions#DEFAULT}. */
     public Builder options(BrokerOptions options) {
-      this.options = Objects.requireNonNull(options, "options");
+      this.options = BuilderChecks.options(options);
       return this;
     }
 
     /** Sets the number of event loop threads the server makes; 0 (default) is Netty's default. */
     public Builder eventLoopThreads(int threads) {
-      if (threads < 0) {
-        throw new IllegalArgumentException("eventLoopThreads: " + threads + " (expected: >= 0)");
-      }
-      this.eventLoopThreads = threads;
+      this.eventLoopThreads = BuilderChecks.nonNegative("eventLoopThreads", threads);
       return this;
     }
 
@@ -368,18 +362,13 @@ public final class PbServer implements AutoCloseable {
      * running. The group's transport (epoll or NIO) is used.
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
-      this.group = Objects.requireNonNull(group, "group");
+      this.group = BuilderChecks.eventLoopGroup(group);
       return this;
     }
 
     /** Serves over TLS with {@code sslContext}, a server context. */
     public Builder sslContext(SslContext sslContext) {
-      Objects.requireNonNull(sslContext, "sslContext");
-      if (!sslContext.isServer()) {
-        throw new IllegalArgumentException(
-            "sslContext: client context (expected: a server context)");
-      }
-      this.sslContext = sslContext;
+      this.sslContext = BuilderChecks.sslContext(sslContext, true);
       return this;
     }
 

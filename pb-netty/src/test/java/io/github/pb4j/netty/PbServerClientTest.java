@@ -1,5 +1,6 @@
 package io.github.pb4j.netty;
 
+import static io.github.pb4j.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,10 +56,6 @@ class PbServerClientTest {
   private <T extends AutoCloseable> T track(T resource) {
     resources.add(resource);
     return resource;
-  }
-
-  private static <T> T await(CompletableFuture<T> future) throws Exception {
-    return future.get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -352,7 +349,7 @@ class PbServerClientTest {
         .cause().cause().isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
   }
 
-  private static SslContext serverTls() throws Exception {
+  static SslContext serverTls() throws Exception {
     try (InputStream cert = resource("tls/server.crt");
         InputStream key = resource("tls/server.key")) {
       return SslContextBuilder.forServer(cert, key).build();

@@ -1,5 +1,9 @@
 package io.github.pb4j.examples.chat;
 
+import static io.github.pb4j.BrokerTestAccess.onLoop;
+import static io.github.pb4j.testing.Futures.await;
+import static io.github.pb4j.testing.Futures.awaitUnwrapped;
+import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -27,11 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -158,7 +160,7 @@ class ChatServiceTest {
     // alice created the group without mattresses: bob's message is refused, as the seed's
     // ValueError.
     Throwable refused =
-        catchThrowable(() -> await(bobGroup.callRemote("send", "my new Mattress is great")));
+        failureOf(bobGroup.callRemote("send", "my new Mattress is great"));
     assertThat(refused)
         .isInstanceOfSatisfying(
             RemoteFailureException.class,
@@ -234,7 +236,7 @@ class ChatServiceTest {
     join(bob, "#g", null);
 
     assertThat(await(aliceGroup.callRemote("leave"))).isEqualTo(true);
-    Throwable refused = catchThrowable(() -> await(aliceGroup.callRemote("send", "hello?")));
+    Throwable refused = failureOf(aliceGroup.callRemote("send", "hello?"));
     assertThat(refused)
         .isInstanceOfSatisfying(
             RemoteFailureException.class,
@@ -291,7 +293,7 @@ class ChatServiceTest {
     assertThat(await(aliceGroup.callRemote("leave"))).isEqualTo(true);
     for (String method : List.of("members", "send", "leave")) {
       Object[] args = method.equals("send") ? new Object[] {"still here?"} : new Object[0];
-      Throwable refused = catchThrowable(() -> await(aliceGroup.callRemote(method, args)));
+      Throwable refused = failureOf(aliceGroup.callRemote(method, args));
       assertThat(refused)
           .as(method)
           .isInstanceOfSatisfying(
@@ -320,7 +322,7 @@ class ChatServiceTest {
     alice1.perspective().release();
     for (String method : List.of("members", "send")) {
       Object[] args = method.equals("send") ? new Object[] {"as alice"} : new Object[0];
-      Throwable refused = catchThrowable(() -> await(alice1Group.callRemote(method, args)));
+      Throwable refused = failureOf(alice1Group.callRemote(method, args));
       assertThat(refused)
           .as(method)
           .isInstanceOfSatisfying(
@@ -469,9 +471,9 @@ class ChatServiceTest {
   private Session loginWith(String user, String password, @Nullable Mind mind) throws Exception {
     PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build();
     clients.add(client);
-    RemoteReference root = await(client.getRootObject());
+    RemoteReference root = awaitUnwrapped(client.getRootObject());
     RemoteReference perspective =
-        await(PbLogin.login(root, UsernamePassword.of(user, password), mind));
+        awaitUnwrapped(PbLogin.login(root, UsernamePassword.of(user, password), mind));
     return new Session(client, perspective, mind != null ? mind : new Mind(false));
   }
 
@@ -480,19 +482,7 @@ class ChatServiceTest {
     Map<String, Object> keywords =
         allowMattress == null ? Map.of() : Map.of("allowMattress", allowMattress);
     return (RemoteReference)
-        await(session.perspective().callRemote("joinGroup", List.of(group), keywords));
+        awaitUnwrapped(session.perspective().callRemote("joinGroup", List.of(group), keywords));
   }
 
-  /** Runs {@code query} on the broker's event loop, as its confinement asks. */
-  private static <T> T onLoop(Broker broker, Callable<T> query) throws Exception {
-    return broker.executor().submit(query).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-  }
-
-  private static <T> T await(CompletableFuture<T> future) throws Exception {
-    try {
-      return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.github.pb4j.interop.broker;
 
+import static io.github.pb4j.testing.Futures.await;
 import io.github.pb4j.DeadReferenceException;
 import io.github.pb4j.Referenceable;
 import io.github.pb4j.Remote;
@@ -274,10 +275,6 @@ final class BrokerJavaClient {
 
   private static PbClient connect(int port) {
     return PbClient.builder().host("127.0.0.1").port(port).build();
-  }
-
-  private static @Nullable Object await(CompletableFuture<@Nullable Object> call) throws Exception {
-    return call.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** The canonical text of a call's result or failure; a dead reference is {@code dead}. */

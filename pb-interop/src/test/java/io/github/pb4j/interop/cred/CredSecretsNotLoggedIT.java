@@ -1,5 +1,6 @@
 package io.github.pb4j.interop.cred;
 
+import static io.github.pb4j.testing.Futures.await;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -203,10 +204,6 @@ class CredSecretsNotLoggedIT {
       return;
     }
     throw new AssertionError("login succeeded");
-  }
-
-  private static <T> T await(CompletableFuture<T> future) throws Exception {
-    return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   private static String hex(byte[] bytes) {

@@ -1,5 +1,6 @@
 package io.github.pb4j.interop.cred;
 
+import static io.github.pb4j.testing.Futures.await;
 import io.github.pb4j.ConnectionLostException;
 import io.github.pb4j.DeadReferenceException;
 import io.github.pb4j.PbLogin;
@@ -268,10 +269,6 @@ final class JavaCredClient {
       ids.add(String.valueOf(await(avatar.callRemote("getAvatarId"))));
     }
     return ids.stream().collect(Collectors.joining(", "));
-  }
-
-  private static <T> T await(CompletableFuture<T> future) throws Exception {
-    return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   private static <T> List<T> awaitAll(List<CompletableFuture<T>> futures) throws Exception {

@@ -1,6 +1,10 @@
 package io.github.pb4j.interop.flavours;
 
+import static io.github.pb4j.BrokerTestAccess.onLoop;
+import static io.github.pb4j.testing.Futures.await;
+
 import io.github.pb4j.Broker;
+import io.github.pb4j.BrokerTestAccess;
 import io.github.pb4j.ConnectionLostException;
 import io.github.pb4j.PbLogin;
 import io.github.pb4j.Referenceable;
@@ -23,11 +27,9 @@ import io.github.pb4j.paging.Paging;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -250,7 +252,7 @@ final class FlavoursScenarios {
       Object lcache = await(root.callRemote("putCache", first));
       broker.releaseCache(first);
       await(root.callRemote("ping"));
-      boolean uncached = onLoop(broker, () -> io.github.pb4j.BrokerTestAccess.heldCacheCount(broker)) == 0;
+      boolean uncached = onLoop(broker, () -> BrokerTestAccess.heldCacheCount(broker)) == 0;
       return state + " same=" + py(same) + " pair=" + py(samePair) + " foo=" + foo
           + " lcache=" + py(Boolean.TRUE.equals(lcache)) + " ended=" + py(!ended.isEmpty())
           + " uncached=" + py(uncached);
@@ -356,14 +358,6 @@ final class FlavoursScenarios {
 
   private static RemoteReference login(PbClient client, Credentials credentials) throws Exception {
     return await(PbLogin.login(root(client), credentials, "BRAINS!"));
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static <T> T onLoop(Broker broker, Callable<T> task) throws Exception {
-    return await(broker.executor().submit(task));
   }
 
   /** Returns the failure text of a call expected to fail, or {@code "no failure"}. */
