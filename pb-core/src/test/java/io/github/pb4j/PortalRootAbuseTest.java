@@ -131,7 +131,7 @@ class PortalRootAbuseTest {
     // Past the budget a guess waits a growing delay, from 1 s by default: a burst that takes
     // longer than that on a loaded machine would rightly get a sixth check. The delay here
     // outlasts any test, so the count is the budget's alone.
-    LoginThrottle throttle = LoginThrottle.builder().maxFailures(5).initialDelay(Duration.ofHours(1)).build();
+    LoginThrottle throttle = LoginThrottle.builder().maxFailures(5).initialDelay(Duration.ofMinutes(10)).build();
     FakeConnection attacker = connect(PortalRoot.factory(countingPortal(), throttle),
         FakeConnection.ipv4(10, 0, 0, 66));
 
@@ -147,7 +147,7 @@ class PortalRootAbuseTest {
   @Test
   void burstsOnManyConnectionsFromOneAddressShareTheBudget() throws Exception {
     // A delay longer than the test (see above): a slow run must not earn the burst a sixth check.
-    LoginThrottle throttle = LoginThrottle.builder().maxFailures(5).initialDelay(Duration.ofHours(1)).build();
+    LoginThrottle throttle = LoginThrottle.builder().maxFailures(5).initialDelay(Duration.ofMinutes(10)).build();
     Function<Broker, Object> factory = PortalRoot.factory(countingPortal(), throttle);
     List<CompletableFuture<Object>> guesses = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
