@@ -60,16 +60,17 @@ public final class Broker {
   private boolean lostHandled;
   private @Nullable Throwable closeCause;
 
-  private final ExportTable exports;
-  private final ImportTable imports = new ImportTable();
-  private final CacheTables caches;
+  // Package-private: tests read the tables' sizes through BrokerTestAccess, on the executor.
+  final ExportTable exports;
+  final ImportTable imports = new ImportTable();
+  final CacheTables caches;
   private final Flavors flavors;
   private final Unjellier unjellier;
   private final FrameLog frameLog = new FrameLog();
   private final Handshake handshake;
-  private final MessageReader reader;
+  final MessageReader reader;
   private final MessageWriter writer;
-  private final OutgoingCalls outgoingCalls;
+  final OutgoingCalls outgoingCalls;
   private final IncomingCalls incomingCalls;
   private final Pacing pacing;
 
@@ -98,7 +99,7 @@ public final class Broker {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.exports = new ExportTable(options.maxBrokerRefs());
-    this.caches = new CacheTables(this, exports);
+    this.caches = new CacheTables(new CacheLink(this), exports);
     this.flavors = new Flavors(this, exports, imports, caches);
     this.unjellier = new Unjellier(options.registry(), flavors, options.maxDepth());
     this.writer = new MessageWriter(id, options, sink, exports, caches, flavors, frameLog);
@@ -457,43 +458,6 @@ public final class Broker {
 
   void unwatchDisconnect(RemoteReference ref) {
     watchedReferences.remove(ref);
-  }
-
-  // ---------------------------------------------------------------- for tests: on the executor
-
-  int exportedCount() {
-    checkThread();
-    return exports.size();
-  }
-
-  int importedCount() {
-    checkThread();
-    return imports.size();
-  }
-
-  int pendingCount() {
-    checkThread();
-    return outgoingCalls.pendingCount();
-  }
-
-  int exportedCacheCount() {
-    checkThread();
-    return caches.exportedCount();
-  }
-
-  int heldCacheCount() {
-    checkThread();
-    return caches.heldCount();
-  }
-
-  long onePassReads() {
-    checkThread();
-    return reader.onePassReads();
-  }
-
-  /** Reads everything through the decoder and the unjellier (TRACE logging does too). */
-  void disableOnePassReading() {
-    reader.disableOnePassReading();
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -72,7 +72,7 @@ final class CacheTables {
     /** Runs on the cleaner's thread when the copy became unreachable; must not reach the copy. */
     @Override
     public void run() {
-      broker.runOnLoop(() -> {
+      connection.runOnLoop(() -> {
         if (uncached) {
           heldByObject.remove(key); // a copy its owner had already uncached
         } else {
@@ -106,7 +106,32 @@ final class CacheTables {
     }
   }
 
-  private final Broker broker;
+  /**
+   * What the tables need of their connection, and no more: its options and id, whether it is
+   * open, sending {@code decache} / {@code uncache}, reporting a protocol error, running on its
+   * executor, and making the observer of a cache copied to the peer.
+   */
+  interface Connection {
+    long id();
+
+    BrokerOptions options();
+
+    boolean isOpen();
+
+    /** Sends {@code [command, luid]} if the connection is open. */
+    void send(BrokerCommand command, int luid);
+
+    void protocolError(String reason);
+
+    boolean runOnLoop(Runnable task);
+
+    /** Runs application code, logging what it throws. */
+    void runCallback(Runnable callback, String what);
+
+    RemoteCacheObserver observer(int luid, @Nullable Object perspective);
+  }
+
+  private final Connection connection;
   private final ExportTable exports;
   private final IdentityHashMap<Cacheable, ExportedCache> exportedByObject = new IdentityHashMap<>();
   private final Map<Integer, ExportedCache> exportedByLuid = new HashMap<>();
@@ -115,9 +140,9 @@ final class CacheTables {
   private final Map<Integer, HeldCache> heldByLuid = new HashMap<>();
   private final Map<IdentityKey, HeldCache> heldByObject = new HashMap<>();
 
-  /** The tables of {@code broker}, whose luids come from {@code exports}. */
-  CacheTables(Broker broker, ExportTable exports) {
-    this.broker = broker;
+  /** The tables of {@code connection}, whose luids come from {@code exports}. */
+  CacheTables(Connection connection, ExportTable exports) {
+    this.connection = connection;
     this.exports = exports;
   }
 
@@ -166,11 +191,11 @@ final class CacheTables {
       writeCached(e, out); // Sent in full by an earlier part of this message (args before kwargs).
       return;
     }
-    if (exportedByLuid.size() > broker.options().maxBrokerRefs()) {
+    if (exportedByLuid.size() > connection.options().maxBrokerRefs()) {
       throw new ExportTable.TooManyReferencesException();
     }
     int luid = exports.nextLuid();
-    RemoteCacheObserver observer = new RemoteCacheObserver(broker, luid, perspective);
+    RemoteCacheObserver observer = connection.observer(luid, perspective);
     e = new ExportedCache(cacheable, observer);
     e.count = 1;
     e.sentInFullNow = true;
@@ -201,7 +226,7 @@ final class CacheTables {
   void handleDecache(Object luid) {
     ExportedCache e = luid instanceof Integer i ? exportedByLuid.get(i) : null;
     if (e == null) {
-      broker.protocolViolation("decache of unknown cache id " + Broker.abbreviate(luid));
+      connection.protocolError("decache of unknown cache id " + Broker.abbreviate(luid));
       return;
     }
     if (--e.count <= 0) {
@@ -210,7 +235,7 @@ final class CacheTables {
   }
 
   private void forget(ExportedCache e, boolean sendUncache) {
-    if (!sendUncache || !broker.isOpen()) {
+    if (!sendUncache || !connection.isOpen()) {
       drop(e);
       stoppedObserving(e);
       return;
@@ -219,7 +244,7 @@ final class CacheTables {
     // (test_pb's cacheable makes a last call there), and the uncache follows what it sent.
     stoppedObserving(e);
     drop(e);
-    broker.sendCacheCommand(BrokerCommand.UNCACHE, e.observer.luid());
+    connection.send(BrokerCommand.UNCACHE, e.observer.luid());
   }
 
   private void drop(ExportedCache e) {
@@ -228,7 +253,7 @@ final class CacheTables {
   }
 
   private void stoppedObserving(ExportedCache e) {
-    broker.runCallback(
+    connection.runCallback(
         () -> e.cacheable.stoppedObserving(e.observer.perspective(), e.observer), "stoppedObserving");
   }
 
@@ -261,7 +286,7 @@ final class CacheTables {
     HeldCache h = heldByObject.get(new IdentityKey(cache));
     if (h == null) {
       throw new PbProtocolException("cannot send " + cache.getClass().getName() + " over connection "
-          + broker.connectionId()
+          + connection.id()
           + ": it is not a copy received on this connection (PB has no third-party references)");
     }
     if (h.count == 0 || h.uncached) {
@@ -308,7 +333,7 @@ final class CacheTables {
       }
       return e.cacheable;
     }
-    Function<@Nullable Object, ? extends RemoteCache> factory = broker.options().remoteCache(tag);
+    Function<@Nullable Object, ? extends RemoteCache> factory = connection.options().remoteCache(tag);
     if (factory == null || expression.size() != 3) {
       return JellyExtension.NOT_HANDLED;
     }
@@ -342,7 +367,7 @@ final class CacheTables {
   void handleUncache(Object luid) {
     HeldCache h = luid instanceof Integer i ? heldByLuid.remove(i) : null;
     if (h == null) {
-      broker.protocolViolation("uncache of unknown cache id " + Broker.abbreviate(luid));
+      connection.protocolError("uncache of unknown cache id " + Broker.abbreviate(luid));
       return;
     }
     if (h.count == 0 && h.cache() != null) {
@@ -368,7 +393,7 @@ final class CacheTables {
     int count = h.count;
     h.count = 0;
     for (int i = 0; i < count; i++) {
-      broker.sendCacheCommand(BrokerCommand.DECACHE, h.luid);
+      connection.send(BrokerCommand.DECACHE, h.luid);
     }
   }
 

@@ -16,7 +16,7 @@ class BrokerFindingsTest {
     for (boolean onePass : new boolean[] {true, false}) {
       try (ScriptedPeer peer = ScriptedPeer.againstServer(new BrokerFuzzTest.Root())) {
         if (!onePass) {
-          peer.run(() -> peer.broker().disableOnePassReading());
+          peer.run(() -> BrokerTestAccess.disableOnePassReading(peer.broker()));
         }
         peer.handshakeAsClient();
         peer.send("07801a870181");
@@ -33,7 +33,7 @@ class BrokerFindingsTest {
     for (boolean onePass : new boolean[] {true, false}) {
       try (ScriptedPeer peer = ScriptedPeer.againstServer(new BrokerFuzzTest.Root())) {
         if (!onePass) {
-          peer.run(() -> peer.broker().disableOnePassReading());
+          peer.run(() -> BrokerTestAccess.disableOnePassReading(peer.broker()));
         }
         peer.handshakeAsClient();
         peer.send("0080");

@@ -115,7 +115,7 @@ class BrokerReadPathTest {
   private static List<String> answersTo(byte[] traffic, boolean byteByByte, long[] onePass, boolean onePassAllowed) {
     try (ScriptedPeer peer = ScriptedPeer.againstServer(new Root())) {
       if (!onePassAllowed) {
-        peer.run(() -> peer.broker().disableOnePassReading());
+        peer.run(() -> BrokerTestAccess.disableOnePassReading(peer.broker()));
       }
       peer.handshakeAsClient();
       if (byteByByte) {
@@ -126,7 +126,7 @@ class BrokerReadPathTest {
         peer.send(traffic);
       }
       assertThat(peer.isClosed()).isFalse();
-      onePass[0] = peer.call(() -> peer.broker().onePassReads());
+      onePass[0] = peer.call(() -> BrokerTestAccess.onePassReads(peer.broker()));
       // A failure's count numbers every failure made in the process, as Twisted's does.
       return peer.receivedExpressions().stream()
           .map(e -> e.replaceAll("b'count'\\], \\d+\\]", "b'count'], N]"))

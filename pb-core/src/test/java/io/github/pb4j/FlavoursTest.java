@@ -272,8 +272,8 @@ class FlavoursTest {
     p.client().releaseCache(first);
     p.settle();
     assertThat(impl.counter.events).containsExactly("observe", "stopped");
-    assertThat(p.call(() -> p.server().exportedCacheCount())).isZero();
-    assertThat(p.call(() -> p.client().heldCacheCount())).isZero();
+    assertThat(p.call(() -> BrokerTestAccess.exportedCacheCount(p.server()))).isZero();
+    assertThat(p.call(() -> BrokerTestAccess.heldCacheCount(p.client()))).isZero();
     // Sent again after uncache: a fresh copy.
     RemoteCounter third = (RemoteCounter) await(root.callRemote("counter"));
     assertThat(third).isNotSameAs(first);
@@ -382,8 +382,8 @@ class FlavoursTest {
       p.settle();
     }
     assertThat(impl.counter.events).containsExactly("observe", "stopped");
-    assertThat(p.call(() -> p.server().exportedCacheCount())).isZero();
-    assertThat(p.call(() -> p.client().heldCacheCount())).isZero();
+    assertThat(p.call(() -> BrokerTestAccess.exportedCacheCount(p.server()))).isZero();
+    assertThat(p.call(() -> BrokerTestAccess.heldCacheCount(p.client()))).isZero();
     assertThat(p.client().isConnected()).isTrue();
     // Sent again: a fresh copy, observed again.
     RemoteCounter again = (RemoteCounter) await(root.callRemote("counter"));
@@ -422,7 +422,7 @@ class FlavoursTest {
     // copy of this connection, not a stranger's object.
     // Its uncache goes out before the answer to any later call: one round trip brings it.
     await(root.callRemote("point"));
-    assertThat(p.call(() -> p.client().heldCacheCount())).isZero();
+    assertThat(p.call(() -> BrokerTestAccess.heldCacheCount(p.client()))).isZero();
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> await(root.callRemote("isCounter", copy)));
     assertThat(e.getCause()).isInstanceOf(DeadReferenceException.class);
