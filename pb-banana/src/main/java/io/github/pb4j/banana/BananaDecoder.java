@@ -253,6 +253,9 @@ public final class BananaDecoder {
       }
       case FLOAT: {
         // Prefix bytes before FLOAT are ignored, as Twisted does.
+        if (messageBytes + headerLength + 8 > limits.maxMessageBytes()) {
+          throw tooLargeMessage(messageBytes + headerLength + 8); // as for a string: no use waiting
+        }
         if (available - headerLength < 8) {
           return NEED_MORE;
         }

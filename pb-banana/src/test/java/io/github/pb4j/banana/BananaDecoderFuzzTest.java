@@ -38,6 +38,11 @@ class BananaDecoderFuzzTest {
       BananaEncoder encoder = new BananaEncoder(config.dialect, config.limits);
       for (Object value : whole.values()) {
         byte[] encoded = TestBytes.encode(encoder, value);
+        if (encoded.length > config.limits.maxMessageBytes()) {
+          // The decoder reads a bare type byte as 0 (an empty list, the int 0), as Twisted does;
+          // the encoder writes the digit: a re-encoding can be longer than the input, past the limit.
+          continue;
+        }
         Outcome again = ChunkedDecoding.feedWhole(config.decoder(), encoded);
         assertThat(again.error()).as("%s: re-encoded %s", config, TestBytes.hex(encoded)).isNull();
         assertThat(again.values()).as("%s: round trip", config).containsExactly(value);

@@ -32,4 +32,17 @@ class BananaScannerFindingsTest {
     assertThat(scan(String.format("%02x87", Vocabulary.size()))).as("the last word").isEqualTo(COMPLETE);
     assertThat(scan(String.format("%02x87", Vocabulary.size() + 1))).as("one past the last word").isEqualTo(GIVE_UP);
   }
+
+  @Test
+  void aFloatThatWouldPassTheSizeLimitIsRefusedBeforeItsBytesArrive() {
+    // A list of 8 whose second element is a float header at byte 11 of a 16-byte limit: the
+    // float's 8 bytes cannot fit. The scanner gave up at once while the decoder waited for the
+    // 8 bytes it was bound to refuse; now both refuse at once, as for a string.
+    BananaLimits limits = new BananaLimits(8, 64, 16, 6);
+    String unfinished = "0880" + "0a82" + "00".repeat(10) + "84";
+    assertThat(new BananaScanner(limits, Long.MAX_VALUE).scan(Unpooled.wrappedBuffer(bytes(unfinished))))
+        .isEqualTo(GIVE_UP);
+    assertThatThrownBy(() -> new BananaDecoder(limits, Dialect.NONE).decode(Unpooled.wrappedBuffer(bytes(unfinished))))
+        .isInstanceOf(BananaException.class).hasMessageStartingWith("expression size: 23 bytes");
+  }
 }
