@@ -108,8 +108,15 @@ public final class RemoteReference {
     return broker.callRemote(this, method, argList(args), Map.of(), true);
   }
 
-  /** Calls {@code method} with positional and keyword arguments. */
-  public CompletableFuture<@Nullable Object> callRemote(
+  /**
+   * Calls {@code method} with the elements of {@code args} as its positional arguments and the
+   * entries of {@code kwargs} as its keyword arguments (Python's {@code f(*args, **kwargs)}).
+   *
+   * <p>This form has a name of its own so that no call can mean two things: {@code
+   * callRemote("f", List.of(1, 2), Map.of("k", 3))} sends a list and a dict as two arguments,
+   * {@code callRemoteWithKeywords("f", List.of(1, 2), Map.of("k", 3))} runs {@code f(1, 2, k=3)}.
+   */
+  public CompletableFuture<@Nullable Object> callRemoteWithKeywords(
       String method, List<?> args, Map<String, ?> kwargs) {
     return broker.callRemote(this, method, args, kwargs, true);
   }

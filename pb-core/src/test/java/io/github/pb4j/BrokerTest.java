@@ -122,6 +122,11 @@ class BrokerTest {
     }
 
     @Remote
+    public List<Object> positional(Object... args) {
+      return Arrays.asList(args);
+    }
+
+    @Remote
     public List<Object> collect(int first, @KeywordArguments Map<String, Object> kw, String... rest) {
       return Arrays.asList(first, Arrays.asList((Object[]) rest), kw);
     }
@@ -178,16 +183,27 @@ class BrokerTest {
   @Test
   void bindsKeywordArgumentsAndDefaults() throws Exception {
     RemoteReference root = pair(new TestRoot()).root();
-    assertThat(await(root.callRemote("add", List.of(2), Map.of("b", 3)))).isEqualTo(5);
+    assertThat(await(root.callRemoteWithKeywords("add", List.of(2), Map.of("b", 3)))).isEqualTo(5);
     assertThat(await(root.callRemote("add", 2))).isEqualTo(2);
-    assertThat(await(root.callRemote("add", List.of(), Map.of("a", 1, "b", 2)))).isEqualTo(3);
+    assertThat(await(root.callRemoteWithKeywords("add", List.of(), Map.of("a", 1, "b", 2)))).isEqualTo(3);
     assertThat(await(root.callRemote("renamed_on_wire"))).isEqualTo("renamed");
+  }
+
+  @Test
+  void aListAndADictAreOrdinaryArgumentsOfCallRemote() throws Exception {
+    RemoteReference root = pair(new TestRoot()).root();
+    // Python's f([1, 2], {'k': 3}): two positional arguments, nothing spread.
+    assertThat(await(root.callRemote("positional", List.of(1, 2), Map.of("k", 3))))
+        .isEqualTo(List.of(List.of(1, 2), Map.of("k", 3)));
+    // f(1, 'a', k=3) has a name of its own.
+    assertThat(await(root.callRemoteWithKeywords("collect", List.of(1, "a"), Map.of("k", 3))))
+        .isEqualTo(Arrays.asList(1, List.of("a"), Map.of("k", 3)));
   }
 
   @Test
   void varargsAndKeywordArgumentsCollectTheRest() throws Exception {
     RemoteReference root = pair(new TestRoot()).root();
-    assertThat(await(root.callRemote("collect", List.of(1, "a", "b"), Map.of("x", 2))))
+    assertThat(await(root.callRemoteWithKeywords("collect", List.of(1, "a", "b"), Map.of("x", 2))))
         .isEqualTo(Arrays.asList(1, List.of("a", "b"), Map.of("x", 2)));
     assertThat(await(root.callRemote("collect", 1))).isEqualTo(Arrays.asList(1, List.of(), Map.of()));
     RemoteFailureException e = (RemoteFailureException) failureOf(root.callRemote("collect", 1, 2));
@@ -206,7 +222,7 @@ class BrokerTest {
     assertThat(arity.remoteType()).isEqualTo("builtins.TypeError");
     assertThat(arity.remoteValue()).isEqualTo("greet() takes 1 positional argument but 2 were given");
     RemoteFailureException unknownKw =
-        (RemoteFailureException) failureOf(root.callRemote("add", List.of(1), Map.of("c", 1)));
+        (RemoteFailureException) failureOf(root.callRemoteWithKeywords("add", List.of(1), Map.of("c", 1)));
     assertThat(unknownKw.remoteValue()).isEqualTo("add() got an unexpected keyword argument 'c'");
     RemoteFailureException missing = (RemoteFailureException) failureOf(root.callRemote("greet"));
     assertThat(missing.remoteValue()).isEqualTo("greet() missing required argument: 'name'");

@@ -108,7 +108,7 @@ class SharedValueArgumentsTest {
     String name = "k".repeat(100_000);
     RemoteFailureException e =
         failureOf(
-            p.root().callRemote("login", List.of("alice"), Map.of(name, 1)),
+            p.root().callRemoteWithKeywords("login", List.of("alice"), Map.of(name, 1)),
             RemoteFailureException.class);
     assertThat(e.getMessage())
         .isEqualTo("builtins.TypeError: login() got an unexpected keyword argument '" + "k".repeat(57) + "...'");

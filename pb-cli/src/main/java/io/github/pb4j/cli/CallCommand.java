@@ -129,7 +129,7 @@ final class CallCommand implements Callable<Integer> {
       if (credentials != null) {
         target = await(PbLogin.login(target, credentials, null));
       }
-      Object result = await(target.callRemote(method, positional, keywords));
+      Object result = await(target.callRemoteWithKeywords(method, positional, keywords));
       terminal.out().println(json ? json(result) : PythonRepr.of(result, MAX_OUTPUT_CHARS));
       terminal.out().flush();
     }

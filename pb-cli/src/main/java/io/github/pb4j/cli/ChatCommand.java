@@ -222,7 +222,7 @@ final class ChatCommand implements Callable<Integer> {
       throws Exception {
     Map<String, Object> keywords = forbidMattress ? Map.of("allowMattress", false) : Map.of();
     remote(
-        perspective.callRemote("joinGroup", List.of(group), keywords),
+        perspective.callRemoteWithKeywords("joinGroup", List.of(group), keywords),
         ref -> {
           if (ref instanceof RemoteReference g) {
             joined.put(group, g);

@@ -55,7 +55,7 @@ public final class Paging {
         new ConnectionLostException("connection lost before paging ended", null));
     ref.notifyOnDisconnect(lost);
     pages.whenComplete((v, e) -> ref.dontNotifyOnDisconnect(lost));
-    ref.callRemote(method, all, kwargs).whenComplete((v, e) -> {
+    ref.callRemoteWithKeywords(method, all, kwargs).whenComplete((v, e) -> {
       if (e != null) {
         pages.completeExceptionally(e);
       }

@@ -482,7 +482,7 @@ class ChatServiceTest {
     Map<String, Object> keywords =
         allowMattress == null ? Map.of() : Map.of("allowMattress", allowMattress);
     return (RemoteReference)
-        awaitUnwrapped(session.perspective().callRemote("joinGroup", List.of(group), keywords));
+        awaitUnwrapped(session.perspective().callRemoteWithKeywords("joinGroup", List.of(group), keywords));
   }
 
 }

@@ -50,7 +50,7 @@ final class BrokerJavaClient {
             .add("error_wrong_arity", onRoot(root -> outcome(root.callRemote("add", 1, 2, 3))))
             .add(
                 "error_missing_argument",
-                onRoot(root -> outcome(root.callRemote("add", List.of(), Map.of("b", 2)))))
+                onRoot(root -> outcome(root.callRemoteWithKeywords("add", List.of(), Map.of("b", 2)))))
             .add("no_answer", onRoot(BrokerJavaClient::noAnswer))
             .add("local_identity", onRoot(BrokerJavaClient::localIdentity))
             .add("given_back", onRoot(BrokerJavaClient::givenBack))
@@ -77,17 +77,17 @@ final class BrokerJavaClient {
 
   private static String callKeywords(RemoteReference root) throws Exception {
     return "add(2, b=40)="
-        + outcome(root.callRemote("add", List.of(2), Map.of("b", 40)))
+        + outcome(root.callRemoteWithKeywords("add", List.of(2), Map.of("b", 40)))
         + " add(a=1, b=2)="
-        + outcome(root.callRemote("add", List.of(), Map.of("a", 1, "b", 2)))
+        + outcome(root.callRemoteWithKeywords("add", List.of(), Map.of("a", 1, "b", 2)))
         + " signature="
-        + await(root.callRemote("signature", List.of(1), Map.of("y", bytes("four"), "x", 3)));
+        + await(root.callRemoteWithKeywords("signature", List.of(1), Map.of("y", bytes("four"), "x", 3)));
   }
 
   private static String echo(RemoteReference root, @Nullable Object value) throws Exception {
     List<@Nullable Object> args = Arrays.asList(value);
-    Object seen = await(root.callRemote("describe", args, Map.of()));
-    Object back = await(root.callRemote("echo", args, Map.of()));
+    Object seen = await(root.callRemoteWithKeywords("describe", args, Map.of()));
+    Object back = await(root.callRemoteWithKeywords("echo", args, Map.of()));
     return "server saw " + seen + "; got back " + Canonical.repr(back);
   }
 

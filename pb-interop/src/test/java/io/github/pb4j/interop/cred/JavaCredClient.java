@@ -226,7 +226,7 @@ final class JavaCredClient {
       Object aliceSees = await(aliceView.callRemote("check"));
       Object bobSees = await(bobView.callRemote("check"));
       String positional = remoteType(aliceView.callRemote("check", "bob"));
-      String keyword = remoteType(aliceView.callRemote("check", List.of(), Map.of("user", "bob")));
+      String keyword = remoteType(aliceView.callRemoteWithKeywords("check", List.of(), Map.of("user", "bob")));
       disconnect(client, alice);
       return "alice sees " + aliceSees + "; bob sees " + bobSees
           + "; forged positional: " + positional + "; forged keyword: " + keyword;

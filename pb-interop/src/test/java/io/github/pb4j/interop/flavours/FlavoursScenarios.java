@@ -304,7 +304,7 @@ final class FlavoursScenarios {
     try (PbClient client = connect(port)) {
       RemoteReference avatar = login(client, UsernamePassword.of("nsp", "pass"));
       anything = PythonRepr.of(
-          await(avatar.callRemote("ANYTHING", List.of("here"), Map.of("bar", "baz"))));
+          await(avatar.callRemoteWithKeywords("ANYTHING", List.of("here"), Map.of("bar", "baz"))));
     }
     try (PbClient client = connect(port)) {
       RemoteReference echoer = login(client, Anonymous.INSTANCE);
