@@ -111,6 +111,19 @@ class RemoteProxyTest {
     CompletableFuture<String> name();
   }
 
+  public interface Echoer {
+    CompletableFuture<String> echo(String text);
+  }
+
+  /** A server class implementing the interface its clients use. */
+  public static final class EchoRoot implements Root, Echoer {
+    @Remote
+    @Override
+    public CompletableFuture<String> echo(String text) {
+      return CompletableFuture.completedFuture(text + "!");
+    }
+  }
+
   public interface NotAFuture {
     String echo(String x);
   }
@@ -178,6 +191,13 @@ class RemoteProxyTest {
         .cause()
         .isInstanceOf(RemoteFailureException.class)
         .hasMessageContaining("nosuch");
+  }
+
+  @Test
+  void aServerMayImplementTheInterfaceItsClientsUse() throws Exception {
+    LoopbackPair p = LoopbackPair.create(new EchoRoot());
+    pairs.add(p);
+    assertThat(await(RemoteProxy.create(Echoer.class, p.root()).echo("hi"))).isEqualTo("hi!");
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.github.pb4j.examples.pbanonclient.PbAnonClient;
 import io.github.pb4j.examples.pbanonserver.PbAnonServer;
 import io.github.pb4j.examples.pbsimpleclient.PbSimpleClient;
 import io.github.pb4j.examples.pbsimpleserver.PbSimpleServer;
+import io.github.pb4j.examples.typedclients.TypedClients;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Objects;
@@ -92,7 +93,22 @@ public final class Examples {
               "chatclient",
               "chatclient.py",
               "alice joins #NeedAFourth and says hello",
-              ChatClient::run));
+              ChatClient::run),
+          client(
+              "typed-pbsimpleclient",
+              "pbsimpleclient.py",
+              "pbsimpleclient on a typed proxy (RemoteProxy)",
+              TypedClients::pbSimple),
+          client(
+              "typed-pb5client",
+              "pb5client.py",
+              "pb5client on a typed proxy (RemoteProxy)",
+              TypedClients::pb5),
+          client(
+              "typed-chatclient",
+              "chatclient.py",
+              "chatclient on typed proxies (RemoteProxy)",
+              TypedClients::chat));
 
   private Examples() {}
 

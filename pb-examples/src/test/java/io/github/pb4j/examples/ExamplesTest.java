@@ -13,6 +13,7 @@ import io.github.pb4j.examples.pbanonclient.PbAnonClient;
 import io.github.pb4j.examples.pbanonserver.PbAnonServer;
 import io.github.pb4j.examples.pbsimpleclient.PbSimpleClient;
 import io.github.pb4j.examples.pbsimpleserver.PbSimpleServer;
+import io.github.pb4j.examples.typedclients.TypedClients;
 import io.github.pb4j.testing.Lines;
 import io.github.pb4j.testing.TwistedPeer;
 import io.github.pb4j.netty.PbServer;
@@ -179,6 +180,44 @@ class ExamplesTest {
       assertThat(normalize(printed, pair.anyOrder()))
           .as(pair.server())
           .isEqualTo(pair.serverPrints());
+    }
+  }
+
+  record Typed(String pair, ExampleRunner.ClientBody body, String untyped) {}
+
+  private static final List<Typed> TYPED =
+      List.of(
+          new Typed("pbsimple", TypedClients::pbSimple, "pbsimpleclient"),
+          new Typed("pb5", TypedClients::pb5, "pb5client"),
+          new Typed("chat", TypedClients::chat, "chatclient"));
+
+  static Stream<Arguments> typedRuns() {
+    return TYPED.stream()
+        .flatMap(t -> Stream.of(true, false).map(javaServer -> Arguments.of(t, javaServer)));
+  }
+
+  /** The seed's clients on typed proxies print what the untyped ones print, on either server. */
+  @ParameterizedTest(name = "{0}, Java server: {1}")
+  @MethodSource("typedRuns")
+  void typedClientsPrintWhatTheUntypedOnesPrint(Typed typed, boolean javaServer) throws Exception {
+    Pair pair = PAIRS.get(typed.pair());
+    Client untyped =
+        pair.clients().stream().filter(c -> c.name().equals(typed.untyped())).findFirst().orElseThrow();
+    AutoCloseable server;
+    int port;
+    if (javaServer) {
+      PbServer s = pair.java().start("127.0.0.1", 0, new Lines().printStream());
+      server = s;
+      port = s.port();
+    } else {
+      TwistedPeer p = TwistedPeer.startServer(pair.server() + ".py");
+      server = p;
+      port = p.port();
+    }
+    try (server) {
+      Lines out = new Lines();
+      typed.body().run("127.0.0.1", port, out.printStream());
+      assertThat(normalize(out.snapshot(), false)).isEqualTo(untyped.prints());
     }
   }
 

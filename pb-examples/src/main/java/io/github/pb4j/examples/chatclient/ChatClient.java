@@ -29,7 +29,7 @@ public final class ChatClient {
   public static final class Client implements Referenceable {
     private final PrintStream out;
 
-    Client(PrintStream out) {
+    public Client(PrintStream out) {
       this.out = out;
     }
 
