@@ -1,0 +1,85 @@
+package io.github.pb4j.benchmarks;
+
+import io.github.pb4j.PortalRoot;
+import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
+import io.github.pb4j.examples.chat.ChatService;
+import io.github.pb4j.netty.PbServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The chat server {@link ChatLoad} measures, in a child JVM: the examples' {@link ChatService}
+ * with users {@code load-0} .. {@code load-(N-1)}, password {@code pw}. Prints {@code READY
+ * <port>}; answers each {@code STATS} line on stdin with {@code STATS <rss KiB> <live heap
+ * bytes>} measured after a full GC; exits when stdin closes.
+ *
+ * <pre>{@code
+ * java -cp pb-benchmarks.jar io.github.pb4j.benchmarks.ChatLoadServer USERS [PORT]
+ * }</pre>
+ */
+public final class ChatLoadServer {
+  /** Every load user's password. */
+  static final String PASSWORD = "pw";
+
+  private ChatLoadServer() {}
+
+  /** Returns the name of load user {@code i}. */
+  static String user(int i) {
+    return "load-" + i;
+  }
+
+  public static void main(String[] args) throws IOException {
+    int users = Integer.parseInt(args[0]);
+    int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    var checker = new InMemoryUsernamePasswordDatabaseDontUse();
+    for (int i = 0; i < users; i++) {
+      checker.addUser(user(i), PASSWORD);
+    }
+    ChatService chat = new ChatService();
+    try (PbServer server =
+        PbServer.builder()
+            .host("127.0.0.1")
+            .port(port)
+            .rootFactory(PortalRoot.factory(chat.portal(checker)))
+            .build()
+            .start()) {
+      System.out.println("READY " + server.port());
+      System.out.flush();
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line; (line = in.readLine()) != null; ) {
+        if (line.trim().equals("STATS")) {
+          System.out.println("STATS " + rssKib() + " " + liveHeap());
+          System.out.flush();
+        }
+      }
+    }
+  }
+
+  /** The heap in use after full collections. */
+  static long liveHeap() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** This process's resident set, from {@code /proc/self/status} (0 where there is none). */
+  static long rssKib() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.exists(status)) {
+      return 0;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return 0;
+  }
+}

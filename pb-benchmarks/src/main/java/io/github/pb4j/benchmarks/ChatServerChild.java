@@ -1,0 +1,117 @@
+package io.github.pb4j.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A chat server {@link ChatLoad} started in a child process (pb4j's {@link ChatLoadServer} or
+ * Twisted's {@code chat_load_server.py}): waits for its {@code READY <port>} line, asks it for
+ * memory figures, stops it by closing its stdin.
+ *
+ * <p><em>Thread-safe.</em>
+ */
+final class ChatServerChild implements AutoCloseable {
+  /** Memory of the server process: resident set and (JVM only) live heap after a full GC. */
+  record Stats(long rssKib, long liveHeapBytes) {}
+
+  private final String name;
+  private final Process process;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final int port;
+
+  private ChatServerChild(String name, Process process, Duration timeout) throws IOException {
+    this.name = name;
+    this.process = process;
+    Thread reader = new Thread(this::readOutput, name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    String ready = next("READY ", timeout);
+    this.port = Integer.parseInt(ready.substring("READY ".length()).trim());
+  }
+
+  static ChatServerChild start(String name, List<String> command, Duration timeout)
+      throws IOException {
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      return new ChatServerChild(name, process, timeout);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Asks the server for its memory figures (it collects garbage first). */
+  Stats stats(Duration timeout) throws IOException {
+    OutputStream in = process.getOutputStream();
+    in.write("STATS\n".getBytes(StandardCharsets.US_ASCII));
+    in.flush();
+    String[] parts = next("STATS ", timeout).split(" ");
+    return new Stats(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+  }
+
+  private String next(String prefix, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (line == null) {
+          throw new IOException(name + " server: no '" + prefix.trim() + "' line within " + timeout);
+        }
+        if (line.equals("\u0000EOF")) {
+          throw new IOException(name + " server exited (status " + process.waitFor() + ")");
+        }
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private void readOutput() {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        lines.add(line);
+      }
+    } catch (IOException e) {
+      // The process is gone; the EOF marker below says so.
+    }
+    lines.add("\u0000EOF");
+  }
+
+  @Override
+  public void close() {
+    try {
+      process.getOutputStream().close();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (IOException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
