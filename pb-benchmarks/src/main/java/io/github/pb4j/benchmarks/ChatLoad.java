@@ -117,7 +117,7 @@ public final class ChatLoad implements Callable<Integer> {
         outcomes.add(new ChatLoadRun(shape, out).run("external", "127.0.0.1", port, null));
       } else {
         for (String kind : server.equals("both") ? List.of("java", "twisted") : List.of(server)) {
-          try (ChatServerChild child = start(kind)) {
+          try (ChildServer child = start(kind)) {
             outcomes.add(new ChatLoadRun(shape, out).run(label(kind), "127.0.0.1", child.port(), child));
           }
         }
@@ -134,7 +134,7 @@ public final class ChatLoad implements Callable<Integer> {
     return kind.equals("java") ? "pb4j" : "Twisted";
   }
 
-  private ChatServerChild start(String kind) throws java.io.IOException {
+  private ChildServer start(String kind) throws java.io.IOException {
     List<String> command = new ArrayList<>();
     if (kind.equals("java")) {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -153,6 +153,6 @@ public final class ChatLoad implements Callable<Integer> {
           new CommandLine(this), "--server: " + kind + " (expected: java, twisted or both)");
     }
     command.add(Integer.toString(clients));
-    return ChatServerChild.start(label(kind), command, START_TIMEOUT);
+    return ChildServer.start(label(kind), command, START_TIMEOUT);
   }
 }

@@ -35,8 +35,8 @@ final class ChatLoadRun {
       long gaps,
       long notices,
       long sendFailures,
-      ChatServerChild.@Nullable Stats before,
-      ChatServerChild.@Nullable Stats after) {
+      ChildServer.@Nullable Stats before,
+      ChildServer.@Nullable Stats after) {
     boolean exact() {
       return delivered == expected && duplicates == 0 && gaps == 0 && notices == 0 && sendFailures == 0;
     }
@@ -68,13 +68,13 @@ final class ChatLoadRun {
     this.progress = progress;
   }
 
-  Outcome run(String server, String host, int port, @Nullable ChatServerChild child)
+  Outcome run(String server, String host, int port, @Nullable ChildServer child)
       throws Exception {
     try {
-      ChatServerChild.Stats before = child == null ? null : child.stats(TIMEOUT);
+      ChildServer.Stats before = child == null ? null : child.stats(TIMEOUT);
       double loginsPerSecond = connectAndLogIn(host, port);
       join();
-      ChatServerChild.Stats after = child == null ? null : child.stats(TIMEOUT);
+      ChildServer.Stats after = child == null ? null : child.stats(TIMEOUT);
       progress.printf(Locale.ROOT, "%s: %d clients logged in at %.0f/s; sending%n", server, shape.clients(), loginsPerSecond);
       send(shape.warmupSeconds(), false);
       long deliveredBefore = tally.delivered();

@@ -12,13 +12,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A chat server {@link ChatLoad} started in a child process (pb4j's {@link ChatLoadServer} or
+ * A server the load tools start in a child process (pb4j's {@link ChatLoadServer} or
  * Twisted's {@code chat_load_server.py}): waits for its {@code READY <port>} line, asks it for
  * memory figures, stops it by closing its stdin.
  *
  * <p><em>Thread-safe.</em>
  */
-final class ChatServerChild implements AutoCloseable {
+final class ChildServer implements AutoCloseable {
   /** Memory of the server process: resident set and (JVM only) live heap after a full GC. */
   record Stats(long rssKib, long liveHeapBytes) {}
 
@@ -27,7 +27,7 @@ final class ChatServerChild implements AutoCloseable {
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final int port;
 
-  private ChatServerChild(String name, Process process, Duration timeout) throws IOException {
+  private ChildServer(String name, Process process, Duration timeout) throws IOException {
     this.name = name;
     this.process = process;
     Thread reader = new Thread(this::readOutput, name + "-output");
@@ -37,12 +37,12 @@ final class ChatServerChild implements AutoCloseable {
     this.port = Integer.parseInt(ready.substring("READY ".length()).trim());
   }
 
-  static ChatServerChild start(String name, List<String> command, Duration timeout)
+  static ChildServer start(String name, List<String> command, Duration timeout)
       throws IOException {
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
-      return new ChatServerChild(name, process, timeout);
+      return new ChildServer(name, process, timeout);
     } catch (IOException | RuntimeException e) {
       process.destroyForcibly();
       throw e;

@@ -1,0 +1,184 @@
+package io.github.pb4j.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Login and connection load: pb4j's chat server and the seed's Twisted one, each started fresh in
+ * a child process, measured in the same run by the same pb4j client, side by side.
+ *
+ * <ol>
+ *   <li><b>storm</b>: {@code --held} clients connect and log in at once ({@code --in-flight} at a
+ *       time) against the just-started server — a reconnect storm after a restart, in the cold
+ *       phase;
+ *   <li><b>memory</b>: the server's RSS and live heap per idle logged-in connection, with those
+ *       connections held;
+ *   <li><b>concurrent</b>: with the connections held, logins on them, {@code --in-flight} at a
+ *       time, for {@code --duration} seconds (warm);
+ *   <li><b>sequential</b>: connect, log in and close, one at a time, for {@code --duration}
+ *       seconds, after {@code --warmup} seconds of the same.
+ * </ol>
+ *
+ * <pre>{@code
+ * java -cp pb-benchmarks/target/pb-benchmarks.jar io.github.pb4j.benchmarks.LoginLoad --held 5000
+ * }</pre>
+ *
+ * <p>Each process needs a file descriptor per connection: {@code --held 50000} needs {@code ulimit
+ * -n} above 50,000 (and a local port range that large: {@code net.ipv4.ip_local_port_range}).
+ * Exit status: 0 when every login succeeded, 1 otherwise, 2 on a usage error, 3 when a server
+ * could not be started.
+ */
+@Command(
+    name = "LoginLoad",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Logins and memory per connection: pb4j's chat server against Twisted's.")
+public final class LoginLoad implements Callable<Integer> {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  @Option(names = "--server", defaultValue = "both", paramLabel = "java|twisted|both",
+      description = "Which servers to measure (default: ${DEFAULT-VALUE}).")
+  String server;
+
+  @Option(names = "--held", defaultValue = "5000",
+      description = "Logged-in connections held (default: ${DEFAULT-VALUE}).")
+  int held;
+
+  @Option(names = "--in-flight", defaultValue = "200",
+      description = "Logins in flight at once (default: ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(names = {"-w", "--warmup"}, defaultValue = "5", paramLabel = "SECONDS",
+      description = "Sequential logins before the measured ones (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(names = {"-d", "--duration"}, defaultValue = "5", paramLabel = "SECONDS",
+      description = "Measured time of the concurrent and sequential phases (default: ${DEFAULT-VALUE}).")
+  double duration;
+
+  @Option(names = "--client-threads", defaultValue = "2",
+      description = "Event loop threads of the client (default: ${DEFAULT-VALUE}).")
+  int clientThreads;
+
+  @Option(names = "--server-jvm-arg", paramLabel = "ARG",
+      description = "JVM option for pb4j's server process (repeatable; default: -Xmx2g).")
+  List<String> serverJvmArgs = new ArrayList<>(List.of("-Xmx2g"));
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3",
+      description = "Python with Twisted (default: ${DEFAULT-VALUE}).")
+  String python;
+
+  @Option(names = "--twisted-server", defaultValue = "pb-benchmarks/src/main/python/chat_load_server.py",
+      description = "The Twisted chat server script (default: ${DEFAULT-VALUE}).")
+  Path twistedServer;
+
+  private final PrintStream out;
+
+  LoginLoad(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, args));
+  }
+
+  static int run(PrintStream out, String... args) {
+    return new CommandLine(new LoginLoad(out)).execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (held < 1 || inFlight < 1 || inFlight > held) {
+      out.println("LoginLoad: need held >= in-flight >= 1");
+      return 2;
+    }
+    Map<String, LoginLoadRun.Outcome> outcomes = new LinkedHashMap<>();
+    try {
+      for (String kind : server.equals("both") ? List.of("java", "twisted") : List.of(server)) {
+        String label = kind.equals("java") ? "pb4j" : "Twisted";
+        try (ChildServer child = start(kind, label);
+            LoginLoadRun run = new LoginLoadRun(child, held, inFlight, clientThreads, out)) {
+          outcomes.put(label, run.run(warmup, duration));
+        }
+      }
+    } catch (IOException e) {
+      out.println("LoginLoad: " + e.getMessage());
+      return 3;
+    }
+    print(outcomes);
+    return outcomes.values().stream().allMatch(o -> o.failures() == 0) ? 0 : 1;
+  }
+
+  private ChildServer start(String kind, String label) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (kind.equals("java")) {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(serverJvmArgs);
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(ChatLoadServer.class.getName());
+    } else if (kind.equals("twisted")) {
+      if (!Files.exists(twistedServer)) {
+        throw new IOException("no Twisted chat server at " + twistedServer + " (--twisted-server)");
+      }
+      command.add(python);
+      command.add(twistedServer.toString());
+    } else {
+      throw new IOException("--server: " + kind + " (expected: java, twisted or both)");
+    }
+    command.add(Integer.toString(held));
+    return ChildServer.start(label, command, START_TIMEOUT);
+  }
+
+  private void print(Map<String, LoginLoadRun.Outcome> outcomes) {
+    List<String> names = new ArrayList<>(outcomes.keySet());
+    List<LoginLoadRun.Outcome> list = new ArrayList<>(outcomes.values());
+    out.printf(Locale.ROOT, "%nLoginLoad: %,d held connections, %d logins in flight, %d client threads%n",
+        held, inFlight, clientThreads);
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-40s", ""));
+    names.forEach(n -> header.append(String.format(Locale.ROOT, "%14s", n)));
+    boolean ratio = list.size() == 2;
+    if (ratio) {
+      header.append(String.format(Locale.ROOT, "%14s", "ratio"));
+    }
+    out.println(header);
+    row("storm logins/s (fresh server)", list, LoginLoadRun.Outcome::stormPerSecond, ratio, "%,14.0f");
+    row("storm: first second logins", list, o -> o.stormFirstSecond(), ratio, "%,14.0f");
+    row("concurrent logins/s (warm)", list, LoginLoadRun.Outcome::concurrentPerSecond, ratio, "%,14.0f");
+    row("sequential logins/s (warm)", list, LoginLoadRun.Outcome::sequentialPerSecond, ratio, "%,14.0f");
+    row("sequential login p50 (ms)", list, o -> o.sequentialP50Micros() / 1e3, ratio, "%14.2f");
+    row("sequential login p99 (ms)", list, o -> o.sequentialP99Micros() / 1e3, ratio, "%14.2f");
+    row("server RSS per connection (KiB)", list, LoginLoadRun.Outcome::rssPerConnectionKib, ratio, "%14.1f");
+    row("live heap per connection (KiB)", list, LoginLoadRun.Outcome::heapPerConnectionKib, false, "%14.1f");
+    row("failed logins", list, o -> o.failures(), false, "%,14.0f");
+  }
+
+  private void row(
+      String name,
+      List<LoginLoadRun.Outcome> list,
+      java.util.function.ToDoubleFunction<LoginLoadRun.Outcome> value,
+      boolean ratio,
+      String format) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-40s", name));
+    for (LoginLoadRun.Outcome o : list) {
+      line.append(String.format(Locale.ROOT, format, value.applyAsDouble(o)));
+    }
+    if (ratio) {
+      line.append(String.format(Locale.ROOT, "%13.2fx",
+          value.applyAsDouble(list.get(0)) / value.applyAsDouble(list.get(1))));
+    }
+    out.println(line);
+  }
+}

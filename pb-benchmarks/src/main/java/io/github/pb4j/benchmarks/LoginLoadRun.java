@@ -1,0 +1,191 @@
+package io.github.pb4j.benchmarks;
+
+import io.github.pb4j.PbLogin;
+import io.github.pb4j.Referenceable;
+import io.github.pb4j.Remote;
+import io.github.pb4j.RemoteReference;
+import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.netty.PbClient;
+import io.netty.channel.EventLoopGroup;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/** One {@link LoginLoad} run against one freshly started server. */
+final class LoginLoadRun implements AutoCloseable {
+  /** What a run measured. */
+  record Outcome(
+      double stormPerSecond,
+      double stormFirstSecond,
+      double concurrentPerSecond,
+      double sequentialPerSecond,
+      double sequentialP50Micros,
+      double sequentialP99Micros,
+      double rssPerConnectionKib,
+      double heapPerConnectionKib,
+      long failures) {}
+
+  /** The chat server wants a mind; this one ignores what it is told. */
+  public static final class Mind implements Referenceable {
+    @Remote
+    public void print(String line) {}
+  }
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  private final ChildServer server;
+  private final int held;
+  private final int inFlight;
+  private final PrintStream progress;
+  private final EventLoopGroup group;
+  private final List<PbClient> clients = new ArrayList<>();
+  private final List<RemoteReference> roots = new ArrayList<>();
+  private final AtomicLong failures = new AtomicLong();
+
+  LoginLoadRun(ChildServer server, int held, int inFlight, int threads, PrintStream progress) {
+    this.server = server;
+    this.held = held;
+    this.inFlight = inFlight;
+    this.progress = progress;
+    this.group = NettyTransport.best().newGroup(threads, "login-load");
+  }
+
+  Outcome run(double warmupSeconds, double durationSeconds) throws Exception {
+    ChildServer.Stats before = server.stats(TIMEOUT);
+    long[] storm = storm();
+    ChildServer.Stats after = server.stats(TIMEOUT);
+    double stormPerSecond = held / (storm[0] / 1e9);
+    progress.printf(Locale.ROOT, "%s: storm of %,d logins at %,.0f/s%n", server.name(), held, stormPerSecond);
+    double concurrent = concurrent(durationSeconds);
+    progress.printf(Locale.ROOT, "%s: concurrent logins %,.0f/s%n", server.name(), concurrent);
+    sequential(warmupSeconds, new Histogram(3));
+    Histogram latency = new Histogram(3);
+    double sequential = sequential(durationSeconds, latency);
+    progress.printf(Locale.ROOT, "%s: sequential logins %,.0f/s%n", server.name(), sequential);
+    double heap =
+        after.liveHeapBytes() == 0
+            ? Double.NaN
+            : (after.liveHeapBytes() - before.liveHeapBytes()) / 1024.0 / held;
+    return new Outcome(
+        stormPerSecond,
+        storm[1],
+        concurrent,
+        sequential,
+        latency.getValueAtPercentile(50),
+        latency.getValueAtPercentile(99),
+        (after.rssKib() - before.rssKib()) / (double) held,
+        heap,
+        failures.get());
+  }
+
+  private PbClient newClient() {
+    return PbClient.builder().host("127.0.0.1").port(server.port()).eventLoopGroup(group).build();
+  }
+
+  private CompletableFuture<RemoteReference> login(RemoteReference root, int user) {
+    return PbLogin.login(
+        root, UsernamePassword.of(ChatLoadServer.user(user % held), ChatLoadServer.PASSWORD), new Mind());
+  }
+
+  /** Connects and logs in {@code held} clients; returns {elapsed nanos, logins in the first second}. */
+  private long[] storm() throws Exception {
+    Semaphore slots = new Semaphore(inFlight);
+    AtomicLong firstSecond = new AtomicLong();
+    List<CompletableFuture<?>> all = new ArrayList<>(held);
+    long start = System.nanoTime();
+    for (int i = 0; i < held; i++) {
+      slots.acquire();
+      PbClient client = newClient();
+      clients.add(client);
+      int user = i;
+      CompletableFuture<?> done =
+          client.getRootObject()
+              .thenCompose(root -> {
+                synchronized (roots) {
+                  roots.add(root);
+                }
+                return login(root, user);
+              })
+              .whenComplete((p, e) -> {
+                slots.release();
+                if (e != null) {
+                  failures.incrementAndGet();
+                } else if (System.nanoTime() - start < 1_000_000_000L) {
+                  firstSecond.incrementAndGet();
+                }
+              });
+      all.add(done);
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return new long[] {System.nanoTime() - start, firstSecond.get()};
+  }
+
+  /** Logs in on the held connections, {@code inFlight} at a time; returns logins per second. */
+  private double concurrent(double seconds) throws Exception {
+    Semaphore slots = new Semaphore(inFlight);
+    AtomicLong done = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    int i = 0;
+    while (System.nanoTime() < end) {
+      if (!slots.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+        continue;
+      }
+      RemoteReference root = roots.get(i % roots.size());
+      login(root, i++)
+          .whenComplete((p, e) -> {
+            slots.release();
+            if (e != null) {
+              failures.incrementAndGet();
+            } else {
+              p.release();
+              done.incrementAndGet();
+            }
+          });
+    }
+    long count = done.get();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    slots.acquire(inFlight);
+    return count / elapsed;
+  }
+
+  /** Connects, logs in and closes, one at a time; returns logins per second. */
+  private double sequential(double seconds, Histogram latency) throws Exception {
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long count = 0;
+    while (System.nanoTime() < end) {
+      long t0 = System.nanoTime();
+      try (PbClient client = newClient()) {
+        RemoteReference root = client.getRootObject().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        login(root, (int) count).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        latency.recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
+        count++;
+      } catch (java.util.concurrent.ExecutionException e) {
+        failures.incrementAndGet();
+      }
+    }
+    return count / ((System.nanoTime() - start) / 1e9);
+  }
+
+  @Override
+  public void close() {
+    List<CompletableFuture<?>> closing = new ArrayList<>();
+    for (PbClient c : clients) {
+      closing.add(c.closeAsync());
+    }
+    CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, 30, TimeUnit.SECONDS)
+        .join();
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
