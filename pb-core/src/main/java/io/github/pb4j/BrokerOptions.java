@@ -336,7 +336,8 @@ public final class BrokerOptions {
      * probe after 60 s of silence, and the connection closed if the client sends nothing in the
      * 30 s that follow, so that the avatar of a client whose machine vanished is logged out
      * within 90 s. Twisted has no such probe: a half-open connection stays until TCP gives up,
-     * hours later or never. The broker's executor must be able to schedule tasks unless it is off.
+     * hours later or never. On an executor that cannot schedule tasks (an in-memory test's
+     * immediate executor) there is no probe.
      */
     public Builder serverProbe(PeerProbe probe) {
       this.serverProbe = Objects.requireNonNull(probe, "probe");

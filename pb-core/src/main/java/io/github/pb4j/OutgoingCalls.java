@@ -89,6 +89,9 @@ final class OutgoingCalls {
       return true;
     } catch (RejectedExecutionException e) {
       return false;
+    } catch (UnsupportedOperationException e) {
+      throw new IllegalStateException("the broker's executor cannot schedule the call's deadline;"
+          + " use one that can, or no deadline", e);
     }
   }
 

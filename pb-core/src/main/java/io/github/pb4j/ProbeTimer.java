@@ -69,6 +69,11 @@ final class ProbeTimer {
       timer = broker.executor().schedule(this::fire, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       timer = null; // the executor is shutting down: so is the connection
+    } catch (UnsupportedOperationException e) {
+      // An executor without timers (an in-memory test's immediate executor): no probe there.
+      timer = null;
+      stopped = true;
+      logger.debug("[conn {}] the executor cannot schedule tasks: no dead-peer probe", broker.connectionId());
     }
   }
 
