@@ -60,7 +60,9 @@ final class BlackHoleProxy implements AutoCloseable {
   private void pump(Socket from, Socket to, String name) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream()) {
+      try {
+        // Not closed here: closing a socket's stream closes the socket, which a black hole never does.
+        InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         int n;
         while (!blackHole && (n = in.read(buf)) >= 0) {

@@ -64,8 +64,12 @@ class DeadClientTest {
       assertThat(await(bobGroup.callRemote("members"))).isEqualTo(List.of("alice", "bob"));
 
       // bob keeps talking (his connection is not silent); alice's link goes dark.
+      long start = System.nanoTime();
       proxy.blackHole();
       awaitUntil(() -> chat.onlineUsers().equals(List.of("bob")));
+      // Closed by the probe: after the silence and the probe's timeout, not by the link.
+      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+      assertThat(alice.isConnected()).isTrue(); // alice's side has not noticed anything
       assertThat(disconnected.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
       assertThat(await(bobGroup.callRemote("members"))).isEqualTo(List.of("bob"));
       await(bobGroup.callRemote("send", "alice has gone"));
