@@ -386,7 +386,10 @@ public final class Broker {
    * #whenWritable} futures complete. The transport calls it when it becomes writable again.
    */
   public void resumeProducing() {
-    runOnLoop(pacing::resume);
+    runOnLoop(() -> {
+      probeTimer.heard(); // the peer took a backlog of output: it is alive, if quiet
+      pacing.resume();
+    });
   }
 
   /**
