@@ -10,6 +10,7 @@ import io.github.pb4j.PeerProbe;
 import io.github.pb4j.PortalRoot;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
+import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.netty.PbClient;
 import io.github.pb4j.netty.PbServer;
@@ -38,6 +39,39 @@ class DeadClientTest {
         throw new AssertionError("condition not met within " + WAIT);
       }
       Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aRawClientThatLogsInJoinsAndGoesSilentIsProbedClosedAndLoggedOut() throws Exception {
+    ChatService chat = new ChatService();
+    var checker = new InMemoryUsernamePasswordDatabaseDontUse().addUser("carol", "fido").addUser("bob", "secret");
+    BlockingQueue<Long> disconnected = new LinkedBlockingQueue<>();
+    BrokerOptions options = BrokerOptions.builder()
+        .serverProbe(PeerProbe.of(Duration.ofMillis(300), Duration.ofMillis(500))).build();
+    try (PbServer server = PbServer.builder().host("127.0.0.1").port(0).options(options)
+            .rootFactory(PortalRoot.factory(chat.portal(checker)))
+            .onConnection(b -> b.notifyOnDisconnect(() -> disconnected.add(b.connectionId())))
+            .build().start();
+        RawPbClient carol = new RawPbClient(server.port());
+        PbClient bob = PbClient.builder().host("127.0.0.1").port(server.port()).build()) {
+      int avatar = carol.login("carol", "fido");
+      carol.call(avatar, "joinGroup", List.of(ByteString.ascii("unicode"), ByteString.ascii("#g")));
+      RemoteReference bobPerspective = awaitUnwrapped(PbLogin.login(
+          awaitUnwrapped(bob.getRootObject()), UsernamePassword.of("bob", "secret"), new ChatServiceTest.Mind(false)));
+      RemoteReference bobGroup = (RemoteReference) await(bobPerspective.callRemote("joinGroup", "#g"));
+      assertThat(await(bobGroup.callRemote("members"))).isEqualTo(List.of("carol", "bob"));
+
+      // carol neither reads nor writes from now on; bob writes to her group, so the server has
+      // calls to her mind in flight (never answered).
+      long start = System.nanoTime();
+      await(bobGroup.callRemote("send", "carol?"));
+      awaitUntil(() -> chat.onlineUsers().equals(List.of("bob")));
+      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+      assertThat(disconnected.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+      assertThat(await(bobGroup.callRemote("members"))).isEqualTo(List.of("bob"));
+      assertThat(carol.readToEnd()).isPositive(); // the server closed it: the read reaches the end
+      assertThat(disconnected.poll(500, TimeUnit.MILLISECONDS)).isNull(); // once
     }
   }
 
