@@ -73,6 +73,7 @@ public final class Broker {
   final OutgoingCalls outgoingCalls;
   private final IncomingCalls incomingCalls;
   private final Pacing pacing;
+  private final ProbeTimer probeTimer;
 
   private final Set<RemoteReference> watchedReferences = new LinkedHashSet<>();
   private final List<Runnable> disconnectCallbacks = new ArrayList<>();
@@ -108,6 +109,7 @@ public final class Broker {
     this.outgoingCalls = new OutgoingCalls(this, writer, flavors, unjellier);
     this.incomingCalls = new IncomingCalls(this, writer, exports, caches, unjellier);
     this.pacing = new Pacing(executor, sink, () -> state == State.CLOSED, id);
+    this.probeTimer = new ProbeTimer(this, outgoingCalls, server ? options.serverProbe() : options.clientProbe());
     if (rootFactory != null) {
       Object root = Objects.requireNonNull(rootFactory.apply(this), "root");
       MethodTable.of(root.getClass());
@@ -204,6 +206,7 @@ public final class Broker {
     if (state == State.CLOSED) {
       return;
     }
+    probeTimer.heard();
     writer.beginBatch();
     try {
       reader.receive(data);
@@ -225,6 +228,7 @@ public final class Broker {
     lostHandled = true;
     markClosed();
     handshake.cancelTimer();
+    probeTimer.stop();
     Throwable reason = closeCause != null ? closeCause : cause;
     logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
     ConnectionLostException lost = new ConnectionLostException(
@@ -290,6 +294,7 @@ public final class Broker {
     reader.open(dialect, writer.emptyDict());
     state = State.OPEN;
     writer.sendVersion();
+    probeTimer.start();
     if (!server) {
       outgoingCalls.handshakeDone();
       rootObject.complete(RemoteReference.root(this));
@@ -358,9 +363,9 @@ public final class Broker {
 
   // ---------------------------------------------------------------- calling
 
-  CompletableFuture<@Nullable Object> callRemote(
-      RemoteReference ref, String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
-    return outgoingCalls.call(ref, method, args, kwargs, answerRequired);
+  CompletableFuture<@Nullable Object> callRemote(RemoteReference ref, CallOptions callOptions, String method,
+      List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
+    return outgoingCalls.call(ref, callOptions, method, args, kwargs, answerRequired);
   }
 
   CompletableFuture<@Nullable Object> callCache(
@@ -381,7 +386,10 @@ public final class Broker {
    * #whenWritable} futures complete. The transport calls it when it becomes writable again.
    */
   public void resumeProducing() {
-    runOnLoop(pacing::resume);
+    runOnLoop(() -> {
+      probeTimer.heard(); // the peer took a backlog of output: it is alive, if quiet
+      pacing.resume();
+    });
   }
 
   /**
@@ -434,6 +442,13 @@ public final class Broker {
   public void releaseCache(RemoteCache cache) {
     Objects.requireNonNull(cache, "cache");
     runOnLoop(() -> caches.release(cache));
+  }
+
+  /** Gives back one occurrence of the peer's object {@code luid} that nobody will hold. On the loop. */
+  void sendDecref(int luid) {
+    if (state == State.OPEN) {
+      writer.sendCommand(BrokerCommand.DECREF, luid);
+    }
   }
 
   /** Releases one imported reference: one {@code decref} per occurrence received. On the loop. */

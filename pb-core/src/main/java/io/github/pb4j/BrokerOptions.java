@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * Settings of a connection's {@link Broker}. Defaults are Twisted's: 640 KiB strings and lists,
  * no bound on a whole message, 1024 exported objects per connection, tracebacks not sent, dialects
  * {@code pb} then {@code none}; and, where Twisted has no limit, a peer must finish the handshake
- * within 30 seconds and the input a connection holds is bounded by an {@link InputBudget} (1/8 of
- * the heap per connection, 1/4 for all connections together).
+ * within 30 seconds, the input a connection holds is bounded by an {@link InputBudget} (1/8 of
+ * the heap per connection, 1/4 for all connections together), and a server probes a client that
+ * has been silent for 60 seconds ({@link PeerProbe}). Calls have no deadline by default.
  *
  * <p><em>Immutable.</em>
  */
@@ -30,6 +31,8 @@ public final class BrokerOptions {
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Duration MAX_HANDSHAKE_TIMEOUT = Duration.ofDays(1);
+
+  private static final Duration MAX_CALL_TIMEOUT = Duration.ofDays(365);
 
   /**
    * The default bound on the input one connection holds: half the {@link InputBudget#process()
@@ -51,6 +54,9 @@ public final class BrokerOptions {
   private final long maxInputPerConnection;
   private final long maxOutputPerConnection;
   private final InputBudget inputBudget;
+  private final Duration callTimeout;
+  private final PeerProbe serverProbe;
+  private final PeerProbe clientProbe;
 
   private BrokerOptions(Builder b) {
     this.bananaLimits = b.bananaLimits;
@@ -64,6 +70,9 @@ public final class BrokerOptions {
     this.maxInputPerConnection = b.maxInputPerConnection;
     this.maxOutputPerConnection = b.maxOutputPerConnection;
     this.inputBudget = b.inputBudget;
+    this.callTimeout = b.callTimeout;
+    this.serverProbe = b.serverProbe;
+    this.clientProbe = b.clientProbe;
   }
 
   public static Builder builder() {
@@ -83,6 +92,9 @@ public final class BrokerOptions {
     b.maxInputPerConnection = maxInputPerConnection;
     b.maxOutputPerConnection = maxOutputPerConnection;
     b.inputBudget = inputBudget;
+    b.callTimeout = callTimeout;
+    b.serverProbe = serverProbe;
+    b.clientProbe = clientProbe;
     return b;
   }
 
@@ -142,6 +154,24 @@ public final class BrokerOptions {
     return inputBudget;
   }
 
+  /**
+   * Returns the deadline of calls made without {@link CallOptions}: {@link Duration#ZERO} (the
+   * default) for none, as in Twisted.
+   */
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
+  /** Returns the dead-peer probe of server connections; {@link PeerProbe#SERVER_DEFAULT} by default. */
+  public PeerProbe serverProbe() {
+    return serverProbe;
+  }
+
+  /** Returns the dead-peer probe of client connections; {@link PeerProbe#OFF} by default. */
+  public PeerProbe clientProbe() {
+    return clientProbe;
+  }
+
   /** Returns the factory of the {@link RemoteCache} registered for a wire type name, or null. */
   @Nullable Function<@Nullable Object, ? extends RemoteCache> remoteCache(ByteString wireName) {
     return remoteCaches.get(wireName);
@@ -159,6 +189,9 @@ public final class BrokerOptions {
     private long maxInputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
     private long maxOutputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
     private InputBudget inputBudget = InputBudget.process();
+    private Duration callTimeout = Duration.ZERO;
+    private PeerProbe serverProbe = PeerProbe.SERVER_DEFAULT;
+    private PeerProbe clientProbe = PeerProbe.OFF;
     private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches =
         new LinkedHashMap<>();
 
@@ -268,6 +301,55 @@ public final class BrokerOptions {
      */
     public Builder inputBudget(InputBudget budget) {
       this.inputBudget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /**
+     * Sets the deadline of every call made without {@link CallOptions}, counted from the moment
+     * the call is made: when it passes, the call's future fails with {@link
+     * java.util.concurrent.TimeoutException} and a late answer is dropped (what it carries is
+     * released). The peer still runs the call: PB has no way to cancel it. Default {@link
+     * Duration#ZERO}, no deadline, as in Twisted; at most 365 days. The broker's executor must be
+     * able to schedule tasks unless it is zero.
+     */
+    public Builder callTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.compareTo(MAX_CALL_TIMEOUT) > 0) {
+        throw new IllegalArgumentException("callTimeout: " + timeout + " (expected: 0 for none, or up to 365 days)");
+      }
+      this.callTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the dead-peer probe of both server and client connections; {@link PeerProbe#OFF} turns
+     * it off. See {@link #serverProbe} and {@link #clientProbe} for the defaults.
+     */
+    public Builder probe(PeerProbe probe) {
+      this.serverProbe = Objects.requireNonNull(probe, "probe");
+      this.clientProbe = probe;
+      return this;
+    }
+
+    /**
+     * Sets the dead-peer probe of server connections. Default {@link PeerProbe#SERVER_DEFAULT}: a
+     * probe after 60 s of silence, and the connection closed if the client sends nothing in the
+     * 30 s that follow, so that the avatar of a client whose machine vanished is logged out
+     * within 90 s. Twisted has no such probe: a half-open connection stays until TCP gives up,
+     * hours later or never. On an executor that cannot schedule tasks (an in-memory test's
+     * immediate executor) there is no probe.
+     */
+    public Builder serverProbe(PeerProbe probe) {
+      this.serverProbe = Objects.requireNonNull(probe, "probe");
+      return this;
+    }
+
+    /**
+     * Sets the dead-peer probe of client connections. Default {@link PeerProbe#OFF}, as in Twisted;
+     * a long-lived client (one that waits for the server to call it back) should turn it on.
+     */
+    public Builder clientProbe(PeerProbe probe) {
+      this.clientProbe = Objects.requireNonNull(probe, "probe");
       return this;
     }
 

@@ -305,14 +305,21 @@ final class CacheTables {
    *
    * @param inAnswer true while an answer or error is read: a copy this program dropped, sent again
    *     before the owner read its {@code decache}, reads as None there (it is refused in a call)
+   * @param discarding true while a late answer is read only to release what it carries: each copy
+   *     in it is released at once ({@code decache}), and a copy this side already holds stays held
    */
-  @Nullable Object unjelly(ByteString tag, List<?> expression, Unjellier in, boolean inAnswer) {
+  @Nullable Object unjelly(ByteString tag, List<?> expression, Unjellier in, boolean inAnswer,
+      boolean discarding) {
     if (tag.equals(CACHED) || tag.equals(LCACHE)) {
       Object luid = expression.size() == 2 ? expression.get(1) : null;
       if (tag.equals(CACHED)) {
         HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
         if (h == null) {
           throw new JellyException("builtins.KeyError", "cached: unknown cache id " + Broker.abbreviate(luid), null);
+        }
+        if (discarding) {
+          connection.send(BrokerCommand.DECACHE, h.luid); // the owner counted this send
+          return null;
         }
         h.count++;
         RemoteCache cache = h.cache();
@@ -360,6 +367,9 @@ final class CacheTables {
     heldByLuid.put(luid, h);
     heldByObject.put(h.key, h);
     RemoteReference.CLEANER.register(cache, h);
+    if (discarding) {
+      release(h);
+    }
     return cache;
   }
 

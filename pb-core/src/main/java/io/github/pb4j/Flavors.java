@@ -33,6 +33,8 @@ final class Flavors implements JellyExtension {
   private final Map<ViewPoint, ViewPoint> viewPoints = new HashMap<>();
   /** True while an answer or error body is unjellied (unknown local ids read as None there). */
   private boolean decodingAnswer;
+  /** True while a late answer is read only to release what it carries. */
+  private boolean discarding;
 
   Flavors(Broker broker, ExportTable exports, ImportTable imports, CacheTables caches) {
     this.broker = broker;
@@ -53,6 +55,20 @@ final class Flavors implements JellyExtension {
       return unjellier.unjelly(body);
     } finally {
       decodingAnswer = false;
+    }
+  }
+
+  /**
+   * Reads the body of a late answer or error only to release what it carries: each reference in
+   * it is given back at once ({@code decref}, never imported) and each cache copy released
+   * ({@code decache}); nothing reaches the program.
+   */
+  void discardAnswer(Unjellier unjellier, Object body) {
+    discarding = true;
+    try {
+      unjellyAnswer(unjellier, body);
+    } finally {
+      discarding = false;
     }
   }
 
@@ -135,6 +151,10 @@ final class Flavors implements JellyExtension {
       if (expression.size() != 2 || !(expression.get(1) instanceof Integer luid)) {
         throw new JellyException("remote: " + Broker.abbreviate(expression) + " (expected: [b'remote', luid])");
       }
+      if (discarding) {
+        broker.sendDecref(luid); // the owner counted this occurrence; nobody will hold it
+        return null;
+      }
       return imports.importReference(broker, luid);
     }
     if (tag.equals(LOCAL)) {
@@ -161,7 +181,7 @@ final class Flavors implements JellyExtension {
       }
       return local;
     }
-    Object cache = caches.unjelly(tag, expression, in, decodingAnswer);
+    Object cache = caches.unjelly(tag, expression, in, decodingAnswer, discarding);
     if (cache != NOT_HANDLED) {
       return cache;
     }

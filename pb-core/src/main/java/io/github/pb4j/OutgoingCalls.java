@@ -9,22 +9,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The calls this side makes: request ids, the table of calls awaiting an answer, and the calls
  * made before the handshake is over, sent once it is. Java form of Twisted's {@code
  * Broker._sendMessage} and {@code waitingForAnswers}.
  *
+ * <p>A call that ends without its answer (deadline, cancellation) leaves the table at once; its
+ * answer, if it comes, is late: dropped quietly, and the references and cache copies it carries
+ * are released at once (one {@code decref} / {@code decache} each), so that neither side keeps
+ * anything for it. PB has no message to cancel a call, so nothing is sent when one ends early.
+ *
  * <p>{@link #call} may be used from any thread (it hops onto the executor); everything else is
  * confined to the connection's executor.
  */
 final class OutgoingCalls {
+  private static final Logger logger = LoggerFactory.getLogger(Broker.class);
+
+  /**
+   * The probe's target: an object id no PB peer hands out (Twisted's and pb4j's luids are
+   * positive, the root is {@code b'root'}), so the peer answers {@code Invalid Object ID} at once.
+   */
+  static final int PROBE_OBJECT_ID = -1;
+
+  /** The probe's method name; the peer never looks it up. */
+  static final String PROBE_METHOD = "pb4j_probe";
+
   private final Broker broker;
   private final MessageWriter writer;
   private final Flavors flavors;
   private final Unjellier unjellier;
-  private final IntObjectHashMap<CompletableFuture<@Nullable Object>> pending = new IntObjectHashMap<>();
+  private final IntObjectHashMap<PendingCall> pending = new IntObjectHashMap<>();
   private final List<Runnable> awaitingHandshake = new ArrayList<>();
   private int nextRequestId = 1;
 
@@ -36,12 +57,17 @@ final class OutgoingCalls {
   }
 
   /** Calls {@code method} on {@code ref}'s object; see {@link RemoteReference#callRemote}. */
-  CompletableFuture<@Nullable Object> call(
-      RemoteReference ref, String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
+  CompletableFuture<@Nullable Object> call(RemoteReference ref, CallOptions callOptions, String method,
+      List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
+    Objects.requireNonNull(callOptions, "callOptions");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(args, "args");
     Objects.requireNonNull(kwargs, "kwargs");
-    CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+    PendingCall result = new PendingCall(this, method);
+    if (answerRequired && !startDeadline(result, callOptions.effectiveTimeout(broker.options()))) {
+      result.completeExceptionally(dead(ref));
+      return result;
+    }
     if (broker.executor().inEventLoop()) {
       sendCall(ref, method, args, kwargs, answerRequired, result);
     } else if (!broker.runOnLoop(() -> sendCall(ref, method, args, kwargs, answerRequired, result))) {
@@ -50,13 +76,51 @@ final class OutgoingCalls {
     return result;
   }
 
+  /** Starts the call's deadline, if it has one; returns false if the executor is gone. */
+  private boolean startDeadline(PendingCall call, java.time.Duration timeout) {
+    if (timeout.isZero()) {
+      return true;
+    }
+    try {
+      call.deadline(broker.executor().schedule(() -> {
+        call.completeExceptionally(new TimeoutException("call to " + call.method + " not answered within "
+            + timeout.toMillis() + " ms"));
+      }, timeout.toNanos(), TimeUnit.NANOSECONDS));
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    } catch (UnsupportedOperationException e) {
+      throw new IllegalStateException("the broker's executor cannot schedule the call's deadline;"
+          + " use one that can, or no deadline", e);
+    }
+  }
+
+  /** Forgets {@code call}, which ended (answered, timed out, cancelled); from any thread. */
+  void ended(PendingCall call) {
+    if (broker.executor().inEventLoop()) {
+      forget(call);
+    } else {
+      broker.runOnLoop(() -> forget(call));
+    }
+  }
+
+  private void forget(PendingCall call) {
+    int id = call.requestId;
+    if (id != 0 && pending.get(id) == call) {
+      pending.remove(id);
+    }
+  }
+
   private DeadReferenceException dead(RemoteReference ref) {
     return new DeadReferenceException(ref.luid(), "calling a dead reference: " + ref
         + (broker.isConnected() ? " (released)" : " (connection lost)"));
   }
 
   private void sendCall(RemoteReference ref, String method, List<?> args, Map<String, ?> kwargs,
-      boolean answerRequired, CompletableFuture<@Nullable Object> result) {
+      boolean answerRequired, PendingCall result) {
+    if (result.isDone()) {
+      return; // timed out or cancelled before it could be sent: nothing goes out
+    }
     RemoteReference.Holder holder = ref.holder();
     if (!broker.isConnected() || (holder != null && holder.released)) {
       result.completeExceptionally(dead(ref));
@@ -80,10 +144,17 @@ final class OutgoingCalls {
   CompletableFuture<@Nullable Object> callCache(RemoteCacheObserver observer, CacheTables caches,
       String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
     Objects.requireNonNull(method, "method");
-    CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+    PendingCall result = new PendingCall(this, method);
+    if (answerRequired && !startDeadline(result, broker.options().callTimeout())) {
+      result.completeExceptionally(new DeadReferenceException(observer.luid(), "connection gone: " + observer));
+      return result;
+    }
     Runnable task = new Runnable() {
       @Override
       public void run() {
+        if (result.isDone()) {
+          return;
+        }
         if (!caches.isObserving(observer)) {
           result.completeExceptionally(new DeadReferenceException(observer.luid(),
               "calling a cache observer that stopped observing: " + observer));
@@ -103,7 +174,7 @@ final class OutgoingCalls {
   }
 
   private void send(BrokerCommand command, Object objectId, String method, List<?> args,
-      Map<String, ?> kwargs, boolean answerRequired, CompletableFuture<@Nullable Object> result) {
+      Map<String, ?> kwargs, boolean answerRequired, PendingCall result) {
     int requestId = nextRequestId++;
     ByteBuf message;
     try {
@@ -118,6 +189,7 @@ final class OutgoingCalls {
       return;
     }
     if (answerRequired) {
+      result.requestId = requestId;
       pending.put(requestId, result);
     } else {
       result.complete(null);
@@ -132,9 +204,13 @@ final class OutgoingCalls {
    */
   void result(int requestId, @Nullable Object body, boolean jellied, boolean error) {
     String what = error ? "error" : "answer";
-    CompletableFuture<@Nullable Object> future = pending.remove(requestId);
+    PendingCall future = pending.remove(requestId);
     if (future == null) {
-      broker.protocolViolation(what + " to unknown request id " + requestId);
+      if (requestId > 0 && requestId < nextRequestId) {
+        late(requestId, body, jellied, what);
+      } else {
+        broker.protocolViolation(what + " to unknown request id " + requestId);
+      }
       return;
     }
     Object value = body;
@@ -155,6 +231,36 @@ final class OutgoingCalls {
     }
   }
 
+  /**
+   * Drops the answer to a call that ended without it (deadline, cancellation), releasing what it
+   * carries: the peer counted each reference and cache copy in it as held by this side.
+   */
+  private void late(int requestId, @Nullable Object body, boolean jellied, String what) {
+    logger.debug("[conn {}] late {} to request {} dropped", broker.connectionId(), what, requestId);
+    if (!jellied || body == null) {
+      return; // read in one pass: plain data, nothing to release
+    }
+    try {
+      flavors.discardAnswer(unjellier, body);
+    } catch (JellyException e) {
+      broker.protocolViolation("undecodable late " + what + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Sends the dead-peer probe: a call to {@link #PROBE_OBJECT_ID}, which any PB peer answers at
+   * once with an error, running and logging nothing. Its answer is dropped like any other; what
+   * counts is that bytes arrive. Returns false if it could not be sent now.
+   */
+  boolean probe() {
+    if (!broker.isOpen() || writer.isEncoding()) {
+      return false;
+    }
+    PendingCall probe = new PendingCall(this, PROBE_METHOD);
+    send(BrokerCommand.MESSAGE, PROBE_OBJECT_ID, PROBE_METHOD, List.of(), Map.of(), true, probe);
+    return true;
+  }
+
   /** Sends the calls made before the handshake was over. */
   void handshakeDone() {
     runQueued();
@@ -162,9 +268,9 @@ final class OutgoingCalls {
 
   /** Fails every call awaiting an answer with {@code lost}; queued calls fail as dead. */
   void connectionLost(ConnectionLostException lost) {
-    List<CompletableFuture<@Nullable Object>> calls = new ArrayList<>(pending.values());
+    List<PendingCall> calls = new ArrayList<>(pending.values());
     pending.clear();
-    for (CompletableFuture<@Nullable Object> f : calls) {
+    for (PendingCall f : calls) {
       f.completeExceptionally(lost);
     }
     runQueued();

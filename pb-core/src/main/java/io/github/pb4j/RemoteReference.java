@@ -101,11 +101,25 @@ public final class RemoteReference {
    *
    * <p>The future fails with {@link RemoteFailureException} if the remote method failed, {@link
    * DeadReferenceException} if the reference is dead, {@link ConnectionLostException} if the
-   * connection ends first, and {@link io.github.pb4j.jelly.JellyException} if an argument cannot be
+   * connection ends first, {@link java.util.concurrent.TimeoutException} if the connection's
+   * default deadline ({@link BrokerOptions#callTimeout()}) passes first, and {@link io.github.pb4j.jelly.JellyException} if an argument cannot be
    * sent. A {@code null} varargs array is one {@code None} argument.
    */
   public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object... args) {
-    return broker.callRemote(this, method, argList(args), Map.of(), true);
+    return broker.callRemote(this, CallOptions.DEFAULT, method, argList(args), Map.of(), true);
+  }
+
+  /**
+   * Calls {@code method} as {@link #callRemote(String, Object...)} does, with {@code options}: a
+   * deadline, say ({@code CallOptions.timeout(Duration.ofSeconds(5))}). When it passes, the future
+   * fails with {@link java.util.concurrent.TimeoutException}; the peer still runs the call (PB
+   * cannot cancel one), and its late answer is dropped, with what it carries released.
+   *
+   * <p>Cancelling the future, or {@code orTimeout} on it, ends the call the same way.
+   */
+  public CompletableFuture<@Nullable Object> callRemote(
+      CallOptions options, String method, @Nullable Object... args) {
+    return broker.callRemote(this, options, method, argList(args), Map.of(), true);
   }
 
   /**
@@ -118,7 +132,13 @@ public final class RemoteReference {
    */
   public CompletableFuture<@Nullable Object> callRemoteWithKeywords(
       String method, List<?> args, Map<String, ?> kwargs) {
-    return broker.callRemote(this, method, args, kwargs, true);
+    return broker.callRemote(this, CallOptions.DEFAULT, method, args, kwargs, true);
+  }
+
+  /** Calls {@code method} as {@link #callRemoteWithKeywords(String, List, Map)} does, with {@code options}. */
+  public CompletableFuture<@Nullable Object> callRemoteWithKeywords(
+      CallOptions options, String method, List<?> args, Map<String, ?> kwargs) {
+    return broker.callRemote(this, options, method, args, kwargs, true);
   }
 
   /**
@@ -128,7 +148,15 @@ public final class RemoteReference {
    */
   public <T> CompletableFuture<T> callRemote(Class<T> resultType, String method, @Nullable Object... args) {
     Objects.requireNonNull(resultType, "resultType");
-    return callRemote(method, args).thenApply(v -> castResult(resultType, method, v));
+    CompletableFuture<@Nullable Object> call = callRemote(method, args);
+    CompletableFuture<T> typed = call.thenApply(v -> castResult(resultType, method, v));
+    // Cancelling (or timing out) the typed future ends the call itself, which is then forgotten.
+    typed.whenComplete((v, t) -> {
+      if (t != null && !call.isDone()) {
+        call.completeExceptionally(t);
+      }
+    });
+    return typed;
   }
 
   @SuppressWarnings("unchecked")
@@ -141,7 +169,7 @@ public final class RemoteReference {
    * back, not even an error. The future completes when the call is sent.
    */
   public CompletableFuture<@Nullable Object> callRemoteNoAnswer(String method, @Nullable Object... args) {
-    return broker.callRemote(this, method, argList(args), Map.of(), false);
+    return broker.callRemote(this, CallOptions.DEFAULT, method, argList(args), Map.of(), false);
   }
 
   private static List<?> argList(@Nullable Object @Nullable [] args) {

@@ -1,5 +1,6 @@
 package io.github.pb4j.cli;
 
+import io.github.pb4j.CallOptions;
 import io.github.pb4j.PbLogin;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.Anonymous;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Parameters;
       "  pb call echo \"b'hello'\"",
       "  pb call --user user1 foo 12            (password from PB_PASSWORD or a prompt)",
       "  pb call --anonymous foo 13",
-      "  pb call --user alice joinGroup \"'#NeedAFourth'\" allowMattress=False"
+      "  pb call --user alice joinGroup \"'#NeedAFourth'\" allowMattress=False",
+      "  pb call --timeout 2.5 slowMethod        (exit code 4 if there is no answer by then)"
     })
 final class CallCommand implements Callable<Integer> {
   /**
@@ -85,8 +87,15 @@ final class CallCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "SECONDS",
       defaultValue = "30",
-      description = "Give up after this long per step (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds = 30;
+      description =
+          "Give up after this long per step: connecting, logging in, the call's answer; "
+              + "decimals allowed. No answer in time exits with code 4 (default: ${DEFAULT-VALUE}).")
+  double timeoutSeconds = 30;
+
+  /** The longest --timeout: one day. */
+  private static final double MAX_TIMEOUT_SECONDS = 86_400;
+
+  private Duration timeout = Duration.ofSeconds(30);
 
   @Parameters(index = "0", paramLabel = "METHOD", description = "Remote method name.")
   String method = "";
@@ -107,9 +116,11 @@ final class CallCommand implements Callable<Integer> {
       throw new CliException(
           PbCli.USAGE, "--user and --anonymous: both given (expected: one of them)");
     }
-    if (timeoutSeconds <= 0) {
-      throw new CliException(PbCli.USAGE, "--timeout: " + timeoutSeconds + " (expected: > 0)");
+    if (!(timeoutSeconds > 0) || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+      throw new CliException(PbCli.USAGE, "--timeout: " + seconds() + " (expected: more than 0, at most "
+          + (long) MAX_TIMEOUT_SECONDS + ")");
     }
+    timeout = Duration.ofNanos(Math.max(1_000_000L, Math.round(timeoutSeconds * 1e9)));
     Credentials credentials = null;
     if (user != null) {
       char[] password =
@@ -124,12 +135,14 @@ final class CallCommand implements Callable<Integer> {
     } else if (anonymous) {
       credentials = Anonymous.INSTANCE;
     }
-    try (PbClient client = connect.client(Duration.ofSeconds(timeoutSeconds))) {
-      RemoteReference target = await(client.getRootObject());
+    try (PbClient client = connect.client(timeout)) {
+      RemoteReference target = await(client.getRootObject(), "the connection");
       if (credentials != null) {
-        target = await(PbLogin.login(target, credentials, null));
+        target = await(PbLogin.login(target, credentials, null), "the login");
       }
-      Object result = await(target.callRemoteWithKeywords(method, positional, keywords));
+      Object result = await(
+          target.callRemoteWithKeywords(CallOptions.timeout(timeout), method, positional, keywords),
+          "the call of " + method);
       terminal.out().println(json ? json(result) : PythonRepr.of(result, MAX_OUTPUT_CHARS));
       terminal.out().flush();
     }
@@ -198,13 +211,29 @@ final class CallCommand implements Callable<Integer> {
     return !text.isEmpty() && Character.isLetter(text.charAt(0));
   }
 
-  private <T> T await(CompletableFuture<T> future) throws Exception {
+  /** Waits for one step; no answer within --timeout is exit code {@link PbCli#TIMED_OUT}. */
+  private <T> T await(CompletableFuture<T> future, String step) throws Exception {
     try {
-      return future.get(timeoutSeconds, TimeUnit.SECONDS);
+      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof TimeoutException) {
+        throw timedOut(step);
+      }
       throw e.getCause() instanceof Exception cause ? cause : e;
     } catch (TimeoutException e) {
-      throw new CliException(PbCli.FAILED, "no answer within " + timeoutSeconds + " s");
+      future.cancel(false);
+      throw timedOut(step);
     }
+  }
+
+  private CliException timedOut(String step) {
+    return new CliException(PbCli.TIMED_OUT, "no answer to " + step + " within " + seconds() + " s");
+  }
+
+  /** The --timeout as given: {@code 30}, {@code 2.5}. */
+  private String seconds() {
+    return timeoutSeconds == Math.rint(timeoutSeconds) && Math.abs(timeoutSeconds) < 1e15
+        ? String.valueOf((long) timeoutSeconds)
+        : String.valueOf(timeoutSeconds);
   }
 }

@@ -27,12 +27,15 @@ import picocli.CommandLine.Option;
           + "allowMattress=True), messages to each client's remote print.",
       "Users come from the user store (see 'pb users'); --demo adds the seed's bridge club "
           + "(alice/1234, bob/secret, carol/fido) to an empty store. Runs until Ctrl-C.",
-      "Logins, joins, leaves and refusals are logged on stderr."
+      "Logins, joins, leaves and refusals are logged on stderr.",
+      "A client silent for --keepalive seconds is probed; one that does not answer within "
+          + "--keepalive-timeout seconds is disconnected and logged out."
     },
     footer = {
       "%nExamples:",
       "  pb chat-server --demo",
       "  pb chat-server --port 9000 --db /var/lib/chat/users.db",
+      "  pb chat-server --demo --keepalive 20 --keepalive-timeout 10",
       "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://localhost/chat --db-user chat"
     })
 final class ChatServerCommand implements Callable<Integer> {
@@ -62,6 +65,8 @@ final class ChatServerCommand implements Callable<Integer> {
 
   @Mixin UserStoreOptions store = new UserStoreOptions();
 
+  @Mixin KeepaliveOptions keepalive = new KeepaliveOptions();
+
   @Option(
       names = "--demo",
       description = "Add alice, bob and carol (the seed's users) if the store has no users.")
@@ -76,6 +81,7 @@ final class ChatServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new CliException(PbCli.USAGE, "--port: " + port + " (expected: 0..65535)");
     }
+    io.github.pb4j.BrokerOptions options = keepalive.serverOptions();
     try (JdbcUserStore users = store.open(terminal)) {
       boolean hasUsers = users.hasUsers().get(30, TimeUnit.SECONDS);
       if (!hasUsers && demo) {
@@ -101,6 +107,7 @@ final class ChatServerCommand implements Callable<Integer> {
             PbServer.builder()
                 .host(host)
                 .port(port)
+                .options(options)
                 .rootFactory(
                     PortalRoot.factory(
                         chat.portal(users.checker()), LoginThrottle.builder().build()))

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
  * The {@code pb} command: its subcommands, global options and exit codes.
  *
  * <p>Exit codes: {@value #OK} ok, {@value #FAILED} remote or login failure, {@value #USAGE} usage
- * error, {@value #CANNOT_CONNECT} cannot connect (or listen). Failures print one line on stderr,
+ * error, {@value #CANNOT_CONNECT} cannot connect (or listen), {@value #TIMED_OUT} no answer in
+ * time ({@code pb call --timeout}). Failures print one line on stderr,
  * {@code pb COMMAND: what happened}; with {@code -v} also the stack trace.
  */
 @Command(
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
       "0:ok",
       "1:remote or login failure",
       "2:usage error",
-      "3:cannot connect (or listen)"
+      "3:cannot connect (or listen)",
+      "4:no answer within --timeout (pb call)"
     },
     footer = "%nSee docs/cli.md for examples.")
 final class PbCli implements Runnable {
@@ -49,6 +51,8 @@ final class PbCli implements Runnable {
   static final int FAILED = ExampleRunner.FAILED;
   static final int USAGE = ExampleRunner.USAGE;
   static final int CANNOT_CONNECT = ExampleRunner.CANNOT_CONNECT;
+  /** The peer did not answer in time: distinct from a refusal ({@link #FAILED}). */
+  static final int TIMED_OUT = 4;
 
   @Spec CommandSpec spec;
 

@@ -97,6 +97,7 @@ public final class PbClient implements AutoCloseable {
         .group(loops.group)
         .channel(loops.transport.channelClass)
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
         .handler(new ChannelInitializer<Channel>() {
@@ -247,6 +248,7 @@ public final class PbClient implements AutoCloseable {
     private @Nullable EventLoopGroup group;
     private @Nullable SslContext sslContext;
     private boolean verifyHostname = true;
+    private boolean tcpKeepAlive;
 
     private Builder() {}
 
@@ -295,6 +297,17 @@ public final class PbClient implements AutoCloseable {
     /** Sets whether TLS checks that the server's certificate names the host. Default true. */
     public Builder verifyHostname(boolean verify) {
       this.verifyHostname = verify;
+      return this;
+    }
+
+    /**
+     * Turns on TCP keepalive ({@code SO_KEEPALIVE}): the operating system probes a silent server
+     * by its own settings (on Linux, after 2 hours by default). Off by default, as in Twisted. For
+     * a dead server noticed within seconds, turn on the dead-peer probe with {@link
+     * BrokerOptions.Builder#clientProbe}; see docs/connections.md.
+     */
+    public Builder tcpKeepAlive(boolean on) {
+      this.tcpKeepAlive = on;
       return this;
     }
 

@@ -108,6 +108,7 @@ public final class PbServer implements AutoCloseable {
         .group(loops.group)
         .channel(loops.transport.serverChannelClass)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
@@ -288,6 +289,7 @@ public final class PbServer implements AutoCloseable {
     private @Nullable EventLoopGroup group;
     private @Nullable SslContext sslContext;
     private @Nullable Consumer<? super Broker> onConnection;
+    private boolean tcpKeepAlive;
 
     private Builder() {}
 
@@ -348,6 +350,19 @@ public final class PbServer implements AutoCloseable {
     /** Sets the connection options. Default {@link BrokerOptions#DEFAULT}. */
     public Builder options(BrokerOptions options) {
       this.options = BuilderChecks.options(options);
+      return this;
+    }
+
+    /**
+     * Turns on TCP keepalive ({@code SO_KEEPALIVE}) for every connection: the operating system
+     * probes a silent peer, by its own settings (on Linux, after 2 hours by default: {@code
+     * net.ipv4.tcp_keepalive_time}), and the connection ends if the peer's machine is gone. Off by
+     * default, as in Twisted. The dead-peer probe of {@link BrokerOptions#serverProbe()}, on by
+     * default, notices a dead client much sooner and also one whose process hangs; see
+     * docs/connections.md.
+     */
+    public Builder tcpKeepAlive(boolean on) {
+      this.tcpKeepAlive = on;
       return this;
     }
 
