@@ -276,7 +276,7 @@ public final class PbSession implements AutoCloseable {
       c.closeAsync();
       Throwable cause = unwrap(error != null ? error : new IllegalStateException("no perspective"));
       if (cause instanceof LoginFailedException refused) {
-        logger.warn("session to {}:{}: login refused ({}); not retrying",
+        logger.info("session to {}:{}: login refused ({}); not retrying",
             settings.host, settings.port, refused.toString());
         stop(refused);
         return;
