@@ -153,6 +153,13 @@ public final class PbSession implements AutoCloseable {
    * NotAttachedException} if it is closed first.
    */
   public CompletableFuture<RemoteReference> attached() {
+    Throwable refused = stopFailure;
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(notAttached());
+    }
     CompletableFuture<RemoteReference> result = new CompletableFuture<>();
     if (!onLoop(() -> nextAttachment.whenComplete((r, e) -> complete(result, r, e)))) {
       result.completeExceptionally(notAttached());

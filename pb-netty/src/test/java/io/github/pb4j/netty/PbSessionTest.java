@@ -281,7 +281,7 @@ class PbSessionTest {
         .isInstanceOf(NotAttachedException.class)
         .hasMessageStartingWith("session stopped: login refused")
         .hasCauseInstanceOf(UnauthorizedLoginException.class);
-    assertThat(failureOf(session.attached())).isInstanceOf(NotAttachedException.class);
+    assertThat(failureOf(session.attached())).isInstanceOf(UnauthorizedLoginException.class);
   }
 
   @Test
