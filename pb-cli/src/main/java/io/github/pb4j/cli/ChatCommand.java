@@ -134,12 +134,12 @@ final class ChatCommand implements Callable<Integer> {
     }
   }
 
-  /** A line of input, the end of input, or news from the session. */
+  /** A line of input (null: the end of input), or news from the session. */
   private record Input(
-      @Nullable String line,
-      @Nullable RemoteReference attached,
-      @Nullable Throwable failure,
       Kind kind,
+      @Nullable String line,
+      @Nullable RemoteReference perspective,
+      @Nullable Throwable failure,
       @Nullable Duration retryIn) {
     enum Kind {
       LINE,
@@ -150,11 +150,12 @@ final class ChatCommand implements Callable<Integer> {
     }
 
     static Input line(@Nullable String line) {
-      return new Input(line, null, null, Kind.LINE, null);
+      return new Input(Kind.LINE, line, null, null, null);
     }
 
-    static Input session(Kind kind, @Nullable RemoteReference p, @Nullable Throwable t, @Nullable Duration retryIn) {
-      return new Input(null, p, t, kind, retryIn);
+    static Input news(Kind kind, @Nullable RemoteReference perspective, @Nullable Throwable failure,
+        @Nullable Duration retryIn) {
+      return new Input(kind, null, perspective, failure, retryIn);
     }
   }
 
@@ -210,7 +211,7 @@ final class ChatCommand implements Callable<Integer> {
                       + "); next attempt in "
                       + seconds(input.retryIn()));
           case ATTACHED -> {
-            perspective = input.attached();
+            perspective = input.perspective();
             status("reconnected as " + user);
             String talkingTo = current;
             for (Map.Entry<String, Boolean> group : new ArrayList<>(wanted.entrySet())) {
@@ -233,8 +234,8 @@ final class ChatCommand implements Callable<Integer> {
     if (first == null) {
       throw new CliException(PbCli.FAILED, "no answer within " + 2 * TIMEOUT.toSeconds() + " s");
     }
-    if (first.kind() == Input.Kind.ATTACHED && first.attached() != null) {
-      return first.attached();
+    if (first.kind() == Input.Kind.ATTACHED && first.perspective() != null) {
+      return first.perspective();
     }
     throw asException(first.failure());
   }
@@ -252,25 +253,25 @@ final class ChatCommand implements Callable<Integer> {
   private record SessionNews(BlockingQueue<Input> inputs) implements PbSession.Listener {
     @Override
     public void onAttached(RemoteReference p) {
-      inputs.add(Input.session(Input.Kind.ATTACHED, p, null, null));
+      inputs.add(Input.news(Input.Kind.ATTACHED, p, null, null));
     }
 
     @Override
     public void onDetached(Throwable reason) {
       if (reason instanceof ConnectionLostException) {
-        inputs.add(Input.session(Input.Kind.DETACHED, null, reason, null));
+        inputs.add(Input.news(Input.Kind.DETACHED, null, reason, null));
       }
     }
 
     @Override
     public void onAttemptFailed(Throwable reason, Duration retryIn) {
-      inputs.add(Input.session(Input.Kind.ATTEMPT_FAILED, null, reason, retryIn));
+      inputs.add(Input.news(Input.Kind.ATTEMPT_FAILED, null, reason, retryIn));
     }
 
     @Override
     public void onStopped(@Nullable Throwable failure) {
       if (failure != null) {
-        inputs.add(Input.session(Input.Kind.STOPPED, null, failure, null));
+        inputs.add(Input.news(Input.Kind.STOPPED, null, failure, null));
       }
     }
   }

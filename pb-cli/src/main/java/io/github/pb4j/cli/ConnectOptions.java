@@ -38,7 +38,7 @@ final class ConnectOptions {
         .host(host)
         .port(port)
         .connectTimeout(connectTimeout)
-        .attachTimeout(connectTimeout.multipliedBy(2))
+        .attachTimeout(connectTimeout)
         .initialDelay(Duration.ofMillis(500))
         .maxDelay(Duration.ofSeconds(30));
   }

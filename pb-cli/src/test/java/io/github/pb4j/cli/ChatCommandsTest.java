@@ -305,6 +305,28 @@ class ChatCommandsTest {
     }
   }
 
+  @Test
+  void theChatComesBackWhenTheSeedsTwistedServerRestarts() throws Exception {
+    TwistedPeer first = TwistedPeer.startServer(CliRun.exampleTwin("chatserver.py"));
+    String port = Integer.toString(first.port());
+    try (CliRun.Running alice = chat(port, "alice", "1234")) {
+      first.close();
+      assertThat(alice.err.await("* connection lost; reconnecting"::equals, WAIT)).isNotNull();
+      int mark = alice.err.snapshot().size();
+      try (TwistedPeer second =
+          TwistedPeer.startServer(CliRun.exampleTwin("chatserver.py"), "--port", port)) {
+        assertThat(awaitFrom(alice.err, mark, "* reconnected as alice")).isNotNull();
+        assertThat(awaitFrom(alice.err, mark, "* joined " + GROUP)).isNotNull();
+        alice.type("still here");
+        assertThat(alice.out.await("<alice> says: still here"::equals, WAIT)).isNotNull();
+        alice.type("/quit");
+        assertThat(alice.awaitExit(WAIT)).isZero();
+      }
+    } finally {
+      first.close();
+    }
+  }
+
   private static CliRun.Running startChatServer(String... args) throws InterruptedException {
     return startChatServerOn("0", args);
   }

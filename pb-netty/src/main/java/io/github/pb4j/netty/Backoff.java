@@ -27,7 +27,10 @@ record Backoff(Duration initial, Duration max, double multiplier, double jitter)
     }
   }
 
-  /** Returns the delay before retry number {@code retries} (0 for the first), {@code random} in [0, 1). */
+  /**
+   * Returns the delay before retry number {@code retries} (0 for the first); {@code random} is in
+   * [0, 1).
+   */
   Duration delay(int retries, double random) {
     double maxNanos = max.toNanos();
     double base = initial.toNanos() * Math.pow(multiplier, Math.max(0, retries));

@@ -34,19 +34,16 @@ import org.slf4j.LoggerFactory;
  * ReconnectingClientFactory} (Buildbot's {@code AutoLoginPBFactory}).
  *
  * <pre>{@code
- * PbSession session = PbSession.builder()
- *     .host("chat.example").port(8800)
+ * PbSession session = PbSession.builder().host("chat.example").port(8800)
  *     .login(UsernamePassword.of("alice", password), mind)
- *     .listener(new PbSession.Listener() {
- *       public void onAttached(RemoteReference perspective) { perspective.callRemote("joinGroup", "#pb"); }
- *       public void onDetached(Throwable reason) { System.err.println("reconnecting: " + reason); }
- *     })
+ *     .listener(listener) // onAttached(perspective), onDetached(reason), ...
  *     .build()
  *     .start();
  * session.attached().get(30, TimeUnit.SECONDS);
  * session.callRemote("groups").thenAccept(System.out::println);
- * session.close();
  * }</pre>
+ *
+ * <p>docs/sessions.md has a complete example and the lifecycle.
  *
  * <p>The session is <em>attached</em> while it has a logged-in connection, <em>detached</em>
  * otherwise. While detached, {@link #callRemote} and {@link #perspective()} fail at once with
@@ -106,7 +103,7 @@ public final class PbSession implements AutoCloseable {
     STOPPED
   }
 
-  private final Settings settings;
+  private final SessionSettings settings;
   private final EventLoops loops;
   private final EventLoop loop;
   private final CompletableFuture<@Nullable Void> stopped = new CompletableFuture<>();
@@ -126,9 +123,9 @@ public final class PbSession implements AutoCloseable {
   private volatile @Nullable Throwable stopFailure;
   private volatile boolean closed;
 
-  private PbSession(Settings settings) {
+  private PbSession(SessionSettings settings) {
     this.settings = settings;
-    this.loops = EventLoops.of(settings.group, 1, "pb-session", true);
+    this.loops = EventLoops.of(settings.group(), 1, "pb-session", true);
     this.loop = loops.group.next();
   }
 
@@ -209,7 +206,9 @@ public final class PbSession implements AutoCloseable {
         : p.callRemoteWithKeywords(method, args, kwargs);
   }
 
-  /** As {@link RemoteReference#callRemote(Class, String, Object...)}, on the current perspective. */
+  /**
+   * As {@link RemoteReference#callRemote(Class, String, Object...)}, on the current perspective.
+   */
   public <T> CompletableFuture<T> callRemote(
       Class<T> resultType, String method, @Nullable Object... args) {
     RemoteReference p = perspective;
@@ -236,7 +235,7 @@ public final class PbSession implements AutoCloseable {
     }
     Throwable last = lastFailure;
     return new NotAttachedException(
-        "session to " + settings.host + ":" + settings.port + " is not attached (reconnecting"
+        "session to " + settings.host() + ":" + settings.port() + " is not attached (reconnecting"
             + (last == null ? ")" : "; last failure: " + last.getMessage() + ")"),
         last);
   }
@@ -257,15 +256,15 @@ public final class PbSession implements AutoCloseable {
       return;
     }
     client = c;
-    logger.debug("session to {}:{}: connecting", settings.host, settings.port);
+    logger.debug("session to {}:{}: connecting", settings.host(), settings.port());
     CompletableFuture<RemoteReference> f =
-        settings.credentials == null
+        settings.credentials() == null
             ? c.getRootObject()
-            : c.login(settings.credentials, settings.mind);
+            : c.login(settings.credentials(), settings.mind());
     timer = loop.schedule(
         () -> attemptDone(attempt, c, null, new TimeoutException(
-            "not attached within " + settings.attachTimeout.toMillis() + " ms")),
-        settings.attachTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            "not attached within " + settings.attachTimeout().toMillis() + " ms")),
+        settings.attachTimeout().toNanos(), TimeUnit.NANOSECONDS);
     f.whenComplete((ref, e) -> {
       if (!onLoop(() -> attemptDone(attempt, c, ref, e))) {
         c.closeAsync();
@@ -284,28 +283,24 @@ public final class PbSession implements AutoCloseable {
       Throwable cause = unwrap(error != null ? error : new IllegalStateException("no perspective"));
       if (cause instanceof LoginFailedException refused) {
         logger.info("session to {}:{}: login refused ({}); not retrying",
-            settings.host, settings.port, refused.toString());
+            settings.host(), settings.port(), refused.toString());
         stop(refused);
         return;
       }
       lastFailure = cause;
       Duration delay = scheduleRetry();
       logger.info("session to {}:{}: attempt failed ({}); next in {} ms",
-          settings.host, settings.port, cause.toString(), delay.toMillis());
-      for (Listener l : settings.listeners) {
-        run(() -> l.onAttemptFailed(cause, delay), "onAttemptFailed");
-      }
+          settings.host(), settings.port(), cause.toString(), delay.toMillis());
+      tell(l -> l.onAttemptFailed(cause, delay), "onAttemptFailed");
       return;
     }
     state = State.ATTACHED;
     retries = 0;
     lastFailure = null;
     perspective = ref;
-    logger.info("session to {}:{}: attached", settings.host, settings.port);
+    logger.info("session to {}:{}: attached", settings.host(), settings.port());
     ref.broker().notifyOnDisconnect(() -> onLoop(() -> lost(attempt, c)));
-    for (Listener l : settings.listeners) {
-      run(() -> l.onAttached(ref), "onAttached");
-    }
+    tell(l -> l.onAttached(ref), "onAttached");
     nextAttachment.complete(ref);
   }
 
@@ -314,23 +309,21 @@ public final class PbSession implements AutoCloseable {
       return;
     }
     ConnectionLostException reason = new ConnectionLostException(
-        "connection to " + settings.host + ":" + settings.port + " lost", null);
+        "connection to " + settings.host() + ":" + settings.port() + " lost", null);
     perspective = null;
     lastFailure = reason;
     nextAttachment = new CompletableFuture<>();
     c.closeAsync();
     Duration delay = scheduleRetry();
     logger.info("session to {}:{}: connection lost; reconnecting in {} ms",
-        settings.host, settings.port, delay.toMillis());
-    for (Listener l : settings.listeners) {
-      run(() -> l.onDetached(reason), "onDetached");
-    }
+        settings.host(), settings.port(), delay.toMillis());
+    tell(l -> l.onDetached(reason), "onDetached");
   }
 
   private Duration scheduleRetry() {
     state = State.WAITING;
     client = null;
-    Duration delay = settings.backoff.delay(retries, ThreadLocalRandom.current().nextDouble());
+    Duration delay = settings.backoff().delay(retries, ThreadLocalRandom.current().nextDouble());
     if (retries < Integer.MAX_VALUE) {
       retries++;
     }
@@ -360,12 +353,10 @@ public final class PbSession implements AutoCloseable {
     nextAttachment.completeExceptionally(failure != null ? failure : closedReason);
     PbClient c = client;
     client = null;
-    for (Listener l : settings.listeners) {
-      if (wasAttached) {
-        run(() -> l.onDetached(closedReason), "onDetached");
-      }
-      run(() -> l.onStopped(failure), "onStopped");
+    if (wasAttached) {
+      tell(l -> l.onDetached(closedReason), "onDetached");
     }
+    tell(l -> l.onStopped(failure), "onStopped");
     CompletableFuture<@Nullable Void> clientClosed =
         c != null ? c.closeAsync() : CompletableFuture.completedFuture(null);
     clientClosed
@@ -388,11 +379,14 @@ public final class PbSession implements AutoCloseable {
     }
   }
 
-  private void run(Runnable listenerCall, String what) {
-    try {
-      listenerCall.run();
-    } catch (RuntimeException e) {
-      logger.warn("session to {}:{}: listener {} threw", settings.host, settings.port, what, e);
+  /** Tells every listener, in order; what a listener throws is logged. */
+  private void tell(Consumer<Listener> call, String what) {
+    for (Listener l : settings.listeners()) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException e) {
+        logger.warn("session to {}:{}: listener {} threw", settings.host(), settings.port(), what, e);
+      }
     }
   }
 
@@ -410,7 +404,8 @@ public final class PbSession implements AutoCloseable {
     }
   }
 
-  private static <T> void complete(CompletableFuture<T> f, @Nullable T value, @Nullable Throwable e) {
+  private static <T> void complete(
+      CompletableFuture<T> f, @Nullable T value, @Nullable Throwable e) {
     if (e != null) {
       f.completeExceptionally(unwrap(e));
     } else {
@@ -454,45 +449,12 @@ public final class PbSession implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PbSession[" + settings.host + ":" + settings.port
+    return "PbSession[" + settings.host() + ":" + settings.port()
         + (perspective != null ? ", attached" : closed || stopFailure != null ? ", stopped" : "")
         + "]";
   }
 
   // ---------------------------------------------------------------- configuration
-
-  /** What the builder collected, fixed at {@link Builder#build()}. */
-  private record Settings(
-      String host,
-      int port,
-      BrokerOptions options,
-      Duration connectTimeout,
-      Duration attachTimeout,
-      @Nullable EventLoopGroup group,
-      @Nullable SslContext sslContext,
-      boolean verifyHostname,
-      @Nullable Credentials credentials,
-      @Nullable Object mind,
-      Backoff backoff,
-      List<Listener> listeners,
-      @Nullable Consumer<PbClient.Builder> clientSettings) {
-
-    PbClient newClient(EventLoopGroup sessionGroup) {
-      PbClient.Builder b = PbClient.builder()
-          .host(host)
-          .port(port)
-          .options(options)
-          .connectTimeout(connectTimeout)
-          .eventLoopGroup(sessionGroup);
-      if (sslContext != null) {
-        b.sslContext(sslContext).verifyHostname(verifyHostname);
-      }
-      if (clientSettings != null) {
-        clientSettings.accept(b);
-      }
-      return b.build();
-    }
-  }
 
   /** Builds a {@link PbSession}. <em>Not thread-safe.</em> */
   public static final class Builder {
@@ -609,7 +571,10 @@ public final class PbSession implements AutoCloseable {
       return this;
     }
 
-    /** Connects over TLS with {@code sslContext}, a client context (see {@link PbClient.Builder#sslContext}). */
+    /**
+     * Connects over TLS with {@code sslContext}, a client context (see {@link
+     * PbClient.Builder#sslContext}).
+     */
     public Builder sslContext(SslContext sslContext) {
       this.sslContext = BuilderChecks.sslContext(sslContext, false);
       return this;
@@ -637,8 +602,8 @@ public final class PbSession implements AutoCloseable {
      */
     public PbSession build() {
       Backoff backoff = new Backoff(initialDelay, maxDelay, multiplier, jitter);
-      return new PbSession(new Settings(host, port, options, connectTimeout, attachTimeout, group,
-          sslContext, verifyHostname, credentials, mind, backoff, List.copyOf(listeners),
+      return new PbSession(new SessionSettings(host, port, options, connectTimeout, attachTimeout,
+          group, sslContext, verifyHostname, credentials, mind, backoff, List.copyOf(listeners),
           clientSettings));
     }
   }
