@@ -18,6 +18,8 @@ import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.Realm;
 import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UsernamePassword;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,11 +158,15 @@ class PbSessionTest {
       };
 
   private PbServer startServer(int port) {
+    return startServer(port, null);
+  }
+
+  private PbServer startServer(int port, @Nullable SslContext tls) {
     InMemoryUsernamePasswordDatabaseDontUse users = new InMemoryUsernamePasswordDatabaseDontUse();
     users.addUser("alice", "secret");
     Portal portal = Portal.builder().realm(realm).checker(users).build();
     var roots = PortalRoot.factory(portal);
-    PbServer server =
+    PbServer.Builder builder =
         PbServer.builder()
             .host("127.0.0.1")
             .port(port)
@@ -168,9 +174,11 @@ class PbSessionTest {
                 b -> {
                   connections.incrementAndGet();
                   return roots.apply(b);
-                })
-            .build()
-            .start();
+                });
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    PbServer server = builder.build().start();
     resources.add(server);
     return server;
   }
@@ -241,6 +249,63 @@ class PbSessionTest {
             "attached", "detached ConnectionLostException", "attached",
             "detached NotAttachedException", "stopped ");
     await(session.stopped());
+  }
+
+  @Test
+  void aSessionOverTlsReconnectsOverTls() throws Exception {
+    SslContext serverTls = PbServerClientTest.serverTls();
+    SslContext clientTls;
+    try (var cert = getClass().getClassLoader().getResourceAsStream("tls/server.crt")) {
+      clientTls = SslContextBuilder.forClient().trustManager(cert).build();
+    }
+    PbServer first = startServer(0, serverTls);
+    int port = first.port();
+    Recorder recorder = new Recorder();
+    PbSession session =
+        track(
+            PbSession.builder()
+                .host("localhost")
+                .port(port)
+                .sslContext(clientTls)
+                .initialDelay(Duration.ofMillis(20))
+                .maxDelay(Duration.ofMillis(200))
+                .login(UsernamePassword.of("alice", "secret"))
+                .listener(recorder)
+                .build()
+                .start());
+    assertThat(await(session.attached()).broker().options()).isNotNull();
+    assertThat(await(session.callRemote("echo", "sealed"))).isEqualTo("alice:sealed");
+    first.close();
+    assertThat(recorder.next()).isEqualTo("attached");
+    assertThat(recorder.next()).isEqualTo("detached ConnectionLostException");
+    startServer(port, serverTls);
+    assertThat(recorder.next()).isEqualTo("attached");
+    assertThat(await(session.callRemote("echo", "again"))).isEqualTo("alice:again");
+  }
+
+  @Test
+  void anUntrustedServerIsAFailedAttemptNotALogin() throws Exception {
+    PbServer server = startServer(0, PbServerClientTest.serverTls());
+    Recorder recorder = new Recorder();
+    PbSession session =
+        track(
+            PbSession.builder()
+                .host("localhost")
+                .port(server.port())
+                .sslContext(SslContextBuilder.forClient().build()) // the JDK's CAs only
+                .initialDelay(Duration.ofMillis(20))
+                .login(UsernamePassword.of("alice", "secret"))
+                .listener(recorder)
+                .build()
+                .start());
+    recorder.awaitFailures(2);
+    assertThat(failureOf(session.callRemote("echo", "x")))
+        .isInstanceOf(NotAttachedException.class)
+        .cause()
+        .isInstanceOf(ConnectionLostException.class)
+        .cause()
+        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    assertThat(serverEvents).isEmpty();
   }
 
   @Test
