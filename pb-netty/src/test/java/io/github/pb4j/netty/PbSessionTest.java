@@ -20,6 +20,7 @@ import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UsernamePassword;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.lang.ref.WeakReference;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,13 @@ class PbSessionTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final List<String> serverEvents = new CopyOnWriteArrayList<>();
+  private final Semaphore serverEventCount = new Semaphore(0);
   private final AtomicInteger connections = new AtomicInteger();
+
+  private void serverEvent(String event) {
+    serverEvents.add(event);
+    serverEventCount.release();
+  }
   private final List<AutoCloseable> resources = new ArrayList<>();
 
   @AfterEach
@@ -66,6 +74,11 @@ class PbSessionTest {
     @Remote
     public String echo(String text) {
       return name + ":" + text;
+    }
+
+    @Remote
+    public TestRoot.Thing thing() {
+      return new TestRoot.Thing();
     }
 
     @Remote
@@ -148,12 +161,12 @@ class PbSessionTest {
         @Override
         public CompletionStage<LoginResult<?>> requestAvatar(
             AvatarId id, @Nullable Object mind, Class<?>... interfaces) {
-          serverEvents.add("login " + id.username());
+          serverEvent("login " + id.username());
           return CompletableFuture.completedFuture(
               new LoginResult<>(
                   Avatar.class,
                   new User(id.username(), mind),
-                  () -> serverEvents.add("logout " + id.username())));
+                  () -> serverEvent("logout " + id.username())));
         }
       };
 
@@ -431,6 +444,37 @@ class PbSessionTest {
           .isInstanceOf(java.util.concurrent.TimeoutException.class)
           .hasMessage("not attached within 200 ms");
     }
+  }
+
+  @Test
+  void aPlainLoginWhoseAvatarTheProgramDropsStaysLoggedIn() throws Exception {
+    PbServer server = startServer(0);
+    PbClient client =
+        PbClient.builder().host("127.0.0.1").port(server.port()).build();
+    resources.add(client);
+    // The program keeps neither the avatar nor a thing it got from it.
+    List<WeakReference<RemoteReference>> probes = loginAndDrop(client);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (probes.get(1).get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    assertThat(probes.get(1).get()).as("the collector took the dropped thing").isNull();
+    // A round trip after the collection: a decref of the avatar would have arrived before it.
+    RemoteReference avatar = probes.get(0).get();
+    assertThat(avatar).as("the connection keeps the avatar").isNotNull();
+    assertThat(await(avatar.callRemote("echo", "still"))).isEqualTo("alice:still");
+    assertThat(serverEvents).containsExactly("login alice");
+    client.close();
+    assertThat(serverEventCount.tryAcquire(2, WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(serverEvents).containsExactly("login alice", "logout alice");
+  }
+
+  private static List<WeakReference<RemoteReference>> loginAndDrop(PbClient client)
+      throws Exception {
+    RemoteReference avatar = await(client.login(UsernamePassword.of("alice", "secret"), null));
+    RemoteReference thing = (RemoteReference) await(avatar.callRemote("thing"));
+    return List.of(new WeakReference<>(avatar), new WeakReference<>(thing));
   }
 
   private static int freePort() throws Exception {
