@@ -76,6 +76,8 @@ public final class Broker {
   private final ProbeTimer probeTimer;
 
   private final Set<RemoteReference> watchedReferences = new LinkedHashSet<>();
+  /** Avatars of logins made on this connection: kept from the garbage collector until released. */
+  private final List<RemoteReference> loginAvatars = new ArrayList<>(1);
   private final List<Runnable> disconnectCallbacks = new ArrayList<>();
   private final CompletableFuture<RemoteReference> rootObject = new CompletableFuture<>();
 
@@ -244,6 +246,7 @@ public final class Broker {
       r.disconnected();
     }
     watchedReferences.clear();
+    loginAvatars.clear();
     for (Runnable r : new ArrayList<>(disconnectCallbacks)) {
       runCallback(r, "disconnect callback");
     }
@@ -453,6 +456,9 @@ public final class Broker {
 
   /** Releases one imported reference: one {@code decref} per occurrence received. On the loop. */
   void release(RemoteReference.Holder holder) {
+    if (!loginAvatars.isEmpty()) {
+      loginAvatars.removeIf(r -> r.holder() == holder);
+    }
     int count = imports.release(holder);
     if (state != State.OPEN) {
       return;
@@ -465,6 +471,21 @@ public final class Broker {
   /** Called from the cleaner thread when a reference became unreachable. */
   void releaseLater(RemoteReference.Holder holder) {
     runOnLoop(() -> release(holder));
+  }
+
+  /**
+   * Keeps the avatar reference of a login made on this connection strongly reachable until it is
+   * released or the connection ends: a program that drops the reference {@code login()} returned
+   * must not see the server log it out when the garbage collector runs. Twisted's programs keep
+   * the avatar by hand; here the connection owns it.
+   */
+  void keepLoginAvatar(RemoteReference avatar) {
+    runOnLoop(() -> {
+      RemoteReference.Holder h = avatar.holder();
+      if (state != State.CLOSED && h != null && !h.released) {
+        loginAvatars.add(avatar);
+      }
+    });
   }
 
   void watchDisconnect(RemoteReference ref) {

@@ -25,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * {@link UnhandledCredentialsException}, {@link LoginDeniedException}), the remote failure as its
  * cause.
  *
+ * <p>The connection keeps the avatar reference a login returns until the program {@link
+ * RemoteReference#release() releases} it or the connection ends: dropping the reference does not
+ * log the user out (the server sees a {@code decref} only on {@code release()}).
+ *
  * <p><em>Thread-safe.</em>
  */
 public final class PbLogin {
@@ -64,6 +68,8 @@ public final class PbLogin {
       if (!(value instanceof RemoteReference ref)) {
         throw new PbProtocolException("login answer: " + value + " (expected: a reference to the avatar)");
       }
+      // The connection owns the avatar until the program releases it or the connection ends.
+      ref.broker().keepLoginAvatar(ref);
       return ref;
     });
   }

@@ -17,11 +17,14 @@ import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UnhandledCredentialsException;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.jelly.Tuple;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +187,54 @@ class LoginTest {
     // Several checkers: authenticated login still works beside the anonymous checker.
     RemoteReference alice = await(PbLogin.login(permitted.root(), UsernamePassword.of("alice", "secret"), null));
     assertThat(await(alice.callRemote("echo", "y"))).isEqualTo("alice:y");
+  }
+
+  @Test
+  void aDroppedAvatarReferenceDoesNotLogTheUserOut() throws Exception {
+    LoopbackPair p = pair(portal(false));
+    // The avatar and a reference nobody keeps (the board) are dropped at once; once the
+    // collector has taken the board, it has had every chance to take the avatar too.
+    List<WeakReference<RemoteReference>> probes = loginAndDropEverything(p);
+    WeakReference<RemoteReference> avatarProbe = probes.get(0);
+    WeakReference<RemoteReference> boardProbe = probes.get(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (boardProbe.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    assertThat(boardProbe.get()).as("the collector ran and took the board").isNull();
+    p.settle();
+    assertThat(events).containsExactly("login alice");
+    RemoteReference avatar = avatarProbe.get();
+    assertThat(avatar).as("the connection keeps the avatar").isNotNull();
+    assertThat(await(avatar.callRemote("echo", "still here"))).isEqualTo("alice:still here");
+
+    // The program ends the session: then the server logs the user out, once.
+    avatar.release();
+    p.settle();
+    assertThat(events).containsExactly("login alice", "logout alice");
+  }
+
+  @Test
+  void theConnectionLetsGoOfItsAvatarsWhenItEnds() throws Exception {
+    LoopbackPair p = pair(portal(false));
+    WeakReference<RemoteReference> avatarProbe = loginAndDropEverything(p).get(0);
+    p.disconnect();
+    assertThat(events).containsExactly("login alice", "logout alice");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (avatarProbe.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    assertThat(avatarProbe.get()).as("a closed connection holds no avatar").isNull();
+  }
+
+  /** Logs in as alice, fetches the board, keeps neither; returns weak probes of both. */
+  private static List<WeakReference<RemoteReference>> loginAndDropEverything(LoopbackPair p)
+      throws Exception {
+    RemoteReference avatar = await(PbLogin.login(p.root(), UsernamePassword.of("alice", "secret"), null));
+    RemoteReference board = (RemoteReference) await(avatar.callRemote("board"));
+    return List.of(new WeakReference<>(avatar), new WeakReference<>(board));
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.github.pb4j.cli;
 
 import io.github.pb4j.ConnectionLostException;
 import io.github.pb4j.DeadReferenceException;
-import io.github.pb4j.PbLogin;
 import io.github.pb4j.Referenceable;
 import io.github.pb4j.Remote;
 import io.github.pb4j.RemoteFailureException;
@@ -11,7 +10,8 @@ import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.jelly.PythonRepr;
 import io.github.pb4j.jelly.Tuple;
-import io.github.pb4j.netty.PbClient;
+import io.github.pb4j.netty.NotAttachedException;
+import io.github.pb4j.netty.PbSession;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -40,6 +40,11 @@ import picocli.CommandLine.Option;
  * so a hostile server cannot fake lines or drive the terminal. Each input line is sent to the
  * current group, or is a command: {@code /join G [--no-mattress]}, {@code /leave [G]}, {@code /to
  * G}, {@code /who}, {@code /groups}, {@code /quit}, {@code /help}.
+ *
+ * <p>The chat runs on a {@link PbSession}: when the connection drops (the server restarts, say),
+ * it says so, reconnects with backoff, logs in again and rejoins its groups. Lines typed
+ * meanwhile are not sent (it says so). It ends with its input, with {@code /quit}, or if the
+ * server refuses the login (exit status 1).
  */
 @Command(
     name = "chat",
@@ -51,7 +56,8 @@ import picocli.CommandLine.Option;
       "Commands: /join GROUP [--no-mattress], /leave [GROUP], /to GROUP, /who, /groups, /help, "
           + "/quit (or end of input).",
       "The password is prompted without echo, or read from the first line of stdin with "
-          + "--password-stdin (the remaining lines are the chat), or taken from PB_PASSWORD."
+          + "--password-stdin (the remaining lines are the chat), or taken from PB_PASSWORD.",
+      "When the connection drops, the chat reconnects, logs in again and rejoins its groups."
     },
     footer = {
       "%nExamples:",
@@ -65,6 +71,8 @@ final class ChatCommand implements Callable<Integer> {
   private static final String HELP =
       "commands: /join GROUP [--no-mattress], /leave [GROUP], /to GROUP, "
           + "/who, /groups, /help, /quit; any other line is sent to the current group";
+
+  private static final String NOT_CONNECTED = "not connected (reconnecting)";
 
   private final Terminal terminal;
 
@@ -90,10 +98,19 @@ final class ChatCommand implements Callable<Integer> {
       description = "Read the password from the first line of stdin.")
   boolean passwordStdin;
 
-  /** Groups joined in this session, by name, in order of joining. */
+  /** Groups joined on the current connection, by name, in order of joining. */
   private final Map<String, RemoteReference> joined = new LinkedHashMap<>();
 
+  /**
+   * Groups to be in, by name, in order of joining, with whether they forbid the word: joined
+   * again after a reconnection.
+   */
+  private final Map<String, Boolean> wanted = new LinkedHashMap<>();
+
   private @Nullable String current;
+
+  /** The perspective of the current connection; null while reconnecting. */
+  private @Nullable RemoteReference perspective;
 
   ChatCommand(Terminal terminal) {
     this.terminal = terminal;
@@ -117,8 +134,30 @@ final class ChatCommand implements Callable<Integer> {
     }
   }
 
-  /** A line of input, the end of input, or the end of the connection. */
-  private record Input(@Nullable String line, boolean disconnected) {}
+  /** A line of input (null: the end of input), or news from the session. */
+  private record Input(
+      Kind kind,
+      @Nullable String line,
+      @Nullable RemoteReference perspective,
+      @Nullable Throwable failure,
+      @Nullable Duration retryIn) {
+    enum Kind {
+      LINE,
+      ATTACHED,
+      DETACHED,
+      ATTEMPT_FAILED,
+      STOPPED
+    }
+
+    static Input line(@Nullable String line) {
+      return new Input(Kind.LINE, line, null, null, null);
+    }
+
+    static Input news(Kind kind, @Nullable RemoteReference perspective, @Nullable Throwable failure,
+        @Nullable Duration retryIn) {
+      return new Input(kind, null, perspective, failure, retryIn);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -131,10 +170,15 @@ final class ChatCommand implements Callable<Integer> {
             false);
     UsernamePassword credentials = UsernamePassword.of(user, password);
     Arrays.fill(password, '\0');
-    try (PbClient client = connect.client(TIMEOUT)) {
-      RemoteReference root = await(client.getRootObject());
-      RemoteReference perspective =
-          await(PbLogin.login(root, credentials, new Mind(terminal.out())));
+    BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
+    try (PbSession session =
+        connect
+            .session(TIMEOUT)
+            .login(credentials, new Mind(terminal.out()))
+            .listener(new SessionNews(inputs))
+            .build()
+            .start()) {
+      perspective = firstAttachment(inputs);
       status(
           "logged in as "
               + user
@@ -143,26 +187,97 @@ final class ChatCommand implements Callable<Integer> {
               + ":"
               + connect.port
               + "; /help lists commands");
-      BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
-      perspective.notifyOnDisconnect(ref -> inputs.add(new Input(null, true)));
       for (String group : groups) {
-        join(perspective, group, noMattress);
+        join(group, noMattress);
       }
       startReading(inputs);
       while (true) {
         Input input = inputs.take();
-        if (input.disconnected()) {
-          throw new CliException(PbCli.FAILED, "connection lost");
-        }
-        if (input.line() == null || !handle(perspective, input.line().strip())) {
-          return PbCli.OK;
+        switch (input.kind()) {
+          case LINE -> {
+            if (input.line() == null || !handle(input.line().strip())) {
+              return PbCli.OK;
+            }
+          }
+          case DETACHED -> {
+            perspective = null;
+            joined.clear();
+            status("connection lost; reconnecting");
+          }
+          case ATTEMPT_FAILED ->
+              status(
+                  "cannot reconnect yet ("
+                      + ExampleRunner.describe(input.failure())
+                      + "); next attempt in "
+                      + seconds(input.retryIn()));
+          case ATTACHED -> {
+            perspective = input.perspective();
+            status("reconnected as " + user);
+            String talkingTo = current;
+            for (Map.Entry<String, Boolean> group : new ArrayList<>(wanted.entrySet())) {
+              join(group.getKey(), group.getValue());
+            }
+            if (talkingTo != null && joined.containsKey(talkingTo) && !talkingTo.equals(current)) {
+              current = talkingTo;
+              status("talking to " + current);
+            }
+          }
+          case STOPPED -> throw asException(input.failure());
         }
       }
     }
   }
 
+  /** Waits for the first login; a failure of the first attempt ends the chat, as it says. */
+  private RemoteReference firstAttachment(BlockingQueue<Input> inputs) throws Exception {
+    Input first = inputs.poll(2 * TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    if (first == null) {
+      throw new CliException(PbCli.FAILED, "no answer within " + 2 * TIMEOUT.toSeconds() + " s");
+    }
+    if (first.kind() == Input.Kind.ATTACHED && first.perspective() != null) {
+      return first.perspective();
+    }
+    throw asException(first.failure());
+  }
+
+  private static Exception asException(@Nullable Throwable t) {
+    return t instanceof Exception e ? e : new CliException(PbCli.FAILED, String.valueOf(t));
+  }
+
+  private static String seconds(@Nullable Duration d) {
+    long millis = d == null ? 0 : d.toMillis();
+    return millis < 1000 ? millis + " ms" : Math.round(millis / 1000.0) + " s";
+  }
+
+  /** Hands what the session says to the chat's main thread. */
+  private record SessionNews(BlockingQueue<Input> inputs) implements PbSession.Listener {
+    @Override
+    public void onAttached(RemoteReference p) {
+      inputs.add(Input.news(Input.Kind.ATTACHED, p, null, null));
+    }
+
+    @Override
+    public void onDetached(Throwable reason) {
+      if (reason instanceof ConnectionLostException) {
+        inputs.add(Input.news(Input.Kind.DETACHED, null, reason, null));
+      }
+    }
+
+    @Override
+    public void onAttemptFailed(Throwable reason, Duration retryIn) {
+      inputs.add(Input.news(Input.Kind.ATTEMPT_FAILED, null, reason, retryIn));
+    }
+
+    @Override
+    public void onStopped(@Nullable Throwable failure) {
+      if (failure != null) {
+        inputs.add(Input.news(Input.Kind.STOPPED, null, failure, null));
+      }
+    }
+  }
+
   /** Handles one line; returns false to quit. */
-  private boolean handle(RemoteReference perspective, String line) throws Exception {
+  private boolean handle(String line) throws Exception {
     if (line.isEmpty()) {
       return true;
     }
@@ -181,12 +296,12 @@ final class ChatCommand implements Callable<Integer> {
         if (arg == null) {
           status("usage: /join GROUP [--no-mattress]");
         } else {
-          join(perspective, arg, noMattress || List.of(words).contains("--no-mattress"));
+          join(arg, noMattress || List.of(words).contains("--no-mattress"));
         }
       }
-      case "/leave" -> leave(perspective, arg != null ? arg : current);
+      case "/leave" -> leave(arg != null ? arg : current);
       case "/to" -> {
-        if (arg != null && joined.containsKey(arg)) {
+        if (arg != null && wanted.containsKey(arg)) {
           current = arg;
           status("talking to " + arg);
         } else {
@@ -195,21 +310,33 @@ final class ChatCommand implements Callable<Integer> {
       }
       case "/who" -> {
         RemoteReference group = current == null ? null : joined.get(current);
-        if (group == null) {
+        if (perspective == null) {
+          status(NOT_CONNECTED);
+        } else if (group == null) {
           status("join a group first: /join GROUP");
         } else {
           remote(
               group.callRemote("members"), names -> status("in " + current + ": " + join(names)));
         }
       }
-      case "/groups" ->
-          remote(perspective.callRemote("groups"), names -> status("your groups: " + join(names)));
+      case "/groups" -> {
+        RemoteReference p = perspective;
+        if (p == null) {
+          status(NOT_CONNECTED);
+        } else {
+          remote(p.callRemote("groups"), names -> status("your groups: " + join(names)));
+        }
+      }
       default -> status("unknown command " + words[0] + "; " + HELP);
     }
     return true;
   }
 
   private void send(String message) throws Exception {
+    if (perspective == null) {
+      status(NOT_CONNECTED + "; not sent: " + message);
+      return;
+    }
     RemoteReference group = current == null ? null : joined.get(current);
     if (group == null) {
       status("join a group first: /join GROUP");
@@ -218,36 +345,53 @@ final class ChatCommand implements Callable<Integer> {
     remote(group.callRemote("send", message), ignored -> {});
   }
 
-  private void join(RemoteReference perspective, String group, boolean forbidMattress)
-      throws Exception {
+  private void join(String group, boolean forbidMattress) throws Exception {
+    wanted.putIfAbsent(group, forbidMattress);
+    RemoteReference p = perspective;
+    if (p == null) {
+      current = group;
+      status(NOT_CONNECTED + "; " + group + " is joined once connected");
+      return;
+    }
     Map<String, Object> keywords = forbidMattress ? Map.of("allowMattress", false) : Map.of();
-    remote(
-        perspective.callRemoteWithKeywords("joinGroup", List.of(group), keywords),
+    boolean refused = !remote(
+        p.callRemoteWithKeywords("joinGroup", List.of(group), keywords),
         ref -> {
           if (ref instanceof RemoteReference g) {
             joined.put(group, g);
             current = group;
             status("joined " + group);
           } else {
+            wanted.remove(group);
             status("joinGroup answered " + PythonRepr.brief(ref) + " (expected: a group)");
           }
         });
+    if (refused) {
+      wanted.remove(group);
+    }
   }
 
-  private void leave(RemoteReference perspective, @Nullable String group) throws Exception {
+  private void leave(@Nullable String group) throws Exception {
     if (group == null) {
       status("usage: /leave GROUP");
       return;
     }
+    wanted.remove(group);
     RemoteReference ref = joined.remove(group);
-    CompletableFuture<?> call =
-        ref != null ? ref.callRemote("leave") : perspective.callRemote("leaveGroup", group);
-    remote(call, ignored -> status("left " + group));
+    RemoteReference p = perspective;
+    if (p == null) {
+      status("left " + group);
+    } else {
+      CompletableFuture<?> call =
+          ref != null ? ref.callRemote("leave") : p.callRemote("leaveGroup", group);
+      remote(call, ignored -> status("left " + group));
+    }
     if (ref != null) {
       ref.release();
     }
     if (group.equals(current)) {
-      current = joined.isEmpty() ? null : new ArrayList<>(joined.keySet()).get(joined.size() - 1);
+      List<String> left = new ArrayList<>(wanted.keySet());
+      current = left.isEmpty() ? null : left.get(left.size() - 1);
       if (current != null) {
         status("talking to " + current);
       }
@@ -255,15 +399,20 @@ final class ChatCommand implements Callable<Integer> {
   }
 
   /**
-   * Waits for a call; a remote failure is shown and the chat goes on, a lost connection ends it.
+   * Waits for a call; a remote failure is shown and the chat goes on, and so does a call cut by a
+   * lost connection (the session reconnects). Returns false if the server refused the call.
    */
-  private <T> void remote(CompletableFuture<T> call, java.util.function.Consumer<@Nullable T> then)
-      throws Exception {
+  private <T> boolean remote(
+      CompletableFuture<T> call, java.util.function.Consumer<@Nullable T> then) throws Exception {
     try {
       then.accept(await(call));
     } catch (RemoteFailureException e) {
       status("refused: " + e.remoteValue());
+      return false;
+    } catch (ConnectionLostException | DeadReferenceException | NotAttachedException e) {
+      status(NOT_CONNECTED);
     }
+    return true;
   }
 
   private <T> T await(CompletableFuture<T> future) throws Exception {
@@ -271,9 +420,6 @@ final class ChatCommand implements Callable<Integer> {
       return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = ExampleRunner.unwrap(e);
-      if (cause instanceof ConnectionLostException || cause instanceof DeadReferenceException) {
-        throw new CliException(PbCli.FAILED, "connection lost");
-      }
       throw cause instanceof Exception ex ? ex : e;
     } catch (TimeoutException e) {
       throw new CliException(PbCli.FAILED, "no answer within " + TIMEOUT.toSeconds() + " s");
@@ -287,12 +433,12 @@ final class ChatCommand implements Callable<Integer> {
               try {
                 String line;
                 while ((line = terminal.stdin().readLine()) != null) {
-                  inputs.add(new Input(line, false));
+                  inputs.add(Input.line(line));
                 }
               } catch (IOException e) {
                 terminal.err().println("* cannot read input: " + e.getMessage());
               }
-              inputs.add(new Input(null, false));
+              inputs.add(Input.line(null));
             },
             "pb-chat-input");
     reader.setDaemon(true);

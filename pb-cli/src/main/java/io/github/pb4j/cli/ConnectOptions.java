@@ -2,6 +2,7 @@ package io.github.pb4j.cli;
 
 import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.netty.PbClient;
+import io.github.pb4j.netty.PbSession;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -23,9 +24,28 @@ final class ConnectOptions {
 
   /** Returns a client for the server (not yet connected). */
   PbClient client(Duration connectTimeout) {
+    checkPort();
+    return PbClient.builder().host(host).port(port).connectTimeout(connectTimeout).build();
+  }
+
+  /**
+   * Returns a session builder for the server: reconnects after half a second, then waits longer
+   * and longer, up to 30 seconds, between attempts.
+   */
+  PbSession.Builder session(Duration connectTimeout) {
+    checkPort();
+    return PbSession.builder()
+        .host(host)
+        .port(port)
+        .connectTimeout(connectTimeout)
+        .attachTimeout(connectTimeout)
+        .initialDelay(Duration.ofMillis(500))
+        .maxDelay(Duration.ofSeconds(30));
+  }
+
+  private void checkPort() {
     if (port < 1 || port > 65535) {
       throw new CliException(PbCli.USAGE, "--port: " + port + " (expected: 1..65535)");
     }
-    return PbClient.builder().host(host).port(port).connectTimeout(connectTimeout).build();
   }
 }

@@ -11,6 +11,7 @@ import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UsernameMd5Password;
 import io.github.pb4j.examples.chat.ChatService;
 import io.github.pb4j.netty.PbServer;
+import io.github.pb4j.testing.Lines;
 import io.github.pb4j.testing.TwistedPeer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,13 +202,91 @@ class ChatCommandsTest {
   }
 
   @Test
-  void theChatEndsWithOneWhenTheServerGoes() throws Exception {
+  void theChatReconnectsAndRejoinsItsGroupsWhenTheServerRestarts() throws Exception {
+    String db = dir.resolve("chat.db").toString();
+    CliRun.Running server = startChatServer("--demo", "--db", db);
+    String port = port(server);
+    try (CliRun.Running alice = chat(port, "alice", "1234")) {
+      alice.type("/join #other");
+      assertThat(alice.err.await("* joined #other"::equals, WAIT)).isNotNull();
+      alice.type("/to " + GROUP);
+      assertThat(alice.err.await(("* talking to " + GROUP)::equals, WAIT)).isNotNull();
+
+      server.close();
+      assertThat(server.awaitExit(WAIT)).isZero();
+      assertThat(alice.err.await("* connection lost; reconnecting"::equals, WAIT)).isNotNull();
+      alice.type("into the void");
+      assertThat(
+              alice.err.await(
+                  "* not connected (reconnecting); not sent: into the void"::equals, WAIT))
+          .isNotNull();
+      int mark = alice.err.snapshot().size();
+
+      try (CliRun.Running restarted = startChatServerOn(port, "--demo", "--db", db)) {
+        assertThat(awaitFrom(alice.err, mark, "* reconnected as alice")).isNotNull();
+        assertThat(awaitFrom(alice.err, mark, "* joined " + GROUP)).isNotNull();
+        assertThat(awaitFrom(alice.err, mark, "* joined #other")).isNotNull();
+        assertThat(awaitFrom(alice.err, mark, "* talking to " + GROUP)).isNotNull();
+
+        // alice is back in the group, talking to it, and bob hears her.
+        try (CliRun.Running bob = chat(port, "bob", "secret")) {
+          alice.type("back again");
+          assertThat(bob.out.await("<alice> says: back again"::equals, WAIT)).isNotNull();
+          assertThat(alice.out.await("<alice> says: back again"::equals, WAIT)).isNotNull();
+          bob.type("/quit");
+          assertThat(bob.awaitExit(WAIT)).isZero();
+        }
+        alice.type("/quit");
+        assertThat(alice.awaitExit(WAIT)).isZero();
+        assertThat(alice.out.snapshot()).containsExactly("<alice> says: back again");
+        restarted.terminal.requestShutdown();
+        assertThat(restarted.awaitExit(WAIT)).isZero();
+      }
+    }
+  }
+
+  @Test
+  void theChatKeepsTryingWhileTheServerIsAwayAndEndsWithItsInput() throws Exception {
     CliRun.Running server = startChatServer("--demo", "--db", dir.resolve("chat.db").toString());
     try (CliRun.Running alice = chat(port(server), "alice", "1234")) {
       server.close();
       assertThat(server.awaitExit(WAIT)).isZero();
-      assertThat(alice.awaitExit(WAIT)).isEqualTo(1);
-      assertThat(alice.err.await("pb chat: connection lost"::equals, WAIT)).isNotNull();
+      assertThat(alice.err.await("* connection lost; reconnecting"::equals, WAIT)).isNotNull();
+      assertThat(
+              alice.err.await(
+                  l -> l.startsWith("* cannot reconnect yet (") && l.contains("; next attempt in "),
+                  WAIT))
+          .isNotNull();
+      alice.type("/who");
+      assertThat(alice.err.await("* not connected (reconnecting)"::equals, WAIT)).isNotNull();
+      alice.stdin.close();
+      assertThat(alice.awaitExit(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void theChatEndsWithThreeIfTheServerIsNotThereAtFirst() throws Exception {
+    String port;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = Integer.toString(s.getLocalPort());
+    }
+    CliRun.Result result =
+        CliRun.run(
+            "1234\n", Map.of(), "chat", "--port", port, "--user", "alice", "--password-stdin");
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.err()).startsWith("pb chat: cannot connect to 127.0.0.1:" + port);
+  }
+
+  /** Waits for {@code line} among the lines from index {@code from} on. */
+  private static @Nullable String awaitFrom(Lines lines, int from, String line)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (int i = from; ; i++) {
+      String next = lines.awaitLineAt(i, Duration.ofNanos(deadline - System.nanoTime()));
+      if (next == null || next.equals(line)) {
+        return next;
+      }
     }
   }
 
@@ -225,11 +305,38 @@ class ChatCommandsTest {
     }
   }
 
+  @Test
+  void theChatComesBackWhenTheSeedsTwistedServerRestarts() throws Exception {
+    TwistedPeer first = TwistedPeer.startServer(CliRun.exampleTwin("chatserver.py"));
+    String port = Integer.toString(first.port());
+    try (CliRun.Running alice = chat(port, "alice", "1234")) {
+      first.close();
+      assertThat(alice.err.await("* connection lost; reconnecting"::equals, WAIT)).isNotNull();
+      int mark = alice.err.snapshot().size();
+      try (TwistedPeer second =
+          TwistedPeer.startServer(CliRun.exampleTwin("chatserver.py"), "--port", port)) {
+        assertThat(awaitFrom(alice.err, mark, "* reconnected as alice")).isNotNull();
+        assertThat(awaitFrom(alice.err, mark, "* joined " + GROUP)).isNotNull();
+        alice.type("still here");
+        assertThat(alice.out.await("<alice> says: still here"::equals, WAIT)).isNotNull();
+        alice.type("/quit");
+        assertThat(alice.awaitExit(WAIT)).isZero();
+      }
+    } finally {
+      first.close();
+    }
+  }
+
   private static CliRun.Running startChatServer(String... args) throws InterruptedException {
+    return startChatServerOn("0", args);
+  }
+
+  private static CliRun.Running startChatServerOn(String port, String... args)
+      throws InterruptedException {
     String[] all = new String[args.length + 3];
     all[0] = "chat-server";
     all[1] = "--port";
-    all[2] = "0";
+    all[2] = port;
     System.arraycopy(args, 0, all, 3, args.length);
     CliRun.Running server = new CliRun.Running(Map.of(), all);
     assertThat(server.out.await(l -> l.startsWith("chat server listening on 127.0.0.1:"), WAIT))

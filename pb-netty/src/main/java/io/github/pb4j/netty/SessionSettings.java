@@ -1,0 +1,49 @@
+package io.github.pb4j.netty;
+
+import io.github.pb4j.BrokerOptions;
+import io.github.pb4j.cred.Credentials;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a {@link PbSession.Builder} collected, fixed when the session is built, and how to make the
+ * client of each attempt.
+ *
+ * <p><em>Immutable</em> (the mind and listeners are the program's objects).
+ */
+record SessionSettings(
+    String host,
+    int port,
+    BrokerOptions options,
+    Duration connectTimeout,
+    Duration attachTimeout,
+    @Nullable EventLoopGroup group,
+    @Nullable SslContext sslContext,
+    boolean verifyHostname,
+    @Nullable Credentials credentials,
+    @Nullable Object mind,
+    Backoff backoff,
+    List<PbSession.Listener> listeners,
+    @Nullable Consumer<PbClient.Builder> clientSettings) {
+
+  /** Returns the client of one attempt, on the session's event loop group. */
+  PbClient newClient(EventLoopGroup sessionGroup) {
+    PbClient.Builder b = PbClient.builder()
+        .host(host)
+        .port(port)
+        .options(options)
+        .connectTimeout(connectTimeout)
+        .eventLoopGroup(sessionGroup);
+    if (sslContext != null) {
+      b.sslContext(sslContext).verifyHostname(verifyHostname);
+    }
+    if (clientSettings != null) {
+      clientSettings.accept(b);
+    }
+    return b.build();
+  }
+}
