@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +102,10 @@ public final class PbSession implements AutoCloseable {
   }
 
   private final SessionSettings settings;
+
+  SessionSettings settings() {
+    return settings;
+  }
   private final EventLoops loops;
   private final EventLoop loop;
   private final CompletableFuture<@Nullable Void> stopped = new CompletableFuture<>();
@@ -158,7 +160,7 @@ public final class PbSession implements AutoCloseable {
       return CompletableFuture.failedFuture(notAttached());
     }
     CompletableFuture<RemoteReference> result = new CompletableFuture<>();
-    if (!onLoop(() -> nextAttachment.whenComplete((r, e) -> complete(result, r, e)))) {
+    if (!onLoop(() -> nextAttachment.whenComplete((r, e) -> SessionSettings.complete(result, r, e)))) {
       result.completeExceptionally(notAttached());
     }
     return result;
@@ -280,7 +282,7 @@ public final class PbSession implements AutoCloseable {
     cancelTimer();
     if (error != null || ref == null) {
       c.closeAsync();
-      Throwable cause = unwrap(error != null ? error : new IllegalStateException("no perspective"));
+      Throwable cause = SessionSettings.unwrap(error != null ? error : new IllegalStateException("no perspective"));
       if (cause instanceof LoginFailedException refused) {
         logger.info("session to {}:{}: login refused ({}); not retrying",
             settings.host(), settings.port(), refused.toString());
@@ -404,23 +406,6 @@ public final class PbSession implements AutoCloseable {
     }
   }
 
-  private static <T> void complete(
-      CompletableFuture<T> f, @Nullable T value, @Nullable Throwable e) {
-    if (e != null) {
-      f.completeExceptionally(unwrap(e));
-    } else {
-      f.complete(value);
-    }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   // ---------------------------------------------------------------- closing
 
   /**
@@ -460,7 +445,7 @@ public final class PbSession implements AutoCloseable {
   public static final class Builder {
     private String host = "localhost";
     private int port = PbServer.DEFAULT_PORT;
-    private BrokerOptions options = BrokerOptions.DEFAULT;
+    private BrokerOptions options = SessionSettings.DEFAULT_OPTIONS;
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration attachTimeout = Duration.ofSeconds(60);
     private @Nullable EventLoopGroup group;
@@ -489,7 +474,12 @@ public final class PbSession implements AutoCloseable {
       return this;
     }
 
-    /** Sets the options of each connection. Default {@link BrokerOptions#DEFAULT}. */
+    /**
+     * Sets the options of each connection. Default {@link BrokerOptions#DEFAULT} with the client
+     * probe on ({@link io.github.pb4j.PeerProbe#SERVER_DEFAULT}: 60 s of silence, then 30 s for an
+     * answer), so that a server that vanished without closing is noticed and the session
+     * reconnects; options given here are used as they are.
+     */
     public Builder options(BrokerOptions options) {
       this.options = BuilderChecks.options(options);
       return this;

@@ -6,6 +6,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -46,4 +49,26 @@ record SessionSettings(
     }
     return b.build();
   }
+  /** A session's options unless told otherwise: the defaults, with the client probe on. */
+  static final BrokerOptions DEFAULT_OPTIONS =
+      BrokerOptions.DEFAULT.toBuilder().clientProbe(io.github.pb4j.PeerProbe.SERVER_DEFAULT).build();
+
+  /** Completes {@code f} as a stage ended, without the wrappers of dependent stages. */
+  static <T> void complete(
+      CompletableFuture<T> f, @Nullable T value, @Nullable Throwable e) {
+    if (e != null) {
+      f.completeExceptionally(unwrap(e));
+    } else {
+      f.complete(value);
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
 }

@@ -482,4 +482,19 @@ class PbSessionTest {
       return s.getLocalPort();
     }
   }
+
+  @Test
+  void aSessionProbesItsServerByDefaultAndKeepsOptionsItIsGiven() {
+    PbSession probing = PbSession.builder().host("127.0.0.1").port(1).build();
+    PbSession given =
+        PbSession.builder().host("127.0.0.1").port(1).options(io.github.pb4j.BrokerOptions.DEFAULT).build();
+    try {
+      assertThat(probing.settings().options().clientProbe())
+          .isEqualTo(io.github.pb4j.PeerProbe.SERVER_DEFAULT);
+      assertThat(given.settings().options().clientProbe()).isEqualTo(io.github.pb4j.PeerProbe.OFF);
+    } finally {
+      probing.close();
+      given.close();
+    }
+  }
 }
