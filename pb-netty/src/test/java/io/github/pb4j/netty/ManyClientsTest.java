@@ -34,8 +34,11 @@ class ManyClientsTest {
 
   @BeforeEach
   void start() throws Exception {
-    // Tests before this one close their clients; some only start closing them.
-    waitUntil(() -> SharedEventLoopGroup.current() == null, "no client holds the shared group");
+    // Tests before this one close their clients; some only start closing them. A client that is
+    // never closed holds the shared group for good, and fails this wait.
+    waitUntil(
+        () -> SharedEventLoopGroup.current() == null,
+        "no client holds the shared group (did a test leave a PbClient open?)");
     server = track(PbServer.builder().host("127.0.0.1").port(0).root(new TestRoot())
         .eventLoopThreads(2).build().start());
   }
