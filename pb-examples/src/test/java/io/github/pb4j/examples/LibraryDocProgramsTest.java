@@ -93,7 +93,8 @@ class LibraryDocProgramsTest {
   void aTwistedClientLogsInToTheServer() throws Exception {
     Path database = work.resolve("notes-users.db");
     try (JavaProgram server = JavaProgram.start("NotesServer", "0", database.toString())) {
-      String listening = server.out.await(l -> l.startsWith("notes server listening on port "), WAIT);
+      String listening =
+          server.out.await(l -> l.startsWith("notes server listening on port "), WAIT);
       assertThat(listening).as("server output: %s", server.out.snapshot()).isNotNull();
       int port = Integer.parseInt(listening.substring(listening.lastIndexOf(' ') + 1));
 

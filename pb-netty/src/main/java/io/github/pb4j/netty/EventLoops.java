@@ -104,7 +104,9 @@ final class EventLoops {
    * this returns. The body of {@link PbClient#close()}, which is safe on any thread.
    */
   void closeAndWaitUnlessOnLoop(
-      Supplier<CompletableFuture<@Nullable Void>> closeAsync, Logger logger, String failureMessage) {
+      Supplier<CompletableFuture<@Nullable Void>> closeAsync,
+      Logger logger,
+      String failureMessage) {
     CompletableFuture<@Nullable Void> closing = closeAsync.get();
     if (Transport.inEventLoopOf(group)) {
       logger.debug("close() on an event loop: closing without waiting");

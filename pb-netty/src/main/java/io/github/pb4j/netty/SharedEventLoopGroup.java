@@ -21,7 +21,7 @@ final class SharedEventLoopGroup {
 
   private SharedEventLoopGroup() {}
 
-  /** Returns the shared group, making it if no client holds it; release it with {@link #release}. */
+  /** Returns the shared group, made if no client holds it; give it back with {@link #release}. */
   static EventLoopGroup acquire() {
     synchronized (lock) {
       EventLoopGroup g = group;

@@ -204,7 +204,8 @@ class ManyClientsTest {
   }
 
   /** Waits for a state that no event announces (a thread's end, another test's late close). */
-  private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+  private static void waitUntil(BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

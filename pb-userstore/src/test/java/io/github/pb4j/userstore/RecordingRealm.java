@@ -19,7 +19,11 @@ final class RecordingRealm implements Realm {
   public synchronized CompletionStage<LoginResult<?>> requestAvatar(
       AvatarId avatarId, @Nullable Object mind, Class<?>... interfaces) {
     calls.add(
-        avatarId + " " + mind + " " + List.of(interfaces).stream().map(Class::getSimpleName).toList());
+        avatarId
+            + " "
+            + mind
+            + " "
+            + List.of(interfaces).stream().map(Class::getSimpleName).toList());
     return CompletableFuture.completedFuture(LoginResult.of(Avatar.class, new Avatar(avatarId)));
   }
 }
