@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Starts or stops a throwaway PostgreSQL cluster for pb4j's tests, for runs that want to reuse one
-# server instead of the cluster each test run starts by itself (pb-cred's PostgresServer).
+# server instead of the cluster each test run starts by itself (pb-userstore's PostgresServer).
 #
 #   eval "$(scripts/postgres-test-cluster.sh start)"   # exports PB4J_POSTGRES_URL and _USER
-#   mvn -B -pl pb-cred test
+#   mvn -B -pl pb-userstore test
 #   scripts/postgres-test-cluster.sh stop
 #
 # Environment: PB4J_POSTGRES_DIR (default /tmp/pb4j-postgres-cluster), PB4J_POSTGRES_PORT

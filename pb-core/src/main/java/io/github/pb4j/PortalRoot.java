@@ -58,9 +58,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PortalRoot implements Root {
   /**
-   * The longest username {@code login} accepts, in UTF-8 bytes: room for every username a {@link
-   * io.github.pb4j.cred.JdbcUserStore} accepts (255 characters, at most 765 bytes), far less than a
-   * peer could send.
+   * The longest username {@code login} accepts, in UTF-8 bytes: room for every username pb-userstore's
+   * {@code JdbcUserStore} accepts (255 characters, at most 765 bytes), far less than a peer could
+   * send.
    */
   public static final int MAX_USERNAME_BYTES = 1024;
 

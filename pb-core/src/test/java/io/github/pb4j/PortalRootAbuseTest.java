@@ -10,7 +10,7 @@ import io.github.pb4j.cred.AvatarId;
 import io.github.pb4j.cred.Credentials;
 import io.github.pb4j.cred.CredentialsChecker;
 import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
-import io.github.pb4j.cred.JdbcUserStore;
+import io.github.pb4j.userstore.JdbcUserStore;
 import io.github.pb4j.cred.LoginResult;
 import io.github.pb4j.cred.LoginThrottle;
 import io.github.pb4j.cred.Md5ChallengeCredentials;

@@ -1,7 +1,7 @@
 package io.github.pb4j.cli;
 
 import io.github.pb4j.PortalRoot;
-import io.github.pb4j.cred.JdbcUserStore;
+import io.github.pb4j.userstore.JdbcUserStore;
 import io.github.pb4j.cred.LoginThrottle;
 import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.chat.ChatService;

@@ -1,6 +1,6 @@
 package io.github.pb4j.cli;
 
-import io.github.pb4j.cred.JdbcUserStore;
+import io.github.pb4j.userstore.JdbcUserStore;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.github.pb4j.cli;
 
-import io.github.pb4j.cred.JdbcUserStore;
+import io.github.pb4j.userstore.JdbcUserStore;
 import io.github.pb4j.examples.ExampleRunner;
 import java.util.Arrays;
 import java.util.NoSuchElementException;

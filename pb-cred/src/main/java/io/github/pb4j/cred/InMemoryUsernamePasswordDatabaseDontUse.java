@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A toy checker over plaintext passwords in memory, for examples and tests only. Java form of
  * Twisted's {@code twisted.cred.checkers.InMemoryUsernamePasswordDatabaseDontUse}, whose name says
- * it all: use {@link JdbcUserStore} for real users.
+ * it all: use pb-userstore's {@code JdbcUserStore} (or {@link FilePasswordDb}) for real users.
  *
  * <pre>{@code
  * var checker = new InMemoryUsernamePasswordDatabaseDontUse()

@@ -31,9 +31,10 @@ final class BuilderChecks {
     return Objects.requireNonNull(options, "options");
   }
 
-  /** Returns {@code group}; rejects null. */
+  /** Returns {@code group}; rejects null and a group that cannot run NIO or epoll sockets. */
   static EventLoopGroup eventLoopGroup(EventLoopGroup group) {
-    return Objects.requireNonNull(group, "group");
+    Transport.of(Objects.requireNonNull(group, "group")); // Refuses a group that runs no sockets.
+    return group;
   }
 
   /** Returns {@code value} if it is at least 0. */

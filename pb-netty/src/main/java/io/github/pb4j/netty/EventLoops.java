@@ -5,28 +5,47 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
  * The event loop group a {@link PbServer} or {@link PbClient} runs on: the user's, which is left
- * running, or one made for it and shut down when it closes.
+ * running; one made for it and shut down when it closes; or, for clients, the {@link
+ * SharedEventLoopGroup}, released when it closes.
  *
- * <p><em>Immutable.</em>
+ * <p><em>Thread-safe.</em>
  */
 final class EventLoops {
   /** How long {@code close()} waits, and how long shutting down an owned group may take. */
   static final long CLOSE_TIMEOUT_SECONDS = 10;
 
+  /** Who ends the group. */
+  private enum Owner {
+    USER,
+    THIS,
+    SHARED
+  }
+
   final EventLoopGroup group;
   final Transport transport;
-  private final boolean owned;
+  private final Owner owner;
+  private final AtomicBoolean shutDown = new AtomicBoolean();
 
-  private EventLoops(EventLoopGroup group, Transport transport, boolean owned) {
+  private EventLoops(EventLoopGroup group, Transport transport, Owner owner) {
     this.group = group;
     this.transport = transport;
-    this.owned = owned;
+    this.owner = owner;
+  }
+
+  /** Returns {@code given} if not null, else the {@link SharedEventLoopGroup}, acquired. */
+  static EventLoops forClient(@Nullable EventLoopGroup given) {
+    if (given != null) {
+      return new EventLoops(given, Transport.of(given), Owner.USER);
+    }
+    EventLoopGroup shared = SharedEventLoopGroup.acquire();
+    return new EventLoops(shared, Transport.of(shared), Owner.SHARED);
   }
 
   /**
@@ -36,16 +55,22 @@ final class EventLoops {
   static EventLoops of(
       @Nullable EventLoopGroup given, int threads, String threadNamePrefix, boolean daemon) {
     if (given != null) {
-      return new EventLoops(given, Transport.of(given), false);
+      return new EventLoops(given, Transport.of(given), Owner.USER);
     }
     Transport best = Transport.best();
-    return new EventLoops(best.newGroup(threads, threadNamePrefix, daemon), best, true);
+    return new EventLoops(best.newGroup(threads, threadNamePrefix, daemon), best, Owner.THIS);
   }
 
-  /** Shuts the group down if it was made here; the future completes when that is done. */
+  /**
+   * Shuts the group down if it was made here, or releases the shared group; the future completes
+   * when that is done. Only the first call does anything.
+   */
   CompletableFuture<@Nullable Void> shutDown() {
-    if (!owned) {
+    if (owner == Owner.USER || !shutDown.compareAndSet(false, true)) {
       return CompletableFuture.completedFuture(null);
+    }
+    if (owner == Owner.SHARED) {
+      return SharedEventLoopGroup.release(group);
     }
     CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
     group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -70,8 +95,30 @@ final class EventLoops {
       throw new IllegalStateException(
           "close() called on the " + owner + "'s event loop; use closeAsync()");
     }
+    await(closeAsync.get(), logger, failureMessage);
+  }
+
+  /**
+   * Starts {@code closeAsync}; waits up to {@link #CLOSE_TIMEOUT_SECONDS} for it, unless called on
+   * one of the group's event loops, where waiting would deadlock: there the close goes on after
+   * this returns. The body of {@link PbClient#close()}, which is safe on any thread.
+   */
+  void closeAndWaitUnlessOnLoop(
+      Supplier<CompletableFuture<@Nullable Void>> closeAsync,
+      Logger logger,
+      String failureMessage) {
+    CompletableFuture<@Nullable Void> closing = closeAsync.get();
+    if (Transport.inEventLoopOf(group)) {
+      logger.debug("close() on an event loop: closing without waiting");
+      return;
+    }
+    await(closing, logger, failureMessage);
+  }
+
+  private static void await(
+      CompletableFuture<@Nullable Void> closing, Logger logger, String failureMessage) {
     try {
-      closeAsync.get().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      closing.get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

@@ -9,9 +9,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,8 +43,12 @@ import org.slf4j.LoggerFactory;
  * getRootObject().thenCompose(root -> PbLogin.login(root, credentials, mind))} (see {@link
  * io.github.pb4j.PbLogin}), Twisted's {@code PBClientFactory.login}.
  *
- * <p>Futures complete on the connection's event loop; dependent stages that are not {@code async}
- * run there and must not block.
+ * <p><b>Threads.</b> Clients share one event loop group of pb4j's, with one daemon thread per CPU,
+ * made when the first client is built and shut down when the last one is closed (close every
+ * client you build); a hundred clients need no more threads than one. {@link
+ * Builder#eventLoopGroup} runs a client on a group of your own instead. Futures complete on the
+ * connection's event loop ({@link #executor()}); dependent stages that are not {@code async} run
+ * there and must not block.
  *
  * <p><em>Thread-safe.</em>
  */
@@ -51,6 +57,7 @@ public final class PbClient implements AutoCloseable {
 
   private final Builder config;
   private final EventLoops loops;
+  private final EventLoop loop;
   private final CompletableFuture<PbClient> connected = new CompletableFuture<>();
   private final CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
   private final Object lock = new Object();
@@ -62,7 +69,8 @@ public final class PbClient implements AutoCloseable {
 
   private PbClient(Builder config) {
     this.config = config;
-    this.loops = EventLoops.of(config.group, 1, "pb-client", true);
+    this.loops = EventLoops.forClient(config.group);
+    this.loop = loops.group.next();
   }
 
   /** Returns a builder; by default it connects to {@code localhost:8787}. */
@@ -94,7 +102,7 @@ public final class PbClient implements AutoCloseable {
     BrokerHandler h = BrokerHandler.client(config.options);
     handler = h;
     ChannelFuture future = new Bootstrap()
-        .group(loops.group)
+        .group(loop)
         .channel(loops.transport.channelClass)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive)
@@ -178,6 +186,16 @@ public final class PbClient implements AutoCloseable {
     return getRootObject().thenCompose(root -> io.github.pb4j.PbLogin.login(root, credentials, mind));
   }
 
+  /**
+   * Returns the event loop this client's connection runs on, from the moment it is built: the
+   * thread its futures complete on and its remote calls run on. Run work there to call a {@link
+   * RemoteReference} from it without hopping threads, or to serialise work with the connection's
+   * callbacks. It belongs to the client's group: do not shut it down.
+   */
+  public EventExecutor executor() {
+    return loop;
+  }
+
   /** Returns the connection's broker once connected; empty before. */
   public Optional<Broker> broker() {
     return Optional.ofNullable(broker);
@@ -191,8 +209,9 @@ public final class PbClient implements AutoCloseable {
 
   /**
    * Closes the connection (queued messages are flushed first; pending calls fail with {@link
-   * ConnectionLostException}) and shuts down the event loop if this client made it. Idempotent.
-   * The future completes, on an internal thread, when that is done.
+   * ConnectionLostException}) and releases the shared event loop group (the last client shuts it
+   * down; a group given to the builder is left running). Idempotent. The future completes, on an
+   * internal thread, when that is done.
    */
   public CompletableFuture<@Nullable Void> closeAsync() {
     Channel ch;
@@ -222,14 +241,14 @@ public final class PbClient implements AutoCloseable {
   }
 
   /**
-   * Closes the client as {@link #closeAsync} does and waits up to 10 seconds for it.
-   *
-   * @throws IllegalStateException if called on the client's event loop, where waiting would
-   *     deadlock: the close is started, but use {@link #closeAsync} there
+   * Closes the client as {@link #closeAsync} does and waits up to 10 seconds for it. Safe on any
+   * thread: called on an event loop of the client's group (in a callback of this client or of
+   * another one sharing the group), where waiting would deadlock, it starts the close and returns
+   * at once; use {@link #closeAsync} there to know when the close is done.
    */
   @Override
   public void close() {
-    loops.closeAndWait(this::closeAsync, "client", logger, "pb client did not close cleanly");
+    loops.closeAndWaitUnlessOnLoop(this::closeAsync, logger, "pb client did not close cleanly");
   }
 
   @Override
@@ -277,8 +296,10 @@ public final class PbClient implements AutoCloseable {
     }
 
     /**
-     * Runs the connection on an existing event loop group, which {@link PbClient#close()} leaves
-     * running; useful for many clients. By default each client makes one event loop thread.
+     * Runs the connection on an event loop group of your own, which {@link PbClient#close()} leaves
+     * running: any Netty 4.2 I/O group of the NIO or epoll transport, e.g. {@code new
+     * MultiThreadIoEventLoopGroup(NioIoHandler.newFactory())}. By default clients share pb4j's
+     * group (see {@link PbClient}).
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
       this.group = BuilderChecks.eventLoopGroup(group);

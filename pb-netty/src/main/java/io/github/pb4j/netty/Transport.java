@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -48,12 +49,27 @@ enum Transport {
     return Epoll.isAvailable() ? EPOLL : NIO;
   }
 
-  /** Returns the transport whose channels {@code group} can run. */
+  /**
+   * Returns the transport whose channels {@code group} can run: any Netty 4.2 I/O group of the
+   * epoll or NIO transport (a {@code MultiThreadIoEventLoopGroup} of {@code EpollIoHandler} or
+   * {@code NioIoHandler}, or the older {@code EpollEventLoopGroup} and {@code NioEventLoopGroup}).
+   *
+   * @throws IllegalArgumentException for any other group, which could not run a socket
+   */
   static Transport of(EventLoopGroup group) {
-    if (group instanceof IoEventLoopGroup io && io.isCompatible(EpollIoHandle.class)) {
-      return EPOLL;
+    if (group instanceof IoEventLoopGroup io) {
+      if (io.isCompatible(EpollIoHandle.class)) {
+        return EPOLL;
+      }
+      if (io.isCompatible(NioIoHandle.class)) {
+        return NIO;
+      }
     }
-    return NIO;
+    throw new IllegalArgumentException(
+        "event loop group: "
+            + group.getClass().getName()
+            + " cannot run sockets (expected: a MultiThreadIoEventLoopGroup of NioIoHandler or"
+            + " EpollIoHandler)");
   }
 
   /**

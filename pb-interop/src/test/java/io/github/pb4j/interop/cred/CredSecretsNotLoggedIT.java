@@ -15,7 +15,7 @@ import io.github.pb4j.PbLogin;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.cred.Anonymous;
-import io.github.pb4j.cred.JdbcUserStore;
+import io.github.pb4j.userstore.JdbcUserStore;
 import io.github.pb4j.cred.LoginThrottle;
 import io.github.pb4j.cred.Md5ChallengeCredentials;
 import io.github.pb4j.cred.UsernamePassword;

@@ -1,6 +1,6 @@
 package io.github.pb4j.interop.cred;
 
-import io.github.pb4j.cred.PostgresServer;
+import io.github.pb4j.userstore.PostgresServer;
 import io.github.pb4j.interop.ScenarioClient;
 import io.github.pb4j.interop.ScenarioServer;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.userstore;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;

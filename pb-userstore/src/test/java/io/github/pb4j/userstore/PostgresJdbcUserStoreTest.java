@@ -1,4 +1,4 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.userstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,25 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.userstore;
 
+import io.github.pb4j.cred.AvatarId;
+import io.github.pb4j.cred.Credentials;
+import io.github.pb4j.cred.CredentialsChecker;
+import io.github.pb4j.cred.LoginDeniedException;
+import io.github.pb4j.cred.LoginFailedException;
+import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.UnhandledCredentialsException;
+import io.github.pb4j.cred.UsernameMd5Password;
+import io.github.pb4j.cred.UsernamePassword;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +48,9 @@ final class UserStoreChecker implements CredentialsChecker {
     this.md5Enabled = md5Enabled;
     this.interfaces =
         md5Enabled
-            ? CredentialInterfaces.of(UsernamePassword.class, UsernameMd5Password.class)
-            : CredentialInterfaces.of(UsernamePassword.class);
+            ? Collections.unmodifiableSet(
+                new LinkedHashSet<>(List.of(UsernamePassword.class, UsernameMd5Password.class)))
+            : Set.of(UsernamePassword.class);
   }
 
   /** Returns {@code [UsernamePassword]}, plus {@code UsernameMd5Password} with MD5 verifiers. */
@@ -48,15 +62,21 @@ final class UserStoreChecker implements CredentialsChecker {
   @Override
   public CompletableFuture<AvatarId> requestAvatarId(Credentials credentials) {
     Objects.requireNonNull(credentials, "credentials");
-    PasswordCredentials c = PasswordCredentials.of(credentials, interfaces);
-    if (c == null) {
-      return PasswordCredentials.unhandled(credentials, interfaces);
+    // A plaintext password wins over an MD5 response, as in the other password checkers.
+    CompletableFuture<AvatarId> result;
+    if (credentials instanceof UsernamePassword password) {
+      result = store.submit("check password", () -> checkPassword(password));
+    } else if (md5Enabled && credentials instanceof UsernameMd5Password md5) {
+      result = store.submit("check MD5 response", () -> checkMd5(md5));
+    } else {
+      return CompletableFuture.failedFuture(
+          new UnhandledCredentialsException(
+              "credentials: "
+                  + credentials.getClass().getName()
+                  + " (expected: one of "
+                  + interfaces.stream().map(Class::getSimpleName).collect(Collectors.joining(", "))
+                  + ")"));
     }
-    // interfaces holds only UsernamePassword and, with MD5 verifiers, UsernameMd5Password.
-    CompletableFuture<AvatarId> result =
-        c.kind() == PasswordCredentials.Kind.PASSWORD
-            ? store.submit("check password", () -> checkPassword(c.password()))
-            : store.submit("check MD5 response", () -> checkMd5(c));
     return result.exceptionallyCompose(UserStoreChecker::toLoginFailure);
   }
 
@@ -82,18 +102,18 @@ final class UserStoreChecker implements CredentialsChecker {
     }
   }
 
-  private AvatarId checkMd5(PasswordCredentials credentials) throws SQLException {
+  private AvatarId checkMd5(UsernameMd5Password credentials) throws SQLException {
     String username = credentials.username();
     Optional<UserTable.Row> row = find(username);
     byte[] verifier = row.map(UserStoreChecker::parseVerifier).orElse(null);
     if (verifier == null) {
       // Same work as a real check, against a verifier nobody's password has.
-      credentials.matchesMd5(new byte[16]);
+      credentials.checkMd5Password(new byte[16]);
       logger.debug("login failed: no MD5 verifier for {}", username);
       throw new UnauthorizedLoginException();
     }
     try {
-      if (!credentials.matchesMd5(verifier)) {
+      if (!credentials.checkMd5Password(verifier)) {
         logger.debug("login failed: wrong MD5 response for {}", username);
         throw new UnauthorizedLoginException();
       }

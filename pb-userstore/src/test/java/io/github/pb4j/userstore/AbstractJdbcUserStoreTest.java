@@ -1,9 +1,18 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.userstore;
 
 import static io.github.pb4j.testing.Futures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.pb4j.cred.AvatarId;
+import io.github.pb4j.cred.Credentials;
+import io.github.pb4j.cred.LoginDeniedException;
+import io.github.pb4j.cred.Md5ChallengeCredentials;
+import io.github.pb4j.cred.Portal;
+import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.UnhandledCredentialsException;
+import io.github.pb4j.cred.UsernameMd5Password;
+import io.github.pb4j.cred.UsernamePassword;
 import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -136,7 +145,7 @@ abstract class AbstractJdbcUserStoreTest {
     JdbcUserStore store = open(false);
     join(store.addUser("alice", bytes("secret")));
     var portal =
-        Portal.builder().realm(new PortalTest.RecordingRealm()).checker(store.checker()).build();
+        Portal.builder().realm(new RecordingRealm()).checker(store.checker()).build();
 
     assertThat(store.checker().credentialInterfaces()).containsExactly(UsernamePassword.class);
     assertThat(failureOf(portal.login(challenge("alice", "secret"), null)))

@@ -1,4 +1,4 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.userstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import io.github.pb4j.cred.Anonymous;
+import io.github.pb4j.cred.FilePasswordDb;
+import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
+import io.github.pb4j.cred.Md5ChallengeCredentials;
+import io.github.pb4j.cred.Portal;
+import io.github.pb4j.cred.UsernamePassword;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +62,7 @@ class NoSecretsInLogsTest {
 
   @Test
   void loginsNeverLogSecrets() throws Exception {
-    var realm = new PortalTest.RecordingRealm();
+    var realm = new RecordingRealm();
     try (JdbcUserStore store =
         JdbcUserStore.sqliteBuilder(directory.resolve("users.db"))
             .argon2(64, 1, 1)

@@ -1,5 +1,13 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.userstore;
 
+import io.github.pb4j.cred.CredentialsChecker;
+import io.github.pb4j.cred.LoginDeniedException;
+import io.github.pb4j.cred.Md5ChallengeCredentials;
+import io.github.pb4j.cred.Portal;
+import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.UsernameHashedPassword;
+import io.github.pb4j.cred.UsernameMd5Password;
+import io.github.pb4j.cred.UsernamePassword;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.userstore;
 
 /**
  * A {@link JdbcUserStore} operation failed in the database: unreachable, refused, or a broken

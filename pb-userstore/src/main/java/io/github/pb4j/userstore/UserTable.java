@@ -1,4 +1,4 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.userstore;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
