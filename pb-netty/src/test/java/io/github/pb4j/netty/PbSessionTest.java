@@ -387,12 +387,15 @@ class PbSessionTest {
       long retryIn = f.get(i)[1];
       long base = Math.min(80, 10L << i) * ms;
       assertThat(retryIn).as("delay %d", i).isBetween(base / 2, base);
-      if (i > 0) {
-        // The attempt after a failure starts no sooner than the delay announced.
-        long gap = f.get(i)[0] - f.get(i - 1)[0];
-        assertThat(gap).as("gap before attempt %d", i).isGreaterThanOrEqualTo(f.get(i - 1)[1] - ms);
-      }
     }
+    // Each attempt starts no sooner than the delay announced before it. The listener's clock is
+    // read a little after the retry was scheduled (by up to a preemption of the loop thread), so
+    // the delays are checked in sum, with one such slack, not one by one.
+    long announced = 0;
+    for (int i = 0; i < 7; i++) {
+      announced += f.get(i)[1];
+    }
+    assertThat(f.get(7)[0] - f.get(0)[0]).as("time from failure 0 to 7").isGreaterThanOrEqualTo(announced - 20 * ms);
     assertThat(failureOf(session.attached()))
         .isInstanceOf(NotAttachedException.class)
         .hasMessage("session closed");
