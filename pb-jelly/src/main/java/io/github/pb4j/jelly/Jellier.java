@@ -375,18 +375,30 @@ public final class Jellier {
   }
 
   private static RuntimeException withStep(RuntimeException e, String step) {
-    if (e instanceof JellyException || e instanceof BananaException) {
+    if (tracksPath(e)) {
       ((PbException) e).prependPath(step);
     }
     return e;
   }
 
   /**
-   * Names the root of the path of a failure thrown by {@link #jelly} or {@link #jellyTuple}, e.g.
-   * {@code result} or {@code args}; returns {@code e}.
+   * True for the failures whose message gains a path: not a refusal Twisted words exactly
+   * (InsecureJelly), nor a nesting too deep, whose path would be a thousand steps of nothing.
+   */
+  private static boolean tracksPath(RuntimeException e) {
+    if (e instanceof JellyException j) {
+      return !(j instanceof InsecureJellyException) && !j.twistedType().equals("builtins.RecursionError");
+    }
+    return e instanceof BananaException;
+  }
+
+  /**
+   * Names the root of the path of a failure thrown by {@link #jelly} or {@link #jellyTuple} inside
+   * the value, e.g. {@code result} or {@code args}; returns {@code e}. A failure of the value as a
+   * whole gets no path.
    */
   public static RuntimeException withPathRoot(RuntimeException e, String root) {
-    return withStep(e, root);
+    return e instanceof PbException p && p.path() != null ? withStep(e, root) : e;
   }
 
   private static boolean isIdentifier(String s) {
