@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * IllegalArgumentException}) and Python's exception roots.
  */
 final class Failures {
+  /** The wire name of {@link CopyableFailure}. */
   static final ByteString COPYABLE_FAILURE = ByteString.ascii("twisted.spread.pb.CopyableFailure");
   static final String TRACEBACK_UNAVAILABLE = "Traceback unavailable\n";
   private static final List<String> PYTHON_ROOTS =
@@ -42,9 +43,6 @@ final class Failures {
   static boolean isFatal(Throwable t) {
     return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
   }
-
-  /** A failure ready to be jellied as {@code [b'twisted.spread.pb.CopyableFailure', state]}. */
-  record CopyableFailure(Map<String, @Nullable Object> state) {}
 
   static CopyableFailure toCopyable(Throwable t, boolean unsafeTracebacks) {
     String type;
@@ -73,21 +71,22 @@ final class Failures {
       type = t.getClass().getName();
       parents = javaParents(t);
     }
-    Map<String, @Nullable Object> state = new LinkedHashMap<>();
-    state.put("count", COUNT.incrementAndGet());
-    state.put("type", ByteString.utf8(type));
-    state.put("value", value);
-    state.put("captureVars", Boolean.FALSE);
-    state.put("frames", new ArrayList<>());
-    state.put("stack", new ArrayList<>());
-    state.put("tb", null);
-    state.put("parents", new ArrayList<>(parents));
-    state.put("unsafeTracebacks", unsafeTracebacks);
-    state.put("traceback", unsafeTracebacks ? stackTrace(t) : TRACEBACK_UNAVAILABLE);
-    return new CopyableFailure(state);
+    return CopyableFailure.of(type, value, parents, unsafeTracebacks ? stackTrace(t) : null);
   }
 
-  private static List<String> withRoots(String... names) {
+  /** A received failure sent on as a value: as it was received, with the traceback its sender sent. */
+  static CopyableFailure passOn(RemoteFailureException e) {
+    String traceback = e.remoteTraceback();
+    boolean none = traceback.isEmpty() || traceback.equals(TRACEBACK_UNAVAILABLE);
+    return CopyableFailure.of(e.remoteType(), e.remoteValue(),
+        e.parents().isEmpty() ? withRoots(e.remoteType()) : e.parents(), none ? null : traceback);
+  }
+
+  static int nextCount() {
+    return COUNT.incrementAndGet();
+  }
+
+  static List<String> withRoots(String... names) {
     List<String> result = new ArrayList<>();
     for (String n : names) {
       if (n != null && !result.contains(n)) {
