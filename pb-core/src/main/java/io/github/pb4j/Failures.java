@@ -54,6 +54,7 @@ final class Failures {
     } else if (t instanceof io.github.pb4j.cred.LoginFailedException e) {
       type = e.twistedType();
       parents = e.twistedParents();
+      value = e.twistedValue(); // as Twisted's checkers send it: often empty
     } else if (t instanceof NoSuchRemoteMethodException e) {
       type = "twisted.spread.flavors.NoSuchMethod";
       parents = withRoots("twisted.spread.flavors.NoSuchMethod", "builtins.AttributeError");

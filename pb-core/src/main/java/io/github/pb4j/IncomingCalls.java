@@ -44,6 +44,8 @@ final class IncomingCalls {
   private final Unjellier unjellier;
   private int limitViolations;
   private int loggedFailures;
+  /** The remote method running now (it may have called into another), for error messages. */
+  private @Nullable RemoteMethod running;
 
   private enum Stage { BINDING, RUNNING, ANSWERING }
 
@@ -161,7 +163,13 @@ final class IncomingCalls {
     try {
       Object[] bound = method.bind(args, kwargs, call.perspective);
       call.stage = Stage.RUNNING;
-      result = method.invoke(target, bound);
+      RemoteMethod outer = running;
+      running = method;
+      try {
+        result = method.invoke(target, bound);
+      } finally {
+        running = outer;
+      }
     } catch (Throwable t) {
       if (Failures.isFatal(t)) {
         broker.fatalError(call.describe(), t);
@@ -183,6 +191,12 @@ final class IncomingCalls {
     } else {
       answer(call, result);
     }
+  }
+
+  /** Returns the remote method running now on this connection, or null. */
+  @Nullable String running() {
+    RemoteMethod m = running;
+    return m == null ? null : m.toString();
   }
 
   private static Map<String, ?> keywordArguments(@Nullable Object kwargs) {

@@ -41,7 +41,7 @@ final class OutgoingCalls {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(args, "args");
     Objects.requireNonNull(kwargs, "kwargs");
-    CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+    CompletableFuture<@Nullable Object> result = new LoopFuture<>(broker);
     if (broker.executor().inEventLoop()) {
       sendCall(ref, method, args, kwargs, answerRequired, result);
     } else if (!broker.runOnLoop(() -> sendCall(ref, method, args, kwargs, answerRequired, result))) {
@@ -80,7 +80,7 @@ final class OutgoingCalls {
   CompletableFuture<@Nullable Object> callCache(RemoteCacheObserver observer, CacheTables caches,
       String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
     Objects.requireNonNull(method, "method");
-    CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+    CompletableFuture<@Nullable Object> result = new LoopFuture<>(broker);
     Runnable task = new Runnable() {
       @Override
       public void run() {

@@ -4,6 +4,7 @@ import io.github.pb4j.jelly.internal.TypeCoercion;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,15 +98,41 @@ public final class RemoteReference {
   }
 
   /**
-   * Calls {@code method} with positional arguments and returns a future of the result.
+   * Calls {@code method} without arguments and returns a future of the result.
    *
    * <p>The future fails with {@link RemoteFailureException} if the remote method failed, {@link
    * DeadReferenceException} if the reference is dead, {@link ConnectionLostException} if the
    * connection ends first, and {@link io.github.pb4j.jelly.JellyException} if an argument cannot be
-   * sent. A {@code null} varargs array is one {@code None} argument.
+   * sent (its message says which: {@code (at args[1])}). Do not block on it ({@code join()},
+   * {@code get()}) on the connection's event loop, inside a {@link Remote} method for example: the
+   * answer is read by that very thread, so pb4j fails such a wait at once with a {@link
+   * io.netty.util.concurrent.BlockingOperationException}; return the future instead.
    */
-  public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object... args) {
-    return broker.callRemote(this, method, argList(args), Map.of(), true);
+  public CompletableFuture<@Nullable Object> callRemote(String method) {
+    return broker.callRemote(this, method, List.of(), Map.of(), true);
+  }
+
+  /**
+   * Calls {@code method} with one positional argument, as {@link #callRemote(String)} does: {@code
+   * callRemote("f", null)} sends one {@code None}. An {@code Object[]} is spread into positional
+   * arguments, as a Java varargs call would spread it.
+   */
+  public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object arg) {
+    return broker.callRemote(this, method, arg instanceof Object[] array ? argList(array) : Collections.singletonList(arg),
+        Map.of(), true);
+  }
+
+  /**
+   * Calls {@code method} with two or more positional arguments, as {@link #callRemote(String)}
+   * does. A {@code null} {@code more} array is one more {@code None} argument.
+   */
+  public CompletableFuture<@Nullable Object> callRemote(
+      String method, @Nullable Object arg1, @Nullable Object arg2, @Nullable Object... more) {
+    List<@Nullable Object> args = new ArrayList<>(2 + (more == null ? 1 : more.length));
+    args.add(arg1);
+    args.add(arg2);
+    args.addAll(argList(more));
+    return broker.callRemote(this, method, args, Map.of(), true);
   }
 
   /**
@@ -128,7 +155,8 @@ public final class RemoteReference {
    */
   public <T> CompletableFuture<T> callRemote(Class<T> resultType, String method, @Nullable Object... args) {
     Objects.requireNonNull(resultType, "resultType");
-    return callRemote(method, args).thenApply(v -> castResult(resultType, method, v));
+    return broker.callRemote(this, method, argList(args), Map.of(), true)
+        .thenApply(v -> castResult(resultType, method, v));
   }
 
   @SuppressWarnings("unchecked")
