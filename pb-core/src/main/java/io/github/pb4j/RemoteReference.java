@@ -113,9 +113,17 @@ public final class RemoteReference {
   }
 
   /**
-   * Calls {@code method} with one positional argument, as {@link #callRemote(String)} does: {@code
-   * callRemote("f", null)} sends one {@code None}. An {@code Object[]} is spread into positional
-   * arguments, as a Java varargs call would spread it.
+   * Calls {@code method} with the elements of {@code args} as its positional arguments, as {@link
+   * #callRemote(String)} does. A {@code null} array is one {@code None} argument, so that {@code
+   * callRemote("f", null)} sends one {@code None} (without javac's varargs warning).
+   */
+  public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object @Nullable [] args) {
+    return broker.callRemote(this, method, argList(args), Map.of(), true);
+  }
+
+  /**
+   * Calls {@code method} with one positional argument, as {@link #callRemote(String)} does. An
+   * {@code Object[]}, even cast to {@code Object}, is spread into positional arguments.
    */
   public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object arg) {
     return broker.callRemote(this, method, arg instanceof Object[] array ? argList(array) : Collections.singletonList(arg),
