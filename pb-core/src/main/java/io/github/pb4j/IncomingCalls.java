@@ -304,7 +304,7 @@ final class IncomingCalls {
    */
   private void logFailure(Call call, Throwable t) {
     if (t instanceof PbApplicationException || t instanceof io.github.pb4j.cred.LoginFailedException
-        || !logger.isWarnEnabled() || loggedFailures >= MAX_LOGGED_FAILURES) {
+        || !logger.isWarnEnabled() || (loggedFailures >= MAX_LOGGED_FAILURES && !(t instanceof Error))) {
       if (logger.isDebugEnabled()) {
         logger.debug("[{}] call {} failed: {}", connection(), call.describe(), text(call, t));
       }
@@ -317,9 +317,15 @@ final class IncomingCalls {
       case BINDING ->
           logger.warn("[{}] call of {} refused{}; peer will receive following PB traceback: {}",
               connection(), call.describe(), more, text);
-      case ANSWERING ->
+      case ANSWERING -> {
+        if (t instanceof io.github.pb4j.banana.PbException) {
           logger.warn("[{}] the result of {} cannot be sent{}; peer will receive following PB traceback: {}",
               connection(), call.describe(), more, text);
+        } else { // thrown by application code the jellier ran (a stateToCopyFor): where, is in the stack
+          logger.warn("[{}] the result of {} cannot be sent{}; peer will receive following PB traceback",
+              connection(), call.describe(), more, t);
+        }
+      }
       case RUNNING -> {
         if (t instanceof Error) {
           logger.error("[{}] remote method {} threw an Error{}; peer will receive following PB traceback",
