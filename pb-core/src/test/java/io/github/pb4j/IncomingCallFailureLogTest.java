@@ -166,5 +166,9 @@ class IncomingCallFailureLogTest {
 
     Throwable nested = failureOf(files.callRemoteWithKeywords("echo", List.of(1), Map.of("b", List.of("x", "\uDE00"))));
     assertThat(nested).hasMessageEndingWith("(at kwargs['b'][1])");
+
+    Throwable tooLong = failureOf(files.callRemote("echo", "\u00e9".repeat(400_000), "fine"));
+    assertThat(tooLong).hasMessage(
+        "string length: 800000 UTF-8 bytes, 400000 characters (expected: <= 655360 bytes) (at args[0])");
   }
 }

@@ -327,7 +327,7 @@ final class JavaCredClient {
       return "unexpected " + Results.failureText(t);
     }
     return "refused " + (expected.isInstance(e) ? "" : "UNTRAPPABLE ")
-        + e.twistedType() + ": " + e.getMessage();
+        + e.twistedType() + ": " + e.twistedValue();
   }
 
   private static String remoteType(CompletableFuture<?> call) throws Exception {
