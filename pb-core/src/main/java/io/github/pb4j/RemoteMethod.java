@@ -71,7 +71,8 @@ final class RemoteMethod {
       Param param = p.getAnnotation(Param.class);
       boolean named = param != null && !param.value().isEmpty();
       names[i] = named ? param.value() : p.getName();
-      missing |= !named && !p.isNamePresent() && !p.isAnnotationPresent(KeywordArguments.class);
+      // *args and **kwargs are never named by a caller: only the others need names.
+      missing |= !named && !p.isNamePresent() && !p.isVarArgs() && !p.isAnnotationPresent(KeywordArguments.class);
       types[i] = p.getParameterizedType();
       defaults[i] = NO_DEFAULT;
       if (p.isAnnotationPresent(KeywordArguments.class)) {

@@ -80,6 +80,11 @@ class MissingParameterNamesTest {
         public String named(@Param("message") String message) {
           return "named " + message;
         }
+
+        @Remote
+        public int count(Object... items) {
+          return items.length;
+        }
       }
       """;
 
@@ -97,6 +102,7 @@ class MissingParameterNamesTest {
     assertThat(warnings.get(0).getFormattedMessage())
         .contains("[print]")
         .doesNotContain("named")
+        .doesNotContain("count")
         .contains("-parameters")
         .contains("@Param");
   }
