@@ -12,6 +12,7 @@ Run with /usr/bin/python3 (Twisted 22.4): broker_server.py --port 0
 import weakref
 
 from twisted.internet import reactor
+from twisted.python import failure, reflect
 from twisted.spread import pb
 
 from broker_common import call_text, canon
@@ -51,6 +52,14 @@ class BrokerRoot(pb.Root):
 
     def remote_refuse(self):
         raise pb.Error("not allowed")
+
+    def remote_describeFailure(self, f):
+        """How a failure sent as a value arrives: its class, type, text, and what check() sees."""
+        if not isinstance(f, failure.Failure):
+            return "not a Failure: %r" % (f,)
+        kind = f.type.decode("utf-8") if isinstance(f.type, bytes) else reflect.qual(f.type)
+        return "%s %s: %s; check builtins.ValueError: %s" % (
+            type(f).__name__, kind, f.getErrorMessage(), f.check("builtins.ValueError") is not None)
 
     def remote_note(self, text):
         self.notes.append(text)

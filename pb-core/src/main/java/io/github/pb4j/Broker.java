@@ -371,6 +371,11 @@ public final class Broker {
     return outgoingCalls.call(ref, callOptions, method, args, kwargs, answerRequired);
   }
 
+  /** The remote method running now on this connection, for error messages; null if none. On the executor. */
+  @Nullable String runningRemoteMethod() {
+    return incomingCalls.running();
+  }
+
   CompletableFuture<@Nullable Object> callCache(
       RemoteCacheObserver observer, String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
     return outgoingCalls.callCache(observer, caches, method, args, kwargs, answerRequired);

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * IllegalArgumentException}) and Python's exception roots.
  */
 final class Failures {
+  /** The wire name of {@link CopyableFailure}. */
   static final ByteString COPYABLE_FAILURE = ByteString.ascii("twisted.spread.pb.CopyableFailure");
   static final String TRACEBACK_UNAVAILABLE = "Traceback unavailable\n";
   private static final List<String> PYTHON_ROOTS =
@@ -43,9 +44,6 @@ final class Failures {
     return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
   }
 
-  /** A failure ready to be jellied as {@code [b'twisted.spread.pb.CopyableFailure', state]}. */
-  record CopyableFailure(Map<String, @Nullable Object> state) {}
-
   static CopyableFailure toCopyable(Throwable t, boolean unsafeTracebacks) {
     String type;
     List<String> parents;
@@ -56,6 +54,7 @@ final class Failures {
     } else if (t instanceof io.github.pb4j.cred.LoginFailedException e) {
       type = e.twistedType();
       parents = e.twistedParents();
+      value = e.twistedValue(); // as Twisted's checkers send it: often empty
     } else if (t instanceof NoSuchRemoteMethodException e) {
       type = "twisted.spread.flavors.NoSuchMethod";
       parents = withRoots("twisted.spread.flavors.NoSuchMethod", "builtins.AttributeError");
@@ -73,21 +72,22 @@ final class Failures {
       type = t.getClass().getName();
       parents = javaParents(t);
     }
-    Map<String, @Nullable Object> state = new LinkedHashMap<>();
-    state.put("count", COUNT.incrementAndGet());
-    state.put("type", ByteString.utf8(type));
-    state.put("value", value);
-    state.put("captureVars", Boolean.FALSE);
-    state.put("frames", new ArrayList<>());
-    state.put("stack", new ArrayList<>());
-    state.put("tb", null);
-    state.put("parents", new ArrayList<>(parents));
-    state.put("unsafeTracebacks", unsafeTracebacks);
-    state.put("traceback", unsafeTracebacks ? stackTrace(t) : TRACEBACK_UNAVAILABLE);
-    return new CopyableFailure(state);
+    return CopyableFailure.of(type, value, parents, unsafeTracebacks ? stackTrace(t) : null);
   }
 
-  private static List<String> withRoots(String... names) {
+  /** A received failure sent on as a value: as it was received, with the traceback its sender sent. */
+  static CopyableFailure passOn(RemoteFailureException e) {
+    String traceback = e.remoteTraceback();
+    boolean none = traceback.isEmpty() || traceback.equals(TRACEBACK_UNAVAILABLE);
+    return CopyableFailure.of(e.remoteType(), e.remoteValue(),
+        e.parents().isEmpty() ? withRoots(e.remoteType()) : e.parents(), none ? null : traceback);
+  }
+
+  static int nextCount() {
+    return COUNT.incrementAndGet();
+  }
+
+  static List<String> withRoots(String... names) {
     List<String> result = new ArrayList<>();
     for (String n : names) {
       if (n != null && !result.contains(n)) {

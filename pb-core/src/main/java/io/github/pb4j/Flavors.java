@@ -105,8 +105,13 @@ final class Flavors implements JellyExtension {
       }
       return true;
     }
-    if (value instanceof Failures.CopyableFailure failure) {
+    if (value instanceof CopyableFailure failure) {
       out.writeCopy(failure, Failures.COPYABLE_FAILURE, failure.state());
+      return true;
+    }
+    if (value instanceof RemoteFailureException received) {
+      // A failure received, passed on: it goes out as the failure it came in as.
+      out.writeCopy(received, Failures.COPYABLE_FAILURE, CopyableFailure.of(received).state());
       return true;
     }
     Object currentPerspective = perspective;

@@ -29,6 +29,13 @@ final class IncomingCalls {
   private static final Logger logger = LoggerFactory.getLogger(Broker.class);
   /** Twisted closes a connection at the fourth reference-limit violation. */
   private static final int MAX_LIMIT_VIOLATIONS = 3;
+  /**
+   * Failed calls logged at WARN per connection; later ones at DEBUG, so that a peer that makes
+   * bad calls in a loop cannot flood the log.
+   */
+  static final int MAX_LOGGED_FAILURES = 100;
+  private static final ByteString LOGIN = ByteString.ascii("login");
+  private static final ByteString RESPOND = ByteString.ascii("respond");
 
   private final Broker broker;
   private final MessageWriter writer;
@@ -36,6 +43,11 @@ final class IncomingCalls {
   private final CacheTables caches;
   private final Unjellier unjellier;
   private int limitViolations;
+  private int loggedFailures;
+  /** The remote method running now (it may have called into another), for error messages. */
+  private @Nullable RemoteMethod running;
+
+  private enum Stage { BINDING, RUNNING, ANSWERING }
 
   /** One incoming call being served. */
   private static final class Call {
@@ -44,6 +56,8 @@ final class IncomingCalls {
     final boolean answerRequired;
     @Nullable Object perspective;
     @Nullable RemoteMethod target;
+    /** What failed: the call before the method ran, the method, or the sending of its result. */
+    Stage stage = Stage.BINDING;
 
     Call(Object requestId, ByteString method, boolean answerRequired) {
       this.requestId = requestId;
@@ -147,7 +161,15 @@ final class IncomingCalls {
     call.target = method;
     Object result;
     try {
-      result = method.invoke(target, method.bind(args, kwargs, call.perspective));
+      Object[] bound = method.bind(args, kwargs, call.perspective);
+      call.stage = Stage.RUNNING;
+      RemoteMethod outer = running;
+      running = method;
+      try {
+        result = method.invoke(target, bound);
+      } finally {
+        running = outer;
+      }
     } catch (Throwable t) {
       if (Failures.isFatal(t)) {
         broker.fatalError(call.describe(), t);
@@ -169,6 +191,12 @@ final class IncomingCalls {
     } else {
       answer(call, result);
     }
+  }
+
+  /** Returns the remote method running now on this connection, or null. */
+  @Nullable String running() {
+    RemoteMethod m = running;
+    return m == null ? null : m.toString();
   }
 
   private static Map<String, ?> keywordArguments(@Nullable Object kwargs) {
@@ -219,11 +247,8 @@ final class IncomingCalls {
         broker.fatalError("the encoding of the answer of " + call.describe(), e);
         throw e;
       }
-      if (!(e instanceof PbApplicationException)) {
-        // The method ran; what it returned cannot be sent: a bug of the application's, not the caller's.
-        logger.warn("[conn {}] the result of {} cannot be sent; the caller receives the failure: {}",
-            broker.connectionId(), call.describe(), String.valueOf(e));
-      }
+      // The method ran; what it returned cannot be sent: a bug of the application's, not the caller's.
+      call.stage = Stage.ANSWERING;
       fail(call, e);
       writer.sendDeferred();
       return;
@@ -268,18 +293,63 @@ final class IncomingCalls {
     writer.sendDeferred();
   }
 
+  /**
+   * Logs a failure the peer is about to receive, as Twisted logs "Peer will receive following PB
+   * traceback": at WARN, with the connection, the method and what failed (the argument or the
+   * part of the result, by path), so that the program's author sees what its peer sees. Expected
+   * errors are logged at DEBUG: {@link PbApplicationException} (Twisted's {@code pb.Error}, which
+   * Twisted does not log either) and refused logins (a wrong password is not a bug). Failures
+   * the peer caused (bad arguments, unknown methods) are logged without a stack trace; what the
+   * method threw, with it. The arguments of PB login are never logged.
+   */
   private void logFailure(Call call, Throwable t) {
-    if (t instanceof PbApplicationException || t instanceof NoSuchRemoteMethodException
-        || t instanceof JellyException || t instanceof Failures.MissingAttributeException
-        || t instanceof io.github.pb4j.cred.LoginFailedException) {
-      logger.debug("[conn {}] call {} failed: {}", broker.connectionId(), call.describe(), t.toString());
-    } else if (t instanceof Error) {
-      logger.error("[conn {}] remote method {} threw an Error; the caller receives the failure",
-          broker.connectionId(), call.describe(), t);
-    } else {
-      logger.warn("[conn {}] remote method {} threw; the caller receives the failure",
-          broker.connectionId(), call.describe(), t);
+    if (t instanceof PbApplicationException || t instanceof io.github.pb4j.cred.LoginFailedException
+        || !logger.isWarnEnabled() || (loggedFailures >= MAX_LOGGED_FAILURES && !(t instanceof Error))) {
+      if (logger.isDebugEnabled()) {
+        logger.debug("[{}] call {} failed: {}", connection(), call.describe(), text(call, t));
+      }
+      return;
     }
+    String more = ++loggedFailures == MAX_LOGGED_FAILURES
+        ? " (" + MAX_LOGGED_FAILURES + " failed calls on this connection: further ones are logged at DEBUG)" : "";
+    String text = text(call, t);
+    switch (call.stage) {
+      case BINDING ->
+          logger.warn("[{}] call of {} refused{}; peer will receive following PB traceback: {}",
+              connection(), call.describe(), more, text);
+      case ANSWERING -> {
+        if (t instanceof io.github.pb4j.banana.PbException) {
+          logger.warn("[{}] the result of {} cannot be sent{}; peer will receive following PB traceback: {}",
+              connection(), call.describe(), more, text);
+        } else { // thrown by application code the jellier ran (a stateToCopyFor): where, is in the stack
+          logger.warn("[{}] the result of {} cannot be sent{}; peer will receive following PB traceback",
+              connection(), call.describe(), more, t);
+        }
+      }
+      case RUNNING -> {
+        if (t instanceof Error) {
+          logger.error("[{}] remote method {} threw an Error{}; peer will receive following PB traceback",
+              connection(), call.describe(), more, t);
+        } else {
+          logger.warn("[{}] remote method {} threw{}; peer will receive following PB traceback",
+              connection(), call.describe(), more, t);
+        }
+      }
+    }
+  }
+
+  /** The failure as logged: its type and text, but never a value sent to PB login. */
+  private static String text(Call call, Throwable t) {
+    if (call.method.equals(RESPOND) || call.method.equals(LOGIN)) {
+      return t.getClass().getName() + " (" + FrameLog.HIDDEN + ")";
+    }
+    return t.getClass().getName() + ": " + t.getMessage();
+  }
+
+  /** The connection, for the log: its id and, when the transport knows it, the peer's address. */
+  private String connection() {
+    return broker.remoteAddress().map(a -> "conn " + broker.connectionId() + " from " + a)
+        .orElseGet(() -> "conn " + broker.connectionId());
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -209,11 +209,19 @@ final class MessageWriter {
       }
       writeMethodName(buf, method);
       encoder.writeInt(buf, answerRequired ? 1 : 0);
-      jellier.jellyTuple(args, buf);
+      try {
+        jellier.jellyTuple(args, buf);
+      } catch (RuntimeException e) {
+        throw Jellier.withPathRoot(e, "args"); // say which argument cannot be sent
+      }
       if (kwargs.isEmpty()) {
         buf.writeBytes(emptyDict);
       } else {
-        jellier.jelly(kwargs, buf);
+        try {
+          jellier.jelly(kwargs, buf);
+        } catch (RuntimeException e) {
+          throw Jellier.withPathRoot(e, "kwargs");
+        }
       }
       message = outgoing.copyForTransport(buf);
       commit();
@@ -240,7 +248,11 @@ final class MessageWriter {
     try {
       buf.writeBytes(answerHeader);
       encoder.encode(requestId, buf);
-      jellier.jelly(value, buf);
+      try {
+        jellier.jelly(value, buf);
+      } catch (RuntimeException e) {
+        throw Jellier.withPathRoot(e, "result"); // say where in the result the part that cannot be sent is
+      }
       message = outgoing.copyForTransport(buf);
       commit();
       return message;

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * <p><em>Immutable.</em>
  */
 final class MethodTable {
+  private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(MethodTable.class);
   private static final ClassValue<MethodTable> TABLES = new ClassValue<>() {
     @Override
     protected MethodTable computeValue(Class<?> type) {
@@ -45,6 +46,21 @@ final class MethodTable {
       }
     }
     this.methods = Map.copyOf(found);
+    warnIfNamesMissing(type, found.values());
+  }
+
+  /**
+   * Says once per class (tables are made once per class) that keyword arguments cannot reach
+   * parameters whose names the class file lacks: a class compiled without {@code -parameters}, as
+   * the single-file launcher and many builds do.
+   */
+  private static void warnIfNamesMissing(Class<?> type, java.util.Collection<RemoteMethod> methods) {
+    java.util.List<String> unnamed = methods.stream().filter(RemoteMethod::parameterNamesMissing)
+        .map(RemoteMethod::wireName).sorted().toList();
+    if (!unnamed.isEmpty()) {
+      logger.warn("{}: the parameters of remote methods {} have no names at run time (arg0, arg1, ...), so calls "
+          + "with keyword arguments cannot reach them; {}", type.getName(), unnamed, RemoteMethod.NAMES_ADVICE);
+    }
   }
 
   private static java.util.Set<Class<?>> allInterfaces(Class<?> type) {

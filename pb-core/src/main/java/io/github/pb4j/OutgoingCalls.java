@@ -63,7 +63,7 @@ final class OutgoingCalls {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(args, "args");
     Objects.requireNonNull(kwargs, "kwargs");
-    PendingCall result = new PendingCall(this, method);
+    PendingCall result = new PendingCall(this, broker, method);
     if (answerRequired && !startDeadline(result, callOptions.effectiveTimeout(broker.options()))) {
       result.completeExceptionally(dead(ref));
       return result;
@@ -144,7 +144,7 @@ final class OutgoingCalls {
   CompletableFuture<@Nullable Object> callCache(RemoteCacheObserver observer, CacheTables caches,
       String method, List<?> args, Map<String, ?> kwargs, boolean answerRequired) {
     Objects.requireNonNull(method, "method");
-    PendingCall result = new PendingCall(this, method);
+    PendingCall result = new PendingCall(this, broker, method);
     if (answerRequired && !startDeadline(result, broker.options().callTimeout())) {
       result.completeExceptionally(new DeadReferenceException(observer.luid(), "connection gone: " + observer));
       return result;
@@ -256,7 +256,7 @@ final class OutgoingCalls {
     if (!broker.isOpen() || writer.isEncoding()) {
       return false;
     }
-    PendingCall probe = new PendingCall(this, PROBE_METHOD);
+    PendingCall probe = new PendingCall(this, broker, PROBE_METHOD);
     send(BrokerCommand.MESSAGE, PROBE_OBJECT_ID, PROBE_METHOD, List.of(), Map.of(), true, probe);
     return true;
   }

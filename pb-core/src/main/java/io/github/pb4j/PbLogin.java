@@ -37,10 +37,39 @@ public final class PbLogin {
   /**
    * Logs in through the server's root object and returns a future of the avatar reference.
    *
-   * @param mind an object the server's avatar may call back (usually a {@link Referenceable}), or
-   *     {@code null}
+   * @param mind the object the server's avatar calls back (Twisted's {@code client} argument of
+   *     {@code PBClientFactory.login}), or {@code null}
    */
   public static CompletableFuture<RemoteReference> login(
+      RemoteReference root, Credentials credentials, @Nullable Referenceable mind) {
+    return loginWithMindValue(root, credentials, mind);
+  }
+
+  /** Logs in without a mind: {@code login(root, credentials, null)}. */
+  public static CompletableFuture<RemoteReference> login(RemoteReference root, Credentials credentials) {
+    return loginWithMindValue(root, credentials, null);
+  }
+
+  /**
+   * Logs in with a mind of any type.
+   *
+   * @deprecated a mind that is not a {@link Referenceable} is copied to the server, not called
+   *     back; declare the mind as a {@code Referenceable} and call {@link #login(RemoteReference,
+   *     Credentials, Referenceable)}, or, when a copied value is meant, {@link #loginWithMindValue}
+   */
+  @Deprecated
+  public static CompletableFuture<RemoteReference> login(
+      RemoteReference root, Credentials credentials, @Nullable Object mind) {
+    return loginWithMindValue(root, credentials, mind);
+  }
+
+  /**
+   * Logs in with a mind that is sent as a value, as Twisted allows: a {@link Referenceable} is
+   * sent by reference, anything else (a string, a {@link Copyable}) is copied, and the server's
+   * realm receives the copy. Most programs want {@link #login(RemoteReference, Credentials,
+   * Referenceable)}.
+   */
+  public static CompletableFuture<RemoteReference> loginWithMindValue(
       RemoteReference root, Credentials credentials, @Nullable Object mind) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(credentials, "credentials");

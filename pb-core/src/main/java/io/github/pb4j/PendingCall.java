@@ -16,14 +16,15 @@ import org.jspecify.annotations.Nullable;
  * <p><em>Thread-safe</em>, as {@link CompletableFuture}; {@link #requestId} is confined to the
  * connection's executor.
  */
-final class PendingCall extends CompletableFuture<@Nullable Object> {
+final class PendingCall extends LoopFuture<@Nullable Object> {
   private final OutgoingCalls calls;
   final String method;
   /** The request id once sent, 0 before; confined to the executor. */
   int requestId;
   private volatile @Nullable ScheduledFuture<?> deadline;
 
-  PendingCall(OutgoingCalls calls, String method) {
+  PendingCall(OutgoingCalls calls, Broker broker, String method) {
+    super(broker);
     this.calls = calls;
     this.method = method;
   }

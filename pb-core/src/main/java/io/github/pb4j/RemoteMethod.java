@@ -42,6 +42,11 @@ final class RemoteMethod {
   private final @Nullable Type varargsElement;
   private final int keywordsIndex;
   private final boolean returnsVoid;
+  /**
+   * True if a parameter has neither its source name in the class file (javac {@code -parameters})
+   * nor a {@link Param} name: keyword arguments cannot reach it.
+   */
+  private final boolean namesMissing;
 
   RemoteMethod(String wireName, Method method, boolean injectsPerspective) {
     this.wireName = wireName;
@@ -60,10 +65,14 @@ final class RemoteMethod {
     int varargs = -1;
     int keywords = -1;
     java.util.List<Integer> plain = new java.util.ArrayList<>();
+    boolean missing = false;
     for (int i = 0; i < n; i++) {
       Parameter p = parameters[i + first];
       Param param = p.getAnnotation(Param.class);
-      names[i] = param != null && !param.value().isEmpty() ? param.value() : p.getName();
+      boolean named = param != null && !param.value().isEmpty();
+      names[i] = named ? param.value() : p.getName();
+      // *args and **kwargs are never named by a caller: only the others need names.
+      missing |= !named && !p.isNamePresent() && !p.isVarArgs() && !p.isAnnotationPresent(KeywordArguments.class);
       types[i] = p.getParameterizedType();
       defaults[i] = NO_DEFAULT;
       if (p.isAnnotationPresent(KeywordArguments.class)) {
@@ -103,6 +112,7 @@ final class RemoteMethod {
     }
     this.varargsElement = element;
     this.returnsVoid = method.getReturnType() == void.class;
+    this.namesMissing = missing;
     try {
       method.setAccessible(true);
       MethodHandle handle = MethodHandles.lookup().unreflect(method);
@@ -166,7 +176,7 @@ final class RemoteMethod {
       if (index < 0) {
         if (extraKeywords == null) {
           throw new TypeMismatchException(
-              wireName + "() got an unexpected keyword argument '" + peerName(e.getKey()) + "'");
+              wireName + "() got an unexpected keyword argument '" + peerName(e.getKey()) + "'" + namesHint());
         }
         extraKeywords.put(e.getKey(), e.getValue());
         continue;
@@ -182,7 +192,7 @@ final class RemoteMethod {
       if (!set[i]) {
         if (defaults[i] == NO_DEFAULT) {
           throw new TypeMismatchException(
-              wireName + "() missing required argument: '" + names[i] + "'");
+              wireName + "() missing required argument: '" + names[i] + "'" + (kwargs.isEmpty() ? "" : namesHint()));
         }
         bound[i + offset] = defaults[i];
       } else {
@@ -208,6 +218,21 @@ final class RemoteMethod {
     }
     return bound;
   }
+
+  /** True if keyword arguments cannot reach some parameter: its name is not known at run time. */
+  boolean parameterNamesMissing() {
+    return namesMissing;
+  }
+
+  /** What to do when keyword arguments miss because the parameter names are not known; or "". */
+  private String namesHint() {
+    return namesMissing ? " (" + javaName + " has no parameter names at run time, only arg0, arg1, ...: "
+        + NAMES_ADVICE + ")" : "";
+  }
+
+  /** The two ways to give remote methods their parameter names. */
+  static final String NAMES_ADVICE =
+      "compile with javac -parameters, or name each parameter with @Param(\"name\")";
 
   /** A keyword name the peer sent, cut for an error message (it may be as long as a message). */
   private static String peerName(String name) {

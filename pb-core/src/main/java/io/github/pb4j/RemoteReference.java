@@ -4,6 +4,7 @@ import io.github.pb4j.jelly.internal.TypeCoercion;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,20 +98,33 @@ public final class RemoteReference {
   }
 
   /**
-   * Calls {@code method} with positional arguments and returns a future of the result.
+   * Calls {@code method} without arguments and returns a future of the result.
    *
    * <p>The future fails with {@link RemoteFailureException} if the remote method failed, {@link
    * DeadReferenceException} if the reference is dead, {@link ConnectionLostException} if the
    * connection ends first, {@link java.util.concurrent.TimeoutException} if the connection's
-   * default deadline ({@link BrokerOptions#callTimeout()}) passes first, and {@link io.github.pb4j.jelly.JellyException} if an argument cannot be
-   * sent. A {@code null} varargs array is one {@code None} argument.
+   * default deadline ({@link BrokerOptions#callTimeout()}) passes first, and {@link
+   * io.github.pb4j.jelly.JellyException} if an argument cannot be
+   * sent (its message says which: {@code (at args[1])}). Do not block on it ({@code join()},
+   * {@code get()}) on the connection's event loop, inside a {@link Remote} method for example: the
+   * answer is read by that very thread, so pb4j fails such a wait at once with a {@link
+   * io.netty.util.concurrent.BlockingOperationException}; return the future instead.
    */
-  public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object... args) {
+  public CompletableFuture<@Nullable Object> callRemote(String method) {
+    return broker.callRemote(this, CallOptions.DEFAULT, method, List.of(), Map.of(), true);
+  }
+
+  /**
+   * Calls {@code method} with the elements of {@code args} as its positional arguments, as {@link
+   * #callRemote(String)} does. A {@code null} array is one {@code None} argument, so that {@code
+   * callRemote("f", null)} sends one {@code None} (without javac's varargs warning).
+   */
+  public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object @Nullable [] args) {
     return broker.callRemote(this, CallOptions.DEFAULT, method, argList(args), Map.of(), true);
   }
 
   /**
-   * Calls {@code method} as {@link #callRemote(String, Object...)} does, with {@code options}: a
+   * Calls {@code method} as {@link #callRemote(String, Object[])} does, with {@code options}: a
    * deadline, say ({@code CallOptions.timeout(Duration.ofSeconds(5))}). When it passes, the future
    * fails with {@link java.util.concurrent.TimeoutException}; the peer still runs the call (PB
    * cannot cancel one), and its late answer is dropped, with what it carries released.
@@ -120,6 +134,28 @@ public final class RemoteReference {
   public CompletableFuture<@Nullable Object> callRemote(
       CallOptions options, String method, @Nullable Object... args) {
     return broker.callRemote(this, options, method, argList(args), Map.of(), true);
+  }
+
+  /**
+   * Calls {@code method} with one positional argument, as {@link #callRemote(String)} does. An
+   * {@code Object[]}, even cast to {@code Object}, is spread into positional arguments.
+   */
+  public CompletableFuture<@Nullable Object> callRemote(String method, @Nullable Object arg) {
+    return broker.callRemote(this, CallOptions.DEFAULT, method, arg instanceof Object[] array ? argList(array) : Collections.singletonList(arg),
+        Map.of(), true);
+  }
+
+  /**
+   * Calls {@code method} with two or more positional arguments, as {@link #callRemote(String)}
+   * does. A {@code null} {@code more} array is one more {@code None} argument.
+   */
+  public CompletableFuture<@Nullable Object> callRemote(
+      String method, @Nullable Object arg1, @Nullable Object arg2, @Nullable Object... more) {
+    List<@Nullable Object> args = new ArrayList<>(2 + (more == null ? 1 : more.length));
+    args.add(arg1);
+    args.add(arg2);
+    args.addAll(argList(more));
+    return broker.callRemote(this, CallOptions.DEFAULT, method, args, Map.of(), true);
   }
 
   /**

@@ -210,7 +210,7 @@ public final class BananaEncoder {
         return true;
       }
     }
-    checkStringLength(n);
+    checkTextLength(text, n);
     out.ensureWritable(n + 4);
     writeHeader(out, n, BananaType.Code.STRING);
     out.writeCharSequence(text, java.nio.charset.StandardCharsets.US_ASCII);
@@ -227,7 +227,7 @@ public final class BananaEncoder {
         return;
       }
     }
-    checkStringLength(length);
+    checkTextLength(text, length);
     writePrefix(out, length);
     out.writeByte(BananaType.Code.STRING);
     out.ensureWritable(length);
@@ -262,6 +262,14 @@ public final class BananaEncoder {
     } else {
       writePrefix(out, n);
       out.writeByte(type);
+    }
+  }
+
+  /** The program counts characters, the limit counts encoded bytes: a refusal says both. */
+  private void checkTextLength(String text, int utf8Length) {
+    if (utf8Length > limits.sizeLimit()) {
+      throw new BananaException("string length: " + utf8Length + " UTF-8 bytes, "
+          + text.codePointCount(0, text.length()) + " characters (expected: <= " + limits.sizeLimit() + " bytes)");
     }
   }
 

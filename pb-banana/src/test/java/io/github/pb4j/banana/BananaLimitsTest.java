@@ -110,6 +110,19 @@ class BananaLimitsTest {
         encoder, ByteString.fromHex("78".repeat(11)), "string length: 11 (expected: <= 10)");
     assertEncodeFails(encoder, new byte[11], "string length: 11 (expected: <= 10)");
     assertEncodeFails(encoder, Collections.nCopies(11, 0), "list length: 11 (expected: <= 10)");
+    // Text is limited in UTF-8 bytes, which is not what a program counts: the refusal says both.
+    ByteBuf text = Unpooled.buffer();
+    try {
+      assertThatThrownBy(() -> encoder.writeUtf8(text, "\u00e9".repeat(6)))
+          .hasMessage("string length: 12 UTF-8 bytes, 6 characters (expected: <= 10 bytes)");
+      assertThatThrownBy(() -> encoder.writeAscii(text, "x".repeat(11)))
+          .hasMessage("string length: 11 UTF-8 bytes, 11 characters (expected: <= 10 bytes)");
+      assertThatThrownBy(() -> encoder.writeUtf8(text, "\uD83D\uDE00".repeat(3)))
+          .hasMessage("string length: 12 UTF-8 bytes, 3 characters (expected: <= 10 bytes)");
+      assertThat(text.writerIndex()).isZero();
+    } finally {
+      text.release();
+    }
     // A too-long string deep inside a list: nothing at all is written.
     assertEncodeFails(encoder, List.of(1, List.of(2, new byte[11])), "string length: 11");
   }

@@ -3,7 +3,6 @@ package io.github.pb4j.buildbot;
 import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.buildbot.internal.Bot;
-import io.github.pb4j.buildbot.internal.CommandFailure;
 import io.github.pb4j.buildbot.internal.ReconnectingLogin;
 import io.github.pb4j.buildbot.internal.WorkerRuntime;
 import io.github.pb4j.cred.UsernamePassword;
@@ -76,7 +75,7 @@ public final class BuildbotWorker {
     this.runtime = new WorkerRuntime(config.basedir.toString(), config.environment, config.umask,
         config.deleteLeftoverDirs, config.numcpus, this::shutdownRequested);
     this.bot = new Bot(runtime);
-    BrokerOptions options = BrokerOptions.builder().registry(CommandFailure.registry()).build();
+    BrokerOptions options = BrokerOptions.builder().build();
     this.session = new ReconnectingLogin(() -> {
       PbClient.Builder b = PbClient.builder().host(config.host).port(config.port).options(options)
           .connectTimeout(Duration.ofSeconds(30));

@@ -26,6 +26,7 @@ public class LoginFailedException extends RuntimeException {
           "builtins.object");
 
   private final List<String> twistedParents;
+  private final String twistedValue;
 
   /** Creates a failure with an empty message, as Twisted's {@code LoginFailed()}. */
   public LoginFailedException() {
@@ -48,11 +49,31 @@ public class LoginFailedException extends RuntimeException {
    */
   protected LoginFailedException(
       String message, @Nullable Throwable cause, List<String> twistedParents) {
+    this(message, cause, twistedParents, message);
+  }
+
+  /**
+   * Creates a failure whose message (for the program and its log) differs from the value a Twisted
+   * peer sees: Twisted's checkers raise their failures with no text at all.
+   *
+   * @param twistedValue the failure's value on the wire, as {@link #twistedValue()} returns it
+   */
+  protected LoginFailedException(
+      String message, @Nullable Throwable cause, List<String> twistedParents, String twistedValue) {
     super(message);
     if (cause != null) {
       initCause(cause);
     }
     this.twistedParents = List.copyOf(twistedParents);
+    this.twistedValue = twistedValue;
+  }
+
+  /**
+   * Returns the failure's value as a Twisted peer sends or receives it ({@code str(exception)}):
+   * often empty, as Twisted's checkers raise {@code UnauthorizedLogin()}.
+   */
+  public String twistedValue() {
+    return twistedValue;
   }
 
   /** Returns the qualified name of the Twisted exception class this one mirrors. */

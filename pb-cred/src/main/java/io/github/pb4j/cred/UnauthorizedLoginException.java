@@ -22,16 +22,23 @@ public final class UnauthorizedLoginException extends LoginFailedException {
           "builtins.BaseException",
           "builtins.object");
 
-  /** Creates a failure with an empty message, as Twisted's checkers raise it. */
+  /** The message of a failure that has no text of its own: what it means, without saying which. */
+  static final String DEFAULT_MESSAGE = "login refused: unknown user or wrong password";
+
+  /**
+   * Creates a failure with an empty value, as Twisted's checkers raise it; its message says what
+   * it means ({@value #DEFAULT_MESSAGE}).
+   */
   public UnauthorizedLoginException() {
     this("");
   }
 
+  /** Creates a failure with {@code message} as its value; an empty one gets the default message. */
   public UnauthorizedLoginException(String message) {
-    super(message, null, PARENTS);
+    this(message, null);
   }
 
   public UnauthorizedLoginException(String message, @Nullable Throwable cause) {
-    super(message, cause, PARENTS);
+    super(message.isEmpty() ? DEFAULT_MESSAGE : message, cause, PARENTS, message);
   }
 }

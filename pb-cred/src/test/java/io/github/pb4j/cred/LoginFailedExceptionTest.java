@@ -38,7 +38,19 @@ class LoginFailedExceptionTest {
             "builtins.Exception",
             "builtins.BaseException",
             "builtins.object");
-    assertThat(e).hasMessage("").isInstanceOf(LoginFailedException.class);
+    assertThat(e).isInstanceOf(LoginFailedException.class);
+  }
+
+  @Test
+  void unauthorizedLoginHasARealMessageButTwistedsEmptyValue() {
+    // Twisted's checkers raise UnauthorizedLogin() with no text; a program should not print "".
+    var e = new UnauthorizedLoginException();
+
+    assertThat(e).hasMessage("login refused: unknown user or wrong password");
+    assertThat(e.twistedValue()).isEmpty();
+    var given = new UnauthorizedLoginException("challenge already answered");
+    assertThat(given).hasMessage("challenge already answered");
+    assertThat(given.twistedValue()).isEqualTo("challenge already answered");
   }
 
   @Test

@@ -213,7 +213,7 @@ public final class ExampleRunner {
       return t.getMessage();
     }
     if (t instanceof LoginFailedException l) {
-      String text = l.getMessage();
+      String text = l.twistedValue(); // the peer's text; the type says the rest
       String type = l.twistedType();
       return "login failed: "
           + type.substring(type.lastIndexOf('.') + 1)

@@ -2,6 +2,8 @@ package io.github.pb4j.jelly;
 
 import io.github.pb4j.jelly.internal.JellyWords;
 import io.github.pb4j.banana.BananaEncoder;
+import io.github.pb4j.banana.BananaException;
+import io.github.pb4j.banana.PbException;
 import io.github.pb4j.banana.BananaType;
 import io.github.pb4j.banana.ByteString;
 import io.netty.buffer.ByteBuf;
@@ -64,6 +66,8 @@ public final class Jellier {
   private @Nullable ByteBuf out;
   private int depth;
   private final IdentityTable seen = new IdentityTable();
+  /** The state of the copy being written, whose keys a failure's path names as attributes. */
+  private @Nullable Object copyState;
   /** Tuples found hashable in this call: each is checked once, however often it is shared. */
   private final java.util.IdentityHashMap<Tuple, Boolean> hashable = new java.util.IdentityHashMap<>();
   /** Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash: keys recur. */
@@ -157,8 +161,14 @@ public final class Jellier {
         enter();
         encoder.writeListHeader(out, tupleElements.size() + 1);
         out.writeBytes(tagTuple);
+        int i = 0;
         for (Object o : tupleElements) {
-          writeValue(o);
+          try {
+            writeValue(o);
+          } catch (RuntimeException e) {
+            throw withStep(e, i);
+          }
+          i++;
         }
       }
       if (insertionCount > 0) {
@@ -173,6 +183,7 @@ public final class Jellier {
     } finally {
       this.out = null;
       depth = 0;
+      copyState = null;
       nextReferenceId = 0;
       insertionCount = 0;
       if (!seen.isEmpty()) {
@@ -298,11 +309,25 @@ public final class Jellier {
     }
     if (elements instanceof List<?> list && elements instanceof java.util.RandomAccess) {
       for (int i = 0, n = list.size(); i < n; i++) {
-        writeValue(list.get(i));
+        try {
+          writeValue(list.get(i));
+        } catch (RuntimeException e) {
+          throw withStep(e, i);
+        }
+      }
+    } else if (elements instanceof Set<?>) {
+      for (Object o : elements) {
+        writeValue(o); // a set element has no position to name
       }
     } else {
+      int i = 0;
       for (Object o : elements) {
-        writeValue(o);
+        try {
+          writeValue(o);
+        } catch (RuntimeException e) {
+          throw withStep(e, i);
+        }
+        i++;
       }
     }
     depth--;
@@ -316,23 +341,77 @@ public final class Jellier {
     ByteBuf out = buffer();
     encoder.writeListHeader(out, map.size() + 1);
     out.writeBytes(tagDictionary);
+    boolean copyState = map == this.copyState;
     if (map instanceof CompactDict d && d.isCompact()) {
       for (int i = 0, n = d.size(); i < n; i++) {
-        writeItem(out, d.keyAt(i), d.valueAt(i));
+        writeItem(out, d.keyAt(i), d.valueAt(i), copyState);
       }
     } else {
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        writeItem(out, e.getKey(), e.getValue());
+        writeItem(out, e.getKey(), e.getValue(), copyState);
       }
     }
     depth--;
   }
 
   /** Writes one dict item: a {@code [key, value]} pair, a list of 2. */
-  private void writeItem(ByteBuf out, @Nullable Object key, @Nullable Object value) {
+  private void writeItem(ByteBuf out, @Nullable Object key, @Nullable Object value, boolean copyState) {
     out.writeShort(0x0280);
     writeKey(key);
-    writeValue(value);
+    try {
+      writeValue(value);
+    } catch (RuntimeException e) {
+      throw withStep(e, copyState && key instanceof String s && isIdentifier(s) ? "." + s : "[" + PythonRepr.brief(key) + "]");
+    }
+  }
+
+  /**
+   * Adds a step to the path of a failure leaving a container ({@link PbException#path}), so that
+   * its message says where in the value the part that cannot be sent sits; on the failure path
+   * only (a try block costs nothing until it catches).
+   */
+  private static RuntimeException withStep(RuntimeException e, int index) {
+    return withStep(e, "[" + index + "]");
+  }
+
+  private static RuntimeException withStep(RuntimeException e, String step) {
+    if (tracksPath(e)) {
+      ((PbException) e).prependPath(step);
+    }
+    return e;
+  }
+
+  /**
+   * True for the failures whose message gains a path: not a refusal Twisted words exactly
+   * (InsecureJelly), nor a nesting too deep, whose path would be a thousand steps of nothing.
+   */
+  private static boolean tracksPath(RuntimeException e) {
+    if (e instanceof JellyException j) {
+      return !(j instanceof InsecureJellyException) && !j.twistedType().equals("builtins.RecursionError");
+    }
+    return e instanceof BananaException;
+  }
+
+  /**
+   * Names the root of the path of a failure thrown by {@link #jelly} or {@link #jellyTuple} inside
+   * the value, e.g. {@code result} or {@code args}; returns {@code e}. A failure of the value as a
+   * whole gets no path.
+   */
+  public static RuntimeException withPathRoot(RuntimeException e, String root) {
+    return e instanceof PbException p && p.path() != null ? withStep(e, root) : e;
+  }
+
+  private static boolean isIdentifier(String s) {
+    if (s.isEmpty() || !Character.isJavaIdentifierStart(s.charAt(0)) || s.charAt(0) == '$') {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isJavaIdentifierPart(c) || c == '$') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Writes a dict key; short text keys come from a cache of their encodings. */
@@ -366,7 +445,13 @@ public final class Jellier {
     ByteBuf out = buffer();
     encoder.writeListHeader(out, 2);
     encoder.writeBytes(out, typeName);
-    writeValue(state);
+    Object outer = copyState;
+    copyState = state; // its string keys are attributes: a failure's path says .name
+    try {
+      writeValue(state);
+    } finally {
+      copyState = outer;
+    }
     depth--;
   }
 

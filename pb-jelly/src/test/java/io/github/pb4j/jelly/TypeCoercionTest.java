@@ -126,13 +126,32 @@ class TypeCoercionTest {
 
   @Test
   void containersKeepPythonsDistinctions() {
-    assertMismatch(Tuple.of(1), List.class, "arg: tuple (1,) (expected: list)");
     assertMismatch(new ArrayList<>(List.of(1)), Tuple.class, "arg: list [1] (expected: tuple)");
     assertMismatch(new LinkedHashSet<>(List.of(1)), FrozenSet.class, "arg: set {1} (expected: FrozenSet)");
     assertMismatch(new LinkedHashMap<>(), List.class, "arg: dict {} (expected: list)");
     assertThat(coerce(FrozenSet.of(1), Set.class)).isEqualTo(Set.of(1));
     // Collection and Iterable take any sequence, tuples included.
     assertThat(coerce(Tuple.of(1, 2), Collection.class)).isEqualTo(List.of(1, 2));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aTupleBindsToAListReadOnlyButStrAndBytesStayApart() {
+    // Python code that takes a sequence accepts a tuple as well as a list: so does a List parameter.
+    Object fromTuple = coerce(Tuple.of(1, 2), List.class);
+    assertThat(fromTuple).isInstanceOf(List.class).isEqualTo(List.of(1, 2));
+    assertThatThrownBy(() -> ((List<Object>) fromTuple).add(3)).isInstanceOf(UnsupportedOperationException.class);
+    Object converted = coerce(Tuple.of(1, 2), field("listOfLong"));
+    assertThat(converted).isEqualTo(List.of(1L, 2L));
+    assertThatThrownBy(() -> ((List<Object>) converted).add(3L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(coerce(Tuple.of(1, 2), field("collectionOfInt"))).isEqualTo(List.of(1, 2));
+    assertThat((Iterable<Object>) coerce(Tuple.of(1, 2), Iterable.class)).containsExactly(1, 2);
+    // A list still is not a tuple, and str and bytes stay apart inside a tuple.
+    assertMismatch(new ArrayList<>(List.of(1)), Tuple.class, "arg: list [1] (expected: tuple)");
+    assertThatThrownBy(() -> coerce(Tuple.of("a", ByteString.ascii("b")), field("listOfString")))
+        .isInstanceOf(TypeMismatchException.class)
+        .hasMessage("arg element 1: bytes b'b' (expected: str)");
+    assertMismatch(Tuple.of(1), Set.class, "arg: tuple (1,) (expected: set)");
   }
 
   @Test

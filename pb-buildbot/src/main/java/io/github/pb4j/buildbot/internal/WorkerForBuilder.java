@@ -1,5 +1,6 @@
 package io.github.pb4j.buildbot.internal;
 
+import io.github.pb4j.CopyableFailure;
 import io.github.pb4j.Referenceable;
 import io.github.pb4j.Remote;
 import io.github.pb4j.RemoteReference;
@@ -112,9 +113,9 @@ public final class WorkerForBuilder implements Referenceable {
       if (failure != null) {
         logger.info("command {} failed: {}", commandName, failure.toString());
         channel.complete(failure instanceof RunProcess.AbandonChain a
-            ? new CommandFailure("buildbot_worker.exceptions.AbandonChain",
-                "(" + a.rc + ", " + PythonRepr.of(a.getMessage()) + ")", "Traceback unavailable\n")
-            : CommandFailure.of(failure));
+            ? CopyableFailure.of("buildbot_worker.exceptions.AbandonChain",
+                "(" + a.rc + ", " + PythonRepr.of(a.getMessage()) + ")")
+            : CopyableFailure.withTraceback(failure));
       } else {
         channel.complete(null);
       }

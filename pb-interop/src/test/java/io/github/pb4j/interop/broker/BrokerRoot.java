@@ -83,6 +83,13 @@ public final class BrokerRoot implements Root {
     throw new PbApplicationException("not allowed");
   }
 
+  /** Twin of {@code remote_describeFailure}: how a failure sent as a value arrives. */
+  @Remote
+  public String describeFailure(io.github.pb4j.RemoteFailureException f) {
+    return "RemoteFailureException " + f.remoteType() + ": " + f.remoteValue() + "; check builtins.ValueError: "
+        + (f.check("builtins.ValueError") ? "True" : "False");
+  }
+
   @Remote
   public void note(String text) {
     notes.add(text);

@@ -150,7 +150,7 @@ final class JavaCredClient {
   private static String logoutAfterDecref(int port) throws Exception {
     try (PbClient client = connect(port)) {
       RemoteReference root = await(client.getRootObject());
-      RemoteReference avatar = await(PbLogin.login(root, ALICE, "BRAINS!"));
+      RemoteReference avatar = await(PbLogin.loginWithMindValue(root, ALICE, "BRAINS!"));
       Object name = await(avatar.callRemote("getAvatarId"));
       avatar.release();
       // The server handles the decref before this second login on the same connection.
@@ -252,7 +252,7 @@ final class JavaCredClient {
   private static RemoteReference login(
       PbClient client, Credentials credentials, @Nullable Object mind) throws Exception {
     return await(
-        client.getRootObject().thenCompose(root -> PbLogin.login(root, credentials, mind)));
+        client.getRootObject().thenCompose(root -> PbLogin.loginWithMindValue(root, credentials, mind)));
   }
 
   /** Drops the connection and returns once the client has seen it go. */
@@ -327,7 +327,7 @@ final class JavaCredClient {
       return "unexpected " + Results.failureText(t);
     }
     return "refused " + (expected.isInstance(e) ? "" : "UNTRAPPABLE ")
-        + e.twistedType() + ": " + e.getMessage();
+        + e.twistedType() + ": " + e.twistedValue();
   }
 
   private static String remoteType(CompletableFuture<?> call) throws Exception {

@@ -18,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * rounds, but a finite value too large for the type is refused, as {@code float(10**400)} raises
  * {@code OverflowError}; {@code bytes} ({@link ByteString}) never become a {@link String} nor the reverse ({@code
  * byte[]} accepts bytes); {@code bool} is not an integer; a {@code list} is a {@link List}, a
- * {@code tuple} a {@link Tuple}, a {@code set}/{@code frozenset} a {@link Set}, a {@code dict} a
+ * {@code tuple} a {@link Tuple} and also, read-only, a {@link List}, {@link Collection} or {@link
+ * Iterable} (as Python code that takes a sequence takes either), a {@code set}/{@code frozenset} a {@link Set}, a {@code dict} a
  * {@link Map}, and element types of parameterised collections are checked element by element.
  * {@code None} fits every non-primitive type. Anything else must be an instance of the type.
  *
@@ -145,7 +147,8 @@ public final class TypeCoercion {
     if (c == byte[].class && value instanceof ByteString b) {
       return b.toByteArray();
     }
-    if ((c == Collection.class || c == Iterable.class) && value instanceof Tuple t) {
+    if ((c == List.class || c == Collection.class || c == Iterable.class) && value instanceof Tuple t) {
+      // Python code that takes a sequence takes a tuple too: a read-only view, no copy.
       return t.asList();
     }
     throw mismatch(value, c, what);
@@ -200,6 +203,9 @@ public final class TypeCoercion {
     Object result = isMap
         ? coerceMap((Map<?, ?>) instance, args[0], args[1], what, checked)
         : coerceElements((Collection<?>) instance, args[0], what, checked);
+    if (value instanceof Tuple && result != instance) {
+      result = Collections.unmodifiableList((List<?>) result); // converted from a tuple: read-only still
+    }
     checked.put(value, p, result);
     return result;
   }
