@@ -176,14 +176,31 @@ public final class PbClient implements AutoCloseable {
    * Logs in through the server's portal and returns a future of the avatar reference: Twisted's
    * {@code PBClientFactory.login(credentials, client=mind)}, against Twisted or pb4j servers.
    * Connects first if needed. A refused login fails with the cred exception matching the server's
-   * failure ({@link io.github.pb4j.cred.UnauthorizedLoginException}, ...).
+   * failure ({@link io.github.pb4j.cred.UnauthorizedLoginException}, ...). The connection keeps the
+   * avatar reference until it is released or the connection ends.
    *
-   * @param mind an object the server may call back (usually a {@link io.github.pb4j.Referenceable}), or null
+   * @param mind the object the server may call back, or null for none
    */
   public CompletableFuture<RemoteReference> login(
+      io.github.pb4j.cred.Credentials credentials, io.github.pb4j.@Nullable Referenceable mind) {
+    return loginWithMindValue(credentials, mind);
+  }
+
+  /** Logs in as {@link #login(io.github.pb4j.cred.Credentials, io.github.pb4j.Referenceable)} does, with no mind. */
+  public CompletableFuture<RemoteReference> login(io.github.pb4j.cred.Credentials credentials) {
+    return loginWithMindValue(credentials, null);
+  }
+
+  /**
+   * Logs in with a mind that is not a {@link io.github.pb4j.Referenceable}: it is sent as a copy,
+   * which Twisted allows, and the server cannot call it back. See {@link
+   * io.github.pb4j.PbLogin#loginWithMindValue}.
+   */
+  public CompletableFuture<RemoteReference> loginWithMindValue(
       io.github.pb4j.cred.Credentials credentials, @Nullable Object mind) {
     Objects.requireNonNull(credentials, "credentials");
-    return getRootObject().thenCompose(root -> io.github.pb4j.PbLogin.login(root, credentials, mind));
+    return getRootObject()
+        .thenCompose(root -> io.github.pb4j.PbLogin.loginWithMindValue(root, credentials, mind));
   }
 
   /**

@@ -262,7 +262,7 @@ public final class PbSession implements AutoCloseable {
     CompletableFuture<RemoteReference> f =
         settings.credentials() == null
             ? c.getRootObject()
-            : c.login(settings.credentials(), settings.mind());
+            : c.loginWithMindValue(settings.credentials(), settings.mind());
     timer = loop.schedule(
         () -> attemptDone(attempt, c, null, new TimeoutException(
             "not attached within " + settings.attachTimeout().toMillis() + " ms")),
@@ -510,10 +510,10 @@ public final class PbSession implements AutoCloseable {
     }
 
     /**
-     * Logs in with {@code credentials}, offering {@code mind} (usually a {@link
-     * io.github.pb4j.Referenceable} the avatar calls back, or null) at every login.
+     * Logs in with {@code credentials}, offering {@code mind} (the object the avatar calls back,
+     * or null) at every login.
      */
-    public Builder login(Credentials credentials, @Nullable Object mind) {
+    public Builder login(Credentials credentials, io.github.pb4j.@Nullable Referenceable mind) {
       this.credentials = Objects.requireNonNull(credentials, "credentials");
       this.mind = mind;
       return this;

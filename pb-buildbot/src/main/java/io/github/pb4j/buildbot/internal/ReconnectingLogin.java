@@ -53,7 +53,7 @@ public final class ReconnectingLogin {
 
   private final Supplier<PbClient> clients;
   private final Credentials credentials;
-  private final Object mind;
+  private final io.github.pb4j.Referenceable mind;
   private final int maxRetries;
   private final Duration maxDelay;
   private final Listener listener;
@@ -70,7 +70,7 @@ public final class ReconnectingLogin {
    * @param clients makes a new, unconnected client for each attempt
    * @param maxRetries give up after this many failed attempts in a row; 0 = never
    */
-  public ReconnectingLogin(Supplier<PbClient> clients, Credentials credentials, Object mind,
+  public ReconnectingLogin(Supplier<PbClient> clients, Credentials credentials, io.github.pb4j.Referenceable mind,
       int maxRetries, Duration maxDelay, Listener listener) {
     this.clients = clients;
     this.credentials = credentials;
