@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLSession;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -147,6 +148,15 @@ public final class Broker {
   /** Returns the peer's address, if the transport knows it. */
   public Optional<SocketAddress> remoteAddress() {
     return Optional.ofNullable(sink.remoteAddress());
+  }
+
+  /**
+   * Returns the connection's TLS session once its handshake is over: present on a TLS connection
+   * (with the peer's verified certificates, if it presented any), empty on a plain one. PB traffic
+   * flows only after the handshake, so code that runs for a call always sees it.
+   */
+  public Optional<SSLSession> tlsSession() {
+    return Optional.ofNullable(sink.tlsSession());
   }
 
   /** Returns the options of this connection. */

@@ -7,6 +7,10 @@ import io.github.pb4j.cred.LoginThrottle;
 import io.github.pb4j.cred.Md5ChallengeCredentials;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.Credentials;
+import io.github.pb4j.cred.TlsClientCertificate;
+import io.github.pb4j.cred.UnhandledCredentialsException;
+import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.jelly.internal.TypeCoercion;
 import io.github.pb4j.jelly.TypeMismatchException;
@@ -16,10 +20,18 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +79,10 @@ public final class PortalRoot implements Root {
   private static final Logger logger = LoggerFactory.getLogger(PortalRoot.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int RESPONSE_BYTES = 16;
+  private static final String CHALLENGE_OFF = "No checker for twisted.cred.credentials"
+      + ".IUsernameHashedPassword: this server checks passwords against their hashes only (it"
+      + " keeps no MD5 verifiers), so PB's challenge login is off; log in with a pb4j client over"
+      + " TLS";
 
   private final Portal portal;
   private final Broker broker;
@@ -119,9 +135,82 @@ public final class PortalRoot implements Root {
       throw new TypeMismatchException("username: " + TypeCoercion.pythonTypeName(username)
           + " (expected: bytes or str)");
     }
+    if (challengeOff()) {
+      logger.debug("[conn {}] challenge login refused: no MD5 verifiers", broker.connectionId());
+      throw new UnhandledCredentialsException(CHALLENGE_OFF);
+    }
     byte[] challenge = new byte[16];
     RANDOM.nextBytes(challenge);
     return Tuple.of(ByteString.of(challenge), new Challenger(name, challenge));
+  }
+
+  /**
+   * Starts a password login that the server checks against its password hash: pb4j's own,
+   * offered only on TLS connections, where nobody but the server can read the password. Returns a
+   * {@link PasswordTaker} whose {@code respond(password, mind)} answers the avatar. On a plain
+   * connection it answers as if there were no such method ({@code NoSuchMethod}), as a Twisted
+   * server does, so that a client falls back to Twisted's challenge before sending any password.
+   *
+   * @throws UnauthorizedLoginException if the username is longer than {@link #MAX_USERNAME_BYTES}
+   */
+  @Remote
+  public Referenceable loginPlain(String username) {
+    if (broker.tlsSession().isEmpty()) {
+      throw new NoSuchRemoteMethodException("loginPlain", "No such method: remote_loginPlain");
+    }
+    checkLength(username.length());
+    checkLength(username.getBytes(StandardCharsets.UTF_8).length);
+    return new PasswordTaker(username);
+  }
+
+  /**
+   * Logs in with the certificate the client presented in the TLS handshake (mutual TLS), checked
+   * by a checker of {@link TlsClientCertificate} credentials (e.g. {@link
+   * io.github.pb4j.cred.TlsClientCertificateChecker}); answers the avatar. pb4j's own; on a plain
+   * connection it answers as if there were no such method.
+   *
+   * @throws UnauthorizedLoginException if the client presented no certificate
+   */
+  @Remote
+  public CompletableFuture<Object> loginCertificate(@Nullable Object mind) {
+    Optional<SSLSession> session = broker.tlsSession();
+    if (session.isEmpty()) {
+      throw new NoSuchRemoteMethodException(
+          "loginCertificate", "No such method: remote_loginCertificate");
+    }
+    List<X509Certificate> chain = new ArrayList<>();
+    try {
+      for (Certificate c : session.get().getPeerCertificates()) {
+        if (c instanceof X509Certificate x) {
+          chain.add(x);
+        }
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      // No certificate: refused below.
+    }
+    if (chain.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new UnauthorizedLoginException("no client certificate was presented"));
+    }
+    TlsClientCertificate credentials = TlsClientCertificate.of(chain);
+    return lane().submit(() -> {
+      if (!broker.isConnected()) {
+        return CompletableFuture.failedFuture(
+            new ConnectionLostException("connection lost before login", null));
+      }
+      return portal.login(credentials, mind, broker.executor(), Avatar.class)
+          .thenApply(result -> adapt(result, credentials.toString()));
+    });
+  }
+
+  /**
+   * Returns whether the portal checks passwords but cannot check PB's challenge (a user store
+   * without MD5 verifiers): Twisted's {@code login} is then refused at once with a clear message.
+   */
+  private boolean challengeOff() {
+    List<Class<? extends Credentials>> kinds = portal.credentialInterfaces();
+    return kinds.contains(UsernamePassword.class)
+        && kinds.stream().noneMatch(k -> k.isAssignableFrom(Md5ChallengeCredentials.class));
   }
 
   /** Logs in anonymously, when the connection's turn comes; answers the avatar. */
@@ -196,6 +285,94 @@ public final class PortalRoot implements Root {
     return address.toString();
   }
 
+/** Checks a password guess (throttled), when the connection's turn comes. */
+private CompletableFuture<Object> checkGuess(
+    String username, Credentials credentials, @Nullable Object mind) {
+    if (!broker.isConnected()) {
+      return CompletableFuture.failedFuture(
+          new ConnectionLostException("connection lost before login", null));
+    }
+    LoginThrottle.@Nullable Permit permit = null;
+    if (throttle != null) {
+      // Reserved before the checker runs: later responses see this guess in flight.
+      permit = throttle.tryAcquire(username, address).orElse(null);
+      if (permit == null) {
+        logger.debug("[conn {}] login refused: too many failures", broker.connectionId());
+        return CompletableFuture.failedFuture(new UnauthorizedLoginException());
+      }
+    }
+    LoginThrottle.@Nullable Permit guess = permit;
+    CompletableFuture<LoginResult<?>> login;
+    try {
+      login = portal.login(credentials, mind, broker.executor(), Avatar.class);
+    } catch (RuntimeException e) {
+      if (guess != null) {
+        guess.release();
+      }
+      throw e;
+    }
+    return login.handle((result, error) -> {
+      if (error != null) {
+        // Only wrong credentials count as guesses: a realm refusing a user who proved who
+        // they are, or a busy user store (LoginDenied), must not slow anybody down.
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        if (guess != null) {
+          if (cause instanceof UnauthorizedLoginException) {
+            guess.failure();
+          } else {
+            guess.release();
+          }
+        }
+        logger.debug("[conn {}] login failed", broker.connectionId());
+        throw error instanceof RuntimeException r ? r : new CompletionException(error);
+      }
+      if (guess != null) {
+        guess.success();
+      }
+      return adapt(result, "a user");
+    });
+  }
+
+  /** A password login on a TLS connection: takes a single password. */
+  final class PasswordTaker implements Referenceable {
+    private final String username;
+    private boolean used;
+
+    PasswordTaker(String username) {
+      this.username = username;
+    }
+
+    /**
+     * Checks {@code password} (UTF-8 bytes, or text) against the user's password hash; answers the
+     * avatar. Checked when the connection's turn comes.
+     */
+    @Remote
+    public CompletableFuture<Object> respond(Object password, @Nullable Object mind) {
+      if (used) {
+        return CompletableFuture.failedFuture(
+            new UnauthorizedLoginException("password already given"));
+      }
+      used = true;
+      byte[] bytes;
+      if (password instanceof ByteString b) {
+        bytes = b.toByteArray();
+      } else if (password instanceof String s) {
+        bytes = s.getBytes(StandardCharsets.UTF_8);
+      } else {
+        throw new TypeMismatchException("password: " + TypeCoercion.pythonTypeName(password)
+            + " (expected: bytes or str)");
+      }
+      UsernamePassword credentials;
+      try {
+        credentials = UsernamePassword.of(username, bytes);
+      } finally {
+        Arrays.fill(bytes, (byte) 0);
+      }
+      return lane().submit(() -> checkGuess(username, credentials, mind));
+    }
+  }
+
   /** One login attempt: takes a single response to its challenge. */
   final class Challenger implements Referenceable {
     private final String username;
@@ -224,55 +401,8 @@ public final class PortalRoot implements Root {
       }
       Md5ChallengeCredentials credentials =
           new Md5ChallengeCredentials(username, challenge, response.toByteArray());
-      return lane().submit(() -> check(credentials, mind));
+      return lane().submit(() -> checkGuess(username, credentials, mind));
     }
 
-    private CompletableFuture<Object> check(
-        Md5ChallengeCredentials credentials, @Nullable Object mind) {
-      if (!broker.isConnected()) {
-        return CompletableFuture.failedFuture(
-            new ConnectionLostException("connection lost before login", null));
-      }
-      LoginThrottle.@Nullable Permit permit = null;
-      if (throttle != null) {
-        // Reserved before the checker runs: later responses see this guess in flight.
-        permit = throttle.tryAcquire(username, address).orElse(null);
-        if (permit == null) {
-          logger.debug("[conn {}] login refused: too many failures", broker.connectionId());
-          return CompletableFuture.failedFuture(new UnauthorizedLoginException());
-        }
-      }
-      LoginThrottle.@Nullable Permit guess = permit;
-      CompletableFuture<LoginResult<?>> login;
-      try {
-        login = portal.login(credentials, mind, broker.executor(), Avatar.class);
-      } catch (RuntimeException e) {
-        if (guess != null) {
-          guess.release();
-        }
-        throw e;
-      }
-      return login.handle((result, error) -> {
-        if (error != null) {
-          // Only wrong credentials count as guesses: a realm refusing a user who proved who
-          // they are, or a busy user store (LoginDenied), must not slow anybody down.
-          Throwable cause = error instanceof CompletionException && error.getCause() != null
-              ? error.getCause() : error;
-          if (guess != null) {
-            if (cause instanceof UnauthorizedLoginException) {
-              guess.failure();
-            } else {
-              guess.release();
-            }
-          }
-          logger.debug("[conn {}] login failed", broker.connectionId());
-          throw error instanceof RuntimeException r ? r : new CompletionException(error);
-        }
-        if (guess != null) {
-          guess.success();
-        }
-        return adapt(result, "a user");
-      });
-    }
   }
 }

@@ -15,11 +15,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.Objects;
+import javax.net.ssl.SSLSession;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -341,6 +343,12 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public @Nullable SocketAddress remoteAddress() {
       return ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public @Nullable SSLSession tlsSession() {
+      SslHandler tls = ctx.pipeline().get(SslHandler.class);
+      return tls != null && tls.handshakeFuture().isSuccess() ? tls.engine().getSession() : null;
     }
 
     @Override
