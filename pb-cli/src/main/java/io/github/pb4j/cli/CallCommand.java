@@ -72,6 +72,13 @@ final class CallCommand implements Callable<Integer> {
   boolean anonymous;
 
   @Option(
+      names = "--cert-login",
+      description =
+          "Log in with the client certificate of --tls-cert (mutual TLS; pb4j servers) and call "
+              + "the perspective.")
+  boolean certLogin;
+
+  @Option(
       names = "--password-stdin",
       description = "Read the password from the first line of stdin.")
   boolean passwordStdin;
@@ -103,9 +110,13 @@ final class CallCommand implements Callable<Integer> {
     List<@Nullable Object> positional = new ArrayList<>();
     Map<String, @Nullable Object> keywords = new LinkedHashMap<>();
     parseArguments(positional, keywords);
-    if (user != null && anonymous) {
+    if ((user != null ? 1 : 0) + (anonymous ? 1 : 0) + (certLogin ? 1 : 0) > 1) {
+      throw new CliException(PbCli.USAGE,
+          "--user, --anonymous and --cert-login: more than one given (expected: one of them)");
+    }
+    if (certLogin && !connect.tls.hasCertificate()) {
       throw new CliException(
-          PbCli.USAGE, "--user and --anonymous: both given (expected: one of them)");
+          PbCli.USAGE, "--cert-login: no client certificate (expected: --tls-cert FILE --tls-key FILE)");
     }
     if (timeoutSeconds <= 0) {
       throw new CliException(PbCli.USAGE, "--timeout: " + timeoutSeconds + " (expected: > 0)");
@@ -128,6 +139,8 @@ final class CallCommand implements Callable<Integer> {
       RemoteReference target = await(client.getRootObject());
       if (credentials != null) {
         target = await(PbLogin.login(target, credentials, null));
+      } else if (certLogin) {
+        target = await(PbLogin.loginWithCertificate(target, null));
       }
       Object result = await(target.callRemoteWithKeywords(method, positional, keywords));
       terminal.out().println(json ? json(result) : PythonRepr.of(result, MAX_OUTPUT_CHARS));
@@ -202,7 +215,7 @@ final class CallCommand implements Callable<Integer> {
     try {
       return future.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
+      throw connect.explain(e.getCause()) instanceof Exception cause ? cause : e;
     } catch (TimeoutException e) {
       throw new CliException(PbCli.FAILED, "no answer within " + timeoutSeconds + " s");
     }

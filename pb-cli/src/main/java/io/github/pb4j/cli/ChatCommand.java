@@ -70,8 +70,13 @@ final class ChatCommand implements Callable<Integer> {
 
   @Mixin ConnectOptions connect = new ConnectOptions();
 
-  @Option(names = "--user", required = true, paramLabel = "NAME", description = "Your username.")
-  String user = "";
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      description =
+          "Your username. Without it, logs in with the client certificate of --tls-cert "
+              + "(mutual TLS; pb4j servers).")
+  @Nullable String user;
 
   @Option(
       names = "--group",
@@ -122,26 +127,40 @@ final class ChatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    char[] password =
-        Passwords.read(
-            terminal,
-            passwordStdin,
-            "PB_PASSWORD",
-            "Password for " + user + "@" + connect.host + ": ",
-            false);
-    UsernamePassword credentials = UsernamePassword.of(user, password);
-    Arrays.fill(password, '\0');
+    if (user == null && !connect.tls.hasCertificate()) {
+      throw new CliException(
+          PbCli.USAGE,
+          "--user: missing (expected: --user NAME, or a client certificate: --tls-cert FILE"
+              + " --tls-key FILE)");
+    }
+    UsernamePassword credentials = null;
+    if (user != null) {
+      char[] password =
+          Passwords.read(
+              terminal,
+              passwordStdin,
+              "PB_PASSWORD",
+              "Password for " + user + "@" + connect.host + ": ",
+              false);
+      credentials = UsernamePassword.of(user, password);
+      Arrays.fill(password, '\0');
+    }
     try (PbClient client = connect.client(TIMEOUT)) {
       RemoteReference root = await(client.getRootObject());
+      Mind mind = new Mind(terminal.out());
       RemoteReference perspective =
-          await(PbLogin.login(root, credentials, new Mind(terminal.out())));
+          await(
+              credentials != null
+                  ? PbLogin.login(root, credentials, mind)
+                  : PbLogin.loginWithCertificate(root, mind));
       status(
           "logged in as "
-              + user
+              + (user != null ? user : "the certificate's name")
               + " on "
               + connect.host
               + ":"
               + connect.port
+              + (root.broker().tlsSession().isPresent() ? " over TLS" : "")
               + "; /help lists commands");
       BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
       perspective.notifyOnDisconnect(ref -> inputs.add(new Input(null, true)));
@@ -270,7 +289,7 @@ final class ChatCommand implements Callable<Integer> {
     try {
       return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = ExampleRunner.unwrap(e);
+      Throwable cause = connect.explain(ExampleRunner.unwrap(e));
       if (cause instanceof ConnectionLostException || cause instanceof DeadReferenceException) {
         throw new CliException(PbCli.FAILED, "connection lost");
       }

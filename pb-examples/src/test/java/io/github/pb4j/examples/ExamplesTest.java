@@ -148,7 +148,7 @@ class ExamplesTest {
     int port;
     if (peers.javaServer) {
       serverOut = new Lines();
-      PbServer s = pair.java().start("127.0.0.1", 0, serverOut.printStream());
+      PbServer s = pair.java().start(ExampleArgs.of("127.0.0.1", 0, true), serverOut.printStream());
       server = s;
       port = s.port();
     } else {
@@ -162,7 +162,7 @@ class ExamplesTest {
         List<String> printed;
         if (peers.javaClient) {
           Lines out = new Lines();
-          client.java().run("127.0.0.1", port, out.printStream());
+          client.java().run(ExampleArgs.of("127.0.0.1", port, false), out.printStream());
           printed = out.snapshot();
         } else {
           printed = TwistedPeer.runClient(client.name() + ".py", port);

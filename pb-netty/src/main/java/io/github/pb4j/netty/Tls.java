@@ -121,9 +121,9 @@ public final class Tls {
    * causes is one: the server's certificate does not name the host, is signed by a CA the client
    * does not trust, the peer does not speak TLS, or the peer refused ours.
    *
-   * @param host the host the client connected to, for the message
+   * @param host the host the client connected to, for the message, or null
    */
-  public static Optional<String> explain(Throwable failure, String host) {
+  public static Optional<String> explain(Throwable failure, @Nullable String host) {
     SSLException ssl = null;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SSLException s && ssl == null) {
@@ -131,8 +131,8 @@ public final class Tls {
       }
       if (t instanceof CertificateException c && c.getMessage() != null
           && c.getMessage().startsWith("No subject alternative")) {
-        return Optional.of("TLS: the server's certificate does not name " + host
-            + " (" + c.getMessage() + ")");
+        return Optional.of("TLS: the server's certificate does not name "
+            + (host != null ? host : "the host") + " (" + c.getMessage() + ")");
       }
       if (t instanceof CertPathValidatorException
           || t.getClass().getName().equals("sun.security.provider.certpath.SunCertPathBuilderException")) {
