@@ -140,6 +140,37 @@ class TlsLoginTest {
   }
 
   @Test
+  void thePasswordOfLoginPlainIsNeverLoggedEvenAtTrace() throws Exception {
+    ch.qos.logback.classic.Logger pb4j =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.github.pb4j");
+    ch.qos.logback.classic.Level level = pb4j.getLevel();
+    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    pb4j.addAppender(appender);
+    pb4j.setLevel(ch.qos.logback.classic.Level.TRACE);
+    try {
+      var passwords = new InMemoryUsernamePasswordDatabaseDontUse();
+      passwords.addUser("alice", "s3cr3t-pw");
+      PbServer server = start(PbServer.builder()
+          .portal(Portal.builder().realm(new NamedRealm()).checker(passwords).build())
+          .sslContext(Tls.server(certs.serverCert(), certs.serverKey())));
+      RemoteReference root = await(client(server, "127.0.0.1", Tls.client(certs.caCert()))
+          .getRootObject());
+
+      await(PbLogin.login(root, UsernamePassword.of("alice", "s3cr3t-pw"), null));
+      failureOf(PbLogin.login(root, UsernamePassword.of("alice", "wr0ng-pw"), null));
+    } finally {
+      pb4j.detachAppender(appender);
+      pb4j.setLevel(level);
+    }
+
+    assertThat(appender.list).anyMatch(e -> e.getFormattedMessage().contains("loginPlain"));
+    assertThat(appender.list).anyMatch(e -> e.getFormattedMessage().contains("<hidden"));
+    assertThat(appender.list).noneMatch(e -> e.getFormattedMessage().contains("s3cr3t")
+        || e.getFormattedMessage().contains("wr0ng"));
+  }
+
+  @Test
   void withoutTlsTheChallengeIsRefusedClearlyWhereNoVerifierIsKept() throws Exception {
     try (JdbcUserStore users = JdbcUserStore.sqliteBuilder(Files.createTempDirectory(dir, "db")
         .resolve("users.db")).argon2(64, 1, 1).build()) {
