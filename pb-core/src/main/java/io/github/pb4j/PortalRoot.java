@@ -2,13 +2,13 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.cred.Anonymous;
+import io.github.pb4j.cred.Credentials;
 import io.github.pb4j.cred.LoginResult;
 import io.github.pb4j.cred.LoginThrottle;
 import io.github.pb4j.cred.Md5ChallengeCredentials;
 import io.github.pb4j.cred.Portal;
-import io.github.pb4j.cred.UnauthorizedLoginException;
-import io.github.pb4j.cred.Credentials;
 import io.github.pb4j.cred.TlsClientCertificate;
+import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UnhandledCredentialsException;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.jelly.Tuple;
@@ -285,62 +285,16 @@ public final class PortalRoot implements Root {
     return address.toString();
   }
 
-/** Checks a password guess (throttled), when the connection's turn comes. */
-private CompletableFuture<Object> checkGuess(
-    String username, Credentials credentials, @Nullable Object mind) {
-    if (!broker.isConnected()) {
-      return CompletableFuture.failedFuture(
-          new ConnectionLostException("connection lost before login", null));
-    }
-    LoginThrottle.@Nullable Permit permit = null;
-    if (throttle != null) {
-      // Reserved before the checker runs: later responses see this guess in flight.
-      permit = throttle.tryAcquire(username, address).orElse(null);
-      if (permit == null) {
-        logger.debug("[conn {}] login refused: too many failures", broker.connectionId());
-        return CompletableFuture.failedFuture(new UnauthorizedLoginException());
-      }
-    }
-    LoginThrottle.@Nullable Permit guess = permit;
-    CompletableFuture<LoginResult<?>> login;
-    try {
-      login = portal.login(credentials, mind, broker.executor(), Avatar.class);
-    } catch (RuntimeException e) {
-      if (guess != null) {
-        guess.release();
-      }
-      throw e;
-    }
-    return login.handle((result, error) -> {
-      if (error != null) {
-        // Only wrong credentials count as guesses: a realm refusing a user who proved who
-        // they are, or a busy user store (LoginDenied), must not slow anybody down.
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error;
-        if (guess != null) {
-          if (cause instanceof UnauthorizedLoginException) {
-            guess.failure();
-          } else {
-            guess.release();
-          }
-        }
-        logger.debug("[conn {}] login failed", broker.connectionId());
-        throw error instanceof RuntimeException r ? r : new CompletionException(error);
-      }
-      if (guess != null) {
-        guess.success();
-      }
-      return adapt(result, "a user");
-    });
-  }
-
   /** A password login on a TLS connection: takes a single password. */
   final class PasswordTaker implements Referenceable {
     private final String username;
+    /** Checks the password as a response to a challenge is checked: throttled, in turn. */
+    private final Challenger checks;
     private boolean used;
 
     PasswordTaker(String username) {
       this.username = username;
+      this.checks = new Challenger(username, new byte[0]);
     }
 
     /**
@@ -369,7 +323,7 @@ private CompletableFuture<Object> checkGuess(
       } finally {
         Arrays.fill(bytes, (byte) 0);
       }
-      return lane().submit(() -> checkGuess(username, credentials, mind));
+      return lane().submit(() -> checks.check(credentials, mind));
     }
   }
 
@@ -401,8 +355,54 @@ private CompletableFuture<Object> checkGuess(
       }
       Md5ChallengeCredentials credentials =
           new Md5ChallengeCredentials(username, challenge, response.toByteArray());
-      return lane().submit(() -> checkGuess(username, credentials, mind));
+      return lane().submit(() -> check(credentials, mind));
     }
 
+    CompletableFuture<Object> check(Credentials credentials, @Nullable Object mind) {
+      if (!broker.isConnected()) {
+        return CompletableFuture.failedFuture(
+            new ConnectionLostException("connection lost before login", null));
+      }
+      LoginThrottle.@Nullable Permit permit = null;
+      if (throttle != null) {
+        // Reserved before the checker runs: later responses see this guess in flight.
+        permit = throttle.tryAcquire(username, address).orElse(null);
+        if (permit == null) {
+          logger.debug("[conn {}] login refused: too many failures", broker.connectionId());
+          return CompletableFuture.failedFuture(new UnauthorizedLoginException());
+        }
+      }
+      LoginThrottle.@Nullable Permit guess = permit;
+      CompletableFuture<LoginResult<?>> login;
+      try {
+        login = portal.login(credentials, mind, broker.executor(), Avatar.class);
+      } catch (RuntimeException e) {
+        if (guess != null) {
+          guess.release();
+        }
+        throw e;
+      }
+      return login.handle((result, error) -> {
+        if (error != null) {
+          // Only wrong credentials count as guesses: a realm refusing a user who proved who
+          // they are, or a busy user store (LoginDenied), must not slow anybody down.
+          Throwable cause = error instanceof CompletionException && error.getCause() != null
+              ? error.getCause() : error;
+          if (guess != null) {
+            if (cause instanceof UnauthorizedLoginException) {
+              guess.failure();
+            } else {
+              guess.release();
+            }
+          }
+          logger.debug("[conn {}] login failed", broker.connectionId());
+          throw error instanceof RuntimeException r ? r : new CompletionException(error);
+        }
+        if (guess != null) {
+          guess.success();
+        }
+        return adapt(result, "a user");
+      });
+    }
   }
 }
