@@ -188,6 +188,11 @@ public final class PortalRoot implements Root {
     } catch (SSLPeerUnverifiedException e) {
       // No certificate: refused below.
     }
+    if (portal.credentialInterfaces().stream()
+        .noneMatch(k -> k.isAssignableFrom(TlsClientCertificate.class))) {
+      return CompletableFuture.failedFuture(new UnhandledCredentialsException(
+          "No checker for client certificates: this server does not log clients in by certificate"));
+    }
     if (chain.isEmpty()) {
       return CompletableFuture.failedFuture(
           new UnauthorizedLoginException("no client certificate was presented"));

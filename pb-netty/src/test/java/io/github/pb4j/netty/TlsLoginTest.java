@@ -222,6 +222,22 @@ class TlsLoginTest {
   }
 
   @Test
+  void certificateLoginWithoutACertificateCheckerIsUnhandled() throws Exception {
+    PbServer server = start(PbServer.builder()
+        .portal(Portal.builder().realm(new NamedRealm())
+            .checker(new InMemoryUsernamePasswordDatabaseDontUse()).build())
+        .sslContext(Tls.server(certs.serverCert(), certs.serverKey(), certs.caCert())));
+    RemoteReference root = await(client(server, "127.0.0.1",
+        Tls.client(certs.caCert(), certs.clientCert(), certs.clientKey())).getRootObject());
+
+    Throwable failure = failureOf(PbLogin.loginWithCertificate(root, null));
+
+    assertThat(failure).isInstanceOf(UnhandledCredentialsException.class)
+        .hasMessage("No checker for client certificates: this server does not log clients in by"
+            + " certificate");
+  }
+
+  @Test
   void certificateLoginWithoutACertificateIsRefused() throws Exception {
     PbServer server = start(PbServer.builder()
         .portal(Portal.builder().realm(new NamedRealm())
