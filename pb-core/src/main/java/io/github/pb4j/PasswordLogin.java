@@ -30,7 +30,8 @@ final class PasswordLogin {
     if (root.broker().tlsSession().isEmpty()) {
       throw new IllegalStateException("password login without TLS");
     }
-    CompletableFuture<@Nullable Object> taker = root.callRemote("loginPlain", credentials.username());
+    CompletableFuture<@Nullable Object> taker =
+        root.callRemote("loginPlain", credentials.username());
     return taker.handle((answer, error) -> {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null

@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
  * login first tries pb4j's own {@code loginPlain}, which lets a pb4j server check the password
  * against its Argon2id hash and needs no MD5 verifier; a server without it (Twisted, or a pb4j
  * server on a plain connection) answers {@code NoSuchMethod} before the password is sent, and the
- * login falls back to Twisted's challenge. Over plain TCP the password itself is never sent. A refused login fails
- * with the cred exception matching the server's failure ({@link UnauthorizedLoginException},
- * {@link UnhandledCredentialsException}, {@link LoginDeniedException}), the remote failure as its
- * cause.
+ * login falls back to Twisted's challenge. Over plain TCP the password itself is never sent.
+ *
+ * <p>A refused login fails with the cred exception matching the server's failure ({@link
+ * UnauthorizedLoginException}, {@link UnhandledCredentialsException}, {@link
+ * LoginDeniedException}), the remote failure as its cause.
  *
  * <p><em>Thread-safe.</em>
  */
@@ -76,7 +77,7 @@ public final class PbLogin {
     return avatarOf(root.callRemote("loginCertificate", mind));
   }
 
-  /** Twisted's login: {@code login(username)}, then {@code respond(MD5(MD5(password) + challenge))}. */
+  /** Twisted's login: {@code login(username)}, then {@code respond(MD5(MD5(pw) + challenge))}. */
   private static CompletableFuture<@Nullable Object> challengeLogin(
       RemoteReference root, UsernamePassword up, @Nullable Object mind) {
     return root.callRemote("login", ByteString.utf8(up.username())).thenCompose(answer -> {
@@ -90,7 +91,8 @@ public final class PbLogin {
     });
   }
 
-  private static CompletableFuture<RemoteReference> avatarOf(CompletableFuture<@Nullable Object> avatar) {
+  private static CompletableFuture<RemoteReference> avatarOf(
+      CompletableFuture<@Nullable Object> avatar) {
     return avatar.handle((value, error) -> {
       if (error != null) {
         throw new CompletionException(translate(unwrap(error)));

@@ -186,12 +186,13 @@ public final class PortalRoot implements Root {
         }
       }
     } catch (SSLPeerUnverifiedException e) {
-      // No certificate: refused below.
+      // The client presented no certificate: the login is refused below.
+      logger.debug("[conn {}] certificate login without a certificate", broker.connectionId());
     }
     if (portal.credentialInterfaces().stream()
         .noneMatch(k -> k.isAssignableFrom(TlsClientCertificate.class))) {
-      return CompletableFuture.failedFuture(new UnhandledCredentialsException(
-          "No checker for client certificates: this server does not log clients in by certificate"));
+      return CompletableFuture.failedFuture(new UnhandledCredentialsException("No checker for"
+          + " client certificates: this server does not log clients in by certificate"));
     }
     if (chain.isEmpty()) {
       return CompletableFuture.failedFuture(

@@ -116,7 +116,8 @@ final class CallCommand implements Callable<Integer> {
     }
     if (certLogin && !connect.tls.hasCertificate()) {
       throw new CliException(
-          PbCli.USAGE, "--cert-login: no client certificate (expected: --tls-cert FILE --tls-key FILE)");
+          PbCli.USAGE,
+          "--cert-login: no client certificate (expected: --tls-cert FILE --tls-key FILE)");
     }
     if (timeoutSeconds <= 0) {
       throw new CliException(PbCli.USAGE, "--timeout: " + timeoutSeconds + " (expected: > 0)");

@@ -34,7 +34,8 @@ final class ConnectOptions {
     if (port < 1 || port > 65535) {
       throw new CliException(PbCli.USAGE, "--port: " + port + " (expected: 1..65535)");
     }
-    PbClient.Builder builder = PbClient.builder().host(host).port(port).connectTimeout(connectTimeout);
+    PbClient.Builder builder =
+        PbClient.builder().host(host).port(port).connectTimeout(connectTimeout);
     SslContext context = tls.context();
     if (context != null) {
       builder.sslContext(context);

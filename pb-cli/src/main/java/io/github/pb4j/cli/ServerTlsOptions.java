@@ -15,7 +15,8 @@ final class ServerTlsOptions {
   @Option(
       names = "--tls-cert",
       paramLabel = "FILE",
-      description = "Serve over TLS with this certificate chain (PEM, leaf first); needs --tls-key.")
+      description =
+          "Serve over TLS with this certificate chain (PEM, leaf first); needs --tls-key.")
   @Nullable Path cert;
 
   @Option(

@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pb users add|remove|passwd|list|clear-md5}: manages the user store {@code pb chat-server} uses.
- * Passwords are prompted (twice, without echo) or read from stdin, never taken from the command
+ * {@code pb users add|remove|passwd|list|clear-md5}: manages the user store {@code pb
+ * chat-server} uses. Passwords are prompted (twice, without echo) or read from stdin, never taken from the command
  * line.
  */
 @Command(

@@ -36,7 +36,8 @@ public final class TlsClientCertificate implements Credentials {
   public static TlsClientCertificate of(List<X509Certificate> chain) {
     Objects.requireNonNull(chain, "chain");
     if (chain.isEmpty()) {
-      throw new IllegalArgumentException("chain: empty (expected: at least the client's certificate)");
+      throw new IllegalArgumentException(
+          "chain: empty (expected: at least the client's certificate)");
     }
     return new TlsClientCertificate(List.copyOf(chain));
   }

@@ -61,8 +61,8 @@ public final class TlsClientCertificateChecker implements CredentialsChecker {
   public CompletableFuture<AvatarId> requestAvatarId(Credentials credentials) {
     Objects.requireNonNull(credentials, "credentials");
     if (!(credentials instanceof TlsClientCertificate certificate)) {
-      return CompletableFuture.failedFuture(new UnhandledCredentialsException(
-          "credentials: " + credentials.getClass().getName() + " (expected: TlsClientCertificate)"));
+      return CompletableFuture.failedFuture(new UnhandledCredentialsException("credentials: "
+          + credentials.getClass().getName() + " (expected: TlsClientCertificate)"));
     }
     Optional<String> name = certificate.commonName();
     if (name.isEmpty() || !accepted.test(name.get())) {

@@ -43,7 +43,7 @@ public final class ExampleRunner {
 
   private ExampleRunner() {}
 
-  /** Starts an example server on {@link ExampleArgs#serverBuilder()}; returns the started server. */
+  /** Starts an example server on {@link ExampleArgs#serverBuilder()}; returns the server. */
   @FunctionalInterface
   public interface ServerStarter {
     PbServer start(ExampleArgs args, PrintStream out);

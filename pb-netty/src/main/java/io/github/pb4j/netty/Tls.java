@@ -134,8 +134,8 @@ public final class Tls {
         return Optional.of("TLS: the server's certificate does not name "
             + (host != null ? host : "the host") + " (" + c.getMessage() + ")");
       }
-      if (t instanceof CertPathValidatorException
-          || t.getClass().getName().equals("sun.security.provider.certpath.SunCertPathBuilderException")) {
+      if (t instanceof CertPathValidatorException || t.getClass().getName()
+          .equals("sun.security.provider.certpath.SunCertPathBuilderException")) {
         return Optional.of("TLS: the server's certificate is not signed by a trusted CA"
             + " (give its CA with --tls-ca, or check the server's certificate chain)");
       }
