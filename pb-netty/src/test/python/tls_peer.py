@@ -10,13 +10,15 @@ Usage:
       name against --hostname (optionsForClientTLS), optionally presenting a client certificate.
       MODE echo: calls root.echo(x) for a few values; password: logs in as alice/secret with
       PB's challenge; certificate: calls pb4j's root.loginCertificate(None). Then calls whoami()
-      (and echo) on the avatar. Prints "WHOAMI <name>" / "ECHO <repr>" lines, then "DONE";
+      on the avatar. MODE disconnect: calls root.echo(1), then disconnects gracefully (TLS
+      close_notify first) and prints "DISCONNECTED <seconds>" once the connection is gone. Prints "WHOAMI <name>" / "ECHO <repr>" lines, then "DONE";
       on a failure prints "ERROR <message>" and exits 1.
 """
 
 import argparse
 import sys
 import threading
+import time
 
 from twisted.cred import checkers, credentials, portal
 from twisted.internet import defer, reactor, ssl
@@ -76,6 +78,16 @@ def client_run(args):
     options = ssl.optionsForClientTLS(args.hostname, trustRoot=trust, clientCertificate=mine)
     factory = pb.PBClientFactory()
     reactor.connectSSL("127.0.0.1", args.port, factory, options)
+    if args.mode == "disconnect":
+        root = yield factory.getRootObject()
+        yield root.callRemote("echo", 1)
+        gone = defer.Deferred()
+        root.notifyOnDisconnect(lambda _: gone.callback(None))
+        started = time.monotonic()
+        factory.disconnect()
+        yield gone
+        print("DISCONNECTED %.1f" % (time.monotonic() - started,), flush=True)
+        return
     if args.mode == "echo":
         root = yield factory.getRootObject()
         for value in [42, "h\u00e9llo", b"raw\x00", [1, (2, 3)], {"k": None}]:
@@ -118,7 +130,8 @@ def main():
     parser.add_argument("--client-ca")
     parser.add_argument("--ca")
     parser.add_argument("--hostname", default="localhost")
-    parser.add_argument("--mode", choices=["echo", "password", "certificate"], default="echo")
+    parser.add_argument(
+        "--mode", choices=["echo", "password", "certificate", "disconnect"], default="echo")
     args = parser.parse_args()
     log.startLogging(sys.stderr, setStdout=False)
     if args.role == "server":

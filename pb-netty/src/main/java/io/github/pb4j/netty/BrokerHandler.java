@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -220,6 +221,20 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     } finally {
       lost.complete(null);
     }
+  }
+
+  /**
+   * Closes the connection when the peer ends its TLS session ({@code close_notify}): Twisted's
+   * {@code loseConnection} over TLS sends one and then waits for the other side to close, which
+   * Netty's TLS handler does not do by itself.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof SslCloseCompletionEvent) {
+      logger.debug("[{}] the peer ended TLS; closing", connection(ctx));
+      ctx.close();
+    }
+    super.userEventTriggered(ctx, event);
   }
 
   @Override

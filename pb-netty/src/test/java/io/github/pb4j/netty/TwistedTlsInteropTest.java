@@ -90,6 +90,20 @@ class TwistedTlsInteropTest {
   }
 
   @Test
+  void aTwistedClientsGracefulDisconnectEndsTheConnectionAtOnce() throws Exception {
+    try (PbServer server = PbServer.builder().host("127.0.0.1").port(0).root(new TestRoot())
+        .sslContext(Tls.server(certs.serverCert(), certs.serverKey())).build().start()) {
+
+      // Twisted sends close_notify and waits for the server to close; pb4j closes at once.
+      List<String> lines = runClient(server.port(), "disconnect", "localhost");
+
+      String line = lines.stream().filter(l -> l.startsWith("DISCONNECTED ")).findFirst()
+          .orElseThrow(() -> new AssertionError("no DISCONNECTED line in " + lines));
+      assertThat(Double.parseDouble(line.substring("DISCONNECTED ".length()))).isLessThan(5.0);
+    }
+  }
+
+  @Test
   void twistedClientLogsInWithPasswordOrCertificate() throws Exception {
     var passwords = new InMemoryUsernamePasswordDatabaseDontUse();
     passwords.addUser("alice", "secret");
