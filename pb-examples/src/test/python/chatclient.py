@@ -2,9 +2,9 @@
 
 Logs in as alice with a mind whose remote_print prints, joins #NeedAFourth and sends a message.
 Changes from the seed: username and password are bytes (Twisted 22.4 requires it); --host/--port;
-exits 1 on a failure.
+exits 1 on a failure; TLS options (see twin.py).
 
-Usage: chatclient.py [--host 127.0.0.1] [--port 8800]
+Usage: chatclient.py [--host 127.0.0.1] [--port 8800] [--tls] [--tls-ca PEM]
 """
 
 import sys
@@ -22,9 +22,9 @@ class Client(pb.Referenceable):
     def remote_print(self, message):
         print(message)
 
-    def connect(self, host, port):
+    def connect(self, args):
         factory = pb.PBClientFactory()
-        reactor.connectTCP(host, port, factory)
+        twin.connect(factory, args)
         def1 = factory.login(credentials.UsernamePassword(b"alice", b"1234"), client=self)
         def1.addCallback(self.connected)
         def1.addErrback(self.failed)
@@ -59,7 +59,7 @@ class Client(pb.Referenceable):
 def main():
     args = twin.arguments()
     client = Client()
-    client.connect(args.host, args.port)
+    client.connect(args)
     sys.exit(client.status)
 
 

@@ -35,7 +35,7 @@ def main():
     args = twin.arguments()
     startLogging(sys.stderr, setStdout=False)
     factory = PBClientFactory()
-    reactor.connectTCP(args.host, args.port, factory)
+    twin.connect(factory, args)
 
     anonymousLogin = factory.login(Anonymous())
     anonymousLogin.addCallback(connected)

@@ -19,7 +19,7 @@ status = [0]
 def main():
     args = twin.arguments()
     factory = pb.PBClientFactory()
-    reactor.connectTCP(args.host, args.port, factory)
+    twin.connect(factory, args)
     d = factory.getRootObject()
     d.addCallback(lambda object: object.callRemote("echo", "hello network"))
     d.addCallback(lambda echo: print("server echoed:", echo))

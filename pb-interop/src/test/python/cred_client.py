@@ -4,9 +4,12 @@ Runs the suite's scenarios with PBClientFactory.login (bytes usernames and passw
 22.4 requires) against a server that serves the suite's realm (cred_server.py or the Java twin)
 and prints canonical result texts, written exactly as the Java client writes them.
 
-Run: /usr/bin/python3 cred_client.py   (then `RUN <scenario> <port>` lines on stdin)
+Run: /usr/bin/python3 cred_client.py [--tls-ca PEM]   (then `RUN <scenario> <port>` lines on stdin)
+With --tls-ca every connection is TLS (Twisted's own, pyOpenSSL), the server's certificate checked
+against that CA and the name 127.0.0.1.
 """
 
+import argparse
 import gc
 import socket
 import weakref
@@ -43,9 +46,15 @@ class Mind(pb.Referenceable):
         return "ack " + note
 
 
+TLS = {"options": None}
+
+
 def connect(port):
     factory = pb.PBClientFactory()
-    reactor.connectTCP("127.0.0.1", port, factory)
+    if TLS["options"] is None:
+        reactor.connectTCP("127.0.0.1", port, factory)
+    else:
+        reactor.connectSSL("127.0.0.1", port, factory, TLS["options"])
     return factory
 
 
@@ -293,5 +302,17 @@ SCENARIOS = {
     "daveLogins": dave_logins,
 }
 
+def tls_options(ca_path):
+    from twisted.internet import ssl
+
+    with open(ca_path, "rb") as f:
+        trust = ssl.Certificate.loadPEM(f.read())
+    return ssl.optionsForClientTLS("127.0.0.1", trustRoot=trust)
+
+
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tls-ca")
+    if parser.parse_args().tls_ca:
+        TLS["options"] = tls_options(parser.parse_args().tls_ca)
     run_client(SCENARIOS)

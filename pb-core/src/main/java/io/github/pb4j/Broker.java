@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +152,15 @@ public final class Broker {
   /** Returns the peer's address, if the transport knows it. */
   public Optional<SocketAddress> remoteAddress() {
     return Optional.ofNullable(sink.remoteAddress());
+  }
+
+  /**
+   * Returns the connection's TLS session once its handshake is over: present on a TLS connection
+   * (with the peer's verified certificates, if it presented any), empty on a plain one. PB traffic
+   * flows only after the handshake, so code that runs for a call always sees it.
+   */
+  public Optional<SSLSession> tlsSession() {
+    return Optional.ofNullable(sink.tlsSession());
   }
 
   /** Returns the options of this connection. */

@@ -3,6 +3,7 @@ package io.github.pb4j;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.SocketAddress;
+import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,14 @@ public interface MessageSink {
 
   /** Returns the peer's address, if the transport has one (used to throttle failed logins). */
   default @Nullable SocketAddress remoteAddress() {
+    return null;
+  }
+
+  /**
+   * Returns the TLS session of the connection once its handshake is over, or null on a connection
+   * without TLS (or before the handshake ended).
+   */
+  default @Nullable SSLSession tlsSession() {
     return null;
   }
 }

@@ -2,11 +2,15 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.cred.Anonymous;
+import io.github.pb4j.cred.Credentials;
 import io.github.pb4j.cred.LoginResult;
 import io.github.pb4j.cred.LoginThrottle;
 import io.github.pb4j.cred.Md5ChallengeCredentials;
 import io.github.pb4j.cred.Portal;
+import io.github.pb4j.cred.TlsClientCertificate;
 import io.github.pb4j.cred.UnauthorizedLoginException;
+import io.github.pb4j.cred.UnhandledCredentialsException;
+import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.jelly.internal.TypeCoercion;
 import io.github.pb4j.jelly.TypeMismatchException;
@@ -16,10 +20,18 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +79,10 @@ public final class PortalRoot implements Root {
   private static final Logger logger = LoggerFactory.getLogger(PortalRoot.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int RESPONSE_BYTES = 16;
+  private static final String CHALLENGE_OFF = "No checker for twisted.cred.credentials"
+      + ".IUsernameHashedPassword: this server checks passwords against their hashes only (it"
+      + " keeps no MD5 verifiers), so PB's challenge login is off; log in with a pb4j client over"
+      + " TLS";
 
   private final Portal portal;
   private final Broker broker;
@@ -119,9 +135,88 @@ public final class PortalRoot implements Root {
       throw new TypeMismatchException("username: " + TypeCoercion.pythonTypeName(username)
           + " (expected: bytes or str)");
     }
+    if (challengeOff()) {
+      logger.debug("[conn {}] challenge login refused: no MD5 verifiers", broker.connectionId());
+      throw new UnhandledCredentialsException(CHALLENGE_OFF);
+    }
     byte[] challenge = new byte[16];
     RANDOM.nextBytes(challenge);
     return Tuple.of(ByteString.of(challenge), new Challenger(name, challenge));
+  }
+
+  /**
+   * Starts a password login that the server checks against its password hash: pb4j's own,
+   * offered only on TLS connections, where nobody but the server can read the password. Returns a
+   * {@link PasswordTaker} whose {@code respond(password, mind)} answers the avatar. On a plain
+   * connection it answers as if there were no such method ({@code NoSuchMethod}), as a Twisted
+   * server does, so that a client falls back to Twisted's challenge before sending any password.
+   *
+   * @throws UnauthorizedLoginException if the username is longer than {@link #MAX_USERNAME_BYTES}
+   */
+  @Remote
+  public Referenceable loginPlain(String username) {
+    if (broker.tlsSession().isEmpty()) {
+      throw new NoSuchRemoteMethodException("loginPlain", "No such method: remote_loginPlain");
+    }
+    checkLength(username.length());
+    checkLength(username.getBytes(StandardCharsets.UTF_8).length);
+    return new PasswordTaker(username);
+  }
+
+  /**
+   * Logs in with the certificate the client presented in the TLS handshake (mutual TLS), checked
+   * by a checker of {@link TlsClientCertificate} credentials (e.g. {@link
+   * io.github.pb4j.cred.TlsClientCertificateChecker}); answers the avatar. pb4j's own; on a plain
+   * connection it answers as if there were no such method.
+   *
+   * @throws UnauthorizedLoginException if the client presented no certificate
+   */
+  @Remote
+  public CompletableFuture<Object> loginCertificate(@Nullable Object mind) {
+    Optional<SSLSession> session = broker.tlsSession();
+    if (session.isEmpty()) {
+      throw new NoSuchRemoteMethodException(
+          "loginCertificate", "No such method: remote_loginCertificate");
+    }
+    List<X509Certificate> chain = new ArrayList<>();
+    try {
+      for (Certificate c : session.get().getPeerCertificates()) {
+        if (c instanceof X509Certificate x) {
+          chain.add(x);
+        }
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      // The client presented no certificate: the login is refused below.
+      logger.debug("[conn {}] certificate login without a certificate", broker.connectionId());
+    }
+    if (portal.credentialInterfaces().stream()
+        .noneMatch(k -> k.isAssignableFrom(TlsClientCertificate.class))) {
+      return CompletableFuture.failedFuture(new UnhandledCredentialsException("No checker for"
+          + " client certificates: this server does not log clients in by certificate"));
+    }
+    if (chain.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new UnauthorizedLoginException("no client certificate was presented"));
+    }
+    TlsClientCertificate credentials = TlsClientCertificate.of(chain);
+    return lane().submit(() -> {
+      if (!broker.isConnected()) {
+        return CompletableFuture.failedFuture(
+            new ConnectionLostException("connection lost before login", null));
+      }
+      return portal.login(credentials, mind, broker.executor(), Avatar.class)
+          .thenApply(result -> adapt(result, credentials.toString()));
+    });
+  }
+
+  /**
+   * Returns whether the portal checks passwords but cannot check PB's challenge (a user store
+   * without MD5 verifiers): Twisted's {@code login} is then refused at once with a clear message.
+   */
+  private boolean challengeOff() {
+    List<Class<? extends Credentials>> kinds = portal.credentialInterfaces();
+    return kinds.contains(UsernamePassword.class)
+        && kinds.stream().noneMatch(k -> k.isAssignableFrom(Md5ChallengeCredentials.class));
   }
 
   /** Logs in anonymously, when the connection's turn comes; answers the avatar. */
@@ -196,6 +291,48 @@ public final class PortalRoot implements Root {
     return address.toString();
   }
 
+  /** A password login on a TLS connection: takes a single password. */
+  final class PasswordTaker implements Referenceable {
+    private final String username;
+    /** Checks the password as a response to a challenge is checked: throttled, in turn. */
+    private final Challenger checks;
+    private boolean used;
+
+    PasswordTaker(String username) {
+      this.username = username;
+      this.checks = new Challenger(username, new byte[0]);
+    }
+
+    /**
+     * Checks {@code password} (UTF-8 bytes, or text) against the user's password hash; answers the
+     * avatar. Checked when the connection's turn comes.
+     */
+    @Remote
+    public CompletableFuture<Object> respond(Object password, @Nullable Object mind) {
+      if (used) {
+        return CompletableFuture.failedFuture(
+            new UnauthorizedLoginException("password already given"));
+      }
+      used = true;
+      byte[] bytes;
+      if (password instanceof ByteString b) {
+        bytes = b.toByteArray();
+      } else if (password instanceof String s) {
+        bytes = s.getBytes(StandardCharsets.UTF_8);
+      } else {
+        throw new TypeMismatchException("password: " + TypeCoercion.pythonTypeName(password)
+            + " (expected: bytes or str)");
+      }
+      UsernamePassword credentials;
+      try {
+        credentials = UsernamePassword.of(username, bytes);
+      } finally {
+        Arrays.fill(bytes, (byte) 0);
+      }
+      return lane().submit(() -> checks.check(credentials, mind));
+    }
+  }
+
   /** One login attempt: takes a single response to its challenge. */
   final class Challenger implements Referenceable {
     private final String username;
@@ -227,8 +364,7 @@ public final class PortalRoot implements Root {
       return lane().submit(() -> check(credentials, mind));
     }
 
-    private CompletableFuture<Object> check(
-        Md5ChallengeCredentials credentials, @Nullable Object mind) {
+    CompletableFuture<Object> check(Credentials credentials, @Nullable Object mind) {
       if (!broker.isConnected()) {
         return CompletableFuture.failedFuture(
             new ConnectionLostException("connection lost before login", null));

@@ -74,6 +74,13 @@ final class CallCommand implements Callable<Integer> {
   boolean anonymous;
 
   @Option(
+      names = "--cert-login",
+      description =
+          "Log in with the client certificate of --tls-cert (mutual TLS; pb4j servers) and call "
+              + "the perspective.")
+  boolean certLogin;
+
+  @Option(
       names = "--password-stdin",
       description = "Read the password from the first line of stdin.")
   boolean passwordStdin;
@@ -112,9 +119,14 @@ final class CallCommand implements Callable<Integer> {
     List<@Nullable Object> positional = new ArrayList<>();
     Map<String, @Nullable Object> keywords = new LinkedHashMap<>();
     parseArguments(positional, keywords);
-    if (user != null && anonymous) {
+    if ((user != null ? 1 : 0) + (anonymous ? 1 : 0) + (certLogin ? 1 : 0) > 1) {
+      throw new CliException(PbCli.USAGE,
+          "--user, --anonymous and --cert-login: more than one given (expected: one of them)");
+    }
+    if (certLogin && !connect.tls.hasCertificate()) {
       throw new CliException(
-          PbCli.USAGE, "--user and --anonymous: both given (expected: one of them)");
+          PbCli.USAGE,
+          "--cert-login: no client certificate (expected: --tls-cert FILE --tls-key FILE)");
     }
     if (!(timeoutSeconds > 0) || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
       throw new CliException(PbCli.USAGE, "--timeout: " + seconds() + " (expected: more than 0, at most "
@@ -138,7 +150,9 @@ final class CallCommand implements Callable<Integer> {
     try (PbClient client = connect.client(timeout)) {
       RemoteReference target = await(client.getRootObject(), "the connection");
       if (credentials != null) {
-        target = await(PbLogin.login(target, credentials, null), "the login");
+        target = await(PbLogin.login(target, credentials), "the login");
+      } else if (certLogin) {
+        target = await(PbLogin.loginWithCertificate(target, null), "the login");
       }
       Object result = await(
           target.callRemoteWithKeywords(CallOptions.timeout(timeout), method, positional, keywords),
@@ -219,7 +233,7 @@ final class CallCommand implements Callable<Integer> {
       if (e.getCause() instanceof TimeoutException) {
         throw timedOut(step);
       }
-      throw e.getCause() instanceof Exception cause ? cause : e;
+      throw connect.explain(e.getCause()) instanceof Exception cause ? cause : e;
     } catch (TimeoutException e) {
       future.cancel(false);
       throw timedOut(step);

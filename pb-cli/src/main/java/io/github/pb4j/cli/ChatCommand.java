@@ -78,8 +78,13 @@ final class ChatCommand implements Callable<Integer> {
 
   @Mixin ConnectOptions connect = new ConnectOptions();
 
-  @Option(names = "--user", required = true, paramLabel = "NAME", description = "Your username.")
-  String user = "";
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      description =
+          "Your username. Without it, logs in with the client certificate of --tls-cert "
+              + "(mutual TLS; pb4j servers).")
+  @Nullable String user;
 
   @Option(
       names = "--group",
@@ -161,31 +166,38 @@ final class ChatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    char[] password =
-        Passwords.read(
-            terminal,
-            passwordStdin,
-            "PB_PASSWORD",
-            "Password for " + user + "@" + connect.host + ": ",
-            false);
-    UsernamePassword credentials = UsernamePassword.of(user, password);
-    Arrays.fill(password, '\0');
+    if (user == null && !connect.tls.hasCertificate()) {
+      throw new CliException(
+          PbCli.USAGE,
+          "--user: missing (expected: --user NAME, or a client certificate: --tls-cert FILE"
+              + " --tls-key FILE)");
+    }
+    PbSession.Builder builder = connect.session(TIMEOUT);
+    Mind mind = new Mind(terminal.out());
+    if (user != null) {
+      char[] password =
+          Passwords.read(
+              terminal,
+              passwordStdin,
+              "PB_PASSWORD",
+              "Password for " + user + "@" + connect.host + ": ",
+              false);
+      builder.login(UsernamePassword.of(user, password), mind);
+      Arrays.fill(password, '\0');
+    } else {
+      builder.loginWithCertificate(mind);
+    }
     BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
-    try (PbSession session =
-        connect
-            .session(TIMEOUT)
-            .login(credentials, new Mind(terminal.out()))
-            .listener(new SessionNews(inputs))
-            .build()
-            .start()) {
+    try (PbSession session = builder.listener(new SessionNews(inputs)).build().start()) {
       perspective = firstAttachment(inputs);
       status(
           "logged in as "
-              + user
+              + (user != null ? user : "the certificate's name")
               + " on "
               + connect.host
               + ":"
               + connect.port
+              + (perspective.broker().tlsSession().isPresent() ? " over TLS" : "")
               + "; /help lists commands");
       for (String group : groups) {
         join(group, noMattress);
@@ -237,7 +249,8 @@ final class ChatCommand implements Callable<Integer> {
     if (first.kind() == Input.Kind.ATTACHED && first.perspective() != null) {
       return first.perspective();
     }
-    throw asException(first.failure());
+    Throwable failure = first.failure();
+    throw asException(failure == null ? null : connect.explain(ExampleRunner.unwrap(failure)));
   }
 
   private static Exception asException(@Nullable Throwable t) {
@@ -419,7 +432,7 @@ final class ChatCommand implements Callable<Integer> {
     try {
       return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = ExampleRunner.unwrap(e);
+      Throwable cause = connect.explain(ExampleRunner.unwrap(e));
       throw cause instanceof Exception ex ? ex : e;
     } catch (TimeoutException e) {
       throw new CliException(PbCli.FAILED, "no answer within " + TIMEOUT.toSeconds() + " s");

@@ -3,9 +3,12 @@ package io.github.pb4j.cli;
 import io.github.pb4j.PortalRoot;
 import io.github.pb4j.userstore.JdbcUserStore;
 import io.github.pb4j.cred.LoginThrottle;
+import io.github.pb4j.cred.Portal;
+import io.github.pb4j.cred.TlsClientCertificateChecker;
 import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.chat.ChatService;
 import io.github.pb4j.netty.PbServer;
+import io.netty.handler.ssl.SslContext;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,6 +30,8 @@ import picocli.CommandLine.Option;
           + "allowMattress=True), messages to each client's remote print.",
       "Users come from the user store (see 'pb users'); --demo adds the seed's bridge club "
           + "(alice/1234, bob/secret, carol/fido) to an empty store. Runs until Ctrl-C.",
+      "With --tls-cert and --tls-key it serves over TLS; with --tls-client-ca too, clients "
+          + "presenting a certificate of those CAs log in as its CN without a password.",
       "Logins, joins, leaves and refusals are logged on stderr.",
       "A client silent for --keepalive seconds is probed; one that does not answer within "
           + "--keepalive-timeout seconds is disconnected and logged out."
@@ -36,6 +41,8 @@ import picocli.CommandLine.Option;
       "  pb chat-server --demo",
       "  pb chat-server --port 9000 --db /var/lib/chat/users.db",
       "  pb chat-server --demo --keepalive 20 --keepalive-timeout 10",
+      "  pb chat-server --tls-cert server.pem --tls-key server-key.pem --no-md5",
+      "  pb chat-server --tls-cert server.pem --tls-key server-key.pem --tls-client-ca ca.pem",
       "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://localhost/chat --db-user chat"
     })
 final class ChatServerCommand implements Callable<Integer> {
@@ -67,6 +74,8 @@ final class ChatServerCommand implements Callable<Integer> {
 
   @Mixin KeepaliveOptions keepalive = new KeepaliveOptions();
 
+  @Mixin ServerTlsOptions tls = new ServerTlsOptions();
+
   @Option(
       names = "--demo",
       description = "Add alice, bob and carol (the seed's users) if the store has no users.")
@@ -82,6 +91,12 @@ final class ChatServerCommand implements Callable<Integer> {
       throw new CliException(PbCli.USAGE, "--port: " + port + " (expected: 0..65535)");
     }
     io.github.pb4j.BrokerOptions options = keepalive.serverOptions();
+    SslContext sslContext = tls.context();
+    if (store.noMd5 && sslContext == null) {
+      terminal.err().println("pb chat-server: with --no-md5 and no TLS nobody can log in with a"
+          + " password: Twisted's challenge needs the MD5 verifier, and pb4j clients send"
+          + " passwords only over TLS (add --tls-cert and --tls-key)");
+    }
     try (JdbcUserStore users = store.open(terminal)) {
       boolean hasUsers = users.hasUsers().get(30, TimeUnit.SECONDS);
       if (!hasUsers && demo) {
@@ -101,18 +116,22 @@ final class ChatServerCommand implements Callable<Integer> {
                     + " has no users yet: add some with 'pb users add NAME', or start with --demo");
       }
       ChatService chat = new ChatService();
+      Portal portal =
+          tls.mutual()
+              ? chat.portal(users.checker(), new TlsClientCertificateChecker())
+              : chat.portal(users.checker());
       PbServer server;
       try {
-        server =
+        PbServer.Builder builder =
             PbServer.builder()
                 .host(host)
                 .port(port)
                 .options(options)
-                .rootFactory(
-                    PortalRoot.factory(
-                        chat.portal(users.checker()), LoginThrottle.builder().build()))
-                .build()
-                .start();
+                .rootFactory(PortalRoot.factory(portal, LoginThrottle.builder().build()));
+        if (sslContext != null) {
+          builder.sslContext(sslContext);
+        }
+        server = builder.build().start();
       } catch (UncheckedIOException e) {
         throw new CliException(
             PbCli.CANNOT_CONNECT,
@@ -127,8 +146,10 @@ final class ChatServerCommand implements Callable<Integer> {
                     + host
                     + ":"
                     + server.port()
+                    + (sslContext == null ? "" : tls.mutual() ? " over mutual TLS" : " over TLS")
                     + " (users: "
                     + store.describe()
+                    + (store.noMd5 ? ", no MD5 verifiers" : "")
                     + ")");
         terminal.out().flush();
         terminal.shutdownRequested().join();

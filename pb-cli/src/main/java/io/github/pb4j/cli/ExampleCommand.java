@@ -2,6 +2,7 @@ package io.github.pb4j.cli;
 
 import io.github.pb4j.examples.Examples;
 import io.github.pb4j.examples.ExampleArgs;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Parameters;
       "%nExamples:",
       "  pb example pb6server &",
       "  pb example pb6client1",
-      "  pb example chatserver --port 0"
+      "  pb example chatserver --port 0",
+      "  pb example pbsimpleserver --tls-cert server.pem --tls-key server-key.pem &",
+      "  pb example pbsimpleclient --tls-ca ca.pem --host localhost"
     })
 final class ExampleCommand implements Callable<Integer> {
   private final Terminal terminal;
@@ -46,6 +49,37 @@ final class ExampleCommand implements Callable<Integer> {
       paramLabel = "PORT",
       description = "Port (default: 8800); a server takes 0 for any free port.")
   @Nullable Integer port;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "TLS certificate chain (PEM): a server's own (serves over TLS), or a client's for "
+              + "mutual TLS; needs --tls-key.")
+  @Nullable Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "The private key of --tls-cert (unencrypted PKCS#8 PEM).")
+  @Nullable Path tlsKey;
+
+  @Option(
+      names = "--tls",
+      description = "Clients: connect over TLS, checking the server's certificate and name.")
+  boolean tls;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description = "Clients: trust these CAs (PEM) instead of the JDK's (implies --tls).")
+  @Nullable Path tlsCa;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      description = "Servers: ask clients for a certificate of these CAs (PEM; mutual TLS).")
+  @Nullable Path tlsClientCa;
 
   ExampleCommand(Terminal terminal) {
     this.terminal = terminal;
@@ -79,7 +113,10 @@ final class ExampleCommand implements Callable<Integer> {
       args = ExampleArgs.of(
           host != null ? host : ExampleArgs.DEFAULT_HOST,
           port != null ? port : ExampleArgs.DEFAULT_PORT,
-          example.server());
+          example.server())
+          .withTls(example.server()
+              ? ExampleArgs.serverTls(tlsCert, tlsKey, tlsClientCa, tls || tlsCa != null)
+              : ExampleArgs.clientTls(tls, tlsCa, tlsCert, tlsKey, tlsClientCa));
     } catch (IllegalArgumentException e) {
       throw new CliException(PbCli.USAGE, e.getMessage());
     }

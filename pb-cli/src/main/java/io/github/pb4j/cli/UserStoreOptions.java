@@ -10,9 +10,11 @@ import picocli.CommandLine.Option;
  * --db-url JDBC_URL} (e.g. PostgreSQL) with {@code --db-user} and the password in {@code
  * PB_DB_PASSWORD}.
  *
- * <p>The store keeps an MD5 verifier per user besides the Argon2id hash, because PB's login
+ * <p>The store keeps an MD5 verifier per user besides the Argon2id hash, because Twisted's PB login
  * challenge can only be checked against {@code MD5(password)}; that verifier is password-equivalent
- * for PB logins, so protect the database like a password file.
+ * for PB logins, so protect the database like a password file. With {@code --no-md5} no verifier is
+ * stored or used: only pb4j clients over TLS can log in with a password (checked against the
+ * Argon2id hash), and Twisted's challenge login is refused.
  */
 final class UserStoreOptions {
   static final Path DEFAULT_DB = Path.of("pb4j-users.db");
@@ -34,6 +36,14 @@ final class UserStoreOptions {
   @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --db-url.")
   @Nullable String user;
 
+  @Option(
+      names = "--no-md5",
+      description =
+          "Store and use no MD5 verifiers: passwords are checked against their Argon2id hash only, "
+              + "so only pb4j clients over TLS can log in with one; Twisted's challenge login is "
+              + "refused.")
+  boolean noMd5;
+
   /** Opens the store; the caller closes it. */
   JdbcUserStore open(Terminal terminal) {
     if (db != null && url != null) {
@@ -51,7 +61,7 @@ final class UserStoreOptions {
     } else {
       builder = JdbcUserStore.sqliteBuilder(db != null ? db : DEFAULT_DB);
     }
-    return builder.storeMd5Verifier(true).build();
+    return builder.storeMd5Verifier(!noMd5).build();
   }
 
   /** Names the store for messages, without any password. */

@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pb users add|remove|passwd|list}: manages the user store {@code pb chat-server} uses.
- * Passwords are prompted (twice, without echo) or read from stdin, never taken from the command
+ * {@code pb users add|remove|passwd|list|clear-md5}: manages the user store {@code pb
+ * chat-server} uses. Passwords are prompted (twice, without echo) or read from stdin, never taken from the command
  * line.
  */
 @Command(
@@ -32,13 +32,16 @@ import picocli.CommandLine.Spec;
       UsersCommand.Add.class,
       UsersCommand.Remove.class,
       UsersCommand.Passwd.class,
-      UsersCommand.ListUsers.class
+      UsersCommand.ListUsers.class,
+      UsersCommand.ClearMd5.class
     },
     footer = {
       "%nExamples:",
       "  pb users add alice                      (prompts twice)",
       "  echo 'tr0ub4dor' | pb users add bob --password-stdin",
-      "  pb users list --db /var/lib/chat/users.db"
+      "  pb users list --db /var/lib/chat/users.db",
+      "  pb users passwd alice --no-md5          (stores no MD5 verifier for alice)",
+      "  pb users clear-md5                      (for a store served with --no-md5)"
     })
 final class UsersCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -46,7 +49,7 @@ final class UsersCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing subcommand: add, remove, passwd or list");
+        spec.commandLine(), "missing subcommand: add, remove, passwd, list or clear-md5");
   }
 
   /** {@code pb users add NAME}. */
@@ -146,6 +149,35 @@ final class UsersCommand implements Runnable {
           terminal.out().println(name);
         }
       }
+      return PbCli.OK;
+    }
+  }
+
+  /** {@code pb users clear-md5}. */
+  @Command(
+      name = "clear-md5",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Delete every stored MD5 verifier.",
+        "For a store served with --no-md5: Twisted clients can then no longer log in, and "
+            + "nothing password-equivalent is left in the database."
+      })
+  static final class ClearMd5 implements Callable<Integer> {
+    private final Terminal terminal;
+
+    @Mixin UserStoreOptions store = new UserStoreOptions();
+
+    ClearMd5(Terminal terminal) {
+      this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      int cleared;
+      try (JdbcUserStore users = store.open(terminal)) {
+        cleared = run(users::clearMd5Verifiers);
+      }
+      terminal.out().println("deleted " + cleared + " MD5 verifier" + (cleared == 1 ? "" : "s"));
       return PbCli.OK;
     }
   }

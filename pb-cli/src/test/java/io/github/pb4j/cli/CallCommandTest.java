@@ -2,6 +2,7 @@ package io.github.pb4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.pbsimpleserver.PbSimpleServer;
 import io.github.pb4j.testing.Lines;
 import io.github.pb4j.testing.TwistedPeer;
@@ -60,7 +61,7 @@ class CallCommandTest {
   @BeforeAll
   static void startServers() throws Exception {
     twistedEcho = TwistedPeer.startServer(CliRun.exampleTwin("pbsimpleserver.py"));
-    javaEcho = PbSimpleServer.start("127.0.0.1", 0, new Lines().printStream());
+    javaEcho = PbSimpleServer.start(ExampleArgs.of("127.0.0.1", 0, true), new Lines().printStream());
   }
 
   @AfterAll

@@ -4,9 +4,11 @@ import io.github.pb4j.RemoteFailureException;
 import io.github.pb4j.cred.LoginFailedException;
 import io.github.pb4j.netty.PbConnectException;
 import io.github.pb4j.netty.PbServer;
+import io.github.pb4j.netty.Tls;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -41,16 +43,16 @@ public final class ExampleRunner {
 
   private ExampleRunner() {}
 
-  /** Starts an example server; returns the started server. */
+  /** Starts an example server on {@link ExampleArgs#serverBuilder()}; returns the server. */
   @FunctionalInterface
   public interface ServerStarter {
-    PbServer start(String host, int port, PrintStream out);
+    PbServer start(ExampleArgs args, PrintStream out);
   }
 
-  /** Runs an example client to the end. */
+  /** Runs an example client, connecting with {@link ExampleArgs#client()}, to the end. */
   @FunctionalInterface
   public interface ClientBody {
-    void run(String host, int port, PrintStream out) throws Exception;
+    void run(ExampleArgs args, PrintStream out) throws Exception;
   }
 
   /** Runs a server example until {@code stop} completes; returns the exit code. */
@@ -86,7 +88,7 @@ public final class ExampleRunner {
       CompletionStage<?> stop) {
     PbServer server;
     try {
-      server = starter.start(options.host(), options.port(), out);
+      server = starter.start(options, out);
     } catch (UncheckedIOException e) {
       err.println(
           name
@@ -130,7 +132,7 @@ public final class ExampleRunner {
   public static int runClient(
       String name, ExampleArgs options, ClientBody body, PrintStream out, PrintStream err) {
     try {
-      body.run(options.host(), options.port(), out);
+      body.run(options, out);
       return 0;
     } catch (Exception e) {
       Throwable cause = unwrap(e);
@@ -203,7 +205,10 @@ public final class ExampleRunner {
 
   /** Returns the exit code for a failure: {@link #CANNOT_CONNECT} or {@link #FAILED}. */
   public static int exitCode(Throwable failure) {
-    return unwrap(failure) instanceof PbConnectException ? CANNOT_CONNECT : FAILED;
+    Throwable t = unwrap(failure);
+    return t instanceof PbConnectException || Tls.explain(t, null).isPresent()
+        ? CANNOT_CONNECT
+        : FAILED;
   }
 
   /** Returns a one-line description of a failure for stderr. */
@@ -211,6 +216,10 @@ public final class ExampleRunner {
     Throwable t = unwrap(failure);
     if (t instanceof PbConnectException) {
       return t.getMessage();
+    }
+    Optional<String> tls = Tls.explain(t, null);
+    if (tls.isPresent()) {
+      return tls.get();
     }
     if (t instanceof LoginFailedException l) {
       String text = l.twistedValue(); // the peer's text; the type says the rest

@@ -149,7 +149,7 @@ class ExamplesTest {
     int port;
     if (peers.javaServer) {
       serverOut = new Lines();
-      PbServer s = pair.java().start("127.0.0.1", 0, serverOut.printStream());
+      PbServer s = pair.java().start(ExampleArgs.of("127.0.0.1", 0, true), serverOut.printStream());
       server = s;
       port = s.port();
     } else {
@@ -163,7 +163,7 @@ class ExamplesTest {
         List<String> printed;
         if (peers.javaClient) {
           Lines out = new Lines();
-          client.java().run("127.0.0.1", port, out.printStream());
+          client.java().run(ExampleArgs.of("127.0.0.1", port, false), out.printStream());
           printed = out.snapshot();
         } else {
           printed = TwistedPeer.runClient(client.name() + ".py", port);
@@ -206,7 +206,7 @@ class ExamplesTest {
     AutoCloseable server;
     int port;
     if (javaServer) {
-      PbServer s = pair.java().start("127.0.0.1", 0, new Lines().printStream());
+      PbServer s = pair.java().start(ExampleArgs.of("127.0.0.1", 0, true), new Lines().printStream());
       server = s;
       port = s.port();
     } else {
@@ -216,7 +216,7 @@ class ExamplesTest {
     }
     try (server) {
       Lines out = new Lines();
-      typed.body().run("127.0.0.1", port, out.printStream());
+      typed.body().run(ExampleArgs.of("127.0.0.1", port, false), out.printStream());
       assertThat(normalize(out.snapshot(), false)).isEqualTo(untyped.prints());
     }
   }

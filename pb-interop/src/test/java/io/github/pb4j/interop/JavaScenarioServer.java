@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.fail;
 import io.github.pb4j.Broker;
 import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.netty.PbServer;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** A pb4j server serving a suite's scenarios; the root records events through the given sink. */
 public final class JavaScenarioServer implements ScenarioServer {
@@ -20,14 +22,25 @@ public final class JavaScenarioServer implements ScenarioServer {
    * @param rootFactory makes the root of each connection; it receives the broker and the event sink
    */
   public JavaScenarioServer(BiFunction<Broker, Consumer<String>, Object> rootFactory, BrokerOptions options) {
+    this(rootFactory, options, null);
+  }
+
+  /**
+   * @param rootFactory makes the root of each connection; it receives the broker and the event sink
+   * @param tls the server's TLS context, or null for plain TCP
+   */
+  public JavaScenarioServer(BiFunction<Broker, Consumer<String>, Object> rootFactory,
+      BrokerOptions options, @Nullable SslContext tls) {
     Consumer<String> sink = this::record;
-    this.server = PbServer.builder()
+    PbServer.Builder builder = PbServer.builder()
         .host("127.0.0.1")
         .port(0)
         .options(options)
-        .rootFactory(broker -> rootFactory.apply(broker, sink))
-        .build()
-        .start();
+        .rootFactory(broker -> rootFactory.apply(broker, sink));
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.server = builder.build().start();
   }
 
   private void record(String event) {

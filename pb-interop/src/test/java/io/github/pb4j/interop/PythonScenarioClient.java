@@ -11,7 +11,12 @@ public final class PythonScenarioClient implements ScenarioClient {
   private final TwistedPeer peer;
 
   public PythonScenarioClient(String script) throws InterruptedException {
-    this.peer = TwistedPeer.startAndAwaitReady(script, List.of());
+    this(script, List.of());
+  }
+
+  /** Starts {@code script args...}, e.g. with TLS options. */
+  public PythonScenarioClient(String script, List<String> args) throws InterruptedException {
+    this.peer = TwistedPeer.startAndAwaitReady(script, args);
   }
 
   @Override

@@ -57,12 +57,17 @@ public final class TwistedPeer implements AutoCloseable {
   public static final String READY = "READY";
   /** How to install Twisted where it is missing. */
   public static final String INSTALL_HINT = "apt-get install -y python3-twisted";
+  /** How to install Twisted's TLS where it is missing. */
+  public static final String TLS_INSTALL_HINT =
+      "apt-get install -y python3-openssl python3-service-identity";
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
   /** Interpreters known to import Twisted; checked once per test JVM. */
   private static final Set<String> TWISTED_OK = ConcurrentHashMap.newKeySet();
+  /** Interpreters known to import Twisted's TLS; checked once per test JVM. */
+  private static final Set<String> TWISTED_TLS_OK = ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final Process process;
@@ -202,6 +207,28 @@ public final class TwistedPeer implements AutoCloseable {
             + " (or run with -Dpb4j.python=<python3 with Twisted>;"
             + " -Dpb4j.interop.optOut=true skips interop tests)";
     Assumptions.assumeFalse(optOut, message);
+    throw new AssertionError(message);
+  }
+
+  /**
+   * Checks that {@link #python()} has Twisted's TLS: pyOpenSSL and service_identity, which
+   * Twisted's {@code ssl:} endpoints and {@code optionsForClientTLS} need. If not, fails the
+   * calling test with the install command (skips it with {@code -Dpb4j.interop.optOut=true}).
+   */
+  public static void requireTwistedTls() {
+    requireTwisted();
+    String python = python();
+    if (TWISTED_TLS_OK.contains(python)) {
+      return;
+    }
+    String problem = importProblem(python, "OpenSSL, service_identity, twisted.internet.ssl");
+    if (problem == null) {
+      TWISTED_TLS_OK.add(python);
+      return;
+    }
+    String message = "Twisted's TLS is needed for this interop test but " + problem
+        + "; install it with: " + TLS_INSTALL_HINT;
+    Assumptions.assumeFalse(optedOut(), message);
     throw new AssertionError(message);
   }
 
@@ -356,9 +383,13 @@ public final class TwistedPeer implements AutoCloseable {
   }
 
   private static @Nullable String twistedProblem(String python) {
+    return importProblem(python, "twisted.spread.pb");
+  }
+
+  private static @Nullable String importProblem(String python, String modules) {
     try {
       Process p =
-          new ProcessBuilder(python, "-c", "import twisted.spread.pb")
+          new ProcessBuilder(python, "-c", "import " + modules)
               .redirectErrorStream(true)
               .start();
       p.getOutputStream().close();
@@ -369,7 +400,7 @@ public final class TwistedPeer implements AutoCloseable {
       }
       return p.exitValue() == 0
           ? null
-          : python + " cannot import twisted.spread.pb (" + output + ")";
+          : python + " cannot import " + modules + " (" + output + ")";
     } catch (IOException e) {
       return python + " cannot be run (" + e.getMessage() + ")";
     } catch (InterruptedException e) {

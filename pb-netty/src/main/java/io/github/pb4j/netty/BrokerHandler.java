@@ -15,6 +15,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,6 +223,20 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Closes the connection when the peer ends its TLS session ({@code close_notify}): Twisted's
+   * {@code loseConnection} over TLS sends one and then waits for the other side to close, which
+   * Netty's TLS handler does not do by itself.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof SslCloseCompletionEvent) {
+      logger.debug("[{}] the peer ended TLS; closing", connection(ctx));
+      ctx.close();
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     boolean writable = ctx.channel().isWritable();
@@ -341,6 +358,12 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public @Nullable SocketAddress remoteAddress() {
       return ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public @Nullable SSLSession tlsSession() {
+      SslHandler tls = ctx.pipeline().get(SslHandler.class);
+      return tls != null && tls.handshakeFuture().isSuccess() ? tls.engine().getSession() : null;
     }
 
     @Override

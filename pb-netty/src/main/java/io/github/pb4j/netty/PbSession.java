@@ -259,10 +259,7 @@ public final class PbSession implements AutoCloseable {
     }
     client = c;
     logger.debug("session to {}:{}: connecting", settings.host(), settings.port());
-    CompletableFuture<RemoteReference> f =
-        settings.credentials() == null
-            ? c.getRootObject()
-            : c.loginWithMindValue(settings.credentials(), settings.mind());
+    CompletableFuture<RemoteReference> f = settings.attach(c);
     timer = loop.schedule(
         () -> attemptDone(attempt, c, null, new TimeoutException(
             "not attached within " + settings.attachTimeout().toMillis() + " ms")),
@@ -453,6 +450,7 @@ public final class PbSession implements AutoCloseable {
     private boolean verifyHostname = true;
     private @Nullable Credentials credentials;
     private @Nullable Object mind;
+    private boolean certificateLogin;
     private Duration initialDelay = Duration.ofSeconds(1);
     private Duration maxDelay = Duration.ofSeconds(60);
     private double multiplier = 2.0;
@@ -516,6 +514,18 @@ public final class PbSession implements AutoCloseable {
     public Builder login(Credentials credentials, io.github.pb4j.@Nullable Referenceable mind) {
       this.credentials = Objects.requireNonNull(credentials, "credentials");
       this.mind = mind;
+      this.certificateLogin = false;
+      return this;
+    }
+
+    /**
+     * Logs in with the client certificate of the TLS context ({@link #sslContext}), offering
+     * {@code mind} at every login: see {@link io.github.pb4j.PbLogin#loginWithCertificate}.
+     */
+    public Builder loginWithCertificate(io.github.pb4j.@Nullable Referenceable mind) {
+      this.credentials = null;
+      this.mind = mind;
+      this.certificateLogin = true;
       return this;
     }
 
@@ -593,7 +603,7 @@ public final class PbSession implements AutoCloseable {
     public PbSession build() {
       Backoff backoff = new Backoff(initialDelay, maxDelay, multiplier, jitter);
       return new PbSession(new SessionSettings(host, port, options, connectTimeout, attachTimeout,
-          group, sslContext, verifyHostname, credentials, mind, backoff, List.copyOf(listeners),
+          group, sslContext, verifyHostname, credentials, mind, certificateLogin, backoff, List.copyOf(listeners),
           clientSettings));
     }
   }

@@ -29,9 +29,19 @@ record SessionSettings(
     boolean verifyHostname,
     @Nullable Credentials credentials,
     @Nullable Object mind,
+    boolean certificateLogin,
     Backoff backoff,
     List<PbSession.Listener> listeners,
     @Nullable Consumer<PbClient.Builder> clientSettings) {
+
+  /** Starts one attempt's attachment: the root object, or a login with credentials or certificate. */
+  CompletableFuture<io.github.pb4j.RemoteReference> attach(PbClient c) {
+    if (certificateLogin) {
+      return c.getRootObject()
+          .thenCompose(root -> io.github.pb4j.PbLogin.loginWithCertificate(root, mind));
+    }
+    return credentials == null ? c.getRootObject() : c.loginWithMindValue(credentials, mind);
+  }
 
   /** Returns the client of one attempt, on the session's event loop group. */
   PbClient newClient(EventLoopGroup sessionGroup) {

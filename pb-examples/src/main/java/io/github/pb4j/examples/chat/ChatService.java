@@ -89,11 +89,16 @@ public final class ChatService {
   }
 
   /**
-   * Returns a portal to this service's realm checking passwords with {@code checker}; failed logins
-   * are logged at INFO.
+   * Returns a portal to this service's realm checking passwords with {@code checker} (and other
+   * credentials, such as client certificates, with {@code more}); failed logins are logged at INFO.
    */
-  public Portal portal(CredentialsChecker checker) {
-    return Portal.builder().realm(realm()).checker(new RefusalLoggingChecker(checker)).build();
+  public Portal portal(CredentialsChecker checker, CredentialsChecker... more) {
+    Portal.Builder builder =
+        Portal.builder().realm(realm()).checker(new RefusalLoggingChecker(checker));
+    for (CredentialsChecker c : more) {
+      builder.checker(new RefusalLoggingChecker(c));
+    }
+    return builder.build();
   }
 
   /** Returns the names of the users online now, sorted. */

@@ -4,6 +4,7 @@ import io.github.pb4j.cred.AvatarId;
 import io.github.pb4j.cred.Credentials;
 import io.github.pb4j.cred.CredentialsChecker;
 import io.github.pb4j.cred.LoginFailedException;
+import io.github.pb4j.cred.TlsClientCertificate;
 import io.github.pb4j.cred.UsernameMd5Password;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.examples.ExampleRunner;
@@ -57,6 +58,9 @@ final class RefusalLoggingChecker implements CredentialsChecker {
     }
     if (credentials instanceof UsernamePassword c) {
       return ChatText.neutralise(c.username());
+    }
+    if (credentials instanceof TlsClientCertificate c) {
+      return "certificate " + ChatText.neutralise(c.subject().getName());
     }
     return "a client (" + credentials.getClass().getSimpleName() + ")";
   }

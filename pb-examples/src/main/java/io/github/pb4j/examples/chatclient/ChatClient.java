@@ -7,6 +7,7 @@ import io.github.pb4j.Referenceable;
 import io.github.pb4j.Remote;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.chat.ChatText;
 import io.github.pb4j.netty.PbClient;
@@ -44,8 +45,8 @@ public final class ChatClient {
   }
 
   /** Logs in to {@code host:port}, joins, sends one message and prints what happens. */
-  public static void run(String host, int port, PrintStream out) throws Exception {
-    try (PbClient client = PbClient.builder().host(host).port(port).build()) {
+  public static void run(ExampleArgs args, PrintStream out) throws Exception {
+    try (PbClient client = args.client()) {
       RemoteReference root = await(client.getRootObject());
       Client mind = new Client(out);
       RemoteReference perspective =

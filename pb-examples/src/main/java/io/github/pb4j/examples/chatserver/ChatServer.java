@@ -2,6 +2,7 @@ package io.github.pb4j.examples.chatserver;
 
 import io.github.pb4j.PortalRoot;
 import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.chat.ChatService;
 import io.github.pb4j.netty.PbServer;
@@ -25,16 +26,14 @@ public final class ChatServer {
   private ChatServer() {}
 
   /** Starts the server on {@code host:port} (0 picks a free port). */
-  public static PbServer start(String host, int port, PrintStream out) {
+  public static PbServer start(ExampleArgs args, PrintStream out) {
     var checker =
         new InMemoryUsernamePasswordDatabaseDontUse()
             .addUser("alice", "1234")
             .addUser("bob", "secret")
             .addUser("carol", "fido");
     ChatService chat = new ChatService();
-    return PbServer.builder()
-        .host(host)
-        .port(port)
+    return args.serverBuilder()
         .rootFactory(PortalRoot.factory(chat.portal(checker)))
         .build()
         .start();

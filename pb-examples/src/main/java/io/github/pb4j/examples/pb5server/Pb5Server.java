@@ -8,6 +8,7 @@ import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
 import io.github.pb4j.cred.LoginResult;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.Realm;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.PythonStr;
 import io.github.pb4j.netty.PbServer;
@@ -78,21 +79,19 @@ public final class Pb5Server {
   }
 
   /** Starts the server on {@code host:port} (0 picks a free port), printing to {@code out}. */
-  public static PbServer start(String host, int port, PrintStream out) {
-    return start(host, port, out, Map.of("user1", "pass1"));
+  public static PbServer start(ExampleArgs args, PrintStream out) {
+    return start(args, out, Map.of("user1", "pass1"));
   }
 
   /**
    * Starts the server with {@code users} (name to password) on {@code host:port} (0 picks a free
    * port), printing to {@code out}.
    */
-  public static PbServer start(String host, int port, PrintStream out, Map<String, String> users) {
+  public static PbServer start(ExampleArgs args, PrintStream out, Map<String, String> users) {
     var checker = new InMemoryUsernamePasswordDatabaseDontUse();
     users.forEach(checker::addUser);
     Portal portal = Portal.builder().realm(new MyRealm(out)).checker(checker).build();
-    return PbServer.builder()
-        .host(host)
-        .port(port)
+    return args.serverBuilder()
         .rootFactory(PortalRoot.factory(portal))
         .build()
         .start();

@@ -5,6 +5,7 @@ import static io.github.pb4j.examples.ExampleRunner.await;
 import io.github.pb4j.PbLogin;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.PythonStr;
 import io.github.pb4j.netty.PbClient;
@@ -24,8 +25,8 @@ public final class Pb6Client1 {
   private Pb6Client1() {}
 
   /** Logs in to {@code host:port}, calls {@code foo} and prints what it does to {@code out}. */
-  public static void run(String host, int port, PrintStream out) throws Exception {
-    try (PbClient client = PbClient.builder().host(host).port(port).build()) {
+  public static void run(ExampleArgs args, PrintStream out) throws Exception {
+    try (PbClient client = args.client()) {
       RemoteReference root = await(client.getRootObject());
       RemoteReference perspective =
           await(PbLogin.login(root, UsernamePassword.of("user1", "pass1"), null));

@@ -1,5 +1,6 @@
 package io.github.pb4j.examples.pb6server;
 
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.pb5server.Pb5Server;
 import io.github.pb4j.netty.PbServer;
@@ -24,8 +25,8 @@ public final class Pb6Server {
   private Pb6Server() {}
 
   /** Starts the server on {@code host:port} (0 picks a free port), printing to {@code out}. */
-  public static PbServer start(String host, int port, PrintStream out) {
-    return Pb5Server.start(host, port, out, Map.of("user1", "pass1", "user2", "pass2"));
+  public static PbServer start(ExampleArgs args, PrintStream out) {
+    return Pb5Server.start(args, out, Map.of("user1", "pass1", "user2", "pass2"));
   }
 
   public static void main(String[] args) {

@@ -7,6 +7,7 @@ import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.Anonymous;
 import io.github.pb4j.cred.Credentials;
 import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.PythonStr;
 import io.github.pb4j.netty.PbClient;
@@ -26,8 +27,8 @@ public final class PbAnonClient {
   private PbAnonClient() {}
 
   /** Logs in both ways to {@code host:port} and calls {@code foo(13)} through each perspective. */
-  public static void run(String host, int port, PrintStream out) throws Exception {
-    try (PbClient client = PbClient.builder().host(host).port(port).build()) {
+  public static void run(ExampleArgs args, PrintStream out) throws Exception {
+    try (PbClient client = args.client()) {
       RemoteReference root = await(client.getRootObject());
       CompletableFuture<?> anonymousLogin = loginAndFoo(root, Anonymous.INSTANCE, out);
       CompletableFuture<?> usernameLogin =

@@ -9,6 +9,7 @@ import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
 import io.github.pb4j.cred.LoginResult;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.Realm;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.PythonStr;
 import io.github.pb4j.netty.PbServer;
@@ -79,7 +80,7 @@ public final class PbAnonServer {
   }
 
   /** Starts the server on {@code host:port} (0 picks a free port), printing to {@code out}. */
-  public static PbServer start(String host, int port, PrintStream out) {
+  public static PbServer start(ExampleArgs args, PrintStream out) {
     Portal portal =
         Portal.builder()
             .realm(new MyRealm(out))
@@ -89,9 +90,7 @@ public final class PbAnonServer {
                     .addUser("user2", "pass2"))
             .checker(new AllowAnonymousAccess())
             .build();
-    return PbServer.builder()
-        .host(host)
-        .port(port)
+    return args.serverBuilder()
         .rootFactory(PortalRoot.factory(portal))
         .build()
         .start();

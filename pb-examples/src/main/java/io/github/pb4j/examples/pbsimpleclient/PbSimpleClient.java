@@ -3,6 +3,7 @@ package io.github.pb4j.examples.pbsimpleclient;
 import static io.github.pb4j.examples.ExampleRunner.await;
 
 import io.github.pb4j.RemoteReference;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.PythonStr;
 import io.github.pb4j.netty.PbClient;
@@ -22,8 +23,8 @@ public final class PbSimpleClient {
   private PbSimpleClient() {}
 
   /** Connects to {@code host:port}, calls {@code echo} and prints the answer to {@code out}. */
-  public static void run(String host, int port, PrintStream out) throws Exception {
-    try (PbClient client = PbClient.builder().host(host).port(port).build()) {
+  public static void run(ExampleArgs args, PrintStream out) throws Exception {
+    try (PbClient client = args.client()) {
       RemoteReference root = await(client.getRootObject());
       Object echo = await(root.callRemote("echo", "hello network"));
       out.println("server echoed: " + PythonStr.of(echo));

@@ -2,6 +2,7 @@ package io.github.pb4j.examples.pbsimpleserver;
 
 import io.github.pb4j.Remote;
 import io.github.pb4j.Root;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.ExampleRunner;
 import io.github.pb4j.examples.PythonStr;
 import io.github.pb4j.netty.PbServer;
@@ -39,8 +40,8 @@ public final class PbSimpleServer {
   }
 
   /** Starts the server on {@code host:port} (0 picks a free port), printing to {@code out}. */
-  public static PbServer start(String host, int port, PrintStream out) {
-    return PbServer.builder().host(host).port(port).root(new Echoer(out)).build().start();
+  public static PbServer start(ExampleArgs args, PrintStream out) {
+    return args.serverBuilder().root(new Echoer(out)).build().start();
   }
 
   public static void main(String[] args) {

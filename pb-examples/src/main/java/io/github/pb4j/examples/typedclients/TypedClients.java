@@ -6,6 +6,7 @@ import io.github.pb4j.PbLogin;
 import io.github.pb4j.RemoteProxy;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.examples.ExampleArgs;
 import io.github.pb4j.examples.PythonStr;
 import io.github.pb4j.examples.chatclient.ChatClient;
 import io.github.pb4j.examples.typedclients.SeedApis.ChatGroup;
@@ -30,16 +31,16 @@ public final class TypedClients {
   private TypedClients() {}
 
   /** {@code pbsimpleclient.py}: calls {@code echo} on the root. */
-  public static void pbSimple(String host, int port, PrintStream out) throws Exception {
-    try (PbClient client = PbClient.builder().host(host).port(port).build()) {
+  public static void pbSimple(ExampleArgs args, PrintStream out) throws Exception {
+    try (PbClient client = args.client()) {
       Echoer root = RemoteProxy.create(Echoer.class, await(client.getRootObject()));
       out.println("server echoed: " + await(root.echo("hello network")));
     }
   }
 
   /** {@code pb5client.py}: logs in as user1 and calls {@code foo(12)}. */
-  public static void pb5(String host, int port, PrintStream out) throws Exception {
-    try (PbClient client = PbClient.builder().host(host).port(port).build()) {
+  public static void pb5(ExampleArgs args, PrintStream out) throws Exception {
+    try (PbClient client = args.client()) {
       RemoteReference reference =
           await(
               PbLogin.login(
@@ -52,8 +53,8 @@ public final class TypedClients {
   }
 
   /** {@code chatclient.py}: alice joins {@code #NeedAFourth} and talks to it. */
-  public static void chat(String host, int port, PrintStream out) throws Exception {
-    try (PbClient client = PbClient.builder().host(host).port(port).build()) {
+  public static void chat(ExampleArgs args, PrintStream out) throws Exception {
+    try (PbClient client = args.client()) {
       RemoteReference reference =
           await(
               PbLogin.login(

@@ -10,6 +10,7 @@ import io.github.pb4j.cred.Portal;
 import io.github.pb4j.userstore.PostgresServer;
 import io.github.pb4j.interop.JavaScenarioServer;
 import io.github.pb4j.interop.ScenarioServer;
+import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -64,8 +65,14 @@ final class JavaCredServer {
    * closes the store.
    */
   static ScenarioServer startOnSqlite(Path directory, CheckerSet checkers) throws Exception {
+    return startOnSqlite(directory, checkers, null);
+  }
+
+  /** Same as {@link #startOnSqlite(Path, CheckerSet)}, over TLS with {@code tls} if not null. */
+  static ScenarioServer startOnSqlite(Path directory, CheckerSet checkers, @Nullable SslContext tls)
+      throws Exception {
     Path file = directory.resolve("users-" + STORES.incrementAndGet() + ".db");
-    return startWithUsers(JdbcUserStore.sqliteBuilder(file), checkers, () -> {});
+    return startWithUsers(JdbcUserStore.sqliteBuilder(file), checkers, () -> {}, tls);
   }
 
   /**
@@ -89,11 +96,16 @@ final class JavaCredServer {
 
   private static ScenarioServer startWithUsers(
       JdbcUserStore.Builder builder, CheckerSet checkers, AutoCloseable cleanup) throws Exception {
+    return startWithUsers(builder, checkers, cleanup, null);
+  }
+
+  private static ScenarioServer startWithUsers(JdbcUserStore.Builder builder,
+      CheckerSet checkers, AutoCloseable cleanup, @Nullable SslContext tls) throws Exception {
     JdbcUserStore store = configure(builder).build();
     try {
       addUsers(store);
       WarningLog warnings = WarningLog.record();
-      ScenarioServer server = start(store, checkers);
+      ScenarioServer server = start(store, checkers, null, tls);
       return new StoreServer(server, store, cleanup, warnings);
     } catch (Exception | Error e) {
       store.close();
@@ -110,6 +122,11 @@ final class JavaCredServer {
   /** Same as {@link #start(JdbcUserStore, CheckerSet)}, throttling failed logins if asked. */
   static ScenarioServer start(
       JdbcUserStore store, CheckerSet checkers, @Nullable LoginThrottle throttle) {
+    return start(store, checkers, throttle, null);
+  }
+
+  private static ScenarioServer start(JdbcUserStore store, CheckerSet checkers,
+      @Nullable LoginThrottle throttle, @Nullable SslContext tls) {
     CredRealm realm = new CredRealm();
     Portal.Builder builder = Portal.builder().realm(realm);
     for (String name : checkers.names()) {
@@ -121,7 +138,7 @@ final class JavaCredServer {
     return new JavaScenarioServer((broker, sink) -> {
       realm.events(sink);
       return roots.apply(broker);
-    }, BrokerOptions.DEFAULT);
+    }, BrokerOptions.DEFAULT, tls);
   }
 
   /**
