@@ -6,6 +6,7 @@ import io.github.pb4j.banana.SexpFormatter;
 import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,6 +49,8 @@ public final class Broker {
   }
 
   private final long id;
+  /** The id as text, for the MDC (see {@link LogContext}). */
+  final String idText;
   private final boolean server;
   private final BrokerOptions options;
   private final MessageSink sink;
@@ -59,6 +62,12 @@ public final class Broker {
   private volatile boolean closed;
   private boolean lostHandled;
   private @Nullable Throwable closeCause;
+  private PbObserver.@Nullable CloseReason closeReason;
+  final PbObserver observer;
+  /** The avatar id of the last login on this connection, for logs; null before. */
+  volatile @Nullable String avatar;
+  private @Nullable String peerText;
+  private boolean peerTextKnown;
 
   // Package-private: tests read the tables' sizes through BrokerTestAccess, on the executor.
   final ExportTable exports;
@@ -94,11 +103,15 @@ public final class Broker {
   private Broker(boolean server, @Nullable Function<Broker, Object> rootFactory, BrokerOptions options,
       MessageSink sink, EventExecutor executor) {
     this.id = CONNECTION_IDS.incrementAndGet();
+    this.idText = Long.toString(id);
     this.server = server;
     this.options = Objects.requireNonNull(options, "options");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.executor = Objects.requireNonNull(executor, "executor");
-    this.exports = new ExportTable(options.maxBrokerRefs());
+    this.observer = options.observer();
+    this.exports = new ExportTable(options.maxBrokerRefs(), observer == PbObserver.NONE
+        ? ExportTable.SizeListener.NONE
+        : delta -> observer.exportedReferencesChanged(this, delta));
     this.caches = new CacheTables(new CacheLink(this), exports);
     this.flavors = new Flavors(this, exports, imports, caches);
     this.unjellier = new Unjellier(options.registry(), flavors, options.maxDepth());
@@ -149,6 +162,36 @@ public final class Broker {
     return Optional.ofNullable(sink.remoteAddress());
   }
 
+  /**
+   * Returns the avatar id of the last login through a portal served on this connection (a server
+   * connection; empty before any login succeeded). Logs carry it (see {@link LogContext}).
+   */
+  public Optional<String> avatarId() {
+    return Optional.ofNullable(avatar);
+  }
+
+  /** Records a login on this connection, for logs. */
+  void loggedIn(String avatarId) {
+    avatar = avatarId;
+    LogContext.avatarChanged(this);
+    observer.login(this, PbObserver.LoginOutcome.SUCCEEDED);
+  }
+
+  /** Returns the peer's address as {@code host:port} (IP literal), or null; made once. */
+  @Nullable String peerText() {
+    if (!peerTextKnown) {
+      SocketAddress address = sink.remoteAddress();
+      if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+        peerText = inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        peerTextKnown = true;
+      } else if (address != null) {
+        peerText = address.toString();
+        peerTextKnown = true;
+      }
+    }
+    return peerText;
+  }
+
   /** Returns the options of this connection. */
   public BrokerOptions options() {
     return options;
@@ -191,6 +234,7 @@ public final class Broker {
   /** Starts the connection: a server offers its dialects. Call once, on the executor. */
   public void connectionMade() {
     checkThread();
+    observer.connectionOpened(this);
     handshake.start();
     logger.debug("[conn {}] connected as {}", id, server ? "server" : "client");
   }
@@ -223,9 +267,11 @@ public final class Broker {
       return;
     }
     lostHandled = true;
+    boolean handshaking = state == State.AWAITING_DIALECT;
     markClosed();
     handshake.cancelTimer();
     Throwable reason = closeCause != null ? closeCause : cause;
+    reportEnd(reason, handshaking);
     logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
     ConnectionLostException lost = new ConnectionLostException(
         "connection lost" + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage()), reason);
@@ -250,12 +296,28 @@ public final class Broker {
     writer.release();
   }
 
+  /** Tells the observer how the connection ended, and what error ended it. */
+  private void reportEnd(@Nullable Throwable reason, boolean handshaking) {
+    PbObserver.CloseReason why = closeReason != null ? closeReason : CloseReasons.of(reason);
+    PbObserver.ErrorKind error = CloseReasons.errorKind(why);
+    if (error != null) {
+      observer.error(this, error);
+    }
+    if (handshaking && why == PbObserver.CloseReason.TLS_ERROR) {
+      observer.handshakeFailed(this, PbObserver.HandshakeFailure.TLS);
+    }
+    observer.connectionClosed(this, why);
+  }
+
   /** Closes the connection; pending calls fail with {@link ConnectionLostException}. */
   public void close() {
     // As a later task: a remote method that closes its own connection still has its answer sent
     // first, as Twisted's loseConnection() delivers what was written.
     Runnable closeNow = () -> {
       if (state != State.CLOSED) {
+        if (closeReason == null) {
+          closeReason = PbObserver.CloseReason.CLOSED_HERE;
+        }
         markClosed();
         sink.close();
       }
@@ -462,8 +524,30 @@ public final class Broker {
 
   // ---------------------------------------------------------------- plumbing
 
+  /** Asks the transport to stop or resume reading: see {@link MessageSink#pauseReading}. */
+  void pauseReading(boolean pause) {
+    if (state != State.CLOSED) {
+      logger.debug("[conn {}] {} reading: {} calls in progress", id, pause ? "paused" : "resumed",
+          incomingCalls.inProgress());
+    }
+    sink.pauseReading(pause);
+  }
+
+  /** The peer did not finish the handshake in time. */
+  void handshakeTimedOut(String reason) {
+    if (closeReason == null) {
+      closeReason = PbObserver.CloseReason.HANDSHAKE_TIMEOUT;
+    }
+    observer.handshakeFailed(this, PbObserver.HandshakeFailure.TIMEOUT);
+    protocolViolation(reason);
+  }
+
   void protocolViolation(String reason) {
     logger.warn("[conn {}] closing connection: {}", id, reason);
+    if (closeReason == null) {
+      closeReason = CloseReasons.isLimit(reason)
+          ? PbObserver.CloseReason.LIMIT : PbObserver.CloseReason.PROTOCOL_ERROR;
+    }
     if (closeCause == null) {
       closeCause = new PbProtocolException(reason);
     }
@@ -478,7 +562,7 @@ public final class Broker {
       return true;
     }
     try {
-      executor.execute(task);
+      executor.execute(() -> LogContext.run(this, task));
       return true;
     } catch (RejectedExecutionException e) {
       logger.debug("[conn {}] executor gone; task dropped", id);
@@ -506,6 +590,9 @@ public final class Broker {
     logger.error("[conn {}] {} threw {}; closing the connection", id, what, error.toString(), error);
     if (closeCause == null) {
       closeCause = error;
+    }
+    if (closeReason == null) {
+      closeReason = PbObserver.CloseReason.OTHER;
     }
     if (state != State.CLOSED) {
       markClosed();

@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p><em>Immutable.</em>
  */
 public final class BrokerOptions {
+  /** The default of {@link Builder#maxCallsInProgress}. */
+  public static final int DEFAULT_MAX_CALLS_IN_PROGRESS = 1000;
+
   /** Twisted's {@code MAX_BROKER_REFS}. */
   public static final int DEFAULT_MAX_BROKER_REFS = 1024;
 
@@ -51,6 +54,8 @@ public final class BrokerOptions {
   private final long maxInputPerConnection;
   private final long maxOutputPerConnection;
   private final InputBudget inputBudget;
+  private final int maxCallsInProgress;
+  private final PbObserver observer;
 
   private BrokerOptions(Builder b) {
     this.bananaLimits = b.bananaLimits;
@@ -64,6 +69,8 @@ public final class BrokerOptions {
     this.maxInputPerConnection = b.maxInputPerConnection;
     this.maxOutputPerConnection = b.maxOutputPerConnection;
     this.inputBudget = b.inputBudget;
+    this.maxCallsInProgress = b.maxCallsInProgress;
+    this.observer = b.observer;
   }
 
   public static Builder builder() {
@@ -83,6 +90,8 @@ public final class BrokerOptions {
     b.maxInputPerConnection = maxInputPerConnection;
     b.maxOutputPerConnection = maxOutputPerConnection;
     b.inputBudget = inputBudget;
+    b.maxCallsInProgress = maxCallsInProgress;
+    b.observer = observer;
     return b;
   }
 
@@ -142,6 +151,19 @@ public final class BrokerOptions {
     return inputBudget;
   }
 
+  /**
+   * Returns how many calls of the peer may be in progress (received, not yet answered) before the
+   * connection stops reading from the peer until some are answered.
+   */
+  public int maxCallsInProgress() {
+    return maxCallsInProgress;
+  }
+
+  /** Returns the observer of this connection's events ({@link PbObserver#NONE} by default). */
+  public PbObserver observer() {
+    return observer;
+  }
+
   /** Returns the factory of the {@link RemoteCache} registered for a wire type name, or null. */
   @Nullable Function<@Nullable Object, ? extends RemoteCache> remoteCache(ByteString wireName) {
     return remoteCaches.get(wireName);
@@ -159,6 +181,8 @@ public final class BrokerOptions {
     private long maxInputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
     private long maxOutputPerConnection = DEFAULT_MAX_INPUT_PER_CONNECTION;
     private InputBudget inputBudget = InputBudget.process();
+    private int maxCallsInProgress = DEFAULT_MAX_CALLS_IN_PROGRESS;
+    private PbObserver observer = PbObserver.NONE;
     private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches =
         new LinkedHashMap<>();
 
@@ -268,6 +292,29 @@ public final class BrokerOptions {
      */
     public Builder inputBudget(InputBudget budget) {
       this.inputBudget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /**
+     * Bounds the calls of the peer in progress on one connection: received, and not yet answered
+     * (a remote method returning a future that has not completed). Past it, the connection stops
+     * reading from the peer until one is answered: back-pressure, not an error; what was already
+     * read is still served. Twisted has no such bound. Default {@value
+     * #DEFAULT_MAX_CALLS_IN_PROGRESS}. A remote method that waits for the same peer to answer a
+     * call of its own must be allowed for: with every slot taken by such methods, the answers they
+     * wait for would not be read.
+     */
+    public Builder maxCallsInProgress(int calls) {
+      if (calls < 1) {
+        throw new IllegalArgumentException("maxCallsInProgress: " + calls + " (expected: >= 1)");
+      }
+      this.maxCallsInProgress = calls;
+      return this;
+    }
+
+    /** Reports the connection's events to {@code observer}. Default {@link PbObserver#NONE}. */
+    public Builder observer(PbObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
       return this;
     }
 

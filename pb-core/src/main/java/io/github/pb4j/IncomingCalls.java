@@ -36,19 +36,26 @@ final class IncomingCalls {
   private final CacheTables caches;
   private final Unjellier unjellier;
   private int limitViolations;
+  /** Calls received and not yet answered; reading pauses at {@link BrokerOptions#maxCallsInProgress}. */
+  private int inProgress;
+  private boolean readingPaused;
 
   /** One incoming call being served. */
   private static final class Call {
     final Object requestId;
     final ByteString method;
     final boolean answerRequired;
+    /** When it arrived ({@link System#nanoTime}), if observed. */
+    final long received;
     @Nullable Object perspective;
     @Nullable RemoteMethod target;
+    boolean finished;
 
-    Call(Object requestId, ByteString method, boolean answerRequired) {
+    Call(Object requestId, ByteString method, boolean answerRequired, long received) {
       this.requestId = requestId;
       this.method = method;
       this.answerRequired = answerRequired;
+      this.received = received;
     }
 
     String describe() {
@@ -67,7 +74,7 @@ final class IncomingCalls {
   /** A call to an exported object; see {@link MessageReader.Handler#message}. */
   void message(Object requestId, Object objectId, ByteString method, boolean answerRequired,
       @Nullable Object args, @Nullable Object kwargs, boolean jellied) {
-    Call call = new Call(requestId, method, answerRequired);
+    Call call = start(requestId, method, answerRequired);
     Object target = exports.lookup(objectId);
     if (target == null) {
       fail(call, new PbApplicationException("Invalid Object ID"));
@@ -76,10 +83,46 @@ final class IncomingCalls {
     dispatch(call, target, args, kwargs, jellied);
   }
 
+  /** Counts a call in; past the limit, stops reading from the peer until one is answered. */
+  private Call start(Object requestId, ByteString method, boolean answerRequired) {
+    PbObserver observer = broker.observer;
+    long received = 0;
+    if (observer != PbObserver.NONE) {
+      received = System.nanoTime();
+      observer.callReceived(broker);
+    }
+    if (++inProgress >= broker.options().maxCallsInProgress() && !readingPaused) {
+      readingPaused = true;
+      broker.pauseReading(true);
+    }
+    return new Call(requestId, method, answerRequired, received);
+  }
+
+  /** Counts a call out, once: answered, failed, or done. */
+  private void finish(Call call, boolean failed) {
+    if (call.finished) {
+      return;
+    }
+    call.finished = true;
+    if (--inProgress < broker.options().maxCallsInProgress() && readingPaused) {
+      readingPaused = false;
+      broker.pauseReading(false);
+    }
+    PbObserver observer = broker.observer;
+    if (observer != PbObserver.NONE) {
+      observer.callServed(broker, System.nanoTime() - call.received, failed);
+    }
+  }
+
+  /** Returns the number of the peer's calls received and not yet answered. */
+  int inProgress() {
+    return inProgress;
+  }
+
   /** A call to a cache copy held here; see {@link MessageReader.Handler#cacheMessage}. */
   void cacheMessage(Object requestId, Object cacheId, ByteString method, boolean answerRequired,
       Object args, Object kwargs) {
-    Call call = new Call(requestId, method, answerRequired);
+    Call call = start(requestId, method, answerRequired);
     RemoteCache held = caches.held(cacheId);
     if (held == null && caches.holds(cacheId)) {
       // This side dropped the copy and its decache is on its way: the update has nobody to reach.
@@ -202,6 +245,7 @@ final class IncomingCalls {
   // ---------------------------------------------------------------- answering
 
   private void answer(Call call, @Nullable Object value) {
+    finish(call, false);
     if (!call.answerRequired || !broker.isOpen()) {
       return;
     }
@@ -233,6 +277,7 @@ final class IncomingCalls {
   }
 
   private void fail(Call call, Throwable t) {
+    finish(call, true);
     logFailure(call, t);
     if (t instanceof ExportTable.TooManyReferencesException && ++limitViolations > MAX_LIMIT_VIOLATIONS) {
       // Twisted's text for the violation that closes the connection (pb.Broker.registerReference).
@@ -273,7 +318,11 @@ final class IncomingCalls {
         || t instanceof JellyException || t instanceof Failures.MissingAttributeException
         || t instanceof io.github.pb4j.cred.LoginFailedException) {
       logger.debug("[conn {}] call {} failed: {}", broker.connectionId(), call.describe(), t.toString());
-    } else if (t instanceof Error) {
+      broker.observer.error(broker, PbObserver.ErrorKind.BAD_CALL);
+      return;
+    }
+    broker.observer.error(broker, PbObserver.ErrorKind.APPLICATION);
+    if (t instanceof Error) {
       logger.error("[conn {}] remote method {} threw an Error; the caller receives the failure",
           broker.connectionId(), call.describe(), t);
     } else {

@@ -168,7 +168,8 @@ public final class PortalRoot implements Root {
       throw new ConnectionLostException("connection lost during login", null);
     }
     broker.notifyOnDisconnect(watch[0]);
-    logger.debug("[conn {}] login of {} succeeded", broker.connectionId(), who);
+    broker.loggedIn(who);
+    LogContext.run(broker, () -> logger.debug("[conn {}] login of {} succeeded", broker.connectionId(), who));
     return adapter;
   }
 
@@ -220,6 +221,7 @@ public final class PortalRoot implements Root {
       used = true;
       if (response.size() != RESPONSE_BYTES) {
         logger.debug("[conn {}] login failed: malformed response", broker.connectionId());
+        broker.observer.login(broker, PbObserver.LoginOutcome.REFUSED);
         return CompletableFuture.failedFuture(new UnauthorizedLoginException());
       }
       Md5ChallengeCredentials credentials =
@@ -239,6 +241,7 @@ public final class PortalRoot implements Root {
         permit = throttle.tryAcquire(username, address).orElse(null);
         if (permit == null) {
           logger.debug("[conn {}] login refused: too many failures", broker.connectionId());
+          broker.observer.login(broker, PbObserver.LoginOutcome.THROTTLED);
           return CompletableFuture.failedFuture(new UnauthorizedLoginException());
         }
       }
@@ -265,13 +268,16 @@ public final class PortalRoot implements Root {
               guess.release();
             }
           }
-          logger.debug("[conn {}] login failed", broker.connectionId());
+          LogContext.run(broker, () -> logger.debug("[conn {}] login failed", broker.connectionId()));
+          if (cause instanceof io.github.pb4j.cred.LoginFailedException) {
+            broker.observer.login(broker, PbObserver.LoginOutcome.REFUSED);
+          }
           throw error instanceof RuntimeException r ? r : new CompletionException(error);
         }
         if (guess != null) {
           guess.success();
         }
-        return adapt(result, "a user");
+        return adapt(result, credentials.username());
       });
     }
   }
