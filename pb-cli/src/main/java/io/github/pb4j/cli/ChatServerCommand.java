@@ -1,5 +1,6 @@
 package io.github.pb4j.cli;
 
+import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.PortalRoot;
 import io.github.pb4j.cred.JdbcUserStore;
 import io.github.pb4j.cred.LoginThrottle;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
       "%nExamples:",
       "  pb chat-server --demo",
       "  pb chat-server --port 9000 --db /var/lib/chat/users.db",
+      "  pb chat-server --demo --metrics-port 9464 --max-connections-per-address 50",
       "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://localhost/chat --db-user chat"
     })
 final class ChatServerCommand implements Callable<Integer> {
@@ -62,6 +64,8 @@ final class ChatServerCommand implements Callable<Integer> {
 
   @Mixin UserStoreOptions store = new UserStoreOptions();
 
+  @Mixin OperationsOptions operations = new OperationsOptions();
+
   @Option(
       names = "--demo",
       description = "Add alice, bob and carol (the seed's users) if the store has no users.")
@@ -76,7 +80,9 @@ final class ChatServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new CliException(PbCli.USAGE, "--port: " + port + " (expected: 0..65535)");
     }
-    try (JdbcUserStore users = store.open(terminal)) {
+    operations.validate();
+    try (JdbcUserStore users = store.open(terminal);
+        OperationsOptions.Running ops = operations.start(terminal)) {
       boolean hasUsers = users.hasUsers().get(30, TimeUnit.SECONDS);
       if (!hasUsers && demo) {
         for (String[] user : DEMO_USERS) {
@@ -98,7 +104,7 @@ final class ChatServerCommand implements Callable<Integer> {
       PbServer server;
       try {
         server =
-            PbServer.builder()
+            ops.configure(PbServer.builder(), BrokerOptions.DEFAULT)
                 .host(host)
                 .port(port)
                 .rootFactory(

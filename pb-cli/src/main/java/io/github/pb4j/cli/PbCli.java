@@ -60,6 +60,26 @@ final class PbCli implements Runnable {
     Logging.setVerbosity(verbose.length);
   }
 
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      scope = ScopeType.INHERIT,
+      description =
+          "Log pb4j's events from LEVEL up: error, warn, info, debug, trace "
+              + "(default: warn, and the chat server's events at info; -v is debug).")
+  void setLogLevel(Logging.LogLevel level) {
+    Logging.setLevel(level);
+  }
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      scope = ScopeType.INHERIT,
+      description = "Write log lines on stderr as text (default) or json: one JSON object a line.")
+  void setLogFormat(Logging.LogFormat format) {
+    Logging.setFormat(format);
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
