@@ -88,13 +88,18 @@ final class PbCli implements Runnable {
   /** Runs {@code pb args} on {@code terminal}; returns the exit code. */
   static int execute(Terminal terminal, String... args) {
     Logging.resetVerbosity();
+    return commandLine(terminal).execute(args);
+  }
+
+  /** Returns the parser and runner of {@code pb} on {@code terminal}. */
+  static CommandLine commandLine(Terminal terminal) {
     CommandLine cl = new CommandLine(new PbCli(), new Factory(terminal));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(new PrintWriter(terminal.out(), true));
     cl.setErr(new PrintWriter(terminal.err(), true));
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine));
     cl.getSubcommands().get("call").setUnmatchedOptionsArePositionalParams(true);
-    return cl.execute(args);
+    return cl;
   }
 
   private static int report(Exception e, CommandLine commandLine) {
