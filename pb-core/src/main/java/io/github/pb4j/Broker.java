@@ -68,6 +68,8 @@ public final class Broker {
   volatile @Nullable String avatar;
   private @Nullable String peerText;
   private boolean peerTextKnown;
+  private final java.util.concurrent.Executor loggingExecutor =
+      task -> executor().execute(() -> LogContext.run(this, task));
 
   // Package-private: tests read the tables' sizes through BrokerTestAccess, on the executor.
   final ExportTable exports;
@@ -200,6 +202,14 @@ public final class Broker {
   /** Returns the executor (event loop) this connection is confined to. */
   public EventExecutor executor() {
     return executor;
+  }
+
+  /**
+   * Returns an executor that runs tasks on this connection's executor in its {@link LogContext}:
+   * for work that other components (a portal, a checker) hand back to the connection.
+   */
+  java.util.concurrent.Executor loggingExecutor() {
+    return loggingExecutor;
   }
 
   /** Returns true until the connection is closed or lost. */

@@ -80,7 +80,7 @@ public final class PortalRoot implements Root {
     this.broker = broker;
     this.throttle = throttle;
     this.address = broker.remoteAddress().map(PortalRoot::addressKey).orElse(null);
-    this.lane = gate.lane(address, broker.executor());
+    this.lane = gate.lane(address, broker.loggingExecutor());
   }
 
   /** Returns a root factory serving {@code portal}, without throttling. */
@@ -132,7 +132,7 @@ public final class PortalRoot implements Root {
         return CompletableFuture.failedFuture(
             new ConnectionLostException("connection lost before login", null));
       }
-      return portal.login(Anonymous.INSTANCE, mind, broker.executor(), Avatar.class)
+      return portal.login(Anonymous.INSTANCE, mind, broker.loggingExecutor(), Avatar.class)
           .thenApply(result -> adapt(result, "anonymous"));
     });
   }
@@ -248,7 +248,7 @@ public final class PortalRoot implements Root {
       LoginThrottle.@Nullable Permit guess = permit;
       CompletableFuture<LoginResult<?>> login;
       try {
-        login = portal.login(credentials, mind, broker.executor(), Avatar.class);
+        login = portal.login(credentials, mind, broker.loggingExecutor(), Avatar.class);
       } catch (RuntimeException e) {
         if (guess != null) {
           guess.release();
