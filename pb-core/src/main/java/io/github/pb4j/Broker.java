@@ -6,7 +6,6 @@ import io.github.pb4j.banana.SexpFormatter;
 import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -67,9 +67,7 @@ public final class Broker {
   /** The avatar id of the last login on this connection, for logs; null before. */
   volatile @Nullable String avatar;
   private @Nullable String peerText;
-  private boolean peerTextKnown;
-  private final java.util.concurrent.Executor loggingExecutor =
-      task -> executor().execute(() -> LogContext.run(this, task));
+  private final Executor loggingExecutor = task -> executor().execute(() -> LogContext.run(this, task));
 
   // Package-private: tests read the tables' sizes through BrokerTestAccess, on the executor.
   final ExportTable exports;
@@ -164,10 +162,7 @@ public final class Broker {
     return Optional.ofNullable(sink.remoteAddress());
   }
 
-  /**
-   * Returns the avatar id of the last login through a portal served on this connection (a server
-   * connection; empty before any login succeeded). Logs carry it (see {@link LogContext}).
-   */
+  /** Returns the avatar id of the last login through this server connection's portal, if any. */
   public Optional<String> avatarId() {
     return Optional.ofNullable(avatar);
   }
@@ -179,17 +174,10 @@ public final class Broker {
     observer.login(this, PbObserver.LoginOutcome.SUCCEEDED);
   }
 
-  /** Returns the peer's address as {@code host:port} (IP literal), or null; made once. */
+  /** Returns the peer's address as {@code host:port}, or null; made once. */
   @Nullable String peerText() {
-    if (!peerTextKnown) {
-      SocketAddress address = sink.remoteAddress();
-      if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-        peerText = inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        peerTextKnown = true;
-      } else if (address != null) {
-        peerText = address.toString();
-        peerTextKnown = true;
-      }
+    if (peerText == null) {
+      peerText = LogContext.describe(sink.remoteAddress());
     }
     return peerText;
   }
@@ -204,11 +192,8 @@ public final class Broker {
     return executor;
   }
 
-  /**
-   * Returns an executor that runs tasks on this connection's executor in its {@link LogContext}:
-   * for work that other components (a portal, a checker) hand back to the connection.
-   */
-  java.util.concurrent.Executor loggingExecutor() {
+  /** Runs tasks on the executor in this connection's {@link LogContext}: for a portal's callbacks. */
+  Executor loggingExecutor() {
     return loggingExecutor;
   }
 
@@ -281,7 +266,7 @@ public final class Broker {
     markClosed();
     handshake.cancelTimer();
     Throwable reason = closeCause != null ? closeCause : cause;
-    reportEnd(reason, handshaking);
+    CloseReasons.report(this, closeReason != null ? closeReason : CloseReasons.of(reason), handshaking);
     logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
     ConnectionLostException lost = new ConnectionLostException(
         "connection lost" + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage()), reason);
@@ -304,19 +289,6 @@ public final class Broker {
     frameLog.clear();
     reader.release();
     writer.release();
-  }
-
-  /** Tells the observer how the connection ended, and what error ended it. */
-  private void reportEnd(@Nullable Throwable reason, boolean handshaking) {
-    PbObserver.CloseReason why = closeReason != null ? closeReason : CloseReasons.of(reason);
-    PbObserver.ErrorKind error = CloseReasons.errorKind(why);
-    if (error != null) {
-      observer.error(this, error);
-    }
-    if (handshaking && why == PbObserver.CloseReason.TLS_ERROR) {
-      observer.handshakeFailed(this, PbObserver.HandshakeFailure.TLS);
-    }
-    observer.connectionClosed(this, why);
   }
 
   /** Closes the connection; pending calls fail with {@link ConnectionLostException}. */
@@ -536,10 +508,6 @@ public final class Broker {
 
   /** Asks the transport to stop or resume reading: see {@link MessageSink#pauseReading}. */
   void pauseReading(boolean pause) {
-    if (state != State.CLOSED) {
-      logger.debug("[conn {}] {} reading: {} calls in progress", id, pause ? "paused" : "resumed",
-          incomingCalls.inProgress());
-    }
     sink.pauseReading(pause);
   }
 

@@ -38,6 +38,19 @@ final class CloseReasons {
     return PbObserver.CloseReason.OTHER;
   }
 
+  /** Tells the broker's observer how it ended ({@code why}), and what error ended it. */
+  static void report(Broker broker, PbObserver.CloseReason why, boolean handshaking) {
+    PbObserver observer = broker.observer;
+    PbObserver.ErrorKind error = errorKind(why);
+    if (error != null) {
+      observer.error(broker, error);
+    }
+    if (handshaking && why == PbObserver.CloseReason.TLS_ERROR) {
+      observer.handshakeFailed(broker, PbObserver.HandshakeFailure.TLS);
+    }
+    observer.connectionClosed(broker, why);
+  }
+
   /** The error an end for {@code reason} counts as, or null if it is no error. */
   static PbObserver.@Nullable ErrorKind errorKind(PbObserver.CloseReason reason) {
     return switch (reason) {

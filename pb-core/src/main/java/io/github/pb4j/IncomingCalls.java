@@ -93,6 +93,7 @@ final class IncomingCalls {
     }
     if (++inProgress >= broker.options().maxCallsInProgress() && !readingPaused) {
       readingPaused = true;
+      logger.debug("[conn {}] paused reading: {} calls in progress", broker.connectionId(), inProgress);
       broker.pauseReading(true);
     }
     return new Call(requestId, method, answerRequired, received);
@@ -106,17 +107,13 @@ final class IncomingCalls {
     call.finished = true;
     if (--inProgress < broker.options().maxCallsInProgress() && readingPaused) {
       readingPaused = false;
+      logger.debug("[conn {}] resumed reading", broker.connectionId());
       broker.pauseReading(false);
     }
     PbObserver observer = broker.observer;
     if (observer != PbObserver.NONE) {
       observer.callServed(broker, System.nanoTime() - call.received, failed);
     }
-  }
-
-  /** Returns the number of the peer's calls received and not yet answered. */
-  int inProgress() {
-    return inProgress;
   }
 
   /** A call to a cache copy held here; see {@link MessageReader.Handler#cacheMessage}. */

@@ -1,6 +1,8 @@
 package io.github.pb4j;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
@@ -85,6 +87,14 @@ public final class LogContext {
     if (CURRENT.get() == broker) {
       putAvatar(broker);
     }
+  }
+
+  /** Returns {@code address} as {@code host:port} (an IP literal), or null. */
+  static @Nullable String describe(@Nullable SocketAddress address) {
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+    }
+    return address == null ? null : address.toString();
   }
 
   private static void put(Broker broker) {

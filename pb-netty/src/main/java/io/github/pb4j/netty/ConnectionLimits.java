@@ -67,9 +67,10 @@ final class ConnectionLimits {
       }
     }
     if (refused != null) {
-      ch.close();
+      // Counted and logged before the close, which is all the peer sees.
       observer.connectionRefused(remote == null ? ch.localAddress() : remote, refused);
       logRefusal(address, refused);
+      ch.close();
       return false;
     }
     ch.closeFuture().addListener(f -> {
