@@ -2,9 +2,12 @@ package io.github.pb4j.netty;
 
 import io.github.pb4j.PbObserver;
 import io.netty.channel.Channel;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +52,8 @@ final class ConnectionLimits {
    */
   boolean admit(Channel ch) {
     SocketAddress remote = ch.remoteAddress();
-    InetAddress address = remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    InetAddress address = remote instanceof InetSocketAddress inet && inet.getAddress() != null
+        ? group(inet.getAddress()) : null;
     String refused = null;
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
@@ -82,6 +86,23 @@ final class ConnectionLimits {
     return true;
   }
 
+  /**
+   * Returns the address connections are counted under: an IPv4 address itself, an IPv6 address's
+   * /64 network (one host usually has a whole /64 to pick addresses from), loopback as it is.
+   */
+  static InetAddress group(InetAddress address) {
+    if (!(address instanceof Inet6Address) || address.isLoopbackAddress()) {
+      return address;
+    }
+    byte[] bytes = address.getAddress();
+    Arrays.fill(bytes, 8, 16, (byte) 0);
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("16 bytes make an IPv6 address", e);
+    }
+  }
+
   /** Counts one connection of {@code address} out; forgets an address with none left. */
   private void release(InetAddress address) {
     perAddress.computeIfPresent(address, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
@@ -107,7 +128,9 @@ final class ConnectionLimits {
         : maxPerAddress + " connections from one address (PbServer.Builder.maxConnectionsPerAddress)";
     logger.warn("refused connections from {}: the server allows at most {}; further refusals of"
         + " this address are not logged for a minute",
-        address == null ? "an unknown address" : address.getHostAddress(), limit);
+        address == null ? "an unknown address"
+            : address.getHostAddress() + (address instanceof Inet6Address && !address.isLoopbackAddress() ? "/64" : ""),
+        limit);
   }
 
   private void forgetStale(long now) {

@@ -407,8 +407,8 @@ public final class PbServer implements AutoCloseable {
     }
 
     /**
-     * Sets the most connections open at once from one client IP address, refused as {@link
-     * #maxConnections}. Default {@value PbServer#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}: clients
+     * Sets the most connections open at once from one client address (an IPv4 address, an IPv6
+     * /64 network), refused as {@link #maxConnections}. Default {@value PbServer#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}: clients
      * behind one NAT address share it.
      */
     public Builder maxConnectionsPerAddress(int connections) {

@@ -173,6 +173,17 @@ class ConnectionLimitsTest {
     assertThat(await(root.callRemote("now", 4))).isEqualTo(4);
   }
 
+  @Test
+  void countsAnIpv6HostByItsSlash64() throws Exception {
+    assertThat(ConnectionLimits.group(InetAddress.getByName("2001:db8:1:2:aaaa:bbbb:cccc:dddd")))
+        .isEqualTo(InetAddress.getByName("2001:db8:1:2::"));
+    assertThat(ConnectionLimits.group(InetAddress.getByName("2001:db8:1:3::1")))
+        .isNotEqualTo(InetAddress.getByName("2001:db8:1:2::"));
+    assertThat(ConnectionLimits.group(InetAddress.getByName("::1"))).isEqualTo(InetAddress.getByName("::1"));
+    assertThat(ConnectionLimits.group(InetAddress.getByName("192.0.2.7")))
+        .isEqualTo(InetAddress.getByName("192.0.2.7"));
+  }
+
   private static void awaitOpenConnections(PbServer server, int count) throws InterruptedException {
     while (server.connections().size() != count) {
       Thread.sleep(5);
