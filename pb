@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 jar="$root/pb-cli/target/pb.jar"
-modules=(pb-banana pb-jelly pb-cred pb-userstore pb-core pb-netty pb-examples pb-buildbot pb-cli)
+modules=(pb-banana pb-jelly pb-cred pb-userstore pb-core pb-netty pb-metrics pb-examples pb-buildbot pb-cli)
 
 stale() {
   [ -f "$jar" ] || return 0

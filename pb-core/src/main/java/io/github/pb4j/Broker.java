@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -49,6 +50,8 @@ public final class Broker {
   }
 
   private final long id;
+  /** The id as text, for the MDC (see {@link LogContext}). */
+  final String idText;
   private final boolean server;
   private final BrokerOptions options;
   private final MessageSink sink;
@@ -60,6 +63,12 @@ public final class Broker {
   private volatile boolean closed;
   private boolean lostHandled;
   private @Nullable Throwable closeCause;
+  private PbObserver.@Nullable CloseReason closeReason;
+  final PbObserver observer;
+  /** The avatar id of the last login on this connection, for logs; null before. */
+  volatile @Nullable String avatar;
+  private @Nullable String peerText;
+  private final Executor loggingExecutor = task -> executor().execute(() -> LogContext.run(this, task));
 
   // Package-private: tests read the tables' sizes through BrokerTestAccess, on the executor.
   final ExportTable exports;
@@ -98,11 +107,15 @@ public final class Broker {
   private Broker(boolean server, @Nullable Function<Broker, Object> rootFactory, BrokerOptions options,
       MessageSink sink, EventExecutor executor) {
     this.id = CONNECTION_IDS.incrementAndGet();
+    this.idText = Long.toString(id);
     this.server = server;
     this.options = Objects.requireNonNull(options, "options");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.executor = Objects.requireNonNull(executor, "executor");
-    this.exports = new ExportTable(options.maxBrokerRefs());
+    this.observer = options.observer();
+    this.exports = new ExportTable(options.maxBrokerRefs(), observer == PbObserver.NONE
+        ? ExportTable.SizeListener.NONE
+        : delta -> observer.exportedReferencesChanged(this, delta));
     this.caches = new CacheTables(new CacheLink(this), exports);
     this.flavors = new Flavors(this, exports, imports, caches);
     this.unjellier = new Unjellier(options.registry(), flavors, options.maxDepth());
@@ -163,6 +176,26 @@ public final class Broker {
     return Optional.ofNullable(sink.tlsSession());
   }
 
+  /** Returns the avatar id of the last login through this server connection's portal, if any. */
+  public Optional<String> avatarId() {
+    return Optional.ofNullable(avatar);
+  }
+
+  /** Records a login on this connection, for logs. */
+  void loggedIn(String avatarId) {
+    avatar = avatarId;
+    LogContext.avatarChanged(this);
+    observer.login(this, PbObserver.LoginOutcome.SUCCEEDED);
+  }
+
+  /** Returns the peer's address as {@code host:port}, or null; made once. */
+  @Nullable String peerText() {
+    if (peerText == null) {
+      peerText = LogContext.describe(sink.remoteAddress());
+    }
+    return peerText;
+  }
+
   /** Returns the options of this connection. */
   public BrokerOptions options() {
     return options;
@@ -171,6 +204,11 @@ public final class Broker {
   /** Returns the executor (event loop) this connection is confined to. */
   public EventExecutor executor() {
     return executor;
+  }
+
+  /** Runs tasks on the executor in this connection's {@link LogContext}: for a portal's callbacks. */
+  Executor loggingExecutor() {
+    return loggingExecutor;
   }
 
   /** Returns true until the connection is closed or lost. */
@@ -205,6 +243,7 @@ public final class Broker {
   /** Starts the connection: a server offers its dialects. Call once, on the executor. */
   public void connectionMade() {
     checkThread();
+    observer.connectionOpened(this);
     handshake.start();
     logger.debug("[conn {}] connected as {}", id, server ? "server" : "client");
   }
@@ -238,10 +277,12 @@ public final class Broker {
       return;
     }
     lostHandled = true;
+    boolean handshaking = state == State.AWAITING_DIALECT;
     markClosed();
     handshake.cancelTimer();
     probeTimer.stop();
     Throwable reason = closeCause != null ? closeCause : cause;
+    CloseReasons.report(this, closeReason != null ? closeReason : CloseReasons.of(reason), handshaking);
     logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
     ConnectionLostException lost = new ConnectionLostException(
         "connection lost" + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage()), reason);
@@ -273,6 +314,9 @@ public final class Broker {
     // first, as Twisted's loseConnection() delivers what was written.
     Runnable closeNow = () -> {
       if (state != State.CLOSED) {
+        if (closeReason == null) {
+          closeReason = PbObserver.CloseReason.CLOSED_HERE;
+        }
         markClosed();
         sink.close();
       }
@@ -513,8 +557,26 @@ public final class Broker {
 
   // ---------------------------------------------------------------- plumbing
 
+  /** Asks the transport to stop or resume reading: see {@link MessageSink#pauseReading}. */
+  void pauseReading(boolean pause) {
+    sink.pauseReading(pause);
+  }
+
+  /** The peer did not finish the handshake in time. */
+  void handshakeTimedOut(String reason) {
+    if (closeReason == null) {
+      closeReason = PbObserver.CloseReason.HANDSHAKE_TIMEOUT;
+    }
+    observer.handshakeFailed(this, PbObserver.HandshakeFailure.TIMEOUT);
+    protocolViolation(reason);
+  }
+
   void protocolViolation(String reason) {
     logger.warn("[conn {}] closing connection: {}", id, reason);
+    if (closeReason == null) {
+      closeReason = CloseReasons.isLimit(reason)
+          ? PbObserver.CloseReason.LIMIT : PbObserver.CloseReason.PROTOCOL_ERROR;
+    }
     if (closeCause == null) {
       closeCause = new PbProtocolException(reason);
     }
@@ -529,7 +591,7 @@ public final class Broker {
       return true;
     }
     try {
-      executor.execute(task);
+      executor.execute(() -> LogContext.run(this, task));
       return true;
     } catch (RejectedExecutionException e) {
       logger.debug("[conn {}] executor gone; task dropped", id);
@@ -557,6 +619,9 @@ public final class Broker {
     logger.error("[conn {}] {} threw {}; closing the connection", id, what, error.toString(), error);
     if (closeCause == null) {
       closeCause = error;
+    }
+    if (closeReason == null) {
+      closeReason = PbObserver.CloseReason.OTHER;
     }
     if (state != State.CLOSED) {
       markClosed();

@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * <p><em>Immutable.</em>
  */
 public final class BrokerOptions {
+  /** The default of {@link Builder#maxCallsInProgress}. */
+  public static final int DEFAULT_MAX_CALLS_IN_PROGRESS = 1000;
+
   /** Twisted's {@code MAX_BROKER_REFS}. */
   public static final int DEFAULT_MAX_BROKER_REFS = 1024;
 
@@ -57,6 +60,8 @@ public final class BrokerOptions {
   private final Duration callTimeout;
   private final PeerProbe serverProbe;
   private final PeerProbe clientProbe;
+  private final int maxCallsInProgress;
+  private final PbObserver observer;
 
   private BrokerOptions(Builder b) {
     this.bananaLimits = b.bananaLimits;
@@ -73,6 +78,8 @@ public final class BrokerOptions {
     this.callTimeout = b.callTimeout;
     this.serverProbe = b.serverProbe;
     this.clientProbe = b.clientProbe;
+    this.maxCallsInProgress = b.maxCallsInProgress;
+    this.observer = b.observer;
   }
 
   public static Builder builder() {
@@ -95,6 +102,8 @@ public final class BrokerOptions {
     b.callTimeout = callTimeout;
     b.serverProbe = serverProbe;
     b.clientProbe = clientProbe;
+    b.maxCallsInProgress = maxCallsInProgress;
+    b.observer = observer;
     return b;
   }
 
@@ -172,6 +181,19 @@ public final class BrokerOptions {
     return clientProbe;
   }
 
+  /**
+   * Returns how many calls of the peer may be in progress (received, not yet answered) before the
+   * connection stops reading from the peer until some are answered.
+   */
+  public int maxCallsInProgress() {
+    return maxCallsInProgress;
+  }
+
+  /** Returns the observer of this connection's events ({@link PbObserver#NONE} by default). */
+  public PbObserver observer() {
+    return observer;
+  }
+
   /** Returns the factory of the {@link RemoteCache} registered for a wire type name, or null. */
   @Nullable Function<@Nullable Object, ? extends RemoteCache> remoteCache(ByteString wireName) {
     return remoteCaches.get(wireName);
@@ -192,6 +214,8 @@ public final class BrokerOptions {
     private Duration callTimeout = Duration.ZERO;
     private PeerProbe serverProbe = PeerProbe.SERVER_DEFAULT;
     private PeerProbe clientProbe = PeerProbe.OFF;
+    private int maxCallsInProgress = DEFAULT_MAX_CALLS_IN_PROGRESS;
+    private PbObserver observer = PbObserver.NONE;
     private final Map<ByteString, Function<@Nullable Object, ? extends RemoteCache>> remoteCaches =
         new LinkedHashMap<>();
 
@@ -350,6 +374,29 @@ public final class BrokerOptions {
      */
     public Builder clientProbe(PeerProbe probe) {
       this.clientProbe = Objects.requireNonNull(probe, "probe");
+      return this;
+    }
+
+    /**
+     * Bounds the calls of the peer in progress on one connection: received, and not yet answered
+     * (a remote method returning a future that has not completed). Past it, the connection stops
+     * reading from the peer until one is answered: back-pressure, not an error; what was already
+     * read is still served. Twisted has no such bound. Default {@value
+     * #DEFAULT_MAX_CALLS_IN_PROGRESS}. A remote method that waits for the same peer to answer a
+     * call of its own must be allowed for: with every slot taken by such methods, the answers they
+     * wait for would not be read.
+     */
+    public Builder maxCallsInProgress(int calls) {
+      if (calls < 1) {
+        throw new IllegalArgumentException("maxCallsInProgress: " + calls + " (expected: >= 1)");
+      }
+      this.maxCallsInProgress = calls;
+      return this;
+    }
+
+    /** Reports the connection's events to {@code observer}. Default {@link PbObserver#NONE}. */
+    public Builder observer(PbObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
       return this;
     }
 

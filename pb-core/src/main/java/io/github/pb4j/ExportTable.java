@@ -38,7 +38,16 @@ final class ExportTable {
     }
   }
 
+  /** Hears of entries added and removed, for a {@link PbObserver}. */
+  @FunctionalInterface
+  interface SizeListener {
+    SizeListener NONE = delta -> {};
+
+    void changed(int delta);
+  }
+
   private final int maxEntries;
+  private final SizeListener sizeListener;
   private final Map<Integer, Entry> byLuid = new HashMap<>();
   private final IdentityHashMap<Object, Entry> byObject = new IdentityHashMap<>();
   private @Nullable Object root;
@@ -47,7 +56,12 @@ final class ExportTable {
   private boolean journalling;
 
   ExportTable(int maxEntries) {
+    this(maxEntries, SizeListener.NONE);
+  }
+
+  ExportTable(int maxEntries, SizeListener sizeListener) {
     this.maxEntries = maxEntries;
+    this.sizeListener = sizeListener;
   }
 
   void setRoot(Object root) {
@@ -82,6 +96,7 @@ final class ExportTable {
       e = new Entry(object, nextLuid());
       byObject.put(object, e);
       byLuid.put(e.luid, e);
+      sizeListener.changed(1);
     }
     e.count++;
     if (journalling) {
@@ -125,6 +140,7 @@ final class ExportTable {
   private void forget(Entry e) {
     byLuid.remove(e.luid);
     byObject.remove(e.object);
+    sizeListener.changed(-1);
     if (e.object instanceof ReleaseListener l) {
       l.released();
     }
@@ -157,6 +173,9 @@ final class ExportTable {
   /** Forgets everything, as when the connection is lost; release listeners run. */
   void clear() {
     List<Entry> all = new ArrayList<>(byLuid.values());
+    if (!all.isEmpty()) {
+      sizeListener.changed(-all.size());
+    }
     byLuid.clear();
     byObject.clear();
     root = null;

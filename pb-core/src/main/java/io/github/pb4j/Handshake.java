@@ -40,12 +40,12 @@ final class Handshake {
     Duration timeout = options.handshakeTimeout();
     if (!timeout.isZero() && !done) {
       try {
-        timer = broker.executor().schedule(() -> {
+        timer = broker.executor().schedule(() -> LogContext.run(broker, () -> {
           timer = null;
           if (!done && broker.isConnected()) {
-            broker.protocolViolation("no PB handshake from the peer within " + timeout.toMillis() + " ms");
+            broker.handshakeTimedOut("no PB handshake from the peer within " + timeout.toMillis() + " ms");
           }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }), timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (UnsupportedOperationException e) {
         throw new IllegalStateException("the broker's executor cannot schedule the handshake timeout;"
             + " use one that can, or BrokerOptions.handshakeTimeout(Duration.ZERO)", e);
@@ -62,6 +62,7 @@ final class Handshake {
       Dialect chosen = expression instanceof ByteString s ? Dialect.fromWire(s) : null;
       if (chosen == null || !options.dialects().contains(chosen)) {
         logger.debug("[conn {}] client chose dialect {}; closing", broker.connectionId(), Broker.abbreviate(expression));
+        broker.observer.handshakeFailed(broker, PbObserver.HandshakeFailure.DIALECT);
         broker.close();
         return;
       }
@@ -69,6 +70,7 @@ final class Handshake {
       return;
     }
     if (!(expression instanceof List<?> offer)) {
+      broker.observer.handshakeFailed(broker, PbObserver.HandshakeFailure.DIALECT);
       broker.protocolViolation("dialect offer: " + Broker.abbreviate(expression) + " (expected: a list)");
       return;
     }
@@ -83,6 +85,7 @@ final class Handshake {
     if (chosen == null) {
       logger.debug("[conn {}] server offers no dialect we speak: {}; closing",
           broker.connectionId(), Broker.abbreviate(expression));
+      broker.observer.handshakeFailed(broker, PbObserver.HandshakeFailure.DIALECT);
       broker.closeWith(new PbProtocolException("server offers no dialect pb4j speaks: " + Broker.abbreviate(expression)));
       return;
     }

@@ -48,21 +48,28 @@ final class IncomingCalls {
   private @Nullable RemoteMethod running;
 
   private enum Stage { BINDING, RUNNING, ANSWERING }
+  /** Calls received and not yet answered; reading pauses at {@link BrokerOptions#maxCallsInProgress}. */
+  private int inProgress;
+  private boolean readingPaused;
 
   /** One incoming call being served. */
   private static final class Call {
     final Object requestId;
     final ByteString method;
     final boolean answerRequired;
+    /** When it arrived ({@link System#nanoTime}), if observed. */
+    final long received;
     @Nullable Object perspective;
     @Nullable RemoteMethod target;
     /** What failed: the call before the method ran, the method, or the sending of its result. */
     Stage stage = Stage.BINDING;
+    boolean finished;
 
-    Call(Object requestId, ByteString method, boolean answerRequired) {
+    Call(Object requestId, ByteString method, boolean answerRequired, long received) {
       this.requestId = requestId;
       this.method = method;
       this.answerRequired = answerRequired;
+      this.received = received;
     }
 
     String describe() {
@@ -81,7 +88,7 @@ final class IncomingCalls {
   /** A call to an exported object; see {@link MessageReader.Handler#message}. */
   void message(Object requestId, Object objectId, ByteString method, boolean answerRequired,
       @Nullable Object args, @Nullable Object kwargs, boolean jellied) {
-    Call call = new Call(requestId, method, answerRequired);
+    Call call = start(requestId, method, answerRequired);
     Object target = exports.lookup(objectId);
     if (target == null) {
       fail(call, new PbApplicationException("Invalid Object ID"));
@@ -90,10 +97,43 @@ final class IncomingCalls {
     dispatch(call, target, args, kwargs, jellied);
   }
 
+  /** Counts a call in; past the limit, stops reading from the peer until one is answered. */
+  private Call start(Object requestId, ByteString method, boolean answerRequired) {
+    PbObserver observer = broker.observer;
+    long received = 0;
+    if (observer != PbObserver.NONE) {
+      received = System.nanoTime();
+      observer.callReceived(broker);
+    }
+    if (++inProgress >= broker.options().maxCallsInProgress() && !readingPaused) {
+      readingPaused = true;
+      logger.debug("[conn {}] paused reading: {} calls in progress", broker.connectionId(), inProgress);
+      broker.pauseReading(true);
+    }
+    return new Call(requestId, method, answerRequired, received);
+  }
+
+  /** Counts a call out, once: answered, failed, or done. */
+  private void finish(Call call, boolean failed) {
+    if (call.finished) {
+      return;
+    }
+    call.finished = true;
+    if (--inProgress < broker.options().maxCallsInProgress() && readingPaused) {
+      readingPaused = false;
+      logger.debug("[conn {}] resumed reading", broker.connectionId());
+      broker.pauseReading(false);
+    }
+    PbObserver observer = broker.observer;
+    if (observer != PbObserver.NONE) {
+      observer.callServed(broker, System.nanoTime() - call.received, failed);
+    }
+  }
+
   /** A call to a cache copy held here; see {@link MessageReader.Handler#cacheMessage}. */
   void cacheMessage(Object requestId, Object cacheId, ByteString method, boolean answerRequired,
       Object args, Object kwargs) {
-    Call call = new Call(requestId, method, answerRequired);
+    Call call = start(requestId, method, answerRequired);
     RemoteCache held = caches.held(cacheId);
     if (held == null && caches.holds(cacheId)) {
       // This side dropped the copy and its decache is on its way: the update has nobody to reach.
@@ -230,6 +270,7 @@ final class IncomingCalls {
   // ---------------------------------------------------------------- answering
 
   private void answer(Call call, @Nullable Object value) {
+    finish(call, false);
     if (!call.answerRequired || !broker.isOpen()) {
       return;
     }
@@ -258,6 +299,7 @@ final class IncomingCalls {
   }
 
   private void fail(Call call, Throwable t) {
+    finish(call, true);
     logFailure(call, t);
     if (t instanceof ExportTable.TooManyReferencesException && ++limitViolations > MAX_LIMIT_VIOLATIONS) {
       // Twisted's text for the violation that closes the connection (pb.Broker.registerReference).
@@ -303,6 +345,9 @@ final class IncomingCalls {
    * method threw, with it. The arguments of PB login are never logged.
    */
   private void logFailure(Call call, Throwable t) {
+    boolean expected = t instanceof PbApplicationException || t instanceof io.github.pb4j.cred.LoginFailedException;
+    broker.observer.error(broker, expected || call.stage == Stage.BINDING
+        ? PbObserver.ErrorKind.BAD_CALL : PbObserver.ErrorKind.APPLICATION);
     if (t instanceof PbApplicationException || t instanceof io.github.pb4j.cred.LoginFailedException
         || !logger.isWarnEnabled() || (loggedFailures >= MAX_LOGGED_FAILURES && !(t instanceof Error))) {
       if (logger.isDebugEnabled()) {

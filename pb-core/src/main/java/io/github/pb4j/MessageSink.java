@@ -33,6 +33,13 @@ public interface MessageSink {
     return true;
   }
 
+  /**
+   * Stops ({@code true}) or resumes reading from the peer: the broker stops reading while the peer
+   * has too many calls in progress ({@link BrokerOptions#maxCallsInProgress}). A transport that
+   * cannot stop reading ignores it.
+   */
+  default void pauseReading(boolean pause) {}
+
   /** Returns the peer's address, if the transport has one (used to throttle failed logins). */
   default @Nullable SocketAddress remoteAddress() {
     return null;

@@ -188,14 +188,32 @@ final class OutgoingCalls {
       writer.sendDeferred();
       return;
     }
+    PbObserver observer = broker.observer;
     if (answerRequired) {
       result.requestId = requestId;
       pending.put(requestId, result);
+      if (observer != PbObserver.NONE) {
+        observe(observer, result);
+      }
     } else {
       result.complete(null);
     }
     writer.send(message);
+    observer.callSent(broker);
     writer.sendDeferred();
+  }
+
+  /** Reports the call's latency and the pending count; only when observed, so free otherwise. */
+  private void observe(PbObserver observer, CompletableFuture<@Nullable Object> result) {
+    long sent = System.nanoTime();
+    observer.pendingCallsChanged(broker, 1);
+    result.whenComplete((value, error) -> {
+      observer.pendingCallsChanged(broker, -1);
+      observer.callAnswered(broker, System.nanoTime() - sent, error != null);
+      if (error instanceof RemoteFailureException) {
+        observer.error(broker, PbObserver.ErrorKind.REMOTE_FAILURE);
+      }
+    });
   }
 
   /**

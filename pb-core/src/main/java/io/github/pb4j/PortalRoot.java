@@ -96,7 +96,7 @@ public final class PortalRoot implements Root {
     this.broker = broker;
     this.throttle = throttle;
     this.address = broker.remoteAddress().map(PortalRoot::addressKey).orElse(null);
-    this.lane = gate.lane(address, broker.executor());
+    this.lane = gate.lane(address, broker.loggingExecutor());
   }
 
   /** Returns a root factory serving {@code portal}, without throttling. */
@@ -204,7 +204,7 @@ public final class PortalRoot implements Root {
         return CompletableFuture.failedFuture(
             new ConnectionLostException("connection lost before login", null));
       }
-      return portal.login(credentials, mind, broker.executor(), Avatar.class)
+      return portal.login(credentials, mind, broker.loggingExecutor(), Avatar.class)
           .thenApply(result -> adapt(result, credentials.toString()));
     });
   }
@@ -227,7 +227,7 @@ public final class PortalRoot implements Root {
         return CompletableFuture.failedFuture(
             new ConnectionLostException("connection lost before login", null));
       }
-      return portal.login(Anonymous.INSTANCE, mind, broker.executor(), Avatar.class)
+      return portal.login(Anonymous.INSTANCE, mind, broker.loggingExecutor(), Avatar.class)
           .thenApply(result -> adapt(result, "anonymous"));
     });
   }
@@ -248,6 +248,17 @@ public final class PortalRoot implements Root {
     }
   }
 
+  /** The user a password login names, for logs. */
+  private static String who(io.github.pb4j.cred.Credentials credentials) {
+    if (credentials instanceof io.github.pb4j.cred.UsernameHashedPassword u) {
+      return u.username();
+    }
+    if (credentials instanceof io.github.pb4j.cred.UsernamePassword u) {
+      return u.username();
+    }
+    return credentials.getClass().getSimpleName();
+  }
+
   private Object adapt(LoginResult<?> result, String who) {
     // The logout is tied to the connection at once, as Twisted's _cbLogin does: it runs at
     // disconnect even if the avatar never reaches the client (a login sent without asking for an
@@ -263,7 +274,8 @@ public final class PortalRoot implements Root {
       throw new ConnectionLostException("connection lost during login", null);
     }
     broker.notifyOnDisconnect(watch[0]);
-    logger.debug("[conn {}] login of {} succeeded", broker.connectionId(), who);
+    broker.loggedIn(who);
+    LogContext.run(broker, () -> logger.debug("[conn {}] login of {} succeeded", broker.connectionId(), who));
     return adapter;
   }
 
@@ -357,6 +369,7 @@ public final class PortalRoot implements Root {
       used = true;
       if (response.size() != RESPONSE_BYTES) {
         logger.debug("[conn {}] login failed: malformed response", broker.connectionId());
+        broker.observer.login(broker, PbObserver.LoginOutcome.REFUSED);
         return CompletableFuture.failedFuture(new UnauthorizedLoginException());
       }
       Md5ChallengeCredentials credentials =
@@ -375,13 +388,14 @@ public final class PortalRoot implements Root {
         permit = throttle.tryAcquire(username, address).orElse(null);
         if (permit == null) {
           logger.debug("[conn {}] login refused: too many failures", broker.connectionId());
+          broker.observer.login(broker, PbObserver.LoginOutcome.THROTTLED);
           return CompletableFuture.failedFuture(new UnauthorizedLoginException());
         }
       }
       LoginThrottle.@Nullable Permit guess = permit;
       CompletableFuture<LoginResult<?>> login;
       try {
-        login = portal.login(credentials, mind, broker.executor(), Avatar.class);
+        login = portal.login(credentials, mind, broker.loggingExecutor(), Avatar.class);
       } catch (RuntimeException e) {
         if (guess != null) {
           guess.release();
@@ -401,13 +415,16 @@ public final class PortalRoot implements Root {
               guess.release();
             }
           }
-          logger.debug("[conn {}] login failed", broker.connectionId());
+          LogContext.run(broker, () -> logger.debug("[conn {}] login failed", broker.connectionId()));
+          if (cause instanceof io.github.pb4j.cred.LoginFailedException) {
+            broker.observer.login(broker, PbObserver.LoginOutcome.REFUSED);
+          }
           throw error instanceof RuntimeException r ? r : new CompletionException(error);
         }
         if (guess != null) {
           guess.success();
         }
-        return adapt(result, "a user");
+        return adapt(result, who(credentials));
       });
     }
   }

@@ -1,5 +1,6 @@
 package io.github.pb4j.cli;
 
+import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.PortalRoot;
 import io.github.pb4j.userstore.JdbcUserStore;
 import io.github.pb4j.cred.LoginThrottle;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Option;
       "  pb chat-server --demo --keepalive 20 --keepalive-timeout 10",
       "  pb chat-server --tls-cert server.pem --tls-key server-key.pem --no-md5",
       "  pb chat-server --tls-cert server.pem --tls-key server-key.pem --tls-client-ca ca.pem",
+      "  pb chat-server --demo --metrics-port 9464 --max-connections-per-address 50",
       "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://localhost/chat --db-user chat"
     })
 final class ChatServerCommand implements Callable<Integer> {
@@ -76,6 +78,8 @@ final class ChatServerCommand implements Callable<Integer> {
 
   @Mixin ServerTlsOptions tls = new ServerTlsOptions();
 
+  @Mixin OperationsOptions operations = new OperationsOptions();
+
   @Option(
       names = "--demo",
       description = "Add alice, bob and carol (the seed's users) if the store has no users.")
@@ -97,7 +101,9 @@ final class ChatServerCommand implements Callable<Integer> {
           + " password: Twisted's challenge needs the MD5 verifier, and pb4j clients send"
           + " passwords only over TLS (add --tls-cert and --tls-key)");
     }
-    try (JdbcUserStore users = store.open(terminal)) {
+    operations.validate();
+    try (JdbcUserStore users = store.open(terminal);
+        OperationsOptions.Running ops = operations.start(terminal)) {
       boolean hasUsers = users.hasUsers().get(30, TimeUnit.SECONDS);
       if (!hasUsers && demo) {
         for (String[] user : DEMO_USERS) {
@@ -123,10 +129,9 @@ final class ChatServerCommand implements Callable<Integer> {
       PbServer server;
       try {
         PbServer.Builder builder =
-            PbServer.builder()
+            ops.configure(PbServer.builder(), options)
                 .host(host)
                 .port(port)
-                .options(options)
                 .rootFactory(PortalRoot.factory(portal, LoginThrottle.builder().build()));
         if (sslContext != null) {
           builder.sslContext(sslContext);

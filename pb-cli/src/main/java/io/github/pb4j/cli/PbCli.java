@@ -64,6 +64,26 @@ final class PbCli implements Runnable {
     Logging.setVerbosity(verbose.length);
   }
 
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      scope = ScopeType.INHERIT,
+      description =
+          "Log pb4j's events from LEVEL up: error, warn, info, debug, trace "
+              + "(default: warn, and the chat server's events at info; -v is debug).")
+  void setLogLevel(Logging.LogLevel level) {
+    Logging.setLevel(level);
+  }
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      scope = ScopeType.INHERIT,
+      description = "Write log lines on stderr as text (default) or json: one JSON object a line.")
+  void setLogFormat(Logging.LogFormat format) {
+    Logging.setFormat(format);
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
@@ -72,13 +92,18 @@ final class PbCli implements Runnable {
   /** Runs {@code pb args} on {@code terminal}; returns the exit code. */
   static int execute(Terminal terminal, String... args) {
     Logging.resetVerbosity();
+    return commandLine(terminal).execute(args);
+  }
+
+  /** Returns the parser and runner of {@code pb} on {@code terminal}. */
+  static CommandLine commandLine(Terminal terminal) {
     CommandLine cl = new CommandLine(new PbCli(), new Factory(terminal));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(new PrintWriter(terminal.out(), true));
     cl.setErr(new PrintWriter(terminal.err(), true));
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine));
     cl.getSubcommands().get("call").setUnmatchedOptionsArePositionalParams(true);
-    return cl.execute(args);
+    return cl;
   }
 
   private static int report(Exception e, CommandLine commandLine) {

@@ -3,6 +3,7 @@ package io.github.pb4j.netty;
 import io.github.pb4j.Broker;
 import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.ConnectionLostException;
+import io.github.pb4j.LogContext;
 import io.github.pb4j.MessageSink;
 import io.github.pb4j.PbProtocolException;
 import io.github.pb4j.banana.PbException;
@@ -77,6 +78,9 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<@Nullable Void> lost = new CompletableFuture<>();
   private @Nullable Broker broker;
   private @Nullable Throwable failure;
+  /** Reading paused because the outbound buffer is full / the peer has too many calls in progress. */
+  private boolean outputFull;
+  private boolean callsFull;
 
   /** Creates a handler whose broker {@code factory} makes. */
   public BrokerHandler(BrokerFactory factory) {
@@ -131,7 +135,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       channel.eventLoop().execute(() -> {
         Broker b = broker;
         if (b != null) {
-          b.close();
+          LogContext.run(b, b::close);
         } else {
           channel.close();
         }
@@ -163,7 +167,12 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     try {
       b = factory.create(new ChannelSink(ctx), ctx.executor());
       broker = b;
-      b.connectionMade();
+      Broker previous = LogContext.enter(b);
+      try {
+        b.connectionMade();
+      } finally {
+        LogContext.exit(previous);
+      }
     } catch (RuntimeException e) {
       logger.warn("[{}] cannot start the broker; closing", ctx.channel(), e);
       failure = e;
@@ -179,28 +188,39 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    Broker b = broker;
+    Broker previous = b != null ? LogContext.enter(b) : null;
     try {
-      if (broker != null) {
-        broker.receive(buf);
+      if (b != null) {
+        b.options().observer().bytesReceived(b, buf.readableBytes());
+        b.receive(buf);
       }
     } catch (Throwable t) {
       fail(ctx, t);
     } finally {
       buf.release();
+      if (b != null) {
+        LogContext.exit(previous);
+      }
     }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    Broker b = broker;
+    Broker previous = b != null ? LogContext.enter(b) : null;
     try {
-      if (broker != null) {
-        broker.connectionLost(failure);
+      if (b != null) {
+        b.connectionLost(failure);
       } else {
         brokerFuture.completeExceptionally(
             new ConnectionLostException("connection closed before the broker started", failure));
       }
     } finally {
       lost.complete(null);
+      if (b != null) {
+        LogContext.exit(previous);
+      }
     }
     super.channelInactive(ctx);
   }
@@ -240,15 +260,30 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     boolean writable = ctx.channel().isWritable();
-    ctx.channel().config().setAutoRead(writable);
-    if (writable && broker != null) {
-      broker.resumeProducing();
-    }
-    if (logger.isDebugEnabled()) {
-      logger.debug("[{}] {} reading: outbound buffer {}", connection(ctx),
-          writable ? "resumed" : "paused", writable ? "drained" : "full");
+    outputFull = !writable;
+    updateAutoRead(ctx);
+    Broker b = broker;
+    Broker previous = b != null ? LogContext.enter(b) : null;
+    try {
+      if (writable && b != null) {
+        b.resumeProducing();
+      }
+      if (logger.isDebugEnabled()) {
+        logger.debug("[{}] {} reading: outbound buffer {}", connection(ctx),
+            writable ? "resumed" : "paused", writable ? "drained" : "full");
+      }
+    } finally {
+      if (b != null) {
+        LogContext.exit(previous);
+      }
     }
     super.channelWritabilityChanged(ctx);
+  }
+
+  /** Reads from the peer unless the output is full or the peer has too many calls in progress. */
+  private void updateAutoRead(ChannelHandlerContext ctx) {
+    // Turning auto-read back on makes the channel read at once.
+    ctx.channel().config().setAutoRead(!outputFull && !callsFull);
   }
 
   /**
@@ -259,7 +294,15 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    fail(ctx, cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
+    Broker b = broker;
+    Broker previous = b != null ? LogContext.enter(b) : null;
+    try {
+      fail(ctx, cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
+    } finally {
+      if (b != null) {
+        LogContext.exit(previous);
+      }
+    }
   }
 
   /**
@@ -342,7 +385,17 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
         message.release();
         return;
       }
+      Broker b = broker;
+      if (b != null) {
+        b.options().observer().bytesSent(b, message.readableBytes());
+      }
       ctx.write(message, ctx.voidPromise());
+    }
+
+    @Override
+    public void pauseReading(boolean pause) {
+      callsFull = pause;
+      updateAutoRead(ctx);
     }
 
     @Override

@@ -285,6 +285,7 @@ public final class PbClient implements AutoCloseable {
     private @Nullable SslContext sslContext;
     private boolean verifyHostname = true;
     private boolean tcpKeepAlive;
+    private io.github.pb4j.@Nullable PbObserver observer;
 
     private Builder() {}
 
@@ -349,8 +350,20 @@ public final class PbClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Reports the connection's events to {@code observer} (see the module {@code pb-metrics}).
+     * Replaces the observer of the {@link #options}.
+     */
+    public Builder observer(io.github.pb4j.PbObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
     /** Builds the client (not yet connected; see {@link PbClient#connect()}). */
     public PbClient build() {
+      if (observer != null) {
+        options = options.toBuilder().observer(observer).build();
+      }
       return new PbClient(this);
     }
   }

@@ -48,6 +48,12 @@ public final class PbServer implements AutoCloseable {
   /** Twisted's {@code pb.portno}. */
   public static final int DEFAULT_PORT = 8787;
 
+  /** The default of {@link Builder#maxConnections}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+  /** The default of {@link Builder#maxConnectionsPerAddress}. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+
   private static final Logger logger = LoggerFactory.getLogger(PbServer.class);
 
   private enum State {
@@ -58,6 +64,7 @@ public final class PbServer implements AutoCloseable {
 
   private final Builder config;
   private final EventLoops loops;
+  private final ConnectionLimits limits;
   /** Open connections, each with its handler. */
   private final Map<Channel, BrokerHandler> channels = new ConcurrentHashMap<>();
   private final Set<Broker> brokers = ConcurrentHashMap.newKeySet();
@@ -69,6 +76,8 @@ public final class PbServer implements AutoCloseable {
   private PbServer(Builder config) {
     this.config = config;
     this.loops = EventLoops.of(config.group, config.eventLoopThreads, "pb-server", false);
+    this.limits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerAddress,
+        config.options.observer(), System::nanoTime);
   }
 
   /** Returns a builder; a {@link Builder#root} or {@link Builder#rootFactory} is required. */
@@ -119,6 +128,9 @@ public final class PbServer implements AutoCloseable {
   }
 
   private void initConnection(Channel ch) {
+    if (!limits.admit(ch)) {
+      return;
+    }
     if (config.sslContext != null) {
       ch.pipeline().addLast("tls", config.sslContext.newHandler(ch.alloc()));
     }
@@ -290,6 +302,9 @@ public final class PbServer implements AutoCloseable {
     private @Nullable SslContext sslContext;
     private @Nullable Consumer<? super Broker> onConnection;
     private boolean tcpKeepAlive;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private io.github.pb4j.@Nullable PbObserver observer;
 
     private Builder() {}
 
@@ -397,6 +412,42 @@ public final class PbServer implements AutoCloseable {
     }
 
     /**
+     * Sets the most connections open at once; one more is closed as soon as it is accepted, and
+     * the refusal logged (at most once a minute per client address). Twisted has no such limit.
+     * Default {@value PbServer#DEFAULT_MAX_CONNECTIONS}. See docs/limits.md.
+     */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = atLeastOne("maxConnections", connections);
+      return this;
+    }
+
+    /**
+     * Sets the most connections open at once from one client address (an IPv4 address, an IPv6
+     * /64 network), refused as {@link #maxConnections}. Default {@value PbServer#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}: clients
+     * behind one NAT address share it.
+     */
+    public Builder maxConnectionsPerAddress(int connections) {
+      this.maxConnectionsPerAddress = atLeastOne("maxConnectionsPerAddress", connections);
+      return this;
+    }
+
+    /**
+     * Reports the events of the server's connections, and the connections it refuses, to {@code
+     * observer} (see the module {@code pb-metrics}). Replaces the observer of the {@link #options}.
+     */
+    public Builder observer(io.github.pb4j.PbObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    private static int atLeastOne(String name, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
+      }
+      return value;
+    }
+
+    /**
      * Builds the server (not yet listening; call {@link PbServer#start()}). A root object with
      * invalid remote methods is reported by the first connection, which is then closed.
      *
@@ -410,6 +461,9 @@ public final class PbServer implements AutoCloseable {
       }
       if (eventLoopThreads != 0 && group != null) {
         throw new IllegalStateException("eventLoopThreads and eventLoopGroup are exclusive");
+      }
+      if (observer != null) {
+        options = options.toBuilder().observer(observer).build();
       }
       return new PbServer(this);
     }

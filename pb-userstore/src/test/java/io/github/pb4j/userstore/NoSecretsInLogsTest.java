@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs everything at TRACE while logins succeed and fail, then checks that no password, MD5 of a
- * password, challenge, response or password hash appears in any message or exception.
+ * password, challenge, response or password hash appears in any message, exception, MDC value or
+ * JSON line.
  */
 @Timeout(30)
 class NoSecretsInLogsTest {
@@ -44,6 +46,7 @@ class NoSecretsInLogsTest {
 
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final JsonEncoder json = new JsonEncoder();
   private Level originalLevel;
 
   @BeforeEach
@@ -52,6 +55,8 @@ class NoSecretsInLogsTest {
     root.setLevel(Level.TRACE);
     appender.start();
     root.addAppender(appender);
+    json.setContext(root.getLoggerContext());
+    json.start();
   }
 
   @AfterEach
@@ -118,11 +123,17 @@ class NoSecretsInLogsTest {
     return file;
   }
 
-  private static String render(ILoggingEvent event) {
+  /**
+   * The event as text and as a JSON line ({@code pb --log-format json}), with everything the JSON
+   * encoder can show: message template, arguments, MDC, key-value pairs, throwables.
+   */
+  private String render(ILoggingEvent event) {
     var text = new StringBuilder(event.getFormattedMessage());
     for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
       text.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
     }
+    text.append(" | mdc ").append(event.getMDCPropertyMap());
+    text.append(" | json ").append(new String(json.encode(event), StandardCharsets.UTF_8));
     return text.toString();
   }
 
