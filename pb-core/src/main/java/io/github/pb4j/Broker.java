@@ -1,6 +1,5 @@
 package io.github.pb4j;
 
-import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.SexpFormatter;
 import io.github.pb4j.jelly.Unjellier;
@@ -77,11 +76,11 @@ public final class Broker {
   private final Flavors flavors;
   private final Unjellier unjellier;
   private final FrameLog frameLog = new FrameLog();
-  private final Handshake handshake;
+  final Handshake handshake;
   final MessageReader reader;
   private final MessageWriter writer;
   final OutgoingCalls outgoingCalls;
-  private final IncomingCalls incomingCalls;
+  final IncomingCalls incomingCalls;
   private final Pacing pacing;
   private final ProbeTimer probeTimer;
 
@@ -121,7 +120,7 @@ public final class Broker {
     this.unjellier = new Unjellier(options.registry(), flavors, options.maxDepth());
     this.writer = new MessageWriter(id, options, sink, exports, caches, flavors, frameLog);
     this.handshake = new Handshake(this, server, options, writer);
-    this.reader = new MessageReader(new Events(), id, options, frameLog);
+    this.reader = new MessageReader(new BrokerEvents(this), id, options, frameLog);
     this.outgoingCalls = new OutgoingCalls(this, writer, flavors, unjellier);
     this.incomingCalls = new IncomingCalls(this, writer, exports, caches, unjellier);
     this.pacing = new Pacing(executor, sink, () -> state == State.CLOSED, id);
@@ -364,58 +363,6 @@ public final class Broker {
       closeCause = cause;
     }
     close();
-  }
-
-  /** The reader's events, handled on the executor. */
-  private final class Events implements MessageReader.Handler {
-    @Override
-    public void handshake(Object expression) {
-      handshake.received(expression);
-    }
-
-    @Override
-    public void message(Object requestId, Object objectId, ByteString method, boolean answerRequired,
-        @Nullable Object args, @Nullable Object kwargs, boolean jellied) {
-      incomingCalls.message(requestId, objectId, method, answerRequired, args, kwargs, jellied);
-    }
-
-    @Override
-    public void cacheMessage(Object requestId, Object cacheId, ByteString method, boolean answerRequired,
-        Object args, Object kwargs) {
-      incomingCalls.cacheMessage(requestId, cacheId, method, answerRequired, args, kwargs);
-    }
-
-    @Override
-    public void answer(int requestId, @Nullable Object body, boolean jellied) {
-      outgoingCalls.result(requestId, body, jellied, false);
-    }
-
-    @Override
-    public void error(int requestId, Object body) {
-      outgoingCalls.result(requestId, body, true, true);
-    }
-
-    @Override
-    public void decref(int luid) {
-      if (!exports.decref(luid)) {
-        protocolViolation("decref of unknown luid " + luid);
-      }
-    }
-
-    @Override
-    public void decache(Object luid) {
-      caches.handleDecache(luid);
-    }
-
-    @Override
-    public void uncache(Object luid) {
-      caches.handleUncache(luid);
-    }
-
-    @Override
-    public void protocolError(String reason) {
-      protocolViolation(reason);
-    }
   }
 
   // ---------------------------------------------------------------- calling
