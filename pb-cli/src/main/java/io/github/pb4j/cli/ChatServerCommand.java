@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
       "%nExamples:",
       "  pb chat-server --demo",
       "  pb chat-server --port 9000 --db /var/lib/chat/users.db",
-      "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://localhost/chat --db-user chat"
+      "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://localhost/chat --db-user chat",
+      "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://db/chat --db-user chat --cluster"
     })
 final class ChatServerCommand implements Callable<Integer> {
   /** The seed's bridge club: name and password. */
@@ -61,6 +62,8 @@ final class ChatServerCommand implements Callable<Integer> {
   int port = ExampleArgs.DEFAULT_PORT;
 
   @Mixin UserStoreOptions store = new UserStoreOptions();
+
+  @Mixin ClusterOptions cluster = new ClusterOptions();
 
   @Option(
       names = "--demo",
@@ -94,7 +97,7 @@ final class ChatServerCommand implements Callable<Integer> {
                     + store.describe()
                     + " has no users yet: add some with 'pb users add NAME', or start with --demo");
       }
-      ChatService chat = new ChatService();
+      ClusterOptions.Chat chat = cluster.start(store, terminal);
       PbServer server;
       try {
         server =
@@ -107,6 +110,7 @@ final class ChatServerCommand implements Callable<Integer> {
                 .build()
                 .start();
       } catch (UncheckedIOException e) {
+        chat.close();
         throw new CliException(
             PbCli.CANNOT_CONNECT,
             "cannot listen on " + host + ":" + port + ": " + e.getCause().getMessage(),
@@ -127,6 +131,7 @@ final class ChatServerCommand implements Callable<Integer> {
         terminal.shutdownRequested().join();
       } finally {
         server.close();
+        chat.close();
       }
     }
     return PbCli.OK;
