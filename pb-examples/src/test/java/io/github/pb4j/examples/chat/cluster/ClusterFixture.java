@@ -83,6 +83,11 @@ final class ClusterFixture implements AutoCloseable {
     return new Node(chat, pb);
   }
 
+  /** Closes {@code resource} with the fixture (in reverse order of registration). */
+  void closeLater(AutoCloseable resource) {
+    open.add(resource);
+  }
+
   Node start(String name) {
     return start(builder(name));
   }
