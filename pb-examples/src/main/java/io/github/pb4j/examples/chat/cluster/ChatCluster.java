@@ -1,8 +1,8 @@
 package io.github.pb4j.examples.chat.cluster;
 
 import io.github.pb4j.Avatar;
-import io.github.pb4j.PbApplicationException;
 import io.github.pb4j.cred.CredentialsChecker;
+import io.github.pb4j.cred.LoginDeniedException;
 import io.github.pb4j.cred.LoginResult;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.Realm;
@@ -11,7 +11,6 @@ import io.github.pb4j.examples.chat.ChatText;
 import io.github.pb4j.examples.chat.RefusalLoggingChecker;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +62,9 @@ public final class ChatCluster implements AutoCloseable {
   /** How long a server counts as alive after its last heartbeat, by default. */
   public static final Duration DEFAULT_EXPIRY = Duration.ofSeconds(15);
 
+  /** Most database requests (joins, sends, ...) one session may have unanswered. */
+  public static final int MAX_IN_FLIGHT = 64;
+
   private static final Logger logger = LoggerFactory.getLogger(ChatService.class);
 
   private final SqlWorker.Connector connector;
@@ -74,10 +76,10 @@ public final class ChatCluster implements AutoCloseable {
   private final SqlWorker worker;
   private final ClusterBus bus;
   private final Heartbeat heartbeat;
+  private final ClusterRequests requests;
   private final ConcurrentHashMap<String, CopyOnWriteArrayList<ClusterUser>> sessions =
       new ConcurrentHashMap<>();
   private final AtomicLong sessionIds = new AtomicLong();
-  private final AtomicLong messageIds = new AtomicLong();
   private final AtomicLong logins = new AtomicLong();
   private final AtomicLong logouts = new AtomicLong();
   private volatile int schemaVersionFound = -1;
@@ -89,6 +91,7 @@ public final class ChatCluster implements AutoCloseable {
     this.expiry = b.expiry;
     this.maxUnanswered = b.maxUnanswered;
     this.worker = new SqlWorker(connector, "pb4j-chat-cluster-db-" + serverName);
+    this.requests = new ClusterRequests(worker, serverId);
     this.bus = new ClusterBus(connector, this::deliver, serverName);
     this.heartbeat =
         new Heartbeat(connector, serverId, serverName, heartbeatPeriod, expiry, this::fence);
@@ -150,7 +153,12 @@ public final class ChatCluster implements AutoCloseable {
       }
       if (avatarId.isAnonymous()) {
         return CompletableFuture.failedFuture(
-            new io.github.pb4j.cred.LoginDeniedException("anonymous users cannot chat"));
+            new LoginDeniedException("anonymous users cannot chat"));
+      }
+      if (!storable(avatarId.username())) {
+        // Line feeds separate notification fields, and PostgreSQL text holds no NUL.
+        return CompletableFuture.failedFuture(
+            new LoginDeniedException("this username cannot chat: it has control characters"));
       }
       return attach(avatarId.username(), mind).thenApply(result -> result);
     };
@@ -213,14 +221,16 @@ public final class ChatCluster implements AutoCloseable {
   }
 
   private CompletableFuture<LoginResult<Avatar>> attach(String name, @Nullable Object mind) {
-    var user = new ClusterUser(name, sessionIds.incrementAndGet(), mind, maxUnanswered, this);
+    var user = new ClusterUser(name, sessionIds.incrementAndGet(), mind, maxUnanswered, requests);
     sessions.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(user);
-    return guard(
+    CompletableFuture<Void> added =
         worker.submit(
             c -> {
               ClusterStore.addSession(c, serverId, user.sessionId(), name);
               return null;
-            }))
+            });
+    return requests
+        .guard(added)
         .handle(
             (ignored, failure) -> {
               if (failure != null) {
@@ -302,139 +312,11 @@ public final class ChatCluster implements AutoCloseable {
     }
   }
 
-  CompletableFuture<ClusterGroup> join(ClusterUser user, String group, boolean allowMattress) {
-    checkGroupName(group);
-    checkLoggedIn(user);
-    return guard(
-            worker.submit(
-                c ->
-                    ClusterStore.join(
-                        c, serverId, user.sessionId(), group, user.name(), allowMattress)))
-        .thenApply(
-            joined -> {
-              if (joined.created()) {
-                logger.info(
-                    "{} created {}{}",
-                    user.shownName(),
-                    group,
-                    allowMattress ? "" : " (no mattress)");
-              }
-              if (joined.added()) {
-                logger.info("{} joined {}", user.shownName(), group);
-              }
-              return new ClusterGroup(group, this);
-            });
-  }
 
-  CompletableFuture<Boolean> leave(ClusterUser user, String group) {
-    if (!user.loggedIn) {
-      return CompletableFuture.completedFuture(false);
-    }
-    return guard(worker.submit(c -> ClusterStore.leave(c, group, user.name())))
-        .thenApply(
-            left -> {
-              if (left) {
-                logger.info("{} left {}", user.shownName(), group);
-              }
-              return left;
-            });
-  }
-
-  CompletableFuture<Boolean> leaveThroughView(ClusterUser user, String group) {
-    checkLoggedIn(user);
-    return leave(user, group)
-        .thenApply(
-            left -> {
-              if (!left) {
-                throw new PbApplicationException("you left " + group);
-              }
-              return true;
-            });
-  }
-
-  CompletableFuture<List<String>> groupsOf(ClusterUser user) {
-    checkLoggedIn(user);
-    return guard(worker.submit(c -> ClusterStore.groupsOf(c, user.name())));
-  }
-
-  CompletableFuture<List<String>> members(ClusterUser user, String group) {
-    checkLoggedIn(user);
-    return guard(worker.submit(c -> ClusterStore.members(c, group, user.name())))
-        .thenApply(names -> names.stream().map(ChatText::neutralise).toList());
-  }
-
-  CompletableFuture<Void> send(ClusterUser from, String group, String message) {
-    Objects.requireNonNull(message, "message");
-    checkLoggedIn(from);
-    if (message.length() > ChatService.MAX_MESSAGE) {
-      String why =
-          "message too long: "
-              + message.length()
-              + " characters (expected: <= "
-              + ChatService.MAX_MESSAGE
-              + ")";
-      logger.info("refused a message from {} to {}: {}", from.shownName(), group, why);
-      return CompletableFuture.failedFuture(new PbApplicationException(why));
-    }
-    String line = "<" + from.shownName() + "> says: " + ChatText.neutralise(message);
-    String key = serverId + ":" + messageIds.incrementAndGet();
-    return guard(
-            worker.submit(
-                c -> {
-                  ClusterStore.send(c, group, from.name(), message, line, key);
-                  return (Void) null;
-                }))
-        .whenComplete(
-            (ignored, failure) -> {
-              if (failure != null) {
-                logger.info(
-                    "refused a message from {} to {}: {}",
-                    from.shownName(),
-                    group,
-                    unwrap(failure).getMessage());
-              }
-            });
-  }
-
-  private static void checkLoggedIn(ClusterUser user) {
-    if (!user.loggedIn) {
-      throw new PbApplicationException("you logged out");
-    }
-  }
-
-  private static void checkGroupName(String groupName) {
-    if (groupName.isEmpty()
-        || groupName.length() > ChatService.MAX_GROUP_NAME
-        || !ChatText.isNeutral(groupName)) {
-      throw new PbApplicationException(
-          "group name: "
-              + groupName.length()
-              + " characters (expected: 1.."
-              + ChatService.MAX_GROUP_NAME
-              + ", no control, format or line separator characters)");
-    }
-  }
-
-  /** Passes refusals to the client; replaces database failures by a plain error, logged here. */
-  private <T> CompletableFuture<T> guard(CompletableFuture<T> work) {
-    return work.handle(
-        (value, failure) -> {
-          if (failure == null) {
-            return value;
-          }
-          Throwable cause = unwrap(failure);
-          if (cause instanceof PbApplicationException e) {
-            throw e;
-          }
-          logger.warn("the chat cluster's database failed: {}", cause.toString());
-          throw new PbApplicationException("the chat service is unavailable: try again later");
-        });
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause()
-        : failure;
+  private static boolean storable(String username) {
+    return !username.isEmpty()
+        && username.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f)
+        && username.codePoints().noneMatch(cp -> cp >= 0xd800 && cp <= 0xdfff);
   }
 
   /**

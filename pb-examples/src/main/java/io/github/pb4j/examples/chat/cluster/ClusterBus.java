@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * committed, on every server. Replaying events the loaded mirror already reflects is harmless:
  * each sets one membership to present or absent, in order.
  *
- * <p>Each message is delivered once: its key (sending server and counter) is remembered for the
- * last {@link #REMEMBERED} messages and a repeat is dropped. If the connection fails the thread
+ * <p>Each message is delivered once. Its key is its sending server and a counter that the server
+ * takes on its one database thread, which commits its messages one after another, so the counters
+ * of one server arrive in increasing order: a message whose counter is not above the last one
+ * delivered from its server is a repeat and is dropped. That costs one entry per server that ever
+ * sent, whatever the traffic. If the connection fails the thread
  * reconnects, listens and reloads the mirror; messages notified meanwhile are lost to this server
  * (at most once).
  *
@@ -39,9 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterBus implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ClusterBus.class);
-
-  /** How many message keys are remembered to drop repeats. */
-  static final int REMEMBERED = 65_536;
 
   private static final int POLL_MILLIS = 250;
 
@@ -61,15 +60,7 @@ final class ClusterBus implements AutoCloseable {
 
   // Confined to the thread.
   private final Map<String, Set<String>> members = new HashMap<>();
-  private final Map<String, Boolean> seen =
-      new LinkedHashMap<>(1024, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > REMEMBERED;
-        }
-      };
+  private final Map<String, Long> lastDelivered = new HashMap<>(); // By sending server.
   private @Nullable Connection connection;
 
   ClusterBus(SqlWorker.Connector connector, Recipients recipients, String serverName) {
@@ -177,10 +168,22 @@ final class ClusterBus implements AutoCloseable {
   }
 
   private void deliver(ClusterEvent message) {
-    if (seen.put(message.a(), Boolean.TRUE) != null) {
+    String key = message.a();
+    int colon = key.lastIndexOf(':');
+    long counter;
+    try {
+      counter = Long.parseLong(key.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      logger.warn("ignored a message without a valid key");
+      return;
+    }
+    String origin = key.substring(0, Math.max(colon, 0));
+    Long last = lastDelivered.get(origin);
+    if (last != null && counter <= last) {
       duplicates.incrementAndGet();
       return;
     }
+    lastDelivered.put(origin, counter);
     Set<String> group = members.get(message.b());
     if (group == null) {
       return;

@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ClusterGroup implements Viewable {
   private final String name;
-  private final ChatCluster cluster;
+  private final ClusterRequests cluster;
 
-  ClusterGroup(String name, ChatCluster cluster) {
+  ClusterGroup(String name, ClusterRequests cluster) {
     this.name = name;
     this.cluster = cluster;
   }

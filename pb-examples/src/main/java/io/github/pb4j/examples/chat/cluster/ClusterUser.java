@@ -8,6 +8,7 @@ import io.github.pb4j.examples.chat.ChatText;
 import io.github.pb4j.examples.chat.Delivery;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +22,7 @@ public final class ClusterUser implements Avatar {
   private final String name;
   private final String shownName;
   private final long sessionId;
-  private final ChatCluster cluster;
+  private final ClusterRequests cluster;
 
   /** Where messages to this session go; null when the client offered no mind. */
   final @Nullable Delivery delivery;
@@ -32,8 +33,11 @@ public final class ClusterUser implements Avatar {
   /** False once the session has logged out (or the server was declared dead). */
   volatile boolean loggedIn = true;
 
+  /** Database requests of this session not yet answered. */
+  final AtomicInteger inFlight = new AtomicInteger();
+
   ClusterUser(String name, long sessionId, @Nullable Object mind, int maxUnanswered,
-      ChatCluster cluster) {
+      ClusterRequests cluster) {
     this.name = name;
     this.shownName = ChatText.neutralise(name);
     this.sessionId = sessionId;

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class SqlWorker implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(SqlWorker.class);
 
+  /** Most pieces of work waiting; past it, work is refused (the database is not keeping up). */
+  static final int MAX_QUEUED = 16_384;
+
   /** A unit of database work on the worker's connection. */
   interface Work<T> {
     T run(Connection connection) throws SQLException;
@@ -31,7 +34,7 @@ final class SqlWorker implements AutoCloseable {
 
   private final Connector connector;
   private final ExecutorService executor;
-  private @Nullable Connection connection; // Confined to the executor's thread.
+  private volatile @Nullable Connection connection; // Used by the executor's thread only.
 
   SqlWorker(Connector connector, String threadName) {
     this.connector = connector;
@@ -41,7 +44,7 @@ final class SqlWorker implements AutoCloseable {
             1,
             0,
             TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
+            new LinkedBlockingQueue<>(MAX_QUEUED),
             task -> {
               Thread t = new Thread(task, threadName);
               t.setDaemon(true);
@@ -65,7 +68,12 @@ final class SqlWorker implements AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
-      result.completeExceptionally(new ChatClusterException("the chat cluster is closed", e));
+      result.completeExceptionally(
+          new ChatClusterException(
+              executor.isShutdown()
+                  ? "the chat cluster is closed"
+                  : "the chat cluster's database is not keeping up: " + MAX_QUEUED + " queued",
+              e));
     }
     return result;
   }
@@ -122,26 +130,31 @@ final class SqlWorker implements AutoCloseable {
 
   /** Finishes the work already submitted (waiting up to {@code seconds}) and closes the connection. */
   void close(long seconds) {
-    executor.execute(
-        () -> {
-          Connection c = connection;
-          connection = null;
-          if (c != null) {
-            try {
-              c.close();
-            } catch (SQLException e) {
-              logger.debug("closing failed", e);
-            }
-          }
-        });
-    executor.shutdown();
+    if (executor.isShutdown()) {
+      return;
+    }
+    executor.shutdown(); // Queued work still runs, then the connection closes:
+    closeConnectionWhenDone(seconds);
+  }
+
+  private void closeConnectionWhenDone(long seconds) {
     try {
       if (!executor.awaitTermination(seconds, TimeUnit.SECONDS)) {
         executor.shutdownNow();
+        executor.awaitTermination(seconds, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       executor.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    Connection c = connection; // The thread has ended: no longer confined.
+    connection = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        logger.debug("closing failed", e);
+      }
     }
   }
 

@@ -14,7 +14,10 @@ import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.examples.chat.RefusalLoggingChecker;
 import io.github.pb4j.netty.PbClient;
 import io.github.pb4j.netty.PbServer;
+import java.io.IOException;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -132,6 +136,10 @@ class ChatClusterSoakTest {
           nodes.get(0).chat().bus().delivered() + nodes.get(1).chat().bus().delivered(),
           baseline / 1024,
           after / 1024);
+      if (after - baseline >= 16L << 20) {
+        logger.warn("heap grew by {} KiB; the largest classes:\n{}", (after - baseline) / 1024,
+            histogram());
+      }
       assertThat(after - baseline).as("heap growth").isLessThan(16L << 20);
     }
   }
@@ -238,6 +246,24 @@ class ChatClusterSoakTest {
       node.chat().idle().get(30, TimeUnit.SECONDS);
     }
     awaitCondition(() -> cluster.count("SELECT count(*) FROM pb4j_chat_sessions") == 0);
+  }
+
+  /** The top of this JVM's class histogram, to tell what grew. */
+  private static String histogram() {
+    try {
+      Process jcmd =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(ProcessHandle.current().pid()),
+                  "GC.class_histogram")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jcmd.waitFor(30, TimeUnit.SECONDS);
+      return out.lines().limit(30).collect(Collectors.joining("\n"));
+    } catch (IOException | InterruptedException e) {
+      return "(no histogram: " + e + ")";
+    }
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {

@@ -176,6 +176,54 @@ class ChatClusterTest {
     assertThat(alice2.heard().await("<bob> says: welcome back"::equals, WAIT)).isNotNull();
   }
 
+  @Test
+  void aClientThatSendsWithoutWaitingIsRefusedPastItsShareAndOthersGoOn() throws Exception {
+    Node a = cluster.start("a");
+    Node b = cluster.start("b");
+    Session alice = cluster.login(a, "alice");
+    Session bob = cluster.login(b, "bob");
+    RemoteReference flood = alice.join("#g");
+    RemoteReference bobGroup = bob.join("#g");
+    List<CompletableFuture<Object>> sent = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      sent.add(flood.callRemote("send", "flood " + i));
+    }
+    int refused = 0;
+    for (CompletableFuture<Object> f : sent) {
+      try {
+        await(f);
+      } catch (Exception e) {
+        assertThat(e).hasMessageContaining("too many requests at once");
+        refused++;
+      }
+    }
+    assertThat(refused).isPositive();
+    int delivered = 1000 - refused;
+    assertThat(bob.heard().awaitCount(delivered, WAIT)).hasSize(delivered).doesNotHaveDuplicates();
+    await(bobGroup.callRemote("send", "after the flood"));
+    assertThat(alice.heard().await("<bob> says: after the flood"::equals, WAIT)).isNotNull();
+  }
+
+  @Test
+  void aUsernameWithALineFeedCannotJoinTheCluster() throws Exception {
+    Node a = cluster.start("a");
+    cluster.checker.addUser("eve\nj\n#g", "pw-eve\nj\n#g");
+    Throwable refused = failureOf(loginFuture(a, "eve\nj\n#g"));
+    assertThat(refused).hasStackTraceContaining("LoginDenied");
+    assertThat(cluster.count("SELECT count(*) FROM pb4j_chat_sessions")).isZero();
+  }
+
+  private CompletableFuture<?> loginFuture(Node node, String user) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return cluster.login(node, user);
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+  }
+
   /** Waits until {@code condition} holds, polling (the state is in another server's database). */
   static void awaitCondition(Check condition) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
