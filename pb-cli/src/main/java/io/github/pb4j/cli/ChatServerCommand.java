@@ -33,8 +33,7 @@ import picocli.CommandLine.Option;
       "%nExamples:",
       "  pb chat-server --demo",
       "  pb chat-server --port 9000 --db /var/lib/chat/users.db",
-      "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://localhost/chat --db-user chat",
-      "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://db/chat --db-user chat --cluster"
+      "  PB_DB_PASSWORD=... pb chat-server --db-url jdbc:postgresql://localhost/chat --db-user chat"
     })
 final class ChatServerCommand implements Callable<Integer> {
   /** The seed's bridge club: name and password. */
@@ -63,12 +62,12 @@ final class ChatServerCommand implements Callable<Integer> {
 
   @Mixin UserStoreOptions store = new UserStoreOptions();
 
-  @Mixin ClusterOptions cluster = new ClusterOptions();
-
   @Option(
       names = "--demo",
       description = "Add alice, bob and carol (the seed's users) if the store has no users.")
   boolean demo;
+
+  @Mixin ClusterOptions cluster = new ClusterOptions();
 
   ChatServerCommand(Terminal terminal) {
     this.terminal = terminal;
