@@ -62,8 +62,16 @@ final class ClusterFixture implements AutoCloseable {
         + (query < 0 ? "" : server.url().substring(query));
   }
 
+  /**
+   * A node's builder. Sessions may leave 10,000 messages unanswered: the tests send bursts to check
+   * fan-out, and a slow test machine must not make the per-session flow control drop some (that
+   * is {@code ChatServiceTest}'s subject).
+   */
   ChatCluster.Builder builder(String name) {
-    return ChatCluster.builder(url).credentials(server.user(), server.password()).serverName(name);
+    return ChatCluster.builder(url)
+        .credentials(server.user(), server.password())
+        .serverName(name)
+        .maxUnanswered(10_000);
   }
 
   /** A running node. */
