@@ -73,7 +73,8 @@ class ChatClusterCommandTest {
       for (Lines ear : ears) {
         for (String who : List.of("alice", "bob", "carol")) {
           String last = "<" + who + "> says: from " + who + " " + (r + round - 1);
-          assertThat(ear.await(last::equals, WAIT)).as("%s in %s", last, ear.snapshot())
+          assertThat(ear.await(last::equals, WAIT))
+              .as("%s in %s", last, ear.snapshot())
               .isNotNull();
         }
       }

@@ -41,7 +41,9 @@ final class ChatServerProcess implements AutoCloseable {
     drain(process.getErrorStream(), err, name + "-err");
   }
 
-  /** Starts {@code pb chat-server --port 0 --cluster --cluster-name NAME args...} on {@code url}. */
+  /**
+   * Starts {@code pb chat-server --port 0 --cluster --cluster-name NAME args...} on {@code url}.
+   */
   static ChatServerProcess start(
       PostgresServer.Database db, String url, String name, String... args) throws IOException {
     List<String> command = new ArrayList<>();
@@ -120,7 +122,8 @@ final class ChatServerProcess implements AutoCloseable {
   /** Creates an empty database on the test server; returns its JDBC URL. */
   static String freshDatabase(PostgresServer.Database server) throws SQLException {
     String name = "cli_chat_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-    try (Connection c = DriverManager.getConnection(server.url(), server.user(), server.password());
+    try (Connection c =
+            DriverManager.getConnection(server.url(), server.user(), server.password());
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>groups, members, sessions and servers are rows ({@link ClusterSchema}); every change to
  *       membership and every message is a {@code NOTIFY} on one channel, which every server {@code
  *       LISTEN}s to on a dedicated connection, and which delivers in commit order;
- *   <li>each server delivers a message to its own sessions of the group's members; a user logged
- *       in on two servers gets it on both;
+ *   <li>each server delivers a message to its own sessions of the group's members; a user logged in
+ *       on two servers gets it on both;
  *   <li>each server renews a heartbeat row; a server whose row expired is buried by the others,
  *       with its sessions and the memberships of users left without one ({@link Heartbeat}).
  * </ul>
@@ -240,10 +240,7 @@ public final class ChatCluster implements AutoCloseable {
               logins.incrementAndGet();
               int here = sessions.getOrDefault(name, new CopyOnWriteArrayList<>()).size();
               logger.info(
-                  "{} logged in ({} session{} here)",
-                  user.shownName(),
-                  here,
-                  here == 1 ? "" : "s");
+                  "{} logged in ({} session{} here)", user.shownName(), here, here == 1 ? "" : "s");
               return new LoginResult<>(Avatar.class, user, () -> detach(user));
             });
   }
@@ -312,7 +309,6 @@ public final class ChatCluster implements AutoCloseable {
     }
   }
 
-
   private static boolean storable(String username) {
     return !username.isEmpty()
         && username.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f)
@@ -336,7 +332,8 @@ public final class ChatCluster implements AutoCloseable {
               })
           .get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      logger.warn("could not leave the chat cluster cleanly (the heartbeat of others will): {}",
+      logger.warn(
+          "could not leave the chat cluster cleanly (the heartbeat of others will): {}",
           e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

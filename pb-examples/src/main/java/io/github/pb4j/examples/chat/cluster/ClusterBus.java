@@ -24,18 +24,17 @@ import org.slf4j.LoggerFactory;
  * PGConnection.getNotifications(timeout)}) and acts on them in the order they come.
  *
  * <p>It keeps a mirror of every group's members, loaded after {@code LISTEN} and then changed by
- * the join and leave events. Because membership changes and messages arrive in one stream in
- * commit order, a message reaches exactly the members the group had when the message was
- * committed, on every server. Replaying events the loaded mirror already reflects is harmless:
- * each sets one membership to present or absent, in order.
+ * the join and leave events. Because membership changes and messages arrive in one stream in commit
+ * order, a message reaches exactly the members the group had when the message was committed, on
+ * every server. Replaying events the loaded mirror already reflects is harmless: each sets one
+ * membership to present or absent, in order.
  *
  * <p>Each message is delivered once. Its key is its sending server and a counter that the server
  * takes on its one database thread, which commits its messages one after another, so the counters
  * of one server arrive in increasing order: a message whose counter is not above the last one
  * delivered from its server is a repeat and is dropped. That costs one entry per server that ever
- * sent, whatever the traffic. If the connection fails the thread
- * reconnects, listens and reloads the mirror; messages notified meanwhile are lost to this server
- * (at most once).
+ * sent, whatever the traffic. If the connection fails the thread reconnects, listens and reloads
+ * the mirror; messages notified meanwhile are lost to this server (at most once).
  *
  * <p><em>Thread-safe:</em> the mirror is confined to the listening thread.
  */

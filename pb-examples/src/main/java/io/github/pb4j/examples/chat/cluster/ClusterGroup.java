@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A chat group as one server of a {@link ChatCluster} shows it: the same view methods as the single
  * server's {@code Group} ({@code send(message)}, {@code leave()}, {@code members()}), seen through
- * the caller's perspective. The group itself lives in the database: a view answers while its
- * holder is a member, whichever server she joined through.
+ * the caller's perspective. The group itself lives in the database: a view answers while its holder
+ * is a member, whichever server she joined through.
  *
  * <p><em>Thread-safe.</em>
  */

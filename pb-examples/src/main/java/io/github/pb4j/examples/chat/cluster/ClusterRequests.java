@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a session asks of the cluster (join, leave, list, send), each answered from the database
- * on the server's {@link SqlWorker}, at most {@link ChatCluster#MAX_IN_FLIGHT} at a time per
- * session. Refusals reach the client as the single server's do; database failures as a plain
- * "unavailable", logged here.
+ * What a session asks of the cluster (join, leave, list, send), each answered from the database on
+ * the server's {@link SqlWorker}, at most {@link ChatCluster#MAX_IN_FLIGHT} at a time per session.
+ * Refusals reach the client as the single server's do; database failures as a plain "unavailable",
+ * logged here.
  *
  * <p><em>Thread-safe.</em>
  */
@@ -38,8 +38,7 @@ final class ClusterRequests {
     return forUser(
             user,
             c ->
-                ClusterStore.join(
-                    c, serverId, user.sessionId(), group, user.name(), allowMattress))
+                ClusterStore.join(c, serverId, user.sessionId(), group, user.name(), allowMattress))
         .thenApply(
             joined -> {
               if (joined.created()) {
@@ -126,7 +125,6 @@ final class ClusterRequests {
               }
             });
   }
-
 
   private static void checkLoggedIn(ClusterUser user) {
     if (!user.loggedIn) {

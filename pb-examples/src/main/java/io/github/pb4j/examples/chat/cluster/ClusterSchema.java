@@ -99,8 +99,7 @@ final class ClusterSchema {
             apply(tx, VERSION_1, 1, serverName);
           }
           if (found < VERSION) {
-            logger.info(
-                "migrated the chat cluster schema from version {} to {}", found, VERSION);
+            logger.info("migrated the chat cluster schema from version {} to {}", found, VERSION);
           } else {
             logger.info("the chat cluster schema is at version {}", found);
           }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The cluster's statements. Every change to membership (join, leave, a user's last session
- * ending, a dead server's sessions reaped) holds one advisory transaction lock, {@link
+ * The cluster's statements. Every change to membership (join, leave, a user's last session ending,
+ * a dead server's sessions reaped) holds one advisory transaction lock, {@link
  * ClusterSchema#MEMBERSHIP_LOCK}, and notifies what it changed in the same transaction, so the
  * notifications tell every server the changes in the order they were made.
  *
@@ -30,7 +30,9 @@ final class ClusterStore {
     update(
         c,
         "INSERT INTO pb4j_chat_servers (id, name, expires_at)"
-            + " VALUES (?, ?, now() + " + interval(expiry) + ")"
+            + " VALUES (?, ?, now() + "
+            + interval(expiry)
+            + ")"
             + " ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at",
         id,
         name);
@@ -40,7 +42,8 @@ final class ClusterStore {
   static boolean heartbeat(Connection c, String id, Duration expiry) throws SQLException {
     return update(
             c,
-            "UPDATE pb4j_chat_servers SET expires_at = now() + " + interval(expiry)
+            "UPDATE pb4j_chat_servers SET expires_at = now() + "
+                + interval(expiry)
                 + " WHERE id = ?",
             id)
         == 1;
@@ -61,7 +64,8 @@ final class ClusterStore {
               try (Statement s = tx.createStatement();
                   ResultSet r =
                       s.executeQuery(
-                          "DELETE FROM pb4j_chat_servers WHERE expires_at < now() RETURNING name")) {
+                          "DELETE FROM pb4j_chat_servers WHERE expires_at < now() RETURNING"
+                              + " name")) {
                 while (r.next()) {
                   names.add(r.getString(1));
                 }
@@ -71,8 +75,7 @@ final class ClusterStore {
             });
     try (Statement s = c.createStatement()) {
       s.executeUpdate(
-          "DELETE FROM pb4j_chat_messages WHERE created_at < now() - "
-              + interval(keepMessages));
+          "DELETE FROM pb4j_chat_messages WHERE created_at < now() - " + interval(keepMessages));
     }
     return dead;
   }
@@ -199,8 +202,9 @@ final class ClusterStore {
    * Sends a line to the group if the user is a member and the group's rule allows it: one NOTIFY,
    * with the line in it or, if too long, in pb4j_chat_messages.
    */
-  static void send(Connection c, String group, String username, String message, String line,
-      String key) throws SQLException {
+  static void send(
+      Connection c, String group, String username, String message, String line, String key)
+      throws SQLException {
     Boolean allowMattress = null;
     try (PreparedStatement s =
         c.prepareStatement(
@@ -254,7 +258,8 @@ final class ClusterStore {
             "SELECT msg_key, group_name, line FROM pb4j_chat_messages WHERE id = ?")) {
       s.setLong(1, id);
       try (ResultSet r = s.executeQuery()) {
-        return r.next() ? ClusterEvent.message(r.getString(1), r.getString(2), r.getString(3))
+        return r.next()
+            ? ClusterEvent.message(r.getString(1), r.getString(2), r.getString(3))
             : null;
       }
     }
@@ -310,8 +315,7 @@ final class ClusterStore {
     var all = new ArrayList<String>();
     try (Statement s = c.createStatement();
         ResultSet r =
-            s.executeQuery(
-                "SELECT group_name, username FROM pb4j_chat_members ORDER BY joined")) {
+            s.executeQuery("SELECT group_name, username FROM pb4j_chat_members ORDER BY joined")) {
       while (r.next()) {
         all.add(r.getString(1));
         all.add(r.getString(2));

@@ -36,7 +36,11 @@ public final class ClusterUser implements Avatar {
   /** Database requests of this session not yet answered. */
   final AtomicInteger inFlight = new AtomicInteger();
 
-  ClusterUser(String name, long sessionId, @Nullable Object mind, int maxUnanswered,
+  ClusterUser(
+      String name,
+      long sessionId,
+      @Nullable Object mind,
+      int maxUnanswered,
       ClusterRequests cluster) {
     this.name = name;
     this.shownName = ChatText.neutralise(name);
@@ -60,8 +64,8 @@ public final class ClusterUser implements Avatar {
   }
 
   /**
-   * Joins the group on every server, creating it if needed; a new group forbids the word
-   * "mattress" if {@code allowMattress} is false.
+   * Joins the group on every server, creating it if needed; a new group forbids the word "mattress"
+   * if {@code allowMattress} is false.
    */
   @Remote
   public CompletableFuture<ClusterGroup> joinGroup(

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this server alive in {@code pb4j_chat_servers} and buries the dead. Every {@code period}
- * it pushes its row's {@code expires_at} to {@code now() + expiry} (the database's clock, so the
+ * Keeps this server alive in {@code pb4j_chat_servers} and buries the dead. Every {@code period} it
+ * pushes its row's {@code expires_at} to {@code now() + expiry} (the database's clock, so the
  * servers' clocks do not matter), then deletes every server whose row expired, with its sessions,
  * the memberships of users left without a session and old stored messages. A server that dies
  * therefore stops counting as online after at most {@code expiry} (online queries ignore expired

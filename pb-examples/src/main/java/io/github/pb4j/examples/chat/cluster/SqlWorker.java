@@ -128,7 +128,9 @@ final class SqlWorker implements AutoCloseable {
     }
   }
 
-  /** Finishes the work already submitted (waiting up to {@code seconds}) and closes the connection. */
+  /**
+   * Finishes the work already submitted (waiting up to {@code seconds}) and closes the connection.
+   */
   void close(long seconds) {
     if (executor.isShutdown()) {
       return;

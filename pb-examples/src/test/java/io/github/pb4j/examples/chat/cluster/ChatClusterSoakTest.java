@@ -16,9 +16,9 @@ import io.github.pb4j.netty.PbClient;
 import io.github.pb4j.netty.PbServer;
 import java.io.IOException;
 import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +45,11 @@ import org.slf4j.LoggerFactory;
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dpb4j.soak.duration=10m
  * </pre>
  *
- * <p>At the end it checks: every session logged out exactly once per login (counted by each
- * server and by the clients); no session, membership, group or server row left in the database
- * (besides the two live servers); no avatar and no server-side connection (with its references
- * and pending calls) still reachable; no line delivered twice to one session; the heap after a
- * full GC back within a few MiB of where it was after warm-up.
+ * <p>At the end it checks: every session logged out exactly once per login (counted by each server
+ * and by the clients); no session, membership, group or server row left in the database (besides
+ * the two live servers); no avatar and no server-side connection (with its references and pending
+ * calls) still reachable; no line delivered twice to one session; the heap after a full GC back
+ * within a few MiB of where it was after warm-up.
  */
 @ExtendWith(PostgresServer.class)
 class ChatClusterSoakTest {
@@ -105,7 +105,8 @@ class ChatClusterSoakTest {
       assertThat(failures).as("client failures").isEmpty();
       long serverLogins = 0;
       for (ClusterFixture.Node node : nodes) {
-        assertThat(node.chat().logouts()).as("logouts on %s", node.chat().serverName())
+        assertThat(node.chat().logouts())
+            .as("logouts on %s", node.chat().serverName())
             .isEqualTo(node.chat().logins());
         serverLogins += node.chat().logins();
       }
@@ -137,7 +138,9 @@ class ChatClusterSoakTest {
           baseline / 1024,
           after / 1024);
       if (after - baseline >= 16L << 20) {
-        logger.warn("heap grew by {} KiB; the largest classes:\n{}", (after - baseline) / 1024,
+        logger.warn(
+            "heap grew by {} KiB; the largest classes:\n{}",
+            (after - baseline) / 1024,
             histogram());
       }
       assertThat(after - baseline).as("heap growth").isLessThan(16L << 20);

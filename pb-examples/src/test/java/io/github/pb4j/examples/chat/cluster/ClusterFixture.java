@@ -51,7 +51,8 @@ final class ClusterFixture implements AutoCloseable {
   /** Creates an empty database on the test server; returns its JDBC URL. */
   static String freshDatabase(PostgresServer.Database server) throws SQLException {
     String name = "chat_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-    try (Connection c = DriverManager.getConnection(server.url(), server.user(), server.password());
+    try (Connection c =
+            DriverManager.getConnection(server.url(), server.user(), server.password());
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     }
@@ -64,8 +65,8 @@ final class ClusterFixture implements AutoCloseable {
 
   /**
    * A node's builder. Sessions may leave 10,000 messages unanswered: the tests send bursts to check
-   * fan-out, and a slow test machine must not make the per-session flow control drop some (that
-   * is {@code ChatServiceTest}'s subject).
+   * fan-out, and a slow test machine must not make the per-session flow control drop some (that is
+   * {@code ChatServiceTest}'s subject).
    */
   ChatCluster.Builder builder(String name) {
     return ChatCluster.builder(url)
@@ -122,8 +123,7 @@ final class ClusterFixture implements AutoCloseable {
 
     RemoteReference join(String group) throws Exception {
       return (RemoteReference)
-          awaitUnwrapped(
-              perspective.callRemoteWithKeywords("joinGroup", List.of(group), Map.of()));
+          awaitUnwrapped(perspective.callRemoteWithKeywords("joinGroup", List.of(group), Map.of()));
     }
   }
 
