@@ -224,6 +224,49 @@ class ChatClusterTest {
         });
   }
 
+  @Test
+  void aServerWhoseDatabaseConnectionsAreCutReconnectsAndGoesOn() throws Exception {
+    Node a = cluster.start("a");
+    Node b = cluster.start("b");
+    Session alice = cluster.login(a, "alice");
+    Session bob = cluster.login(b, "bob");
+    RemoteReference aliceGroup = alice.join("#g");
+    RemoteReference bobGroup = bob.join("#g");
+    await(aliceGroup.callRemote("send", "before"));
+    assertThat(bob.heard().await("<alice> says: before"::equals, WAIT)).isNotNull();
+
+    // Every connection of b is terminated: listening, work and heartbeat.
+    assertThat(
+            cluster.count(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE application_name = 'pb4j chat b'"))
+        .isEqualTo(3);
+
+    // b listens again by itself (what was notified meanwhile is lost to it: at most once), and
+    // reloads the members: alice's lines reach bob again, each once.
+    int i = 0;
+    while (bob.heard().await(l -> l.startsWith("<alice> says: again"), Duration.ofMillis(200))
+        == null) {
+      await(aliceGroup.callRemote("send", "again " + i++));
+      assertThat(i).as("b never listened again").isLessThan(100);
+    }
+    await(aliceGroup.callRemote("send", "after"));
+    assertThat(bob.heard().await("<alice> says: after"::equals, WAIT)).isNotNull();
+    assertThat(bob.heard().snapshot()).doesNotHaveDuplicates();
+
+    // b's work connection failed under it: one request may fail, then b works again.
+    Object first = null;
+    try {
+      first = await(bobGroup.callRemote("send", "from b"));
+    } catch (Exception e) {
+      assertThat(e).hasMessageContaining("the chat service is unavailable");
+      await(bobGroup.callRemote("send", "from b"));
+    }
+    assertThat(first).isNull();
+    assertThat(alice.heard().await("<bob> says: from b"::equals, WAIT)).isNotNull();
+    assertThat(await(b.chat().onlineUsers())).containsExactly("alice", "bob");
+  }
+
   /** Waits until {@code condition} holds, polling (the state is in another server's database). */
   static void awaitCondition(Check condition) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
