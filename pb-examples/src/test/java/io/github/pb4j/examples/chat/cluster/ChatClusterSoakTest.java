@@ -11,6 +11,7 @@ import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.PostgresServer;
 import io.github.pb4j.cred.Realm;
 import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.examples.chat.ChatService;
 import io.github.pb4j.examples.chat.RefusalLoggingChecker;
 import io.github.pb4j.netty.PbClient;
 import io.github.pb4j.netty.PbServer;
@@ -78,6 +79,7 @@ class ChatClusterSoakTest {
             cluster
                 .builder(name)
                 .heartbeat(Duration.ofSeconds(1), Duration.ofSeconds(3))
+                .maxUnanswered(ChatService.MAX_UNANSWERED) // Real flow control, drops included.
                 .build()
                 .start();
         PbServer server =
