@@ -85,6 +85,8 @@ final class ChatServerCommand implements Callable<Integer> {
       description = "Add alice, bob and carol (the seed's users) if the store has no users.")
   boolean demo;
 
+  @Mixin ClusterOptions cluster = new ClusterOptions();
+
   ChatServerCommand(Terminal terminal) {
     this.terminal = terminal;
   }
@@ -121,7 +123,7 @@ final class ChatServerCommand implements Callable<Integer> {
                     + store.describe()
                     + " has no users yet: add some with 'pb users add NAME', or start with --demo");
       }
-      ChatService chat = new ChatService();
+      ClusterOptions.Chat chat = cluster.start(store, terminal);
       Portal portal =
           tls.mutual()
               ? chat.portal(users.checker(), new TlsClientCertificateChecker())
@@ -138,6 +140,7 @@ final class ChatServerCommand implements Callable<Integer> {
         }
         server = builder.build().start();
       } catch (UncheckedIOException e) {
+        chat.close();
         throw new CliException(
             PbCli.CANNOT_CONNECT,
             "cannot listen on " + host + ":" + port + ": " + e.getCause().getMessage(),
@@ -160,6 +163,7 @@ final class ChatServerCommand implements Callable<Integer> {
         terminal.shutdownRequested().join();
       } finally {
         server.close();
+        chat.close();
       }
     }
     return PbCli.OK;

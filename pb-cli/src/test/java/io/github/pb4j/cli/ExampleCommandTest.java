@@ -28,7 +28,10 @@ class ExampleCommandTest {
             "pbanonserver",
             "pbanonclient",
             "chatserver",
-            "chatclient");
+            "chatclient",
+            "typed-pbsimpleclient",
+            "typed-pb5client",
+            "typed-chatclient");
   }
 
   @Test

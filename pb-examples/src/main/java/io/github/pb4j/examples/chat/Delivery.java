@@ -16,10 +16,13 @@ import org.slf4j.LoggerFactory;
  * server at most {@code limit} pending calls and one transport buffer, and slows no one else: the
  * other members' deliveries never wait for this one.
  *
- * <p><em>Thread-safe:</em> senders call {@link #deliver} from their own event loops; answers come
- * on the session's.
+ * <p>Used by {@link ChatService} and by the cluster mode ({@code
+ * io.github.pb4j.examples.chat.cluster}), which delivers what other servers send.
+ *
+ * <p><em>Thread-safe:</em> senders call {@link #deliver} from their own event loops (or the
+ * cluster's listening thread); answers come on the session's.
  */
-final class Delivery {
+public final class Delivery {
   private static final Logger logger = LoggerFactory.getLogger(ChatService.class);
 
   private final String name;
@@ -30,14 +33,18 @@ final class Delivery {
   private long dropped; // Guarded by this.
   private boolean waitingForWritable; // Guarded by this.
 
-  Delivery(String name, RemoteReference mind, int limit) {
+  /**
+   * Creates the delivery to {@code mind}, the client of the user shown as {@code name}, letting
+   * {@code limit} messages go unanswered.
+   */
+  public Delivery(String name, RemoteReference mind, int limit) {
     this.name = name;
     this.mind = mind;
     this.limit = limit;
   }
 
   /** Sends {@code line} to the mind, or drops it if the client is not keeping up. */
-  void deliver(String line) {
+  public void deliver(String line) {
     boolean send;
     boolean first = false;
     synchronized (this) {

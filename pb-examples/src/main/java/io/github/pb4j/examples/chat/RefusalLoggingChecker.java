@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
  * Wraps a checker and logs refused logins at INFO, with the username and the kind of failure (never
  * the password or the response). <em>Thread-safe</em> if the wrapped checker is.
  */
-final class RefusalLoggingChecker implements CredentialsChecker {
+public final class RefusalLoggingChecker implements CredentialsChecker {
   private static final Logger logger = LoggerFactory.getLogger(ChatService.class);
 
   private final CredentialsChecker delegate;
 
-  RefusalLoggingChecker(CredentialsChecker delegate) {
+  /** Wraps {@code delegate}. */
+  public RefusalLoggingChecker(CredentialsChecker delegate) {
     this.delegate = delegate;
   }
 
