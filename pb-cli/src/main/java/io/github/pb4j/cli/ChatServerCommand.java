@@ -13,7 +13,9 @@ import io.netty.handler.ssl.SslContext;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -109,7 +111,7 @@ final class ChatServerCommand implements Callable<Integer> {
       boolean hasUsers = users.hasUsers().get(30, TimeUnit.SECONDS);
       if (!hasUsers && demo) {
         for (String[] user : DEMO_USERS) {
-          users.addUser(user[0], user[1].toCharArray()).get(30, TimeUnit.SECONDS);
+          addDemoUser(users, user[0], user[1]);
         }
         terminal
             .err()
@@ -167,5 +169,20 @@ final class ChatServerCommand implements Callable<Integer> {
       }
     }
     return PbCli.OK;
+  }
+
+  /**
+   * Adds one demo user; one that exists already was added by another server starting on the same
+   * store at the same moment, which is fine.
+   */
+  private static void addDemoUser(JdbcUserStore users, String name, String password)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      users.addUser(name, password.toCharArray()).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof IllegalStateException)) {
+        throw e;
+      }
+    }
   }
 }

@@ -150,16 +150,9 @@ class ChatClusterCommandTest {
 
   @Test
   void twoServersStartingAtOnceOnAnEmptyDatabaseMigrateItOnce() throws Exception {
-    // The user table exists already: this is about the cluster's schema.
-    assertThat(
-            CliRun.run(
-                    "pw\n",
-                    db.password() == null ? Map.of() : Map.of("PB_DB_PASSWORD", db.password()),
-                    userArgs("users", "add", "dave", "--password-stdin"))
-                .exitCode())
-        .isZero();
-    ChatServerProcess a = ChatServerProcess.start(db, url, "a");
-    ChatServerProcess b = ChatServerProcess.start(db, url, "b");
+    // Nothing exists yet, not even the user table; both seed the demo users.
+    ChatServerProcess a = ChatServerProcess.start(db, url, "a", "--demo");
+    ChatServerProcess b = ChatServerProcess.start(db, url, "b", "--demo");
     open.add(a);
     open.add(b);
     a.awaitListening();
@@ -178,6 +171,7 @@ class ChatClusterCommandTest {
     assertThat(found).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM pb4j_chat_schema_version")).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM pb4j_chat_servers")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM pb4j_users")).isEqualTo(3);
 
     // A clean stop (SIGTERM, as Ctrl-C) takes the server's row with it.
     b.close();
@@ -235,15 +229,6 @@ class ChatClusterCommandTest {
         .as("%s joined on %s", user, server.name)
         .isNotNull();
     return peer;
-  }
-
-  private String[] userArgs(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--db-url", url));
-    if (db.user() != null) {
-      all.addAll(List.of("--db-user", db.user()));
-    }
-    return all.toArray(String[]::new);
   }
 
   /** Users online on a live server, as any server would count them. */

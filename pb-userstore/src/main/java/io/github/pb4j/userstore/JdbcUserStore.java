@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * store's executor (by default a pool of two daemon threads with a bounded queue, owned and shut
  * down by {@link #close()}), never on the calling thread, which may be a network event loop.
  * Returned futures complete on that executor. Opening does no I/O: the first operation connects and
- * creates the table if missing.
+ * creates the table if missing. Any number of stores (in one process or in several servers) may
+ * do so at once on one database: on PostgreSQL the first to take an advisory lock creates the
+ * table and the others wait for it, then find it; on SQLite the file's write lock does the same.
  *
  * <p>Usernames are 1 to 255 characters without control characters, compared exactly.
  *
@@ -431,15 +433,7 @@ public final class JdbcUserStore implements AutoCloseable {
       if (password != null) {
         properties.setProperty("password", password);
       }
-      if (url.startsWith("jdbc:sqlite:")) {
-        // Another process (the CLI) may write the file while a server reads it.
-        properties.setProperty("busy_timeout", "5000");
-      } else if (url.startsWith("jdbc:postgresql:")) {
-        // Bounded waits, and no row values (hashes) in exception messages.
-        properties.setProperty("connectTimeout", "10");
-        properties.setProperty("socketTimeout", "30");
-        properties.setProperty("logServerErrorDetail", "false");
-      }
+      Dialect.of(url).configure(properties);
       return properties;
     }
   }

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * )
  * </pre>
  *
- * <p>The one connection is opened on first use (creating the schema if missing) and shared under a
- * lock; a connection found broken after a failure is dropped and reopened on the next call.
- * Statements are short, and hashing happens outside the lock, so one connection serves the small
- * pool of a {@link JdbcUserStore}.
+ * <p>The one connection is opened on first use (creating the schema if missing, one process at a
+ * time: see {@link Dialect}) and shared under a lock; a connection found broken after a failure is
+ * dropped and reopened on the next call. Statements are short, and hashing happens outside the
+ * lock, so one connection serves the small pool of a {@link JdbcUserStore}.
  *
  * <p><em>Thread-safe.</em>
  */
@@ -44,6 +44,7 @@ final class UserTable implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(UserTable.class);
 
   private final String url;
+  private final Dialect dialect;
   private final Properties properties;
   private final String table;
   private final @Nullable Path sqliteFile;
@@ -61,6 +62,7 @@ final class UserTable implements AutoCloseable {
 
   UserTable(String url, Properties properties, String table, @Nullable Path sqliteFile) {
     this.url = url;
+    this.dialect = Dialect.of(url);
     this.properties = properties;
     this.table = table;
     this.sqliteFile = sqliteFile;
@@ -241,15 +243,20 @@ final class UserTable implements AutoCloseable {
   }
 
   private void createSchema(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.executeUpdate(
-          "CREATE TABLE IF NOT EXISTS "
-              + table
-              + " ("
-              + "username VARCHAR(255) NOT NULL PRIMARY KEY, "
-              + "password_hash VARCHAR(512) NOT NULL, "
-              + "md5_verifier CHAR(32))");
-    }
+    dialect.createSchema(
+        c,
+        table,
+        tx -> {
+          try (Statement s = tx.createStatement()) {
+            s.executeUpdate(
+                "CREATE TABLE IF NOT EXISTS "
+                    + table
+                    + " ("
+                    + "username VARCHAR(255) NOT NULL PRIMARY KEY, "
+                    + "password_hash VARCHAR(512) NOT NULL, "
+                    + "md5_verifier CHAR(32))");
+          }
+        });
   }
 
   /** Creates a new SQLite file readable by its owner only: it holds password equivalents. */

@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,14 +30,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Chat cluster nodes (a {@link ChatCluster} and its {@link PbServer}) in this JVM, on a fresh
- * database of the test PostgreSQL server, and clients for them.
+ * database of the test PostgreSQL server, and clients for them. Nodes may be started from several
+ * threads at once.
  */
 final class ClusterFixture implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(15);
 
   private final PostgresServer.Database server;
   final String url;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final List<AutoCloseable> open = Collections.synchronizedList(new ArrayList<>());
   final InMemoryUsernamePasswordDatabaseDontUse checker =
       new InMemoryUsernamePasswordDatabaseDontUse();
 
@@ -156,8 +158,12 @@ final class ClusterFixture implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
+    List<AutoCloseable> all;
+    synchronized (open) {
+      all = new ArrayList<>(open);
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      all.get(i).close();
     }
   }
 }
