@@ -2,6 +2,10 @@ package io.github.pb4j.netty;
 
 import io.github.pb4j.PbObserver;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,11 +50,45 @@ final class ConnectionLimits {
     this.clock = clock;
   }
 
+  /** Set on an accepted connection that a limit refused; {@link #admit} closes it. */
+  private static final AttributeKey<String> REFUSED = AttributeKey.valueOf("pb4j.refused");
+
   /**
-   * Counts {@code ch} in, or closes it if a limit is reached; returns false if it was refused.
-   * Counted connections are counted out when they close.
+   * Returns the handler for the listening channel that counts each accepted connection in as it
+   * is accepted. Connections are then set up on their own event loops in no fixed order; counting
+   * them here makes "the connection past the limit" the one accepted last, every time.
+   */
+  ChannelHandler acceptor() {
+    return new Acceptor();
+  }
+
+  @ChannelHandler.Sharable
+  private final class Acceptor extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Channel ch) {
+        count(ch);
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  /**
+   * Closes {@code ch} if a limit refused it when it was accepted (returns false), else returns true.
    */
   boolean admit(Channel ch) {
+    if (ch.hasAttr(REFUSED)) {
+      ch.close();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Counts {@code ch} in, or marks it refused if a limit is reached. Counted connections are
+   * counted out when they close.
+   */
+  private void count(Channel ch) {
     SocketAddress remote = ch.remoteAddress();
     InetAddress address = remote instanceof InetSocketAddress inet && inet.getAddress() != null
         ? group(inet.getAddress()) : null;
@@ -74,8 +112,8 @@ final class ConnectionLimits {
       // Counted and logged before the close, which is all the peer sees.
       observer.connectionRefused(remote == null ? ch.localAddress() : remote, refused);
       logRefusal(address, refused);
-      ch.close();
-      return false;
+      ch.attr(REFUSED).set(refused);
+      return;
     }
     ch.closeFuture().addListener(f -> {
       open.decrementAndGet();
@@ -83,7 +121,6 @@ final class ConnectionLimits {
         release(address);
       }
     });
-    return true;
   }
 
   /**

@@ -116,6 +116,7 @@ public final class PbServer implements AutoCloseable {
     return new ServerBootstrap()
         .group(loops.group)
         .channel(loops.transport.serverChannelClass)
+        .handler(limits.acceptor())
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
