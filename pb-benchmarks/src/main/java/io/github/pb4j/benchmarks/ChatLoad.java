@@ -77,6 +77,10 @@ public final class ChatLoad implements Callable<Integer> {
       description = "Logins in flight at once (default: ${DEFAULT-VALUE}).")
   int loginConcurrency;
 
+  @Option(names = "--client-threads", defaultValue = "2",
+      description = "Event loop threads of the load's clients (default: ${DEFAULT-VALUE}).")
+  int clientThreads;
+
   @Option(names = "--server-jvm-arg", paramLabel = "ARG",
       description = "JVM option for pb4j's server process (repeatable; default: -Xmx1g).")
   List<String> serverJvmArgs = new ArrayList<>(List.of("-Xmx1g"));
@@ -105,12 +109,15 @@ public final class ChatLoad implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (clients < 1 || connections < 1 || groups < 1 || groups > clients || rate <= 0) {
-      out.println("ChatLoad: need clients >= groups >= 1, connections >= 1, rate > 0");
+    if (clients < 1 || connections < 1 || groups < 1 || groups > clients || rate <= 0
+        || clientThreads < 1) {
+      out.println(
+          "ChatLoad: need clients >= groups >= 1, connections >= 1, rate > 0, client threads >= 1");
       return 2;
     }
     var shape = new ChatLoadRun.Shape(
-        clients, connections, groups, rate, warmup, duration, drain, loginConcurrency);
+        clients, connections, groups, rate, warmup, duration, drain, loginConcurrency,
+        clientThreads);
     List<ChatLoadRun.Outcome> outcomes = new ArrayList<>();
     try {
       if (port != null) {

@@ -291,11 +291,13 @@ public final class ChatService {
       throw new PbApplicationException("builtins.ValueError", "Don't say that word");
     }
     String line = "<" + from.member.shownName + "> says: " + ChatText.neutralise(message);
+    List<Delivery> deliveries = new ArrayList<>(recipients.size());
     for (User user : recipients) {
       if (user.delivery != null) {
-        user.delivery.deliver(line);
+        deliveries.add(user.delivery);
       }
     }
+    Delivery.deliverAll(deliveries, line);
   }
 
   /**
