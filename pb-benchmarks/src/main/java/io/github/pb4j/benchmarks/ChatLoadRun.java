@@ -172,7 +172,10 @@ final class ChatLoadRun {
         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Sends at the shape's rate for {@code seconds}, round-robin over the members; returns the count. */
+  /**
+   * Sends at the shape's rate for {@code seconds}, round-robin over the members, printing progress
+   * each second (latencies only if {@code report}); returns the count.
+   */
   private long send(double seconds, boolean report) throws InterruptedException {
     if (seconds <= 0) {
       return 0;
@@ -205,17 +208,30 @@ final class ChatLoadRun {
                 }
               });
       count++;
-      if (report && System.nanoTime() >= nextReport) {
+      if (System.nanoTime() >= nextReport) {
         nextReport += 1_000_000_000L;
-        Histogram h = tally.interval();
-        progress.printf(
-            Locale.ROOT,
-            "  %4.0fs  sent %,d  delivered %,d  p50 %.2f ms  p99 %.2f ms%n",
-            (System.nanoTime() - start) / 1e9,
-            count,
-            tally.delivered(),
-            h.getValueAtPercentile(50) / 1e3,
-            h.getValueAtPercentile(99) / 1e3);
+        String drops = tally.notices() == 0 ? "" : String.format(
+            Locale.ROOT, "  drop notices %,d  missing %,d", tally.notices(), tally.gaps());
+        if (report) {
+          Histogram h = tally.interval();
+          progress.printf(
+              Locale.ROOT,
+              "  %4.0fs  sent %,d  delivered %,d  p50 %.2f ms  p99 %.2f ms%s%n",
+              (System.nanoTime() - start) / 1e9,
+              count,
+              tally.delivered(),
+              h.getValueAtPercentile(50) / 1e3,
+              h.getValueAtPercentile(99) / 1e3,
+              drops);
+        } else {
+          progress.printf(
+              Locale.ROOT,
+              "  warm-up %4.0fs  sent %,d  delivered %,d%s%n",
+              (System.nanoTime() - start) / 1e9,
+              count,
+              tally.delivered(),
+              drops);
+        }
       }
     }
     return count;
