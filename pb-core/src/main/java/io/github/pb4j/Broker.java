@@ -412,6 +412,16 @@ public final class Broker {
   }
 
   /**
+   * Runs {@code task} on the connection's executor (at once if there), flushing what it sends once,
+   * at its end, rather than per message: for many calls on one connection at once (a chat
+   * message to every session on it). What it throws is logged. False if the executor is gone.
+   */
+  public boolean batch(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    return runOnLoop(() -> writer.batch(() -> runCallback(task, "a batch")));
+  }
+
+  /**
    * Returns a future that completes, on the connection's executor, once the transport takes more
    * output: at once if it does now, else when what was queued has drained (on Netty: below the low
    * water mark, 256 KiB). Fails with {@link ConnectionLostException} if the connection ends

@@ -98,6 +98,20 @@ final class MessageWriter {
     batching = true;
   }
 
+  /** Runs {@code task} in a batch: one flush at its end (none of its own inside a batch). */
+  void batch(Runnable task) {
+    if (batching) {
+      task.run();
+      return;
+    }
+    beginBatch();
+    try {
+      task.run();
+    } finally {
+      endBatch();
+    }
+  }
+
   /** Flushes what was written since {@link #beginBatch}. */
   void endBatch() {
     batching = false;

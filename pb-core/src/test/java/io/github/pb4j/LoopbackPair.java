@@ -77,6 +77,11 @@ public final class LoopbackPair implements AutoCloseable {
     return client.rootObject().orTimeout(5, TimeUnit.SECONDS).join();
   }
 
+  /** How many times the client side flushed its output so far. */
+  public int clientFlushes() {
+    return clientSide.flushes;
+  }
+
   /** Runs {@code task} on the event loop and returns its result. */
   public <T> T call(Callable<T> task) {
     try {
@@ -116,6 +121,7 @@ public final class LoopbackPair implements AutoCloseable {
     Side peer;
     private final List<ByteBuf> outbox = new ArrayList<>();
     private boolean closed;
+    volatile int flushes; // Written on the executor only.
 
     @Override
     public ByteBufAllocator alloc() {
@@ -133,6 +139,7 @@ public final class LoopbackPair implements AutoCloseable {
 
     @Override
     public void flush() {
+      flushes++;
       List<ByteBuf> batch = new ArrayList<>(outbox);
       outbox.clear();
       Side target = peer;

@@ -17,13 +17,14 @@ import picocli.CommandLine.Option;
 /**
  * Chat load tool: logs in N chat clients over M connections to the chat server of the PB chapter,
  * joins them to groups, sends at a fixed rate and checks that every message reaches every member
- * of its group exactly once, in order per sender. Reports logins/s, deliveries/s, delivery latency
- * and the server's memory per connection; with {@code --server both}, pb4j's chat server and the
- * seed's Twisted one in the same run, side by side.
+ * of its group exactly once, in order per sender. Reports logins/s, deliveries/s, delivery
+ * latency, the CPU time per delivery of the server and of the load, and the server's memory per
+ * connection; with {@code --server both}, pb4j's chat server and the seed's Twisted one in the
+ * same run, side by side.
  *
  * <pre>{@code
  * java -cp pb-benchmarks/target/pb-benchmarks.jar io.github.pb4j.benchmarks.ChatLoad \
- *     --server both --clients 100 --connections 10 --rate 100 --duration 10
+ *     --server both --clients 100 --connections 10 --rate 100 --warmup 10 --duration 10
  * }</pre>
  *
  * <p>Exit status: 0 when every run delivered exactly once and in order, 1 otherwise, 2 on a usage
@@ -77,6 +78,10 @@ public final class ChatLoad implements Callable<Integer> {
       description = "Logins in flight at once (default: ${DEFAULT-VALUE}).")
   int loginConcurrency;
 
+  @Option(names = "--client-threads", defaultValue = "2",
+      description = "Event loop threads of the load's clients (default: ${DEFAULT-VALUE}).")
+  int clientThreads;
+
   @Option(names = "--server-jvm-arg", paramLabel = "ARG",
       description = "JVM option for pb4j's server process (repeatable; default: -Xmx1g).")
   List<String> serverJvmArgs = new ArrayList<>(List.of("-Xmx1g"));
@@ -105,12 +110,15 @@ public final class ChatLoad implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (clients < 1 || connections < 1 || groups < 1 || groups > clients || rate <= 0) {
-      out.println("ChatLoad: need clients >= groups >= 1, connections >= 1, rate > 0");
+    if (clients < 1 || connections < 1 || groups < 1 || groups > clients || rate <= 0
+        || clientThreads < 1) {
+      out.println(
+          "ChatLoad: need clients >= groups >= 1, connections >= 1, rate > 0, client threads >= 1");
       return 2;
     }
     var shape = new ChatLoadRun.Shape(
-        clients, connections, groups, rate, warmup, duration, drain, loginConcurrency);
+        clients, connections, groups, rate, warmup, duration, drain, loginConcurrency,
+        clientThreads);
     List<ChatLoadRun.Outcome> outcomes = new ArrayList<>();
     try {
       if (port != null) {

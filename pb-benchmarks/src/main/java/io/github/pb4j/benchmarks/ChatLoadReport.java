@@ -29,6 +29,10 @@ final class ChatLoadReport {
     row(out, "delivery p50 (ms)", outcomes, o -> pct(o.latencyMicros(), 50), ratio, "%16.2f");
     row(out, "delivery p99 (ms)", outcomes, o -> pct(o.latencyMicros(), 99), ratio, "%16.2f");
     row(out, "delivery max (ms)", outcomes, o -> o.latencyMicros().getMaxValue() / 1e3, ratio, "%16.2f");
+    row(out, "server CPU per 1,000 deliveries (ms)", outcomes,
+        o -> perThousand(o, o.serverCpuSeconds()), ratio, "%16.1f");
+    row(out, "load CPU per 1,000 deliveries (ms)", outcomes,
+        o -> perThousand(o, o.clientCpuSeconds()), false, "%16.1f");
     row(out, "server RSS per connection (KiB)", outcomes,
         o -> perUnit(o, shape.connections(), true), ratio, "%16.1f");
     row(out, "server RSS per client (KiB)", outcomes,
@@ -49,6 +53,10 @@ final class ChatLoadReport {
 
   private static double pct(Histogram h, double p) {
     return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(p) / 1e3;
+  }
+
+  private static double perThousand(ChatLoadRun.Outcome o, double cpuSeconds) {
+    return o.deliveredMeasured() == 0 ? Double.NaN : cpuSeconds * 1e6 / o.deliveredMeasured();
   }
 
   private static double perUnit(ChatLoadRun.Outcome o, int units, boolean rss) {

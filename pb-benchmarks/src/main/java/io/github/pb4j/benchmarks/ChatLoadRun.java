@@ -4,7 +4,9 @@ import io.github.pb4j.PbLogin;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.netty.PbClient;
+import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,10 @@ final class ChatLoadRun {
       long notices,
       long sendFailures,
       ChildServer.@Nullable Stats before,
-      ChildServer.@Nullable Stats after) {
+      ChildServer.@Nullable Stats after,
+      double serverCpuSeconds,
+      double clientCpuSeconds,
+      long deliveredMeasured) {
     boolean exact() {
       return delivered == expected && duplicates == 0 && gaps == 0 && notices == 0 && sendFailures == 0;
     }
@@ -51,7 +56,8 @@ final class ChatLoadRun {
       double warmupSeconds,
       double durationSeconds,
       double drainSeconds,
-      int loginConcurrency) {}
+      int loginConcurrency,
+      int clientThreads) {}
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -60,12 +66,14 @@ final class ChatLoadRun {
   private final ChatTally tally = new ChatTally();
   private final List<ChatMember> members = new ArrayList<>();
   private final List<PbClient> clients = new ArrayList<>();
+  private final EventLoopGroup group;
   private final AtomicLong sendFailures = new AtomicLong();
   private final AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
 
   ChatLoadRun(Shape shape, PrintStream progress) {
     this.shape = shape;
     this.progress = progress;
+    this.group = NettyTransport.best().newGroup(shape.clientThreads(), "chat-load");
   }
 
   Outcome run(String server, String host, int port, @Nullable ChildServer child)
@@ -78,11 +86,15 @@ final class ChatLoadRun {
       progress.printf(Locale.ROOT, "%s: %d clients logged in at %.0f/s; sending%n", server, shape.clients(), loginsPerSecond);
       send(shape.warmupSeconds(), false);
       long deliveredBefore = tally.delivered();
+      double serverCpuBefore = child == null ? Double.NaN : child.cpuSeconds();
+      double clientCpuBefore = cpuSeconds();
       long start = System.nanoTime();
       tally.recording(true);
       long sentMeasured = send(shape.durationSeconds(), true);
       double seconds = (System.nanoTime() - start) / 1e9;
       long deliveredDuring = tally.delivered() - deliveredBefore;
+      double serverCpu = child == null ? Double.NaN : child.cpuSeconds() - serverCpuBefore;
+      double clientCpu = cpuSeconds() - clientCpuBefore;
       drain();
       tally.recording(false);
       return new Outcome(
@@ -98,18 +110,32 @@ final class ChatLoadRun {
           tally.notices(),
           sendFailures.get(),
           before,
-          after);
+          after,
+          serverCpu,
+          clientCpu,
+          deliveredDuring);
     } finally {
       for (PbClient c : clients) {
         c.closeAsync();
       }
+      group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
     }
+  }
+
+  /** CPU time this process used so far, all threads (NaN where the JVM does not tell). */
+  private static double cpuSeconds() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long nanos = os.getProcessCpuTime();
+      return nanos < 0 ? Double.NaN : nanos / 1e9;
+    }
+    return Double.NaN;
   }
 
   private double connectAndLogIn(String host, int port) throws Exception {
     List<RemoteReference> roots = new ArrayList<>();
     for (int i = 0; i < shape.connections(); i++) {
-      PbClient client = PbClient.builder().host(host).port(port).build();
+      PbClient client = PbClient.builder().host(host).port(port).eventLoopGroup(group).build();
       clients.add(client);
       roots.add(client.getRootObject().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
     }
@@ -146,7 +172,10 @@ final class ChatLoadRun {
         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Sends at the shape's rate for {@code seconds}, round-robin over the members; returns the count. */
+  /**
+   * Sends at the shape's rate for {@code seconds}, round-robin over the members, printing progress
+   * each second (latencies only if {@code report}); returns the count.
+   */
   private long send(double seconds, boolean report) throws InterruptedException {
     if (seconds <= 0) {
       return 0;
@@ -179,17 +208,30 @@ final class ChatLoadRun {
                 }
               });
       count++;
-      if (report && System.nanoTime() >= nextReport) {
+      if (System.nanoTime() >= nextReport) {
         nextReport += 1_000_000_000L;
-        Histogram h = tally.interval();
-        progress.printf(
-            Locale.ROOT,
-            "  %4.0fs  sent %,d  delivered %,d  p50 %.2f ms  p99 %.2f ms%n",
-            (System.nanoTime() - start) / 1e9,
-            count,
-            tally.delivered(),
-            h.getValueAtPercentile(50) / 1e3,
-            h.getValueAtPercentile(99) / 1e3);
+        String drops = tally.notices() == 0 ? "" : String.format(
+            Locale.ROOT, "  drop notices %,d  missing %,d", tally.notices(), tally.gaps());
+        if (report) {
+          Histogram h = tally.interval();
+          progress.printf(
+              Locale.ROOT,
+              "  %4.0fs  sent %,d  delivered %,d  p50 %.2f ms  p99 %.2f ms%s%n",
+              (System.nanoTime() - start) / 1e9,
+              count,
+              tally.delivered(),
+              h.getValueAtPercentile(50) / 1e3,
+              h.getValueAtPercentile(99) / 1e3,
+              drops);
+        } else {
+          progress.printf(
+              Locale.ROOT,
+              "  warm-up %4.0fs  sent %,d  delivered %,d%s%n",
+              (System.nanoTime() - start) / 1e9,
+              count,
+              tally.delivered(),
+              drops);
+        }
       }
     }
     return count;

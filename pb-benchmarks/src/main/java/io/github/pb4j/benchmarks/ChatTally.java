@@ -12,8 +12,11 @@ import org.HdrHistogram.Recorder;
  * <p><em>Thread-safe:</em> members record from their event loops, the load reads.
  */
 final class ChatTally {
-  private final Recorder latency = new Recorder(3);
-  private final Histogram total = new Histogram(3);
+  /** Up to an hour, in µs: sized once, so that recording never resizes under load. */
+  private static final long HIGHEST_MICROS = 3_600_000_000L;
+
+  private final Recorder latency = new Recorder(1, HIGHEST_MICROS, 3);
+  private final Histogram total = new Histogram(1, HIGHEST_MICROS, 3);
   private final LongAdder delivered = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder gaps = new LongAdder();
@@ -24,7 +27,7 @@ final class ChatTally {
   void delivered(long latencyNanos) {
     delivered.increment();
     if (recording) {
-      latency.recordValue(Math.max(1, latencyNanos / 1_000));
+      latency.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, latencyNanos / 1_000)));
     }
   }
 

@@ -57,6 +57,11 @@ final class ChildServer implements AutoCloseable {
     return name;
   }
 
+  /** CPU time the server process used so far, in seconds (NaN where the OS does not tell). */
+  double cpuSeconds() {
+    return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+  }
+
   /** Asks the server for its memory figures (it collects garbage first). */
   Stats stats(Duration timeout) throws IOException {
     OutputStream in = process.getOutputStream();

@@ -34,7 +34,9 @@ class ChatLoadTest {
         .contains("pb4j: every message exactly once, in order")
         .contains("Twisted: every message exactly once, in order")
         .containsPattern("logins/s\\s+[0-9,]+\\s+[0-9,]+\\s+[0-9.]+x")
-        .containsPattern("server RSS per client \\(KiB\\)\\s+[0-9.-]+\\s+[0-9.-]+");
+        .containsPattern("server RSS per client \\(KiB\\)\\s+[0-9.-]+\\s+[0-9.-]+")
+        .containsPattern("server CPU per 1,000 deliveries \\(ms\\)\\s+[0-9.]+\\s+[0-9.]+")
+        .containsPattern("load CPU per 1,000 deliveries \\(ms\\)\\s+[0-9.]+\\s+[0-9.]+");
   }
 
   @Test

@@ -399,7 +399,10 @@ public final class ChatCluster implements AutoCloseable {
       return this;
     }
 
-    /** Sets how many messages one session may leave unanswered (default 64). */
+    /**
+     * Sets how many messages one session may leave unanswered (default {@link
+     * ChatService#MAX_UNANSWERED}).
+     */
     public Builder maxUnanswered(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxUnanswered: " + max + " (expected: >= 1)");
