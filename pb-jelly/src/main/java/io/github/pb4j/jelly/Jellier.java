@@ -1,12 +1,9 @@
 package io.github.pb4j.jelly;
 
-import io.github.pb4j.jelly.internal.JellyWords;
 import io.github.pb4j.banana.BananaEncoder;
 import io.github.pb4j.banana.BananaException;
 import io.github.pb4j.banana.PbException;
-import io.github.pb4j.banana.BananaType;
 import io.github.pb4j.banana.ByteString;
-import io.github.pb4j.banana.Dialect;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.math.BigDecimal;
@@ -92,7 +89,7 @@ public final class Jellier {
     this.extension = extension;
     this.maxDepth = maxDepth;
     // The encoded words depend on the dialect only: every connection shares them.
-    Words w = Words.of(encoder);
+    JellierWords w = JellierWords.of(encoder);
     this.noneExpr = w.noneExpr;
     this.trueExpr = w.trueExpr;
     this.falseExpr = w.falseExpr;
@@ -105,65 +102,6 @@ public final class Jellier {
     this.tagFrozenset = w.tagFrozenset;
     this.tagReference = w.tagReference;
     this.tagDereference = w.tagDereference;
-  }
-
-  /** The encodings a jellier writes again and again, made once per dialect. Immutable. */
-  private static final class Words {
-    private static final Words[] BY_DIALECT = new Words[Dialect.values().length];
-
-    final byte[] noneExpr;
-    final byte[] trueExpr;
-    final byte[] falseExpr;
-    final byte[] tagUnicode;
-    final byte[] unicodeHeader;
-    final byte[] tagList;
-    final byte[] tagTuple;
-    final byte[] tagDictionary;
-    final byte[] tagSet;
-    final byte[] tagFrozenset;
-    final byte[] tagReference;
-    final byte[] tagDereference;
-
-    private Words(BananaEncoder encoder) {
-      this.noneExpr = expression(encoder, JellyTag.NONE, null);
-      this.trueExpr = expression(encoder, JellyTag.BOOLEAN, JellyWords.TRUE);
-      this.falseExpr = expression(encoder, JellyTag.BOOLEAN, JellyWords.FALSE);
-      this.tagUnicode = encoder.precompute(JellyTag.UNICODE.wire());
-      this.unicodeHeader = new byte[tagUnicode.length + 2];
-      unicodeHeader[0] = 0x02;
-      unicodeHeader[1] = (byte) BananaType.Code.LIST;
-      System.arraycopy(tagUnicode, 0, unicodeHeader, 2, tagUnicode.length);
-      this.tagList = encoder.precompute(JellyTag.LIST.wire());
-      this.tagTuple = encoder.precompute(JellyTag.TUPLE.wire());
-      this.tagDictionary = encoder.precompute(JellyTag.DICTIONARY.wire());
-      this.tagSet = encoder.precompute(JellyTag.SET.wire());
-      this.tagFrozenset = encoder.precompute(JellyTag.FROZENSET.wire());
-      this.tagReference = encoder.precompute(JellyTag.REFERENCE.wire());
-      this.tagDereference = encoder.precompute(JellyTag.DEREFERENCE.wire());
-    }
-
-    /** Returns the words of {@code encoder}'s dialect; a race makes them twice, harmlessly. */
-    static Words of(BananaEncoder encoder) {
-      int i = encoder.dialect().ordinal();
-      Words w = BY_DIALECT[i];
-      if (w == null) {
-        w = new Words(encoder);
-        BY_DIALECT[i] = w; // final fields: safely published even without a lock
-      }
-      return w;
-    }
-  }
-
-  private static byte[] expression(BananaEncoder encoder, JellyTag tag, @Nullable ByteString arg) {
-    ByteBuf buf = io.netty.buffer.Unpooled.buffer();
-    encoder.writeListHeader(buf, arg == null ? 1 : 2);
-    encoder.writeBytes(buf, tag.wire());
-    if (arg != null) {
-      encoder.writeBytes(buf, arg);
-    }
-    byte[] bytes = new byte[buf.readableBytes()];
-    buf.readBytes(bytes);
-    return bytes;
   }
 
   /** Returns the Banana encoder, whose dialect this jellier writes. */
