@@ -1,13 +1,14 @@
 """The Twisted chat server ChatLoad measures pb4j's against: the seed's chatserver.py.
 
 Users load-0 .. load-(N-1), password "pw". Prints "READY <port>"; answers each "STATS" line on
-stdin with "STATS <rss KiB> 0" (Python has no live-heap figure comparable to the JVM's); exits
-when stdin closes. Kept as simple as the seed on purpose: it is the baseline.
+stdin with "STATS <rss KiB> 0" (Python has no live-heap figure comparable to the JVM's) and each
+"CPU" line with "CPU <nanoseconds>", the CPU time the process has used; exits when stdin closes. Kept as simple as the seed on purpose: it is the baseline.
 
 Usage: chat_load_server.py USERS [PORT]
 """
 
 import gc
+import os
 import sys
 import threading
 
@@ -86,10 +87,17 @@ def stats():
     print("STATS %d 0" % rss_kib(), flush=True)
 
 
+def cpu():
+    times = os.times()
+    print("CPU %d" % int((times.user + times.system) * 1e9), flush=True)
+
+
 def read_commands():
     for line in sys.stdin:
         if line.strip() == "STATS":
             reactor.callFromThread(stats)
+        elif line.strip() == "CPU":
+            reactor.callFromThread(cpu)
     reactor.callFromThread(reactor.stop)
 
 

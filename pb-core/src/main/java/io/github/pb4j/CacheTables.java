@@ -133,7 +133,7 @@ final class CacheTables {
 
   private final Connection connection;
   private final ExportTable exports;
-  private final IdentityHashMap<Cacheable, ExportedCache> exportedByObject = new IdentityHashMap<>();
+  private final IdentityHashMap<Cacheable, ExportedCache> exportedByObject = new IdentityHashMap<>(4);
   private final Map<Integer, ExportedCache> exportedByLuid = new HashMap<>();
   /** The copies sent (in full or as {@code cached}) in the message being written. */
   private final List<ExportedCache> journal = new ArrayList<>();

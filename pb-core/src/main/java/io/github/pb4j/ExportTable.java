@@ -49,7 +49,7 @@ final class ExportTable {
   private final int maxEntries;
   private final SizeListener sizeListener;
   private final Map<Integer, Entry> byLuid = new HashMap<>();
-  private final IdentityHashMap<Object, Entry> byObject = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, Entry> byObject = new IdentityHashMap<>(4); // most hold few
   private @Nullable Object root;
   private int nextLuid = 1;
   private final List<Entry> journal = new ArrayList<>();

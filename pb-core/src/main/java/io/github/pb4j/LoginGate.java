@@ -70,7 +70,7 @@ final class LoginGate {
   final class Lane {
     private final Object groupKey;
     private final Executor executor;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // Guarded by lock.
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(1); // Guarded by lock.
     private int running; // Guarded by lock.
     private boolean closed; // Guarded by lock.
 

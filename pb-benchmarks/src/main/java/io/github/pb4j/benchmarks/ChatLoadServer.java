@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * The chat server {@link ChatLoad} measures, in a child JVM: the examples' {@link ChatService}
  * with users {@code load-0} .. {@code load-(N-1)}, password {@code pw}. Prints {@code READY
  * <port>}; answers each {@code STATS} line on stdin with {@code STATS <rss KiB> <live heap
- * bytes>} measured after a full GC; exits when stdin closes.
+ * bytes>} measured after a full GC, and each {@code CPU} line with {@code CPU <nanoseconds>}, the CPU
+ * time the process has used; exits when stdin closes.
  *
  * <pre>{@code
  * java -cp pb-benchmarks.jar io.github.pb4j.benchmarks.ChatLoadServer USERS [PORT]
@@ -45,6 +46,9 @@ public final class ChatLoadServer {
         PbServer.builder()
             .host("127.0.0.1")
             .port(port)
+            // Every load client comes from 127.0.0.1: the per-address limit would refuse all but
+            // the first thousand. Twisted has no such limit.
+            .maxConnectionsPerAddress(Integer.MAX_VALUE)
             .rootFactory(PortalRoot.factory(chat.portal(checker)))
             .build()
             .start()) {
@@ -56,9 +60,18 @@ public final class ChatLoadServer {
         if (line.trim().equals("STATS")) {
           System.out.println("STATS " + rssKib() + " " + liveHeap());
           System.out.flush();
+        } else if (line.trim().equals("CPU")) {
+          System.out.println("CPU " + cpuNanos());
+          System.out.flush();
         }
       }
     }
+  }
+
+  /** The CPU time this process has used, all threads (JIT and GC included). */
+  static long cpuNanos() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
   /** The heap in use after full collections. */

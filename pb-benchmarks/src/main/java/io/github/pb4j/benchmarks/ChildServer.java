@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A server the load tools start in a child process (pb4j's {@link ChatLoadServer} or
  * Twisted's {@code chat_load_server.py}): waits for its {@code READY <port>} line, asks it for
- * memory figures, stops it by closing its stdin.
+ * memory figures and CPU time, stops it by closing its stdin.
  *
  * <p><em>Thread-safe.</em>
  */
@@ -69,6 +69,14 @@ final class ChildServer implements AutoCloseable {
     in.flush();
     String[] parts = next("STATS ", timeout).split(" ");
     return new Stats(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+  }
+
+  /** Asks the server for the CPU time it has used so far, in nanoseconds (nothing collected). */
+  long cpuNanos(Duration timeout) throws IOException {
+    OutputStream in = process.getOutputStream();
+    in.write("CPU\n".getBytes(StandardCharsets.US_ASCII));
+    in.flush();
+    return Long.parseLong(next("CPU ", timeout).substring("CPU ".length()).trim());
   }
 
   private String next(String prefix, Duration timeout) throws IOException {

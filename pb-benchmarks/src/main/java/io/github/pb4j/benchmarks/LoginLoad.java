@@ -68,6 +68,11 @@ public final class LoginLoad implements Callable<Integer> {
       description = "Measured time of the concurrent and sequential phases (default: ${DEFAULT-VALUE}).")
   double duration;
 
+  @Option(names = "--client-warmup", defaultValue = "5", paramLabel = "SECONDS",
+      description = "Logins against a throwaway pb4j server first, so that the storms measure a cold"
+          + " server, not a cold client (default: ${DEFAULT-VALUE}; 0: none).")
+  double clientWarmup;
+
   @Option(names = "--client-threads", defaultValue = "2",
       description = "Event loop threads of the client (default: ${DEFAULT-VALUE}).")
   int clientThreads;
@@ -106,6 +111,15 @@ public final class LoginLoad implements Callable<Integer> {
     }
     Map<String, LoginLoadRun.Outcome> outcomes = new LinkedHashMap<>();
     try {
+      if (clientWarmup > 0) {
+        // The client's JIT warms up against a server nobody measures: otherwise the first server
+        // measured meets a cold client in its storm, the second a warm one.
+        try (ChildServer child = start("java", "warm-up");
+            LoginLoadRun run =
+                new LoginLoadRun(child, held, Math.min(inFlight, held), clientThreads, out)) {
+          run.warmUp(clientWarmup);
+        }
+      }
       for (String kind : server.equals("both") ? List.of("java", "twisted") : List.of(server)) {
         String label = kind.equals("java") ? "pb4j" : "Twisted";
         try (ChildServer child = start(kind, label);
@@ -160,6 +174,9 @@ public final class LoginLoad implements Callable<Integer> {
     row("sequential logins/s (warm)", list, LoginLoadRun.Outcome::sequentialPerSecond, ratio, "%,14.0f");
     row("sequential login p50 (ms)", list, o -> o.sequentialP50Micros() / 1e3, ratio, "%14.2f");
     row("sequential login p99 (ms)", list, o -> o.sequentialP99Micros() / 1e3, ratio, "%14.2f");
+    row("server CPU per storm login (ms)", list, o -> o.stormCpuMicros() / 1e3, ratio, "%14.2f");
+    row("server CPU per concurrent login (ms)", list, o -> o.concurrentCpuMicros() / 1e3, ratio, "%14.3f");
+    row("server CPU per sequential login (ms)", list, o -> o.sequentialCpuMicros() / 1e3, ratio, "%14.3f");
     row("server RSS per connection (KiB)", list, LoginLoadRun.Outcome::rssPerConnectionKib, ratio, "%14.1f");
     row("live heap per connection (KiB)", list, LoginLoadRun.Outcome::heapPerConnectionKib, false, "%14.1f");
     row("failed logins", list, o -> o.failures(), false, "%,14.0f");

@@ -30,6 +30,9 @@ final class LoginLoadRun implements AutoCloseable {
       double sequentialP99Micros,
       double rssPerConnectionKib,
       double heapPerConnectionKib,
+      double stormCpuMicros,
+      double concurrentCpuMicros,
+      double sequentialCpuMicros,
       long failures) {}
 
   /** The chat server wants a mind; this one ignores what it is told. */
@@ -59,16 +62,22 @@ final class LoginLoadRun implements AutoCloseable {
 
   Outcome run(double warmupSeconds, double durationSeconds) throws Exception {
     ChildServer.Stats before = server.stats(TIMEOUT);
+    long cpu0 = server.cpuNanos(TIMEOUT);
     long[] storm = storm();
+    long cpu1 = server.cpuNanos(TIMEOUT);
     ChildServer.Stats after = server.stats(TIMEOUT);
     double stormPerSecond = held / (storm[0] / 1e9);
     progress.printf(Locale.ROOT, "%s: storm of %,d logins at %,.0f/s%n", server.name(), held, stormPerSecond);
-    double concurrent = concurrent(durationSeconds);
-    progress.printf(Locale.ROOT, "%s: concurrent logins %,.0f/s%n", server.name(), concurrent);
+    long cpu2 = server.cpuNanos(TIMEOUT);
+    double[] concurrent = concurrent(durationSeconds);
+    long cpu3 = server.cpuNanos(TIMEOUT);
+    progress.printf(Locale.ROOT, "%s: concurrent logins %,.0f/s%n", server.name(), concurrent[0]);
     sequential(warmupSeconds, new Histogram(3));
     Histogram latency = new Histogram(3);
-    double sequential = sequential(durationSeconds, latency);
-    progress.printf(Locale.ROOT, "%s: sequential logins %,.0f/s%n", server.name(), sequential);
+    long cpu4 = server.cpuNanos(TIMEOUT);
+    double[] sequential = sequential(durationSeconds, latency);
+    long cpu5 = server.cpuNanos(TIMEOUT);
+    progress.printf(Locale.ROOT, "%s: sequential logins %,.0f/s%n", server.name(), sequential[0]);
     double heap =
         after.liveHeapBytes() == 0
             ? Double.NaN
@@ -76,13 +85,27 @@ final class LoginLoadRun implements AutoCloseable {
     return new Outcome(
         stormPerSecond,
         storm[1],
-        concurrent,
-        sequential,
+        concurrent[0],
+        sequential[0],
         latency.getValueAtPercentile(50),
         latency.getValueAtPercentile(99),
         (after.rssKib() - before.rssKib()) / (double) held,
         heap,
+        (cpu1 - cpu0) / 1e3 / held,
+        (cpu3 - cpu2) / 1e3 / Math.max(1, concurrent[1]),
+        (cpu5 - cpu4) / 1e3 / Math.max(1, sequential[1]),
         failures.get());
+  }
+
+  /**
+   * Warms the client up: a storm, then concurrent and sequential logins for {@code seconds} in
+   * all; measures nothing.
+   */
+  void warmUp(double seconds) throws Exception {
+    storm();
+    concurrent(seconds / 2);
+    sequential(seconds / 2, new Histogram(3));
+    progress.printf(Locale.ROOT, "client warmed up (%,d failed logins)%n", failures.get());
   }
 
   private PbClient newClient() {
@@ -129,8 +152,11 @@ final class LoginLoadRun implements AutoCloseable {
     return new long[] {System.nanoTime() - start, firstSecond.get()};
   }
 
-  /** Logs in on the held connections, {@code inFlight} at a time; returns logins per second. */
-  private double concurrent(double seconds) throws Exception {
+  /**
+   * Logs in on the held connections, {@code inFlight} at a time; returns {logins per second,
+   * logins}.
+   */
+  private double[] concurrent(double seconds) throws Exception {
     Semaphore slots = new Semaphore(inFlight);
     AtomicLong done = new AtomicLong();
     long start = System.nanoTime();
@@ -155,11 +181,12 @@ final class LoginLoadRun implements AutoCloseable {
     long count = done.get();
     double elapsed = (System.nanoTime() - start) / 1e9;
     slots.acquire(inFlight);
-    return count / elapsed;
+    slots.release(inFlight);
+    return new double[] {count / elapsed, done.get()};
   }
 
-  /** Connects, logs in and closes, one at a time; returns logins per second. */
-  private double sequential(double seconds, Histogram latency) throws Exception {
+  /** Connects, logs in and closes, one at a time; returns {logins per second, logins}. */
+  private double[] sequential(double seconds, Histogram latency) throws Exception {
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
     long count = 0;
@@ -174,7 +201,7 @@ final class LoginLoadRun implements AutoCloseable {
         failures.incrementAndGet();
       }
     }
-    return count / ((System.nanoTime() - start) / 1e9);
+    return new double[] {count / ((System.nanoTime() - start) / 1e9), count};
   }
 
   @Override

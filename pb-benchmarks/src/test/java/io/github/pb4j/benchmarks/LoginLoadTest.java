@@ -22,6 +22,7 @@ class LoginLoadTest {
             "--in-flight", "10",
             "--warmup", "0.2",
             "--duration", "0.5",
+            "--client-warmup", "0.5",
             "--python", System.getProperty("pb4j.python", "/usr/bin/python3"),
             "--twisted-server", "src/main/python/chat_load_server.py");
     String out = captured.toString(StandardCharsets.UTF_8);
@@ -30,6 +31,8 @@ class LoginLoadTest {
     assertThat(out)
         .containsPattern("storm logins/s \\(fresh server\\)\\s+[0-9,]+\\s+[0-9,]+\\s+[0-9.]+x")
         .containsPattern("sequential logins/s \\(warm\\)\\s+[0-9,]+\\s+[0-9,]+\\s+[0-9.]+x")
+        .containsPattern("server CPU per storm login \\(ms\\)\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+x")
+        .contains("client warmed up")
         .containsPattern("server RSS per connection \\(KiB\\)\\s+-?[0-9.]+\\s+-?[0-9.]+")
         .containsPattern("failed logins\\s+0\\s+0");
   }

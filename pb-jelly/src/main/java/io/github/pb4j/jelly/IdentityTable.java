@@ -9,7 +9,8 @@ package io.github.pb4j.jelly;
  * <p><em>Not thread-safe.</em>
  */
 final class IdentityTable {
-  private static final int INITIAL_CAPACITY = 64; // a power of two
+  // A power of two; small, as most calls hold few containers and every connection has a table.
+  private static final int INITIAL_CAPACITY = 8;
   private static final int MAX_KEPT_CAPACITY = 1 << 14;
 
   private Object[] keys = new Object[INITIAL_CAPACITY];

@@ -1,10 +1,8 @@
 package io.github.pb4j.jelly;
 
-import io.github.pb4j.jelly.internal.JellyWords;
 import io.github.pb4j.banana.BananaEncoder;
 import io.github.pb4j.banana.BananaException;
 import io.github.pb4j.banana.PbException;
-import io.github.pb4j.banana.BananaType;
 import io.github.pb4j.banana.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -69,10 +67,13 @@ public final class Jellier {
   /** The state of the copy being written, whose keys a failure's path names as attributes. */
   private @Nullable Object copyState;
   /** Tuples found hashable in this call: each is checked once, however often it is shared. */
-  private final java.util.IdentityHashMap<Tuple, Boolean> hashable = new java.util.IdentityHashMap<>();
-  /** Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash: keys recur. */
-  private final String[] keyText = new String[KEY_SLOTS];
-  private final byte[][] keyBytes = new byte[KEY_SLOTS][];
+  private final java.util.IdentityHashMap<Tuple, Boolean> hashable = new java.util.IdentityHashMap<>(4);
+  /**
+   * Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash: keys recur. Made
+   * with the first dict key: a connection that never sends a dict does not hold them.
+   */
+  private String @Nullable [] keyText;
+  private byte @Nullable [] @Nullable [] keyBytes;
   private int nextReferenceId;
   private int[] insertions = new int[8]; // pairs: (offset, id)
   private int insertionCount;
@@ -87,33 +88,20 @@ public final class Jellier {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.extension = extension;
     this.maxDepth = maxDepth;
-    this.noneExpr = expression(JellyTag.NONE, null);
-    this.trueExpr = expression(JellyTag.BOOLEAN, JellyWords.TRUE);
-    this.falseExpr = expression(JellyTag.BOOLEAN, JellyWords.FALSE);
-    this.tagUnicode = encoder.precompute(JellyTag.UNICODE.wire());
-    this.unicodeHeader = new byte[tagUnicode.length + 2];
-    unicodeHeader[0] = 0x02;
-    unicodeHeader[1] = (byte) BananaType.Code.LIST;
-    System.arraycopy(tagUnicode, 0, unicodeHeader, 2, tagUnicode.length);
-    this.tagList = encoder.precompute(JellyTag.LIST.wire());
-    this.tagTuple = encoder.precompute(JellyTag.TUPLE.wire());
-    this.tagDictionary = encoder.precompute(JellyTag.DICTIONARY.wire());
-    this.tagSet = encoder.precompute(JellyTag.SET.wire());
-    this.tagFrozenset = encoder.precompute(JellyTag.FROZENSET.wire());
-    this.tagReference = encoder.precompute(JellyTag.REFERENCE.wire());
-    this.tagDereference = encoder.precompute(JellyTag.DEREFERENCE.wire());
-  }
-
-  private byte[] expression(JellyTag tag, @Nullable ByteString arg) {
-    ByteBuf buf = io.netty.buffer.Unpooled.buffer();
-    encoder.writeListHeader(buf, arg == null ? 1 : 2);
-    encoder.writeBytes(buf, tag.wire());
-    if (arg != null) {
-      encoder.writeBytes(buf, arg);
-    }
-    byte[] bytes = new byte[buf.readableBytes()];
-    buf.readBytes(bytes);
-    return bytes;
+    // The encoded words depend on the dialect only: every connection shares them.
+    JellierWords w = JellierWords.of(encoder);
+    this.noneExpr = w.noneExpr;
+    this.trueExpr = w.trueExpr;
+    this.falseExpr = w.falseExpr;
+    this.tagUnicode = w.tagUnicode;
+    this.unicodeHeader = w.unicodeHeader;
+    this.tagList = w.tagList;
+    this.tagTuple = w.tagTuple;
+    this.tagDictionary = w.tagDictionary;
+    this.tagSet = w.tagSet;
+    this.tagFrozenset = w.tagFrozenset;
+    this.tagReference = w.tagReference;
+    this.tagDereference = w.tagDereference;
   }
 
   /** Returns the Banana encoder, whose dialect this jellier writes. */
@@ -421,6 +409,12 @@ public final class Jellier {
       return;
     }
     ByteBuf out = buffer();
+    String[] keyText = this.keyText;
+    byte[][] keyBytes = this.keyBytes;
+    if (keyText == null || keyBytes == null) {
+      keyText = this.keyText = new String[KEY_SLOTS];
+      keyBytes = this.keyBytes = new byte[KEY_SLOTS][];
+    }
     int slot = (s.hashCode() * 0x9E3779B9 >>> 24) & (KEY_SLOTS - 1);
     String cached = keyText[slot];
     if (cached != s && !s.equals(cached)) {

@@ -52,9 +52,9 @@ public final class Unjellier {
 
   private final Map<Integer, @Nullable Object> references = new HashMap<>();
   /** Tuples whose elements are still being read. */
-  private final IdentityHashMap<Tuple, Boolean> building = new IdentityHashMap<>();
+  private final IdentityHashMap<Tuple, Boolean> building = new IdentityHashMap<>(4);
   /** Tuples found hashable in this call: each is checked once, however often it is shared. */
-  private final IdentityHashMap<Tuple, Boolean> hashable = new IdentityHashMap<>();
+  private final IdentityHashMap<Tuple, Boolean> hashable = new IdentityHashMap<>(4);
   private int depth;
   private boolean inCall;
 
