@@ -45,6 +45,7 @@ final class OutgoingCalls {
   private final MessageWriter writer;
   private final Flavors flavors;
   private final Unjellier unjellier;
+  /** The calls awaiting an answer, by {@link #key} of their request id. */
   private final IntObjectHashMap<PendingCall> pending = new IntObjectHashMap<>();
   private final List<Runnable> awaitingHandshake = new ArrayList<>();
   private int nextRequestId = 1;
@@ -106,9 +107,18 @@ final class OutgoingCalls {
 
   private void forget(PendingCall call) {
     int id = call.requestId;
-    if (id != 0 && pending.get(id) == call) {
-      pending.remove(id);
+    if (id != 0 && pending.get(key(id)) == call) {
+      pending.remove(key(id));
     }
+  }
+
+  /**
+   * Returns the key of {@code requestId} in {@link #pending}: scattered by an odd multiplier (one
+   * to one), because the table indexes by the key's low bits and probes linearly. Consecutive ids
+   * as keys make one contiguous run, and removing the oldest call then scans all the others.
+   */
+  private static int key(int requestId) {
+    return requestId * 0x9E3779B9;
   }
 
   private DeadReferenceException dead(RemoteReference ref) {
@@ -191,7 +201,7 @@ final class OutgoingCalls {
     PbObserver observer = broker.observer;
     if (answerRequired) {
       result.requestId = requestId;
-      pending.put(requestId, result);
+      pending.put(key(requestId), result);
       if (observer != PbObserver.NONE) {
         observe(observer, result);
       }
@@ -222,7 +232,7 @@ final class OutgoingCalls {
    */
   void result(int requestId, @Nullable Object body, boolean jellied, boolean error) {
     String what = error ? "error" : "answer";
-    PendingCall future = pending.remove(requestId);
+    PendingCall future = pending.remove(key(requestId));
     if (future == null) {
       if (requestId > 0 && requestId < nextRequestId) {
         late(requestId, body, jellied, what);
