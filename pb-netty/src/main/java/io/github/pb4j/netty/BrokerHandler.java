@@ -205,9 +205,12 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
         if (!readBurst) {
           readBurst = true;
           b.beginReads();
-          // Normally channelReadComplete ends the burst first; this is the safety net for a
-          // pipeline that delivers reads without it, so that nothing waits for the next read.
-          ctx.executor().execute(endBurstLater);
+          if (ctx.pipeline().first() != this) {
+            // The channel's own read loop always ends with channelReadComplete; a handler in
+            // front (TLS) may fire reads without one, e.g. data decrypted during a handshake.
+            // Safety net: end the burst once the event loop runs its tasks.
+            ctx.executor().execute(endBurstLater);
+          }
         }
         b.receive(buf);
       }

@@ -73,8 +73,10 @@ class BrokerHandlerTest {
   }
 
   @Test
-  void aReadWithoutReadCompleteIsStillFlushedOnceTheLoopRunsItsTasks() {
-    EmbeddedChannel channel = serverChannel();
+  void aReadWithoutReadCompleteBehindAnotherHandlerIsFlushedOnceTheLoopRunsItsTasks() {
+    // As TLS may: a handler in front firing a read that no channelReadComplete follows.
+    EmbeddedChannel channel = new EmbeddedChannel(new io.netty.channel.ChannelInboundHandlerAdapter(),
+        BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
     readAll(channel);
     channel.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(CHOOSE_PB + VERSION)));
     readAll(channel);
