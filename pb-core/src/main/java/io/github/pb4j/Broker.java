@@ -266,6 +266,24 @@ public final class Broker {
   }
 
   /**
+   * Tells the broker that the transport is delivering a burst of reads ({@link #receive} calls,
+   * e.g. what one wake-up of an event loop found): what the broker sends meanwhile is written and
+   * flushed once, at {@link #endReads}. Each call must be followed by one {@code endReads}, on the
+   * executor; without them every {@code receive} flushes at its own end. Nothing else is held
+   * back: a call made between bursts is flushed at once.
+   */
+  public void beginReads() {
+    checkThread();
+    writer.beginBatch();
+  }
+
+  /** Ends a burst of reads begun with {@link #beginReads}: flushes what it made the broker send. */
+  public void endReads() {
+    checkThread();
+    writer.endBatch();
+  }
+
+  /**
    * Handles the end of the connection: pending calls fail with {@link ConnectionLostException},
    * exported objects are forgotten (release listeners such as logout run), disconnect callbacks
    * run. Idempotent. Call on the executor.
@@ -317,6 +335,7 @@ public final class Broker {
           closeReason = PbObserver.CloseReason.CLOSED_HERE;
         }
         markClosed();
+        writer.writeHeld();
         sink.close();
       }
     };
@@ -538,6 +557,7 @@ public final class Broker {
       closeCause = new PbProtocolException(reason);
     }
     markClosed();
+    writer.writeHeld();
     sink.close();
   }
 
@@ -582,6 +602,11 @@ public final class Broker {
     }
     if (state != State.CLOSED) {
       markClosed();
+      try {
+        writer.writeHeld(); // what was sent before the error goes first, if it still can
+      } catch (RuntimeException | Error e) {
+        error.addSuppressed(e);
+      }
       sink.close();
     }
   }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * queue and go right after it ({@link #defer}, {@link #sendDeferred}).
  *
  * <p>Within {@link #beginBatch} / {@link #endBatch} (while the broker handles the bytes of one
- * read) writes are flushed once, at the end.
+ * read, or of a burst of reads) messages are written and flushed once, at the end.
  *
  * <p><em>Not thread-safe;</em> confined to the connection's executor.
  */
@@ -57,7 +57,8 @@ final class MessageWriter {
   /** The last method name called and its encoding: callers mostly repeat a name. */
   private @Nullable String lastMethod;
   private byte[] lastMethodBytes = new byte[0];
-  private boolean batching;
+  /** Batches begun and not ended: flushes wait for the end of the outermost. */
+  private int batchDepth;
   private boolean needsFlush;
 
   MessageWriter(long connectionId, BrokerOptions options, MessageSink sink, ExportTable exports,
@@ -93,17 +94,19 @@ final class MessageWriter {
 
   // ---------------------------------------------------------------- batching and sending
 
-  /** Holds flushes back until {@link #endBatch}: the broker is reading. */
+  /**
+   * Holds flushes back until the matching {@link #endBatch}: the broker is reading. Messages
+   * finished meanwhile stay in the scratch buffer and leave together at the end (see {@link
+   * OutgoingBuffers}). Batches nest: the outermost one ends the batch.
+   */
   void beginBatch() {
-    batching = true;
+    if (batchDepth++ == 0) {
+      outgoing.hold(!logger.isTraceEnabled()); // TRACE renders each message as it is sent
+    }
   }
 
   /** Runs {@code task} in a batch: one flush at its end (none of its own inside a batch). */
   void batch(Runnable task) {
-    if (batching) {
-      task.run();
-      return;
-    }
     beginBatch();
     try {
       task.run();
@@ -112,22 +115,54 @@ final class MessageWriter {
     }
   }
 
-  /** Flushes what was written since {@link #beginBatch}. */
+  /** Ends a batch; at the end of the outermost, writes what was held and flushes what was written. */
   void endBatch() {
-    batching = false;
-    if (needsFlush) {
-      needsFlush = false;
+    if (batchDepth == 0 || --batchDepth > 0) {
+      return;
+    }
+    outgoing.hold(false);
+    boolean flush = needsFlush;
+    needsFlush = false;
+    ByteBuf held = outgoing.takeHeld();
+    if (held != null) {
+      sink.write(held);
+      flush = true;
+    }
+    if (flush) {
       sink.flush();
     }
   }
 
-  /** Writes {@code buf} to the transport (which takes it), flushing unless in a batch. */
+  /**
+   * Writes the messages held for the end of the batch now, without flushing: before the
+   * connection is closed, so that they go first.
+   */
+  void writeHeld() {
+    ByteBuf held = outgoing.takeHeld();
+    if (held != null) {
+      sink.write(held);
+    }
+  }
+
+  /**
+   * Writes {@code buf} to the transport (which takes it), flushing unless in a batch. {@link
+   * OutgoingBuffers#HELD} (a message held in the scratch buffer) is written at the end of the
+   * batch; anything else goes after what is held.
+   */
   void send(ByteBuf buf) {
+    if (buf == OutgoingBuffers.HELD) {
+      needsFlush = true; // holding happens only in a batch
+      return;
+    }
     if (logger.isTraceEnabled()) {
       logger.trace(">> [conn {}] {}", connectionId, describe(buf));
     }
+    ByteBuf held = outgoing.takeHeld();
+    if (held != null) {
+      sink.write(held);
+    }
     sink.write(buf);
-    if (batching) {
+    if (batchDepth > 0) {
       needsFlush = true;
     } else {
       sink.flush();
@@ -206,6 +241,7 @@ final class MessageWriter {
       boolean answerRequired, List<?> args, Map<String, ?> kwargs) {
     ByteBuf buf = outgoing.start();
     ByteBuf message = null;
+    boolean done = false;
     begin();
     try {
       if (command == BrokerCommand.MESSAGE) {
@@ -239,12 +275,13 @@ final class MessageWriter {
       }
       message = outgoing.copyForTransport(buf);
       commit();
+      done = true;
       return message;
     } catch (RuntimeException | Error e) {
       undo(message);
       throw e;
     } finally {
-      outgoing.end(buf);
+      outgoing.end(buf, done);
     }
   }
 
@@ -257,6 +294,7 @@ final class MessageWriter {
   ByteBuf encodeAnswer(Object requestId, @Nullable Object value, @Nullable Object perspective) {
     ByteBuf buf = outgoing.start();
     ByteBuf message = null;
+    boolean done = false;
     begin();
     flavors.setPerspective(perspective);
     try {
@@ -269,13 +307,14 @@ final class MessageWriter {
       }
       message = outgoing.copyForTransport(buf);
       commit();
+      done = true;
       return message;
     } catch (RuntimeException | Error e) {
       undo(message);
       throw e;
     } finally {
       flavors.setPerspective(null);
-      outgoing.end(buf);
+      outgoing.end(buf, done);
     }
   }
 
@@ -286,14 +325,17 @@ final class MessageWriter {
    */
   ByteBuf encodeError(Object requestId, Object failure) {
     ByteBuf buf = outgoing.start();
+    boolean done = false;
     try {
       encoder.writeListHeader(buf, 3);
       encoder.writeBytes(buf, BrokerCommand.ERROR.wire);
       encoder.encode(requestId, buf);
       jellier.jelly(failure, buf);
-      return outgoing.copyForTransport(buf);
+      ByteBuf message = outgoing.copyForTransport(buf);
+      done = true;
+      return message;
     } finally {
-      outgoing.end(buf);
+      outgoing.end(buf, done);
     }
   }
 

@@ -8,6 +8,14 @@ interface EchoServer extends AutoCloseable {
   /** Returns the port the server listens on, on {@code 127.0.0.1}. */
   int port();
 
+  /**
+   * Returns the CPU time its process has used so far, in nanoseconds, or -1 if it runs in this
+   * process (whose CPU time counts it already) or the platform does not tell.
+   */
+  default long cpuNanos() {
+    return -1;
+  }
+
   /** Stops the server. */
   @Override
   void close();

@@ -61,6 +61,10 @@ abstract class Load implements AutoCloseable {
     completed.incrementAndGet();
   }
 
+  final void completed(int roundTrips) {
+    completed.addAndGet(roundTrips);
+  }
+
   final void fail(Throwable t) {
     failure.compareAndSet(null, t);
     stopping = true;

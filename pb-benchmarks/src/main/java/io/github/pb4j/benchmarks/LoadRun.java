@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * Measures open {@link Load}s: each is warmed up, then measured in slices run round-robin, so that
@@ -21,11 +22,16 @@ final class LoadRun {
   private static final long DRAIN_TIMEOUT_SECONDS = 30;
 
   private final Map<Scenario, Load> loads;
+  private final Map<Scenario, LongSupplier> cpuClocks;
   private final Settings settings;
 
-  /** {@code loads} in the order to run them. */
-  LoadRun(Map<Scenario, Load> loads, Settings settings) {
+  /**
+   * {@code loads} in the order to run them; {@code cpuClocks} gives for a scenario the CPU time
+   * (in nanoseconds) of the processes it runs in, or a negative value if unknown.
+   */
+  LoadRun(Map<Scenario, Load> loads, Map<Scenario, LongSupplier> cpuClocks, Settings settings) {
     this.loads = loads;
+    this.cpuClocks = cpuClocks;
     this.settings = settings;
   }
 
@@ -46,17 +52,25 @@ final class LoadRun {
       tallies[i] = new Tally();
     }
     List<Load> order = new ArrayList<>(loads.values());
+    List<Scenario> scenarios = new ArrayList<>(loads.keySet());
     for (int round = 1; round <= settings.rounds(); round++) {
-      progress("round %d of %d: %.2f s per scenario", round, settings.rounds(), sliceSeconds);
+      StringBuilder rates = new StringBuilder();
       for (int k = 0; k < order.size(); k++) {
         int i = roundOrder(round, k, order.size());
         Load load = order.get(i);
+        LongSupplier cpu = cpuClocks.getOrDefault(scenarios.get(i), () -> -1);
+        long cpu0 = cpu.getAsLong();
         Slice slice = slice(load, sliceSeconds);
-        tallies[i].add(slice.calls(), slice.seconds());
+        long cpu1 = cpu.getAsLong();
+        tallies[i].add(slice.calls(), slice.seconds(), cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
+        rates.append(String.format(Locale.ROOT, " (%s) %,.0f/s", scenarios.get(i).id(),
+            slice.calls() / slice.seconds()));
         if (load.failure() != null) {
           return results(tallies);
         }
       }
+      progress("round %d of %d, %.2f s per scenario:%s", round, settings.rounds(), sliceSeconds,
+          rates);
     }
     return results(tallies);
   }
@@ -108,6 +122,7 @@ final class LoadRun {
               t.calls,
               t.seconds,
               t.rates,
+              t.cpuNanos < 0 ? Double.NaN : t.cpuNanos / 1e9,
               e.getValue().failure()));
     }
     return results;
@@ -122,11 +137,14 @@ final class LoadRun {
     long calls;
     double seconds;
     final List<Double> rates = new ArrayList<>();
+    /** CPU time of the slices, or -1 once one was unknown. */
+    long cpuNanos;
 
-    void add(long sliceCalls, double sliceSeconds) {
+    void add(long sliceCalls, double sliceSeconds, long sliceCpuNanos) {
       calls += sliceCalls;
       seconds += sliceSeconds;
       rates.add(sliceCalls / sliceSeconds);
+      cpuNanos = cpuNanos < 0 || sliceCpuNanos < 0 ? -1 : cpuNanos + sliceCpuNanos;
     }
   }
 }

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What one {@link LoadTool} scenario measured: {@code calls} round trips completed in {@code
  * seconds}, with {@code window} of them outstanding at a time, and the rate of each slice in the
- * order they ran.
+ * order they ran; {@code cpuSeconds} is the CPU time the client and the server processes used in
+ * those slices together (NaN if unknown).
  *
  * <p><em>Immutable.</em>
  */
@@ -17,9 +18,27 @@ record Result(
     long calls,
     double seconds,
     List<Double> sliceRates,
+    double cpuSeconds,
     @Nullable Throwable failure) {
   Result {
     sliceRates = List.copyOf(sliceRates);
+  }
+
+  /** A result without CPU time. */
+  Result(
+      String id,
+      String description,
+      int window,
+      long calls,
+      double seconds,
+      List<Double> sliceRates,
+      @Nullable Throwable failure) {
+    this(id, description, window, calls, seconds, sliceRates, Double.NaN, failure);
+  }
+
+  /** Returns the CPU time of both processes per round trip, in microseconds, or NaN. */
+  double cpuMicrosPerCall() {
+    return calls == 0 ? Double.NaN : cpuSeconds * 1e6 / calls;
   }
 
   double callsPerSecond() {

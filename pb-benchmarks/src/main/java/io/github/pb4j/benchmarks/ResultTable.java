@@ -16,12 +16,13 @@ final class ResultTable {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-" + width + "s  %10s  %9s  %21s  %11s%n",
+            "%-" + width + "s  %10s  %9s  %21s  %11s  %12s%n",
             "scenario",
             "calls/s",
             "us/call",
             "slices: min - max",
-            "calls"));
+            "calls",
+            "cpu us/call"));
     for (Result r : results) {
       if (r.failure() != null) {
         sb.append(
@@ -33,12 +34,13 @@ final class ResultTable {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "%-" + width + "s  %,10.0f  %9.1f  %21s  %,11d%n",
+                "%-" + width + "s  %,10.0f  %9.1f  %21s  %,11d  %12.2f%n",
                 label(r),
                 r.callsPerSecond(),
                 r.microsPerCall(),
                 spread,
-                r.calls()));
+                r.calls(),
+                r.cpuMicrosPerCall()));
       }
     }
     return sb.toString();

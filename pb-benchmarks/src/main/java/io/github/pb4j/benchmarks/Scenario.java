@@ -19,6 +19,34 @@ enum Scenario {
       return SocketPingPong.connect(port, s.messageSize());
     }
   },
+  A_LARGE("a-large", Kind.NETTY_ECHO) {
+    @Override
+    String describe(Settings s) {
+      return "raw TCP ping-pong, Netty echo, " + s.largeMessageSize() + " B, sequential";
+    }
+
+    @Override
+    Load open(int port, Settings s) {
+      return new NettyPingPong(port, s.largeMessageSize());
+    }
+  },
+  A_PIPELINED("a-pipelined", Kind.NETTY_ECHO) {
+    @Override
+    String describe(Settings s) {
+      return "raw TCP, Netty echo, " + s.pipelinedMessageSize() + " B, " + s.outstanding()
+          + " outstanding";
+    }
+
+    @Override
+    int window(Settings s) {
+      return s.outstanding();
+    }
+
+    @Override
+    Load open(int port, Settings s) {
+      return new NettyPipeline(port, s.pipelinedMessageSize(), s.outstanding());
+    }
+  },
   A("a", Kind.NETTY_ECHO) {
     @Override
     String describe(Settings s) {
@@ -85,7 +113,13 @@ enum Scenario {
    * {@code durationSeconds} in {@code rounds} slices.
    */
   record Settings(
-      double warmupSeconds, double durationSeconds, int rounds, int outstanding, int messageSize) {}
+      double warmupSeconds,
+      double durationSeconds,
+      int rounds,
+      int outstanding,
+      int messageSize,
+      int pipelinedMessageSize,
+      int largeMessageSize) {}
 
   private final String id;
   private final Kind serverKind;
@@ -112,7 +146,8 @@ enum Scenario {
       }
     }
     throw new IllegalArgumentException(
-        "scenario: " + id + " (expected: a, a-socket, b, b-blocking, c or d)");
+        "scenario: " + id
+            + " (expected: a, a-socket, a-pipelined, a-large, b, b-blocking, c or d)");
   }
 
   /** Returns the number of round trips kept outstanding. */

@@ -36,6 +36,11 @@ final class ServerProcess implements EchoServer {
     this.port = port;
   }
 
+  @Override
+  public long cpuNanos() {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+  }
+
   /**
    * Starts a child serving {@code kind} and waits up to {@code timeout} for it to listen.
    *

@@ -38,10 +38,10 @@ class LoadToolTest {
     String out = captured.toString(StandardCharsets.UTF_8);
 
     assertThat(status).as(out).isZero();
-    for (String id : List.of("(a) ", "(a-socket) ", "(b) ", "(b-blocking) ", "(c) ", "(d) ")) {
+    for (String id : List.of("(a) ", "(a-socket) ", "(a-pipelined) ", "(a-large) ", "(b) ", "(b-blocking) ", "(c) ", "(d) ")) {
       assertThat(out).contains(id);
     }
-    assertThat(out).doesNotContain("FAILED").contains("targets", "(b) >= 90 % of (a)");
+    assertThat(out).doesNotContain("FAILED").contains("targets", "(b) >= 95 % of (a)", "(c) >= 0.32 x (a-pipelined)", "(d) / (a-large)");
   }
 
   @Test
@@ -90,7 +90,7 @@ class LoadToolTest {
 
     assertThat(LoadTool.medianRoundShare(b, a)).isCloseTo(0.935, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(LoadTool.targets(List.of(a, b)))
-        .contains("(b) >= 90 % of (a)", "85.0 %", "MISSED", "median of rounds 94 %",
+        .contains("(b) >= 95 % of (a)", "85.0 %", "MISSED", "median of rounds 94 %",
             "95 %, 92 %, 50 %, 103 %");
   }
 

@@ -77,7 +77,15 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<Broker> brokerFuture = new CompletableFuture<>();
   private final CompletableFuture<@Nullable Void> lost = new CompletableFuture<>();
   private @Nullable Broker broker;
+  private @Nullable ChannelHandlerContext context;
   private @Nullable Throwable failure;
+  /**
+   * Set from the first read of a burst to {@link #channelReadComplete}: the broker flushes what
+   * the burst made it send once, at the end ({@link Broker#beginReads}).
+   */
+  private boolean readBurst;
+  /** Ends a burst that {@link #channelReadComplete} did not end; runs after the event loop's I/O. */
+  private final Runnable endBurstLater = () -> endBurst(null);
   /** Reading paused because the outbound buffer is full / the peer has too many calls in progress. */
   private boolean outputFull;
   private boolean callsFull;
@@ -164,6 +172,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Broker b;
+    context = ctx;
     try {
       b = factory.create(new ChannelSink(ctx), ctx.executor());
       broker = b;
@@ -193,6 +202,16 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     try {
       if (b != null) {
         b.options().observer().bytesReceived(b, buf.readableBytes());
+        if (!readBurst) {
+          readBurst = true;
+          b.beginReads();
+          if (ctx.pipeline().first() != this) {
+            // The channel's own read loop always ends with channelReadComplete; a handler in
+            // front (TLS) may fire reads without one, e.g. data decrypted during a handshake.
+            // Safety net: end the burst once the event loop runs its tasks.
+            ctx.executor().execute(endBurstLater);
+          }
+        }
         b.receive(buf);
       }
     } catch (Throwable t) {
@@ -202,6 +221,35 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       if (b != null) {
         LogContext.exit(previous);
       }
+    }
+  }
+
+  /** Flushes once what the reads of this burst made the broker send. */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    endBurst(ctx);
+    super.channelReadComplete(ctx);
+  }
+
+  private void endBurst(@Nullable ChannelHandlerContext ctx) {
+    if (!readBurst) {
+      return;
+    }
+    readBurst = false;
+    Broker b = broker;
+    if (b == null) {
+      return;
+    }
+    Broker previous = LogContext.enter(b);
+    try {
+      b.endReads();
+    } catch (Throwable t) {
+      ChannelHandlerContext c = ctx != null ? ctx : context;
+      if (c != null) {
+        fail(c, t);
+      }
+    } finally {
+      LogContext.exit(previous);
     }
   }
 

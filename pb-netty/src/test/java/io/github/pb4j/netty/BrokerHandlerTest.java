@@ -52,6 +52,54 @@ class BrokerHandlerTest {
   }
 
   @Test
+  void answersToTheCallsOfOneReadBurstLeaveInOneBufferInOrder() {
+    EmbeddedChannel channel = serverChannel();
+    readAll(channel);
+    channel.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(CHOOSE_PB + VERSION)));
+    assertThat(readAll(channel)).isEqualTo(VERSION);
+
+    // Three reads, then one channelReadComplete: one buffer, flushed once.
+    channel.writeInbound(
+        Unpooled.wrappedBuffer(HEX.parseHex(echo42(1))),
+        Unpooled.wrappedBuffer(HEX.parseHex(echo42(2) + echo42(3))),
+        Unpooled.wrappedBuffer(HEX.parseHex(echo42(4))));
+
+    ByteBuf out = channel.readOutbound();
+    assertThat(ByteBufUtil.hexDump(out))
+        .isEqualTo(answer42(1) + answer42(2) + answer42(3) + answer42(4));
+    out.release();
+    assertThat(readAll(channel)).isEmpty();
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void aReadWithoutReadCompleteBehindAnotherHandlerIsFlushedOnceTheLoopRunsItsTasks() {
+    // As TLS may: a handler in front firing a read that no channelReadComplete follows.
+    EmbeddedChannel channel = new EmbeddedChannel(new io.netty.channel.ChannelInboundHandlerAdapter(),
+        BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
+    readAll(channel);
+    channel.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(CHOOSE_PB + VERSION)));
+    readAll(channel);
+
+    channel.pipeline().fireChannelRead(Unpooled.wrappedBuffer(HEX.parseHex(echo42(1))));
+    assertThat(readAll(channel)).isEmpty(); // the burst is still open
+    channel.runPendingTasks();
+
+    assertThat(readAll(channel)).isEqualTo(answer42(1));
+    assertThat(channel.finish()).isFalse();
+  }
+
+  /** {@code [b'message', id, b'root', b'echo', 1, [b'tuple', 42], [b'dictionary']]}, id < 128. */
+  private static String echo42(int id) {
+    return ECHO_42.replace("07801a870181", "07801a87" + String.format("%02x81", id));
+  }
+
+  /** {@code [b'answer', id, 42]}, id < 128. */
+  private static String answer42(int id) {
+    return "03801b87" + String.format("%02x81", id) + "2a81";
+  }
+
+  @Test
   void releasesInboundBuffers() {
     EmbeddedChannel channel = serverChannel();
     ByteBuf whole = Unpooled.wrappedBuffer(HEX.parseHex(CHOOSE_PB + VERSION + ECHO_42));
