@@ -1,18 +1,15 @@
 package io.github.pb4j;
 
 import io.github.pb4j.banana.Dialect;
-import io.github.pb4j.banana.SexpFormatter;
 import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -84,10 +81,9 @@ public final class Broker {
   private final Pacing pacing;
   private final ProbeTimer probeTimer;
 
-  private final Set<RemoteReference> watchedReferences = new LinkedHashSet<>();
+  private final DisconnectWatchers disconnectWatchers = new DisconnectWatchers();
   /** Avatars of logins made on this connection: kept from the garbage collector until released. */
   private final List<RemoteReference> loginAvatars = new ArrayList<>(1);
-  private final List<Runnable> disconnectCallbacks = new ArrayList<>();
   private final CompletableFuture<RemoteReference> rootObject = new CompletableFuture<>();
 
   /**
@@ -310,15 +306,8 @@ public final class Broker {
     caches.connectionLost();
     writer.sendDeferred(); // calls fail as dead, answers are dropped
     flavors.clear();
-    for (RemoteReference r : new ArrayList<>(watchedReferences)) {
-      r.disconnected();
-    }
-    watchedReferences.clear();
     loginAvatars.clear();
-    for (Runnable r : new ArrayList<>(disconnectCallbacks)) {
-      runCallback(r, "disconnect callback");
-    }
-    disconnectCallbacks.clear();
+    disconnectWatchers.fire(r -> runCallback(r, "disconnect callback"));
     imports.clear();
     frameLog.clear();
     reader.release();
@@ -353,14 +342,14 @@ public final class Broker {
       if (lostHandled) {
         runCallback(callback, "disconnect callback");
       } else {
-        disconnectCallbacks.add(callback);
+        disconnectWatchers.add(callback);
       }
     });
   }
 
   /** Cancels a {@link #notifyOnDisconnect} registration. */
   public void dontNotifyOnDisconnect(Runnable callback) {
-    runOnLoop(() -> disconnectCallbacks.remove(callback));
+    runOnLoop(() -> disconnectWatchers.remove(callback));
   }
 
   /** The dialect is agreed: messages follow. */
@@ -448,14 +437,7 @@ public final class Broker {
    */
   public CompletableFuture<@Nullable Void> whenWritable() {
     CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
-    boolean queued = runOnLoop(() -> {
-      if (state == State.CLOSED) {
-        result.completeExceptionally(new ConnectionLostException("connection lost", closeCause));
-      } else {
-        pacing.whenWritable(result);
-      }
-    });
-    if (!queued) {
+    if (!runOnLoop(() -> pacing.whenWritable(result))) {
       result.completeExceptionally(new ConnectionLostException("connection lost: executor gone", null));
     }
     return result;
@@ -524,11 +506,11 @@ public final class Broker {
   }
 
   void watchDisconnect(RemoteReference ref) {
-    watchedReferences.add(ref);
+    disconnectWatchers.watch(ref);
   }
 
   void unwatchDisconnect(RemoteReference ref) {
-    watchedReferences.remove(ref);
+    disconnectWatchers.unwatch(ref);
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -615,16 +597,6 @@ public final class Broker {
     if (!executor.inEventLoop()) {
       throw new IllegalStateException("must be called on the connection's executor");
     }
-  }
-
-  /** Python's truth of an {@code answerRequired} flag: anything but 0 and False. */
-  static boolean isTrue(Object flag) {
-    return !(flag instanceof Integer i && i == 0) && !Boolean.FALSE.equals(flag);
-  }
-
-  static String abbreviate(@Nullable Object sexp) {
-    String s = sexp == null ? "None" : SexpFormatter.format(sexp);
-    return s.length() > 80 ? s.substring(0, 77) + "..." : s;
   }
 
   @Override

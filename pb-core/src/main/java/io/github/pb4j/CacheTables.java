@@ -226,7 +226,7 @@ final class CacheTables {
   void handleDecache(Object luid) {
     ExportedCache e = luid instanceof Integer i ? exportedByLuid.get(i) : null;
     if (e == null) {
-      connection.protocolError("decache of unknown cache id " + Broker.abbreviate(luid));
+      connection.protocolError("decache of unknown cache id " + Sexps.abbreviate(luid));
       return;
     }
     if (--e.count <= 0) {
@@ -315,7 +315,7 @@ final class CacheTables {
       if (tag.equals(CACHED)) {
         HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
         if (h == null) {
-          throw new JellyException("builtins.KeyError", "cached: unknown cache id " + Broker.abbreviate(luid), null);
+          throw new JellyException("builtins.KeyError", "cached: unknown cache id " + Sexps.abbreviate(luid), null);
         }
         if (discarding) {
           connection.send(BrokerCommand.DECACHE, h.luid); // the owner counted this send
@@ -336,7 +336,7 @@ final class CacheTables {
       }
       ExportedCache e = luid instanceof Integer i ? exportedByLuid.get(i) : null;
       if (e == null) {
-        throw new JellyException("builtins.KeyError", "lcache: unknown cache id " + Broker.abbreviate(luid), null);
+        throw new JellyException("builtins.KeyError", "lcache: unknown cache id " + Sexps.abbreviate(luid), null);
       }
       return e.cacheable;
     }
@@ -345,7 +345,7 @@ final class CacheTables {
       return JellyExtension.NOT_HANDLED;
     }
     if (!(expression.get(1) instanceof Integer luid)) {
-      throw new JellyException("cache id: " + Broker.abbreviate(expression.get(1)) + " (expected: an int)");
+      throw new JellyException("cache id: " + Sexps.abbreviate(expression.get(1)) + " (expected: an int)");
     }
     Object state = in.unjellyChild(expression.get(2));
     RemoteCache cache;
@@ -377,7 +377,7 @@ final class CacheTables {
   void handleUncache(Object luid) {
     HeldCache h = luid instanceof Integer i ? heldByLuid.remove(i) : null;
     if (h == null) {
-      connection.protocolError("uncache of unknown cache id " + Broker.abbreviate(luid));
+      connection.protocolError("uncache of unknown cache id " + Sexps.abbreviate(luid));
       return;
     }
     if (h.count == 0 && h.cache() != null) {

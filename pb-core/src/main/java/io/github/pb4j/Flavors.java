@@ -154,7 +154,7 @@ final class Flavors implements JellyExtension {
   public @Nullable Object unjelly(ByteString tag, List<?> expression, Unjellier in) {
     if (tag.equals(REMOTE)) {
       if (expression.size() != 2 || !(expression.get(1) instanceof Integer luid)) {
-        throw new JellyException("remote: " + Broker.abbreviate(expression) + " (expected: [b'remote', luid])");
+        throw new JellyException("remote: " + Sexps.abbreviate(expression) + " (expected: [b'remote', luid])");
       }
       if (discarding) {
         broker.sendDecref(luid); // the owner counted this occurrence; nobody will hold it
@@ -164,7 +164,7 @@ final class Flavors implements JellyExtension {
     }
     if (tag.equals(LOCAL)) {
       if (expression.size() != 2) {
-        throw new JellyException("local: " + Broker.abbreviate(expression) + " (expected: [b'local', luid])");
+        throw new JellyException("local: " + Sexps.abbreviate(expression) + " (expected: [b'local', luid])");
       }
       Object local = exports.lookup(expression.get(1));
       if (local == null) {
@@ -175,7 +175,7 @@ final class Flavors implements JellyExtension {
         }
         // In call arguments a stale or guessed id is refused: a typed parameter never sees null
         // for an object it was promised.
-        throw new JellyException("local reference to unknown object " + Broker.abbreviate(expression.get(1))
+        throw new JellyException("local reference to unknown object " + Sexps.abbreviate(expression.get(1))
             + " (expected: an object this connection was given)");
       }
       if (local instanceof ViewPoint vp) {
@@ -192,7 +192,7 @@ final class Flavors implements JellyExtension {
     }
     if (tag.equals(Failures.COPYABLE_FAILURE)) {
       if (expression.size() != 2) {
-        throw new JellyException("failure: " + Broker.abbreviate(expression) + " (expected: [type, state])");
+        throw new JellyException("failure: " + Sexps.abbreviate(expression) + " (expected: [type, state])");
       }
       return Failures.fromState(in.unjellyChild(expression.get(1)));
     }

@@ -33,7 +33,7 @@ final class FrameLog {
         if (RESPOND.equals(m.get(3))) {
           return SexpFormatter.format(hiding(m, 5));
         }
-        if (LOGIN.equals(m.get(3)) && Broker.isTrue(m.get(4))) {
+        if (LOGIN.equals(m.get(3)) && Sexps.isTrue(m.get(4))) {
           calls.add(m.get(1));
         }
       } else if (command == BrokerCommand.ANSWER && answered.remove(m.get(1))) {

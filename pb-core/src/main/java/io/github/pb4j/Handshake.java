@@ -61,7 +61,7 @@ final class Handshake {
     if (server) {
       Dialect chosen = expression instanceof ByteString s ? Dialect.fromWire(s) : null;
       if (chosen == null || !options.dialects().contains(chosen)) {
-        logger.debug("[conn {}] client chose dialect {}; closing", broker.connectionId(), Broker.abbreviate(expression));
+        logger.debug("[conn {}] client chose dialect {}; closing", broker.connectionId(), Sexps.abbreviate(expression));
         broker.observer.handshakeFailed(broker, PbObserver.HandshakeFailure.DIALECT);
         broker.close();
         return;
@@ -71,7 +71,7 @@ final class Handshake {
     }
     if (!(expression instanceof List<?> offer)) {
       broker.observer.handshakeFailed(broker, PbObserver.HandshakeFailure.DIALECT);
-      broker.protocolViolation("dialect offer: " + Broker.abbreviate(expression) + " (expected: a list)");
+      broker.protocolViolation("dialect offer: " + Sexps.abbreviate(expression) + " (expected: a list)");
       return;
     }
     Dialect chosen = null;
@@ -84,9 +84,9 @@ final class Handshake {
     }
     if (chosen == null) {
       logger.debug("[conn {}] server offers no dialect we speak: {}; closing",
-          broker.connectionId(), Broker.abbreviate(expression));
+          broker.connectionId(), Sexps.abbreviate(expression));
       broker.observer.handshakeFailed(broker, PbObserver.HandshakeFailure.DIALECT);
-      broker.closeWith(new PbProtocolException("server offers no dialect pb4j speaks: " + Broker.abbreviate(expression)));
+      broker.closeWith(new PbProtocolException("server offers no dialect pb4j speaks: " + Sexps.abbreviate(expression)));
       return;
     }
     writer.sendDialectChoice(chosen);

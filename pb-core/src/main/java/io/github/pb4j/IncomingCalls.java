@@ -149,7 +149,7 @@ final class IncomingCalls {
       return;
     }
     if (held == null) {
-      fail(call, new JellyException("builtins.KeyError", Broker.abbreviate(cacheId), null));
+      fail(call, new JellyException("builtins.KeyError", Sexps.abbreviate(cacheId), null));
       return;
     }
     dispatch(call, held, args, kwargs, true);
@@ -241,7 +241,7 @@ final class IncomingCalls {
 
   private static Map<String, ?> keywordArguments(@Nullable Object kwargs) {
     if (!(kwargs instanceof Map<?, ?> map)) {
-      throw new TypeMismatchException("keyword arguments: " + Broker.abbreviate(kwargs) + " (expected: dict)");
+      throw new TypeMismatchException("keyword arguments: " + Sexps.abbreviate(kwargs) + " (expected: dict)");
     }
     if (map.isEmpty()) {
       return Map.of();

@@ -286,7 +286,7 @@ final class MessageReader {
         onePassReads++;
         ByteString name = methodName(method);
         if (name != null) {
-          handler.message(requestId, objectId, name, Broker.isTrue(flag), args, kwargs, false);
+          handler.message(requestId, objectId, name, Sexps.isTrue(flag), args, kwargs, false);
         }
         return true;
       }
@@ -333,7 +333,7 @@ final class MessageReader {
     }
     if (!(expression instanceof List<?> message) || message.isEmpty()
         || !(message.get(0) instanceof ByteString commandName)) {
-      stopWith("message: " + Broker.abbreviate(expression) + " (expected: [command, ...])");
+      stopWith("message: " + Sexps.abbreviate(expression) + " (expected: [command, ...])");
       return;
     }
     BrokerCommand command = BrokerCommand.fromWire(commandName);
@@ -349,7 +349,7 @@ final class MessageReader {
       case MESSAGE: {
         ByteString method = methodName(message.get(3));
         if (method != null) {
-          handler.message(message.get(1), message.get(2), method, Broker.isTrue(message.get(4)),
+          handler.message(message.get(1), message.get(2), method, Sexps.isTrue(message.get(4)),
               message.get(5), message.get(6), true);
         }
         break;
@@ -357,7 +357,7 @@ final class MessageReader {
       case CACHEMESSAGE: {
         ByteString method = methodName(message.get(3));
         if (method != null) {
-          handler.cacheMessage(message.get(1), message.get(2), method, Broker.isTrue(message.get(4)),
+          handler.cacheMessage(message.get(1), message.get(2), method, Sexps.isTrue(message.get(4)),
               message.get(5), message.get(6));
         }
         break;
@@ -366,7 +366,7 @@ final class MessageReader {
       case ERROR: {
         Object requestId = message.get(1);
         if (!(requestId instanceof Integer id)) {
-          stopWith(command.wire.toStringUtf8() + " to unknown request id " + Broker.abbreviate(requestId));
+          stopWith(command.wire.toStringUtf8() + " to unknown request id " + Sexps.abbreviate(requestId));
         } else if (command == BrokerCommand.ANSWER) {
           handler.answer(id, message.get(2), true);
         } else {
@@ -378,12 +378,12 @@ final class MessageReader {
         if (message.get(1) instanceof Integer luid) {
           handler.decref(luid);
         } else {
-          stopWith("decref of " + Broker.abbreviate(message.get(1)) + " (expected: an exported luid)");
+          stopWith("decref of " + Sexps.abbreviate(message.get(1)) + " (expected: an exported luid)");
         }
         break;
       case VERSION:
         if (!Integer.valueOf(PROTOCOL_VERSION).equals(message.get(1))) {
-          stopWith("version: " + Broker.abbreviate(message.get(1)) + " (expected: " + PROTOCOL_VERSION + ")");
+          stopWith("version: " + Sexps.abbreviate(message.get(1)) + " (expected: " + PROTOCOL_VERSION + ")");
         }
         break;
       case DECACHE:
@@ -393,7 +393,7 @@ final class MessageReader {
         handler.uncache(message.get(1));
         break;
       case DID_NOT_UNDERSTAND:
-        logger.debug("[conn {}] peer did not understand {}", connectionId, Broker.abbreviate(message.get(1)));
+        logger.debug("[conn {}] peer did not understand {}", connectionId, Sexps.abbreviate(message.get(1)));
         break;
       default:
         throw new AssertionError(command);
@@ -403,7 +403,7 @@ final class MessageReader {
   /** Returns the method name if it is UTF-8 bytes, else reports a protocol error and returns null. */
   private @Nullable ByteString methodName(Object raw) {
     if (!(raw instanceof ByteString name)) {
-      stopWith("method name: " + Broker.abbreviate(raw) + " (expected: bytes)");
+      stopWith("method name: " + Sexps.abbreviate(raw) + " (expected: bytes)");
       return null;
     }
     if (!name.isAscii()) {

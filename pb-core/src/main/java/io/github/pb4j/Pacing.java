@@ -27,6 +27,7 @@ final class Pacing {
   private final List<Broker.PageProducer> producers = new ArrayList<>();
   private final List<CompletableFuture<@Nullable Void>> writableWaiters = new ArrayList<>();
   private boolean scheduled;
+  private @Nullable Throwable lost;
 
   /** {@code closed} tells whether the connection has ended; no page is sent after that. */
   Pacing(EventExecutor executor, MessageSink sink, BooleanSupplier closed, long connectionId) {
@@ -36,9 +37,14 @@ final class Pacing {
     this.connectionId = connectionId;
   }
 
-  /** Completes at once if the transport is writable, else once it is again. */
+  /**
+   * Completes at once if the transport is writable, else once it is again; fails once the
+   * connection has ended (at its end, if it is closing now).
+   */
   void whenWritable(CompletableFuture<@Nullable Void> result) {
-    if (sink.isWritable()) {
+    if (lost != null) {
+      result.completeExceptionally(lost);
+    } else if (!closed.getAsBoolean() && sink.isWritable()) {
       result.complete(null);
     } else {
       writableWaiters.add(result);
@@ -57,6 +63,7 @@ final class Pacing {
 
   /** Fails the waiting futures with {@code lost}; at the end of the connection. */
   void connectionLost(Throwable lost) {
+    this.lost = lost;
     List<CompletableFuture<@Nullable Void>> waiters = new ArrayList<>(writableWaiters);
     writableWaiters.clear();
     waiters.forEach(w -> w.completeExceptionally(lost));
