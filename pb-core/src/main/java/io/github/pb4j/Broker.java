@@ -437,7 +437,14 @@ public final class Broker {
    */
   public CompletableFuture<@Nullable Void> whenWritable() {
     CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
-    if (!runOnLoop(() -> pacing.whenWritable(result))) {
+    boolean queued = runOnLoop(() -> {
+      if (state == State.CLOSED) {
+        result.completeExceptionally(new ConnectionLostException("connection lost", closeCause));
+      } else {
+        pacing.whenWritable(result);
+      }
+    });
+    if (!queued) {
       result.completeExceptionally(new ConnectionLostException("connection lost: executor gone", null));
     }
     return result;

@@ -27,7 +27,6 @@ final class Pacing {
   private final List<Broker.PageProducer> producers = new ArrayList<>();
   private final List<CompletableFuture<@Nullable Void>> writableWaiters = new ArrayList<>();
   private boolean scheduled;
-  private @Nullable Throwable lost;
 
   /** {@code closed} tells whether the connection has ended; no page is sent after that. */
   Pacing(EventExecutor executor, MessageSink sink, BooleanSupplier closed, long connectionId) {
@@ -37,14 +36,9 @@ final class Pacing {
     this.connectionId = connectionId;
   }
 
-  /**
-   * Completes at once if the transport is writable, else once it is again; fails once the
-   * connection has ended (at its end, if it is closing now).
-   */
+  /** Completes at once if the transport is writable, else once it is again. */
   void whenWritable(CompletableFuture<@Nullable Void> result) {
-    if (lost != null) {
-      result.completeExceptionally(lost);
-    } else if (!closed.getAsBoolean() && sink.isWritable()) {
+    if (sink.isWritable()) {
       result.complete(null);
     } else {
       writableWaiters.add(result);
@@ -63,7 +57,6 @@ final class Pacing {
 
   /** Fails the waiting futures with {@code lost}; at the end of the connection. */
   void connectionLost(Throwable lost) {
-    this.lost = lost;
     List<CompletableFuture<@Nullable Void>> waiters = new ArrayList<>(writableWaiters);
     writableWaiters.clear();
     waiters.forEach(w -> w.completeExceptionally(lost));
