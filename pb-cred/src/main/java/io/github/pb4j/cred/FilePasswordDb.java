@@ -1,5 +1,6 @@
 package io.github.pb4j.cred;
 
+import io.github.pb4j.cred.internal.Stages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

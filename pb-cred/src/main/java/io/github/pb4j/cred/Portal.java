@@ -1,5 +1,6 @@
 package io.github.pb4j.cred;
 
+import io.github.pb4j.cred.internal.Stages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

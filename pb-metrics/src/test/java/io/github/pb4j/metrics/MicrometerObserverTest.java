@@ -168,8 +168,9 @@ class MicrometerObserverTest {
         refused.setSoTimeout(10_000);
         assertThat(refused.getInputStream().read()).isEqualTo(-1);
       }
-      // The silent client is dropped after the handshake timeout: the rest of the offer, the end.
-      assertThat(silent.getInputStream().readAllBytes()).isNotNull();
+      // The silent client is dropped after the handshake timeout: the rest of the offer, then the
+      // end of the stream (a SocketTimeoutException after 10 s if it never came).
+      silent.getInputStream().readAllBytes();
     }
     while (!server.connections().isEmpty()) {
       Thread.sleep(5);

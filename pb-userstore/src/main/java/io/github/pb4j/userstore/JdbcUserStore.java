@@ -8,6 +8,7 @@ import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UsernameHashedPassword;
 import io.github.pb4j.cred.UsernameMd5Password;
 import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.cred.internal.Stages;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HexFormat;

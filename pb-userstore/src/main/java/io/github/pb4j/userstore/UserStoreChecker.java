@@ -9,6 +9,7 @@ import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UnhandledCredentialsException;
 import io.github.pb4j.cred.UsernameMd5Password;
 import io.github.pb4j.cred.UsernamePassword;
+import io.github.pb4j.cred.internal.Stages;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package io.github.pb4j.cred;
+package io.github.pb4j.cred.internal;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -9,8 +9,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
-/** Future helpers: Twisted's {@code maybeDeferred} and friends. */
-final class Stages {
+/**
+ * Future helpers of pb-cred and pb-userstore: Twisted's {@code maybeDeferred} and friends. Not API:
+ * may change in any release.
+ */
+public final class Stages {
   private Stages() {}
 
   /**
@@ -18,7 +21,7 @@ final class Stages {
    * becomes a failed future. The copy unwraps {@link CompletionException}s, so callers see the real
    * cause.
    */
-  static <T> CompletableFuture<T> call(Supplier<? extends CompletionStage<T>> call) {
+  public static <T> CompletableFuture<T> call(Supplier<? extends CompletionStage<T>> call) {
     CompletionStage<T> stage;
     try {
       stage = Objects.requireNonNull(call.get(), "returned stage");
@@ -41,7 +44,7 @@ final class Stages {
    * Runs {@code task} on {@code executor} and returns a future of its result. A rejected task
    * becomes a future failed with the {@link RejectedExecutionException}.
    */
-  static <T> CompletableFuture<T> supplyAsync(Callable<T> task, Executor executor) {
+  public static <T> CompletableFuture<T> supplyAsync(Callable<T> task, Executor executor) {
     var future = new CompletableFuture<T>();
     try {
       executor.execute(
@@ -60,7 +63,7 @@ final class Stages {
   }
 
   /** Returns the cause of a {@link CompletionException}, else {@code failure} itself. */
-  static Throwable unwrap(Throwable failure) {
+  public static Throwable unwrap(Throwable failure) {
     Throwable cause = failure.getCause();
     return failure instanceof CompletionException && cause != null ? cause : failure;
   }
