@@ -133,7 +133,8 @@ final class CacheTables {
 
   private final Connection connection;
   private final ExportTable exports;
-  private final IdentityHashMap<Cacheable, ExportedCache> exportedByObject = new IdentityHashMap<>(4);
+  /** Made for the first cacheable sent: most connections send none. */
+  private @Nullable IdentityHashMap<Cacheable, ExportedCache> exportedByObject;
   private final Map<Integer, ExportedCache> exportedByLuid = new HashMap<>();
   /** The copies sent (in full or as {@code cached}) in the message being written. */
   private final List<ExportedCache> journal = new ArrayList<>();
@@ -176,7 +177,12 @@ final class CacheTables {
    * {@code Cacheable.jellyFor} does, else as {@code [b'cached', luid]}.
    */
   void jelly(Cacheable cacheable, Jellier out, @Nullable Object perspective) {
-    ExportedCache e = exportedByObject.get(cacheable);
+    IdentityHashMap<Cacheable, ExportedCache> byObject = exportedByObject;
+    if (byObject == null) {
+      byObject = new IdentityHashMap<>(4);
+      exportedByObject = byObject;
+    }
+    ExportedCache e = byObject.get(cacheable);
     // An object already cached is [b'cached', luid] at every occurrence, even twice in one
     // message; only a copy sent in full takes part in reference tracking, so that its later
     // occurrences in the same message are dereferences.
@@ -199,7 +205,7 @@ final class CacheTables {
     e = new ExportedCache(cacheable, observer);
     e.count = 1;
     e.sentInFullNow = true;
-    exportedByObject.put(cacheable, e);
+    byObject.put(cacheable, e);
     exportedByLuid.put(luid, e);
     journal.add(e);
     out.writeListHeader(3);
@@ -248,7 +254,9 @@ final class CacheTables {
   }
 
   private void drop(ExportedCache e) {
-    exportedByObject.remove(e.cacheable);
+    if (exportedByObject != null) {
+      exportedByObject.remove(e.cacheable);
+    }
     exportedByLuid.remove(e.observer.luid());
   }
 

@@ -5,21 +5,30 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who a connection tells when it ends: the references that watch it (their disconnect listeners)
  * and Twisted's {@code notifyOnDisconnect} callbacks. Confined to the connection's executor.
  */
 final class DisconnectWatchers {
-  private final Set<RemoteReference> references = new LinkedHashSet<>();
-  private final List<Runnable> callbacks = new ArrayList<>();
+  /** Made when the first reference watches: most connections have none. */
+  private @Nullable Set<RemoteReference> references;
+  private final List<Runnable> callbacks = new ArrayList<>(4);
 
   void watch(RemoteReference ref) {
-    references.add(ref);
+    Set<RemoteReference> r = references;
+    if (r == null) {
+      r = new LinkedHashSet<>();
+      references = r;
+    }
+    r.add(ref);
   }
 
   void unwatch(RemoteReference ref) {
-    references.remove(ref);
+    if (references != null) {
+      references.remove(ref);
+    }
   }
 
   void add(Runnable callback) {
@@ -32,10 +41,13 @@ final class DisconnectWatchers {
 
   /** Tells the references, then runs the callbacks through {@code run}; forgets them all. */
   void fire(Consumer<Runnable> run) {
-    for (RemoteReference r : new ArrayList<>(references)) {
-      r.disconnected();
+    Set<RemoteReference> watching = references;
+    references = null;
+    if (watching != null) {
+      for (RemoteReference r : new ArrayList<>(watching)) {
+        r.disconnected();
+      }
     }
-    references.clear();
     for (Runnable r : new ArrayList<>(callbacks)) {
       run.accept(r);
     }

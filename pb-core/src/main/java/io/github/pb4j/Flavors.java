@@ -30,7 +30,7 @@ final class Flavors implements JellyExtension {
   private final CacheTables caches;
   /** The perspective of the answer being written, for the copies, caches and view points in it. */
   private @Nullable Object perspective;
-  private final Map<ViewPoint, ViewPoint> viewPoints = new HashMap<>();
+  private @Nullable Map<ViewPoint, ViewPoint> viewPoints; // made for the first Viewable
   /** True while an answer or error body is unjellied (unknown local ids read as None there). */
   private boolean decodingAnswer;
   /** True while a late answer is read only to release what it carries. */
@@ -74,7 +74,9 @@ final class Flavors implements JellyExtension {
 
   /** Forgets the view points; at the end of the connection. */
   void clear() {
-    viewPoints.clear();
+    if (viewPoints != null) {
+      viewPoints.clear();
+    }
   }
 
   @Override
@@ -125,6 +127,9 @@ final class Flavors implements JellyExtension {
     }
     if (value instanceof Viewable viewable) {
       ViewPoint key = new ExportedViewPoint(currentPerspective, viewable);
+      if (viewPoints == null) {
+        viewPoints = new HashMap<>();
+      }
       ViewPoint vp = viewPoints.computeIfAbsent(key, k -> k);
       MethodTable.of(viewable.getClass());
       writeRemote(out, exports.export(vp));
@@ -207,7 +212,9 @@ final class Flavors implements JellyExtension {
 
     @Override
     public void released() {
-      viewPoints.remove(this);
+      if (viewPoints != null) {
+        viewPoints.remove(this);
+      }
     }
   }
 }

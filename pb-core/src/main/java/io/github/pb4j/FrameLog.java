@@ -2,6 +2,7 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.SexpFormatter;
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,13 +21,18 @@ final class FrameLog {
   private static final ByteString RESPOND = ByteString.ascii("respond");
   static final String HIDDEN = "<hidden: PB login secret>";
 
-  private final Set<Object> loginCallsSent = new HashSet<>();
-  private final Set<Object> loginCallsReceived = new HashSet<>();
+  /** Login calls in flight, by direction; made when TRACE first renders a frame. */
+  private @Nullable Set<Object> loginCallsSent;
+  private @Nullable Set<Object> loginCallsReceived;
 
   /** Returns the frame as Python would print it, login secrets hidden. */
   String render(Object frame, boolean outgoing) {
     if (frame instanceof List<?> m && m.size() >= 3 && m.get(0) instanceof ByteString name) {
       BrokerCommand command = BrokerCommand.fromWire(name);
+      if (loginCallsSent == null || loginCallsReceived == null) {
+        loginCallsSent = new HashSet<>();
+        loginCallsReceived = new HashSet<>();
+      }
       Set<Object> calls = outgoing ? loginCallsSent : loginCallsReceived;
       Set<Object> answered = outgoing ? loginCallsReceived : loginCallsSent;
       if (command == BrokerCommand.MESSAGE && m.size() == 7) {
@@ -47,8 +53,8 @@ final class FrameLog {
 
   /** Forgets the login calls in flight; at the end of the connection. */
   void clear() {
-    loginCallsSent.clear();
-    loginCallsReceived.clear();
+    loginCallsSent = null;
+    loginCallsReceived = null;
   }
 
   private static List<Object> hiding(List<?> frame, int index) {

@@ -2,6 +2,7 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.BananaDecoder;
 import io.github.pb4j.banana.BananaException;
+import io.github.pb4j.banana.BananaLimits;
 import io.github.pb4j.banana.internal.BananaReader;
 import io.github.pb4j.banana.internal.BananaScanner;
 import io.github.pb4j.banana.ByteString;
@@ -79,10 +80,17 @@ final class MessageReader {
 
   private final Handler handler;
   private final long connectionId;
-  private final BananaDecoder decoder;
+  private final BananaLimits limits;
+  private Dialect dialect = Dialect.NONE;
+  /**
+   * The general decoder, for the handshake, messages too large for one pass, and TRACE; made when
+   * needed and dropped after the handshake, so an idle connection holds none.
+   */
+  private @Nullable BananaDecoder decoder;
   private final BananaReader reader;
   private final JellyReader jellyReader;
-  private final BananaScanner scanner;
+  /** Tells when a message that spans reads is whole; made for the first such message. */
+  private @Nullable BananaScanner scanner;
   private final FrameLog frameLog;
   /** Input held between reads, charged to the connection's limit and the shared budget. */
   private final InputCharge inputCharge;
@@ -103,16 +111,19 @@ final class MessageReader {
     this.handler = handler;
     this.connectionId = connectionId;
     this.frameLog = frameLog;
-    this.decoder = new BananaDecoder(options.bananaLimits(), Dialect.NONE);
-    this.reader = new BananaReader(options.bananaLimits(), Dialect.NONE);
+    this.limits = options.bananaLimits();
+    this.reader = new BananaReader(limits, Dialect.NONE);
     this.jellyReader = new JellyReader(reader, options.maxDepth());
-    this.scanner = new BananaScanner(options.bananaLimits(), MAX_AWAITED_MESSAGE_BYTES);
     this.inputCharge = new InputCharge(options);
   }
 
   /** The handshake is over: messages follow, in {@code dialect}; {@code emptyDict} as it encodes. */
   void open(Dialect dialect, byte[] emptyDict) {
-    decoder.setDialect(dialect);
+    this.dialect = dialect;
+    BananaDecoder d = decoder;
+    if (d != null) {
+      d.setDialect(dialect);
+    }
     reader.setDialect(dialect);
     this.emptyDict = emptyDict;
     handshaking = false;
@@ -151,23 +162,23 @@ final class MessageReader {
     boolean fast = onePassAllowed && !logger.isTraceEnabled();
     if (!fast && awaitingWholeMessage) {
       awaitingWholeMessage = false; // TRACE was switched on: the decoder reads it
-      scanner.reset();
+      resetScanner();
     }
     boolean windowOpen = false;
     boolean windowBehind = false;
     while (!stopped) {
-      if (fast && !handshaking && !decoder.isInsideExpression()) {
+      if (fast && !handshaking && (decoder == null || !decoder.isInsideExpression())) {
         if (!in.isReadable()) {
           break;
         }
         boolean onePass = true;
         if (awaitingWholeMessage) {
-          BananaScanner.Result scanned = scanner.scan(in);
+          BananaScanner.Result scanned = scanner().scan(in);
           if (scanned == BananaScanner.Result.INCOMPLETE) {
             break; // the rest of the message is still to come
           }
           awaitingWholeMessage = false;
-          scanner.reset();
+          resetScanner();
           onePass = scanned == BananaScanner.Result.COMPLETE; // else the decoder judges it
         }
         if (onePass) {
@@ -192,7 +203,7 @@ final class MessageReader {
       }
       Object expression;
       try {
-        expression = decoder.decode(in);
+        expression = decoder().decode(in);
       } catch (BananaException e) {
         stopWith("malformed banana: " + e.getMessage());
         break;
@@ -204,6 +215,37 @@ final class MessageReader {
     }
     keepRemainder(in, data);
     chargeHeldInput();
+    reader.trim();
+    BananaDecoder d = decoder;
+    if (d != null && !d.isInsideExpression()) {
+      // Made again for the next message that needs it (one carrying a reference, an error):
+      // cheaper than every idle connection holding one.
+      decoder = null;
+    }
+  }
+
+  private BananaDecoder decoder() {
+    BananaDecoder d = decoder;
+    if (d == null) {
+      d = new BananaDecoder(limits, dialect);
+      decoder = d;
+    }
+    return d;
+  }
+
+  private BananaScanner scanner() {
+    BananaScanner s = scanner;
+    if (s == null) {
+      s = new BananaScanner(limits, MAX_AWAITED_MESSAGE_BYTES);
+      scanner = s;
+    }
+    return s;
+  }
+
+  private void resetScanner() {
+    if (scanner != null) {
+      scanner.reset();
+    }
   }
 
   private void keepRemainder(ByteBuf in, ByteBuf data) {
@@ -237,7 +279,7 @@ final class MessageReader {
   private void chargeHeldInput() {
     if (!stopped) {
       String refusal = inputCharge.hold((cumulation == null ? 0 : cumulation.capacity())
-          + DECODED_INPUT_FACTOR * decoder.expressionCost());
+          + DECODED_INPUT_FACTOR * (decoder == null ? 0 : decoder.expressionCost()));
       if (refusal == null) {
         return;
       }
@@ -252,8 +294,10 @@ final class MessageReader {
       cumulation.release();
       cumulation = null;
     }
-    decoder.reset();
-    scanner.reset();
+    if (decoder != null) {
+      decoder.reset();
+    }
+    resetScanner();
     awaitingWholeMessage = false;
     inputCharge.release();
   }
@@ -266,7 +310,8 @@ final class MessageReader {
     BananaReader r = reader;
     try {
       int count = r.nextList();
-      if (count != BrokerCommand.MESSAGE.size && count != BrokerCommand.ANSWER.size) {
+      if (count != BrokerCommand.MESSAGE.size && count != BrokerCommand.ANSWER.size
+          && count != BrokerCommand.DECREF.size) {
         // Not a call or an answer: read nothing past its header (after an empty list, the next
         // token is the next message's, and a read stopped by its end would wait for the rest).
         throw BananaReader.Unsupported.INSTANCE;
@@ -299,6 +344,17 @@ final class MessageReader {
         r.commit(in);
         onePassReads++;
         handler.answer(requestId, value, false);
+        return true;
+      }
+      if (count == BrokerCommand.DECREF.size && r.is(type, BrokerCommand.DECREF.wire)) {
+        // Every released reference ends in one: common enough not to wake the decoder for.
+        if (r.next() != BananaReader.INT || r.longValue() != (int) r.longValue()) {
+          throw BananaReader.Unsupported.INSTANCE;
+        }
+        int luid = (int) r.longValue();
+        r.commit(in);
+        onePassReads++;
+        handler.decref(luid);
         return true;
       }
     } catch (BananaReader.Unsupported e) {

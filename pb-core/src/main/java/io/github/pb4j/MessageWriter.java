@@ -45,7 +45,7 @@ final class MessageWriter {
   private final FrameLog frameLog;
   private final OutgoingBuffers outgoing;
   /** Calls, answers and errors made while a message was being encoded, sent right after it. */
-  private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+  private @Nullable ArrayDeque<Runnable> deferred; // made at the first deferred send
 
   private BananaEncoder encoder;
   private Jellier jellier;
@@ -176,13 +176,19 @@ final class MessageWriter {
 
   /** Sends {@code send} once the message being encoded is out. */
   void defer(Runnable send) {
-    deferred.add(send);
+    ArrayDeque<Runnable> d = deferred;
+    if (d == null) {
+      d = new ArrayDeque<>(4);
+      deferred = d;
+    }
+    d.add(send);
   }
 
   /** Sends what was {@linkplain #defer deferred}, unless a message is being encoded again. */
   void sendDeferred() {
     Runnable r;
-    while (!outgoing.isEncoding() && (r = deferred.poll()) != null) {
+    ArrayDeque<Runnable> d = deferred;
+    while (d != null && !outgoing.isEncoding() && (r = d.poll()) != null) {
       r.run();
     }
   }

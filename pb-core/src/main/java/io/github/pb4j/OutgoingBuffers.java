@@ -2,6 +2,9 @@ package io.github.pb4j;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  * together in one transport buffer ({@link #takeHeld}): a hundred answers to a hundred pipelined
  * calls cost one copy, one buffer and one entry in the transport's queue instead of a hundred. The
  * order of the messages is the order they were finished in.
+ *
+ * <p>An idle connection holds neither buffer. A scratch buffer belongs to the connection only
+ * while it holds bytes; then it goes back to a small pool of its thread (the connection's event
+ * loop), where the next message of any connection on that thread takes it. The last transport
+ * buffer is kept per thread too, on Netty's threads only (elsewhere nothing would give it back to
+ * its pool). Ten thousand idle connections on two event loops hold two transport buffers and a few
+ * scratch buffers, not ten thousand of each.
  *
  * <p><em>Not thread-safe;</em> confined to the connection's executor, as the broker is.
  */
@@ -36,21 +46,34 @@ final class OutgoingBuffers {
   /** Held messages leave as soon as they add up to more than this, without waiting for the end. */
   static final int MAX_HELD_BYTES = 32 * 1024;
 
+  /** Scratch buffers kept per thread for the connections on it. */
+  private static final int MAX_POOLED_SCRATCH = 4;
+
+  private static final FastThreadLocal<ThreadBuffers> THREAD_BUFFERS =
+      new FastThreadLocal<>() {
+        @Override
+        protected ThreadBuffers initialValue() {
+          return new ThreadBuffers();
+        }
+
+        @Override
+        protected void onRemoval(ThreadBuffers buffers) {
+          buffers.dropSpare();
+        }
+      };
+
   private final MessageSink sink;
   /**
    * Bytes {@code [readerIndex, messageStart)} are finished messages held for the transport; bytes
-   * from {@code messageStart} on are the message being encoded, if {@link #scratchBusy}.
+   * from {@code messageStart} on are the message being encoded, if {@link #scratchBusy}. Null
+   * while nothing is held or encoded: the buffer is then back in its thread's pool.
    */
-  private ByteBuf scratch = Unpooled.buffer(INITIAL_CAPACITY);
+  private @Nullable ByteBuf scratch;
   private boolean scratchBusy;
   private int messageStart;
   /** Whether the message being encoded went out in a transport copy (with what was held). */
   private boolean copied;
   private boolean holding;
-  /** The last transport buffer, one reference kept by this object. */
-  private @Nullable ByteBuf spare;
-  /** Set at the end of the connection: no transport buffer is kept after it. */
-  private boolean released;
 
   OutgoingBuffers(MessageSink sink) {
     this.sink = sink;
@@ -74,13 +97,18 @@ final class OutgoingBuffers {
     if (scratchBusy) {
       return Unpooled.buffer(INITIAL_CAPACITY);
     }
+    ByteBuf s = scratch;
+    if (s == null) {
+      s = THREAD_BUFFERS.get().takeScratch();
+      scratch = s;
+    }
     scratchBusy = true;
     copied = false;
-    if (!scratch.isReadable()) {
-      scratch.clear();
+    if (!s.isReadable()) {
+      s.clear();
     }
-    messageStart = scratch.writerIndex();
-    return scratch;
+    messageStart = s.writerIndex();
+    return s;
   }
 
   /** Returns true while a message is being encoded into the scratch buffer. */
@@ -94,13 +122,14 @@ final class OutgoingBuffers {
    * in the scratch buffer. Nothing is consumed until {@link #end} says the message is done.
    */
   ByteBuf copyForTransport(ByteBuf encoded) {
-    if (encoded != scratch) {
+    ByteBuf s = scratch;
+    if (encoded != s || s == null) {
       return copy(encoded, encoded.readerIndex(), encoded.readableBytes());
     }
-    if (holding && scratch.readableBytes() <= MAX_HELD_BYTES) {
+    if (holding && s.readableBytes() <= MAX_HELD_BYTES) {
       return HELD;
     }
-    ByteBuf message = copy(scratch, scratch.readerIndex(), scratch.readableBytes());
+    ByteBuf message = copy(s, s.readerIndex(), s.readableBytes());
     copied = true;
     return message;
   }
@@ -111,19 +140,20 @@ final class OutgoingBuffers {
    * kept.
    */
   void end(ByteBuf encoded, boolean done) {
-    if (encoded != scratch) {
+    ByteBuf s = scratch;
+    if (encoded != s || s == null) {
       encoded.release();
       return;
     }
     scratchBusy = false;
     if (!done) {
-      scratch.writerIndex(messageStart);
+      s.writerIndex(messageStart);
     } else if (copied) {
-      scratch.clear();
+      s.clear();
     }
     copied = false;
-    if (!scratch.isReadable() && scratch.capacity() > MAX_SCRATCH_CAPACITY) {
-      scratch = Unpooled.buffer(INITIAL_CAPACITY); // a large message does not pin its memory
+    if (!s.isReadable()) {
+      giveBackScratch(s);
     }
   }
 
@@ -132,31 +162,43 @@ final class OutgoingBuffers {
    * if none is held. A message being encoded stays where it is.
    */
   @Nullable ByteBuf takeHeld() {
-    int from = scratch.readerIndex();
-    int to = scratchBusy ? messageStart : scratch.writerIndex();
+    ByteBuf s = scratch;
+    if (s == null) {
+      return null;
+    }
+    int from = s.readerIndex();
+    int to = scratchBusy ? messageStart : s.writerIndex();
     if (from >= to) {
       return null;
     }
-    ByteBuf message = copy(scratch, from, to - from);
+    ByteBuf message = copy(s, from, to - from);
     if (scratchBusy) {
-      scratch.readerIndex(to);
+      s.readerIndex(to);
     } else {
-      scratch.clear();
-      if (scratch.capacity() > MAX_SCRATCH_CAPACITY) {
-        scratch = Unpooled.buffer(INITIAL_CAPACITY);
-      }
+      s.clear();
+      giveBackScratch(s);
     }
     return message;
   }
 
-  /** Gives the kept transport buffer back to its pool; at the end of the connection. */
+  /** Drops what is held; at the end of the connection. */
   void release() {
-    released = true;
-    scratch.clear();
-    ByteBuf b = spare;
-    if (b != null) {
-      spare = null;
-      b.release();
+    ByteBuf s = scratch;
+    if (s != null && !scratchBusy) {
+      s.clear();
+      giveBackScratch(s);
+    }
+  }
+
+  /** Returns true if this connection holds a scratch buffer (bytes held or being encoded). */
+  boolean holdsScratch() {
+    return scratch != null;
+  }
+
+  private void giveBackScratch(ByteBuf s) {
+    scratch = null;
+    if (s.capacity() <= MAX_SCRATCH_CAPACITY) { // a large message does not pin its memory
+      THREAD_BUFFERS.get().giveScratch(s.clear());
     }
   }
 
@@ -176,19 +218,46 @@ final class OutgoingBuffers {
   }
 
   private ByteBuf transportBuffer(int size) {
-    ByteBuf b = spare;
-    if (b != null && b.refCnt() == 1 && b.capacity() >= size) {
+    if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+      return sink.alloc().buffer(Math.max(size, INITIAL_CAPACITY));
+    }
+    ThreadBuffers thread = THREAD_BUFFERS.get();
+    ByteBuf b = thread.spare;
+    if (b != null && b.refCnt() == 1 && b.capacity() >= size && b.alloc() == sink.alloc()) {
       return b.clear().retain();
     }
-    if (b != null) {
-      b.release(); // still queued (the transport frees it once written), or too small
-      spare = null;
-    }
+    thread.dropSpare(); // still queued (the transport frees it once written), or too small
     b = sink.alloc().buffer(Math.max(size, INITIAL_CAPACITY));
-    if (released || b.capacity() > MAX_SPARE_CAPACITY) {
+    if (b.capacity() > MAX_SPARE_CAPACITY) {
       return b;
     }
-    spare = b;
+    thread.spare = b;
     return b.retain();
+  }
+
+  /** What one thread keeps for the connections on it. */
+  private static final class ThreadBuffers {
+    private final ArrayDeque<ByteBuf> scratches = new ArrayDeque<>(MAX_POOLED_SCRATCH);
+    /** The last transport buffer made on this thread, one reference kept here. */
+    private @Nullable ByteBuf spare;
+
+    ByteBuf takeScratch() {
+      ByteBuf s = scratches.pollLast();
+      return s != null ? s : Unpooled.buffer(INITIAL_CAPACITY);
+    }
+
+    void giveScratch(ByteBuf s) {
+      if (scratches.size() < MAX_POOLED_SCRATCH) {
+        scratches.addLast(s);
+      }
+    }
+
+    void dropSpare() {
+      ByteBuf b = spare;
+      if (b != null) {
+        spare = null;
+        b.release();
+      }
+    }
   }
 }

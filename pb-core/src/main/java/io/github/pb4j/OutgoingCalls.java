@@ -46,7 +46,8 @@ final class OutgoingCalls {
   private final Flavors flavors;
   private final Unjellier unjellier;
   /** By {@link #slot} of the request id. */
-  private final IntObjectHashMap<PendingCall> pending = new IntObjectHashMap<>();
+  /** Calls awaiting their answers; made for the first call, as a server may never call. */
+  private @Nullable IntObjectHashMap<PendingCall> pending;
   private final List<Runnable> awaitingHandshake = new ArrayList<>();
   private int nextRequestId = 1;
 
@@ -107,7 +108,7 @@ final class OutgoingCalls {
 
   private void forget(PendingCall call) {
     int id = call.requestId;
-    if (id != 0 && pending.get(slot(id)) == call) {
+    if (id != 0 && pending != null && pending.get(slot(id)) == call) {
       pending.remove(slot(id));
     }
   }
@@ -192,6 +193,9 @@ final class OutgoingCalls {
     PbObserver observer = broker.observer;
     if (answerRequired) {
       result.requestId = requestId;
+      if (pending == null) {
+        pending = new IntObjectHashMap<>();
+      }
       pending.put(slot(requestId), result);
       if (observer != PbObserver.NONE) {
         observe(observer, result);
@@ -223,7 +227,7 @@ final class OutgoingCalls {
    */
   void result(int requestId, @Nullable Object body, boolean jellied, boolean error) {
     String what = error ? "error" : "answer";
-    PendingCall future = pending.remove(slot(requestId));
+    PendingCall future = pending == null ? null : pending.remove(slot(requestId));
     if (future == null) {
       if (requestId > 0 && requestId < nextRequestId) {
         late(requestId, body, jellied, what);
@@ -287,11 +291,14 @@ final class OutgoingCalls {
 
   /** Fails every call awaiting an answer with {@code lost}; queued calls fail as dead. */
   void connectionLost(ConnectionLostException lost) {
-    List<PendingCall> calls = new ArrayList<>(pending.values());
-    calls.sort(java.util.Comparator.comparingInt(c -> c.requestId));
-    pending.clear();
-    for (PendingCall f : calls) {
-      f.completeExceptionally(lost);
+    IntObjectHashMap<PendingCall> awaiting = pending;
+    pending = null;
+    if (awaiting != null) {
+      List<PendingCall> calls = new ArrayList<>(awaiting.values());
+      calls.sort(java.util.Comparator.comparingInt(c -> c.requestId));
+      for (PendingCall f : calls) {
+        f.completeExceptionally(lost);
+      }
     }
     runQueued();
   }
@@ -313,6 +320,6 @@ final class OutgoingCalls {
   }
 
   int pendingCount() {
-    return pending.size();
+    return pending == null ? 0 : pending.size();
   }
 }

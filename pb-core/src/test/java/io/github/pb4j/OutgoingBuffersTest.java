@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class OutgoingBuffersTest {
@@ -46,23 +48,94 @@ class OutgoingBuffersTest {
     buffers.release();
   }
 
-  @Test
-  void theTransportBufferIsUsedAgainOnceTheTransportReleasedIt() {
-    OutgoingBuffers buffers = new OutgoingBuffers(SINK);
-    ByteBuf first = send(buffers, new byte[] {1});
-    first.release(); // written
-    ByteBuf second = send(buffers, new byte[] {2, 2});
-    ByteBuf third = send(buffers, new byte[] {3}); // second still queued: a new buffer
+  /** Runs {@code test} on a Netty thread, where the last transport buffer is kept. */
+  private static void onNettyThread(Runnable test) throws InterruptedException {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread t = new FastThreadLocalThread(() -> {
+      try {
+        test.run();
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    t.start();
+    t.join(10_000);
+    assertThat(t.isAlive()).isFalse();
+    assertThat(failure.get()).isNull();
+  }
 
-    assertThat(second).isSameAs(first);
-    assertThat(io.netty.buffer.ByteBufUtil.getBytes(second)).containsExactly(2, 2);
-    assertThat(third).isNotSameAs(second);
-    assertThat(io.netty.buffer.ByteBufUtil.getBytes(third)).containsExactly(3);
-    second.release();
-    assertThat(second.refCnt()).isZero(); // no longer kept: the newest one is
-    third.release();
-    buffers.release();
-    assertThat(third.refCnt()).isZero();
+  @Test
+  void theTransportBufferIsUsedAgainOnceTheTransportReleasedIt() throws InterruptedException {
+    ByteBuf[] kept = new ByteBuf[1];
+    onNettyThread(() -> {
+      OutgoingBuffers buffers = new OutgoingBuffers(SINK);
+      ByteBuf first = send(buffers, new byte[] {1});
+      first.release(); // written
+      ByteBuf second = send(buffers, new byte[] {2, 2});
+      ByteBuf third = send(buffers, new byte[] {3}); // second still queued: a new buffer
+
+      assertThat(second).isSameAs(first);
+      assertThat(io.netty.buffer.ByteBufUtil.getBytes(second)).containsExactly(2, 2);
+      assertThat(third).isNotSameAs(second);
+      assertThat(io.netty.buffer.ByteBufUtil.getBytes(third)).containsExactly(3);
+      second.release();
+      assertThat(second.refCnt()).isZero(); // no longer kept: the newest one is
+      third.release();
+      buffers.release();
+      assertThat(third.refCnt()).isOne(); // kept by the thread for the next message
+      kept[0] = third;
+    });
+    assertThat(kept[0].refCnt()).isZero(); // given back when the thread ended
+  }
+
+  @Test
+  void connectionsOnOneThreadShareTheLastTransportBuffer() throws InterruptedException {
+    onNettyThread(() -> {
+      OutgoingBuffers a = new OutgoingBuffers(SINK);
+      OutgoingBuffers b = new OutgoingBuffers(SINK);
+      ByteBuf first = send(a, new byte[] {1});
+      first.release();
+      ByteBuf second = send(b, new byte[] {2});
+      assertThat(second).isSameAs(first);
+      second.release();
+    });
+  }
+
+  @Test
+  void anIdleConnectionHoldsNoScratchBuffer() {
+    OutgoingBuffers a = new OutgoingBuffers(SINK);
+    OutgoingBuffers b = new OutgoingBuffers(SINK);
+    assertThat(a.holdsScratch()).isFalse();
+    ByteBuf scratch = a.start();
+    assertThat(a.holdsScratch()).isTrue();
+    scratch.writeByte(1);
+    ByteBuf message = a.copyForTransport(scratch);
+    a.end(scratch, true);
+    message.release();
+    assertThat(a.holdsScratch()).isFalse();
+
+    ByteBuf next = b.start(); // another connection on the thread takes the same one
+    assertThat(next).isSameAs(scratch);
+    assertThat(next.readableBytes()).isZero();
+    b.end(next, false);
+    assertThat(b.holdsScratch()).isFalse();
+  }
+
+  @Test
+  void heldBytesKeepTheScratchBufferUntilTaken() {
+    OutgoingBuffers a = new OutgoingBuffers(SINK);
+    OutgoingBuffers b = new OutgoingBuffers(SINK);
+    a.hold(true);
+    assertThat(send(a, new byte[] {1, 2})).isSameAs(OutgoingBuffers.HELD);
+    assertThat(a.holdsScratch()).isTrue();
+    ByteBuf other = send(b, new byte[] {9}); // another connection meanwhile: its own scratch
+    assertThat(io.netty.buffer.ByteBufUtil.getBytes(other)).containsExactly(9);
+    other.release();
+    a.hold(false);
+    ByteBuf held = a.takeHeld();
+    assertThat(io.netty.buffer.ByteBufUtil.getBytes(held)).containsExactly(1, 2);
+    held.release();
+    assertThat(a.holdsScratch()).isFalse();
   }
 
   @Test

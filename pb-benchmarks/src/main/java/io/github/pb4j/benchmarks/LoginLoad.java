@@ -179,6 +179,10 @@ public final class LoginLoad implements Callable<Integer> {
     row("server CPU per sequential login (ms)", list, o -> o.sequentialCpuMicros() / 1e3, ratio, "%14.3f");
     row("server RSS per connection (KiB)", list, LoginLoadRun.Outcome::rssPerConnectionKib, ratio, "%14.1f");
     row("live heap per connection (KiB)", list, LoginLoadRun.Outcome::heapPerConnectionKib, false, "%14.1f");
+    row("  2nd half: RSS per connection (KiB)", list, LoginLoadRun.Outcome::marginalRssPerConnectionKib, ratio,
+        "%14.1f");
+    row("  2nd half: live heap per conn. (KiB)", list, LoginLoadRun.Outcome::marginalHeapPerConnectionKib, false,
+        "%14.1f");
     row("failed logins", list, o -> o.failures(), false, "%,14.0f");
   }
 

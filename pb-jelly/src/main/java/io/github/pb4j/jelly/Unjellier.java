@@ -52,9 +52,10 @@ public final class Unjellier {
 
   private final Map<Integer, @Nullable Object> references = new HashMap<>();
   /** Tuples whose elements are still being read. */
-  private final IdentityHashMap<Tuple, Boolean> building = new IdentityHashMap<>(4);
+  private @Nullable IdentityHashMap<Tuple, Boolean> building; // made at the first tuple
+
   /** Tuples found hashable in this call: each is checked once, however often it is shared. */
-  private final IdentityHashMap<Tuple, Boolean> hashable = new IdentityHashMap<>(4);
+  private @Nullable IdentityHashMap<Tuple, Boolean> hashable; // made at the first check
   private int depth;
   private boolean inCall;
 
@@ -93,8 +94,10 @@ public final class Unjellier {
       if (!references.isEmpty()) {
         references.clear();
       }
-      building.clear();
-      if (!hashable.isEmpty()) {
+      if (building != null && !building.isEmpty()) {
+        building.clear();
+      }
+      if (hashable != null && !hashable.isEmpty()) {
         hashable.clear();
       }
     }
@@ -217,11 +220,16 @@ public final class Unjellier {
     if (result.isEmpty()) {
       return result;
     }
-    building.put(result, Boolean.TRUE);
+    IdentityHashMap<Tuple, Boolean> open = building;
+    if (open == null) {
+      open = new IdentityHashMap<>(4);
+      building = open;
+    }
+    open.put(result, Boolean.TRUE);
     for (int i = 1, n = list.size(); i < n; i++) {
       result.fill(i - 1, read(list.get(i), 0));
     }
-    building.remove(result);
+    open.remove(result);
     return result;
   }
 
@@ -294,7 +302,12 @@ public final class Unjellier {
   }
 
   private @Nullable Object hashable(@Nullable Object value, String what) {
-    return Hashability.check(value, what, building, hashable);
+    IdentityHashMap<Tuple, Boolean> known = hashable;
+    if (known == null) {
+      known = new IdentityHashMap<>(4);
+      hashable = known;
+    }
+    return Hashability.check(value, what, building == null ? Map.of() : building, known);
   }
 
   private @Nullable Object readType(ByteString tag, List<?> list, int bindId) {

@@ -5,6 +5,7 @@ import io.github.pb4j.banana.BananaType;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -48,6 +49,19 @@ public final class BananaReader {
   /** Slots of the recent-bytes cache (a power of two) and the longest string it keeps. */
   private static final int RECENT_SLOTS = 128;
   private static final int MAX_RECENT_LENGTH = 16;
+  /** The largest copy buffer kept between reads. */
+  private static final int KEPT_SCRATCH_BYTES = 2048;
+  /**
+   * Recent short byte strings, per thread: shared by the readers of every connection on an event
+   * loop (a cache, checked byte for byte on every hit), so an idle connection holds none.
+   */
+  private static final FastThreadLocal<ByteString[]> RECENT_BYTES =
+      new FastThreadLocal<>() {
+        @Override
+        protected ByteString[] initialValue() {
+          return new ByteString[RECENT_SLOTS];
+        }
+      };
 
   /** Thrown when the input is not something this reader handles; carries no stack trace. */
   public static final class Unsupported extends RuntimeException {
@@ -83,7 +97,6 @@ public final class BananaReader {
   private int stringOffset;
   private @Nullable CharsetDecoder utf8;
   /** Byte strings made from short byte strings, by a hash of their bytes; made on first use. */
-  private ByteString @Nullable [] recentBytes;
 
   public BananaReader(BananaLimits limits, Dialect dialect) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -125,6 +138,18 @@ public final class BananaReader {
     end = base + readable;
     committed = base;
     startIndex = in.readerIndex();
+  }
+
+  /**
+   * Lets go of a copy buffer grown past {@value #KEPT_SCRATCH_BYTES} bytes by a large read; between
+   * reads, when no window is open. A connection keeps only a small one while idle.
+   */
+  public void trim() {
+    if (scratch.length > KEPT_SCRATCH_BYTES) {
+      scratch = new byte[0];
+      buf = scratch;
+      base = pos = end = committed = 0;
+    }
   }
 
   /**
@@ -360,11 +385,7 @@ public final class BananaReader {
     for (int i = offset, n = offset + length; i < n; i++) {
       hash = 31 * hash + b[i];
     }
-    ByteString[] recent = recentBytes;
-    if (recent == null) {
-      recent = new ByteString[RECENT_SLOTS];
-      recentBytes = recent;
-    }
+    ByteString[] recent = RECENT_BYTES.get();
     int slot = (hash ^ (hash >>> 7)) & (RECENT_SLOTS - 1);
     ByteString cached = recent[slot];
     if (cached != null && cached.size() == length && cached.contentEquals(b, offset, length)) {
