@@ -63,11 +63,10 @@ public final class Jellier {
 
   private @Nullable ByteBuf out;
   private int depth;
-  private final IdentityTable seen = new IdentityTable();
+  /** This call's tables, borrowed from the thread; null between calls. */
+  private @Nullable CallTables tables;
   /** The state of the copy being written, whose keys a failure's path names as attributes. */
   private @Nullable Object copyState;
-  /** Tuples found hashable in this call: each is checked once, however often it is shared. */
-  private final java.util.IdentityHashMap<Tuple, Boolean> hashable = new java.util.IdentityHashMap<>(4);
   /**
    * Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash: keys recur. Made
    * with the first dict key: a connection that never sends a dict does not hold them.
@@ -75,7 +74,6 @@ public final class Jellier {
   private String @Nullable [] keyText;
   private byte @Nullable [] @Nullable [] keyBytes;
   private int nextReferenceId;
-  private int[] insertions = new int[8]; // pairs: (offset, id)
   private int insertionCount;
 
   public Jellier(BananaEncoder encoder, JellyRegistry registry, @Nullable JellyExtension extension) {
@@ -141,6 +139,8 @@ public final class Jellier {
     }
     int mark = out.writerIndex();
     this.out = out;
+    CallTables t = CallTables.borrow();
+    tables = t;
     try {
       if (tupleElements == null) {
         writeValue(value);
@@ -174,12 +174,8 @@ public final class Jellier {
       copyState = null;
       nextReferenceId = 0;
       insertionCount = 0;
-      if (!seen.isEmpty()) {
-        seen.clear();
-      }
-      if (!hashable.isEmpty()) {
-        hashable.clear();
-      }
+      tables = null;
+      t.giveBack();
     }
   }
 
@@ -292,7 +288,7 @@ public final class Jellier {
     out.writeBytes(tag);
     if (elements instanceof Set<?>) {
       for (Object o : elements) {
-        Hashability.check(o, "set element", Map.of(), hashable);
+        Hashability.check(o, "set element", Map.of(), tables().hashable);
       }
     }
     if (elements instanceof List<?> list && elements instanceof java.util.RandomAccess) {
@@ -405,7 +401,7 @@ public final class Jellier {
   /** Writes a dict key; short text keys come from a cache of their encodings. */
   private void writeKey(@Nullable Object key) {
     if (!(key instanceof String s) || s.length() > MAX_CACHED_KEY) {
-      writeValue(Hashability.check(key, "dictionary key", Map.of(), hashable));
+      writeValue(Hashability.check(key, "dictionary key", Map.of(), tables().hashable));
       return;
     }
     ByteBuf out = buffer();
@@ -456,6 +452,8 @@ public final class Jellier {
    */
   public boolean beginTracked(Object identity) {
     ByteBuf out = buffer();
+    CallTables t = tables();
+    IdentityTable seen = t.seen;
     int slot = seen.find(identity);
     if (slot < 0) {
       seen.add(slot, identity, out.writerIndex());
@@ -465,8 +463,10 @@ public final class Jellier {
     if (id == 0) {
       id = ++nextReferenceId;
       seen.setId(slot, id);
+      int[] insertions = t.insertions;
       if (insertionCount * 2 == insertions.length) {
         insertions = Arrays.copyOf(insertions, insertions.length * 2);
+        t.insertions = insertions;
       }
       insertions[insertionCount * 2] = seen.offset(slot);
       insertions[insertionCount * 2 + 1] = id;
@@ -491,6 +491,14 @@ public final class Jellier {
   /** Writes an integer inside the current call. */
   public void writeInt(long value) {
     encoder.writeInt(buffer(), value);
+  }
+
+  private CallTables tables() {
+    CallTables t = tables;
+    if (t == null) {
+      throw new IllegalStateException("not inside a jelly call");
+    }
+    return t;
   }
 
   private ByteBuf buffer() {
@@ -534,6 +542,7 @@ public final class Jellier {
   }
 
   private int[] sortedInsertions() {
+    int[] insertions = tables().insertions;
     long[] packed = new long[insertionCount];
     for (int i = 0; i < insertionCount; i++) {
       packed[i] = ((long) insertions[i * 2] << 32) | (insertions[i * 2 + 1] & 0xffffffffL);

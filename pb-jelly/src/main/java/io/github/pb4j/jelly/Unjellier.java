@@ -50,12 +50,8 @@ public final class Unjellier {
   private final @Nullable JellyExtension extension;
   private final int maxDepth;
 
-  private final Map<Integer, @Nullable Object> references = new HashMap<>();
-  /** Tuples whose elements are still being read. */
-  private @Nullable IdentityHashMap<Tuple, Boolean> building; // made at the first tuple
-
-  /** Tuples found hashable in this call: each is checked once, however often it is shared. */
-  private @Nullable IdentityHashMap<Tuple, Boolean> hashable; // made at the first check
+  /** This call's tables (references, tuples being read or found hashable); null between calls. */
+  private @Nullable CallTables tables;
   private int depth;
   private boolean inCall;
 
@@ -84,6 +80,8 @@ public final class Unjellier {
       throw new IllegalStateException("unjelly call already in progress");
     }
     inCall = true;
+    CallTables t = CallTables.borrow();
+    tables = t;
     try {
       return read(expression, 0);
     } catch (StackOverflowError e) {
@@ -91,15 +89,8 @@ public final class Unjellier {
     } finally {
       inCall = false;
       depth = 0;
-      if (!references.isEmpty()) {
-        references.clear();
-      }
-      if (building != null && !building.isEmpty()) {
-        building.clear();
-      }
-      if (hashable != null && !hashable.isEmpty()) {
-        hashable.clear();
-      }
+      tables = null;
+      t.giveBack();
     }
   }
 
@@ -220,11 +211,7 @@ public final class Unjellier {
     if (result.isEmpty()) {
       return result;
     }
-    IdentityHashMap<Tuple, Boolean> open = building;
-    if (open == null) {
-      open = new IdentityHashMap<>(4);
-      building = open;
-    }
+    IdentityHashMap<Tuple, Boolean> open = tables().building;
     open.put(result, Boolean.TRUE);
     for (int i = 1, n = list.size(); i < n; i++) {
       result.fill(i - 1, read(list.get(i), 0));
@@ -252,7 +239,7 @@ public final class Unjellier {
 
   private @Nullable Object readReference(List<?> list, int bindId) {
     int id = referenceId(arg(list, 1, 3));
-    if (references.containsKey(id)) {
+    if (tables().references.containsKey(id)) {
       throw new JellyException("builtins.AssertionError",
           "reference id: " + id + " defined twice (expected: each id once)", null);
     }
@@ -262,17 +249,17 @@ public final class Unjellier {
       throw new JellyException("reference " + id + ": wraps another reference (expected: a value)");
     }
     Object result = read(inner, id);
-    references.putIfAbsent(id, result);
+    tables().references.putIfAbsent(id, result);
     return bind(bindId, result);
   }
 
   private @Nullable Object dereference(List<?> list) {
     int id = referenceId(arg(list, 1, 2));
-    if (!references.containsKey(id)) {
+    if (!tables().references.containsKey(id)) {
       throw new JellyException(
           "dereference: id " + id + " not defined (expected: an earlier reference)");
     }
-    return references.get(id);
+    return tables().references.get(id);
   }
 
   private static Boolean bool(List<?> list) {
@@ -301,13 +288,17 @@ public final class Unjellier {
     return result;
   }
 
-  private @Nullable Object hashable(@Nullable Object value, String what) {
-    IdentityHashMap<Tuple, Boolean> known = hashable;
-    if (known == null) {
-      known = new IdentityHashMap<>(4);
-      hashable = known;
+  private CallTables tables() {
+    CallTables t = tables;
+    if (t == null) {
+      throw new IllegalStateException("not inside an unjelly call");
     }
-    return Hashability.check(value, what, building == null ? Map.of() : building, known);
+    return t;
+  }
+
+  private @Nullable Object hashable(@Nullable Object value, String what) {
+    CallTables t = tables();
+    return Hashability.check(value, what, t.building, t.hashable);
   }
 
   private @Nullable Object readType(ByteString tag, List<?> list, int bindId) {
@@ -353,7 +344,7 @@ public final class Unjellier {
 
   private @Nullable Object bind(int id, @Nullable Object value) {
     if (id != 0) {
-      references.putIfAbsent(id, value);
+      tables().references.putIfAbsent(id, value);
     }
     return value;
   }
