@@ -84,14 +84,16 @@ final class LoginGate {
      * must return a future that completes, whatever happens, so that the next login can start.
      */
     <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> login) {
-      CompletableFuture<T> result = new CompletableFuture<>();
-      Runnable start = () -> run(login, result);
       synchronized (lock) {
         if (closed) {
           return CompletableFuture.failedFuture(
               new ConnectionLostException("connection lost before login", null));
         }
-        Group group = groups.computeIfAbsent(groupKey, k -> new Group());
+        Group group = groups.get(groupKey);
+        if (group == null) {
+          group = new Group();
+          groups.put(groupKey, group);
+        }
         if (waiting.isEmpty() && running < PER_CONNECTION && group.running < PER_ADDRESS) {
           running++;
           group.running++;
@@ -102,11 +104,13 @@ final class LoginGate {
           if (waiting.isEmpty()) {
             group.ready.add(this);
           }
-          waiting.add(new Waiting(start, result));
+          CompletableFuture<T> result = new CompletableFuture<>();
+          waiting.add(new Waiting(() -> run(login, result), result));
           return result;
         }
       }
-      start.run();
+      CompletableFuture<T> result = new CompletableFuture<>();
+      run(login, result);
       return result;
     }
 
@@ -146,7 +150,7 @@ final class LoginGate {
 
     /** Frees this login's slot and starts the next logins of the address, connections in turn. */
     private void finished() {
-      List<Start> starts = new ArrayList<>();
+      @Nullable List<Start> starts = null;
       synchronized (lock) {
         running--;
         Group group = groups.get(groupKey);
@@ -160,6 +164,9 @@ final class LoginGate {
           if (lane.running < PER_CONNECTION) {
             lane.running++;
             group.running++;
+            if (starts == null) {
+              starts = new ArrayList<>(2);
+            }
             starts.add(new Start(lane.executor, lane.waiting.poll().start()));
             passed = 0;
           } else {
@@ -170,6 +177,9 @@ final class LoginGate {
           }
         }
         removeIfIdle(group);
+      }
+      if (starts == null) {
+        return;
       }
       for (Start start : starts) {
         try {

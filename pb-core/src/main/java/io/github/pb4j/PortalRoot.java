@@ -99,6 +99,21 @@ public final class PortalRoot implements Root {
     this.lane = gate.lane(address, broker.loggingExecutor());
   }
 
+  /**
+   * Runs {@code task} (the portal's next step of a login) in the connection's log context: at once
+   * when called on the connection's event loop, as it is when the checker answers at once; else
+   * as a task of that loop. Running at once keeps a login that needs no waiting within the remote
+   * call that started it: no task is queued per step, the answer leaves with the read that asked
+   * for it, and the login's turn in the {@link LoginGate} ends before the next read.
+   */
+  private void runOnConnection(Runnable task) {
+    if (broker.executor().inEventLoop()) {
+      LogContext.run(broker, task);
+    } else {
+      broker.loggingExecutor().execute(task);
+    }
+  }
+
   /** Returns a root factory serving {@code portal}, without throttling. */
   public static Function<Broker, Object> factory(Portal portal) {
     Objects.requireNonNull(portal, "portal");
@@ -204,7 +219,7 @@ public final class PortalRoot implements Root {
         return CompletableFuture.failedFuture(
             new ConnectionLostException("connection lost before login", null));
       }
-      return portal.login(credentials, mind, broker.loggingExecutor(), Avatar.class)
+      return portal.login(credentials, mind, this::runOnConnection, Avatar.class)
           .thenApply(result -> adapt(result, credentials.toString()));
     });
   }
@@ -227,7 +242,7 @@ public final class PortalRoot implements Root {
         return CompletableFuture.failedFuture(
             new ConnectionLostException("connection lost before login", null));
       }
-      return portal.login(Anonymous.INSTANCE, mind, broker.loggingExecutor(), Avatar.class)
+      return portal.login(Anonymous.INSTANCE, mind, this::runOnConnection, Avatar.class)
           .thenApply(result -> adapt(result, "anonymous"));
     });
   }
@@ -395,7 +410,7 @@ public final class PortalRoot implements Root {
       LoginThrottle.@Nullable Permit guess = permit;
       CompletableFuture<LoginResult<?>> login;
       try {
-        login = portal.login(credentials, mind, broker.loggingExecutor(), Avatar.class);
+        login = portal.login(credentials, mind, PortalRoot.this::runOnConnection, Avatar.class);
       } catch (RuntimeException e) {
         if (guess != null) {
           guess.release();

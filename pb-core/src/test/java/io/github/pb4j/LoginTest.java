@@ -8,6 +8,7 @@ import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.cred.AllowAnonymousAccess;
 import io.github.pb4j.cred.Anonymous;
 import io.github.pb4j.cred.AvatarId;
+import io.github.pb4j.cred.CredentialsChecker;
 import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
 import io.github.pb4j.cred.LoginResult;
 import io.github.pb4j.cred.LoginThrottle;
@@ -17,6 +18,7 @@ import io.github.pb4j.cred.UnauthorizedLoginException;
 import io.github.pb4j.cred.UnhandledCredentialsException;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.jelly.Tuple;
+import io.netty.util.concurrent.EventExecutor;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -307,5 +310,47 @@ class LoginTest {
         .isEqualTo("twisted.cred.error.UnauthorizedLogin");
     RemoteReference alice = await(PbLogin.login(p.root(), UsernamePassword.of("alice", "secret"), null));
     assertThat(await(alice.callRemote("echo", "still here"))).isEqualTo("alice:still here");
+  }
+
+  /** A realm that records the thread and the log context each login runs in. */
+  private static Realm recordingRealm(List<String> where, EventExecutor loop) {
+    return (id, mind, interfaces) -> {
+      where.add(loop.inEventLoop() + " " + org.slf4j.MDC.get(LogContext.CONNECTION));
+      return CompletableFuture.completedFuture(
+          new LoginResult<>(Avatar.class, new User(id.username(), mind, new Board()), () -> {}));
+    };
+  }
+
+  @Test
+  void theRealmRunsOnTheConnectionsLoopInItsLogContextWhateverThreadTheCheckerAnswersOn()
+      throws Exception {
+    InMemoryUsernamePasswordDatabaseDontUse users = new InMemoryUsernamePasswordDatabaseDontUse();
+    users.addUser("alice", "secret");
+    // A checker that answers later, from a thread of its own, as a user store does.
+    CredentialsChecker elsewhere = new CredentialsChecker() {
+      @Override
+      public java.util.Set<Class<? extends io.github.pb4j.cred.Credentials>> credentialInterfaces() {
+        return users.credentialInterfaces();
+      }
+
+      @Override
+      public CompletionStage<AvatarId> requestAvatarId(io.github.pb4j.cred.Credentials credentials) {
+        return CompletableFuture.supplyAsync(
+            () -> users.requestAvatarId(credentials).join(),
+            CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS));
+      }
+    };
+    List<String> where = new CopyOnWriteArrayList<>();
+    for (CredentialsChecker checker : List.of(users, elsewhere)) {
+      Function<Broker, Object> roots = broker -> PortalRoot.factory(
+          Portal.builder().realm(recordingRealm(where, broker.executor())).checker(checker).build())
+          .apply(broker);
+      LoopbackPair p = LoopbackPair.create(roots);
+      pairs.add(p);
+      RemoteReference alice = await(PbLogin.login(p.root(), UsernamePassword.of("alice", "secret"), null));
+      assertThat(await(alice.callRemote("echo", "hi"))).isEqualTo("alice:hi");
+      assertThat(where).last().isEqualTo("true " + p.server().connectionId());
+    }
+    assertThat(where).hasSize(2);
   }
 }
