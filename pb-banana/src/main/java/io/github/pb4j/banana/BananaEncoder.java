@@ -198,6 +198,9 @@ public final class BananaEncoder {
    */
   public boolean writeAscii(ByteBuf out, String text) {
     int n = text.length();
+    if (n < 0x80 && out.hasArray()) {
+      return writeShortAscii(out, text, n);
+    }
     for (int i = 0; i < n; i++) {
       if (text.charAt(i) >= 0x80) {
         return false;
@@ -214,6 +217,36 @@ public final class BananaEncoder {
     out.ensureWritable(n + 4);
     writeHeader(out, n, BananaType.Code.STRING);
     out.writeCharSequence(text, java.nio.charset.StandardCharsets.US_ASCII);
+    return true;
+  }
+
+  /**
+   * {@link #writeAscii} for text shorter than 128 characters into a buffer with an array: checks
+   * and copies the characters in one pass, straight into the array after a one-digit header.
+   */
+  private boolean writeShortAscii(ByteBuf out, String text, int n) {
+    if (dialect == Dialect.PB && n > 0) {
+      int number = Vocabulary.numberOf(text); // words are ASCII: no match for any other text
+      if (number != 0) {
+        writeVocab(out, number);
+        return true;
+      }
+    }
+    out.ensureWritable(n + 2);
+    byte[] a = out.array();
+    int start = out.arrayOffset() + out.writerIndex();
+    int p = start + 2;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        return false; // nothing written: the writer index has not moved
+      }
+      a[p + i] = (byte) c;
+    }
+    checkTextLength(text, n);
+    a[start] = (byte) n;
+    a[start + 1] = (byte) BananaType.Code.STRING;
+    out.writerIndex(out.writerIndex() + n + 2);
     return true;
   }
 

@@ -127,6 +127,52 @@ class BananaEncoderTest {
     assertThat(hex(encode(NONE, value))).isEqualTo("0180".repeat(1000) + "0080");
   }
 
+  @Test
+  void writesAsciiTheSameIntoEveryKindOfBuffer() {
+    String[] texts = {"", "a", "item-42", "remote", "x".repeat(127), "x".repeat(128), "y".repeat(300)};
+    for (String text : texts) {
+      ByteBuf expected = Unpooled.buffer();
+      PB.writeUtf8(expected, text);
+      ByteBuf heap = Unpooled.buffer(1);
+      ByteBuf direct = Unpooled.directBuffer(1);
+      // An array-backed buffer whose array does not start at its first byte.
+      ByteBuf offset = Unpooled.wrappedBuffer(new byte[text.length() + 20], 7, text.length() + 8).clear();
+      offset.writeByte(0x55);
+      try {
+        assertThat(PB.writeAscii(heap, text)).isTrue();
+        assertThat(PB.writeAscii(direct, text)).isTrue();
+        assertThat(PB.writeAscii(offset, text)).isTrue();
+        assertThat(ByteBufUtil.hexDump(heap)).isEqualTo(ByteBufUtil.hexDump(expected));
+        assertThat(ByteBufUtil.hexDump(direct)).isEqualTo(ByteBufUtil.hexDump(expected));
+        assertThat(ByteBufUtil.hexDump(offset)).isEqualTo("55" + ByteBufUtil.hexDump(expected));
+      } finally {
+        expected.release();
+        heap.release();
+        direct.release();
+        offset.release();
+      }
+    }
+  }
+
+  @Test
+  void writeAsciiWritesNothingForOtherText() {
+    for (String text : new String[] {"caf\u00e9", "\u00e9", "abc\u0141", "x".repeat(200) + "\u00ff"}) {
+      ByteBuf heap = Unpooled.buffer();
+      ByteBuf direct = Unpooled.directBuffer();
+      try {
+        heap.writeByte(1);
+        direct.writeByte(1);
+        assertThat(PB.writeAscii(heap, text)).isFalse();
+        assertThat(PB.writeAscii(direct, text)).isFalse();
+        assertThat(heap.writerIndex()).isEqualTo(1);
+        assertThat(direct.writerIndex()).isEqualTo(1);
+      } finally {
+        heap.release();
+        direct.release();
+      }
+    }
+  }
+
   private static String written(Consumer<ByteBuf> writer) {
     ByteBuf out = Unpooled.buffer();
     try {

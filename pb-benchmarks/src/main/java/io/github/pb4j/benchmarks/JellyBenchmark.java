@@ -44,6 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       it does not handle (the anchor payload never does).
  *   <li>{@code decodeTree}: the general path, {@link BananaDecoder#decode} then {@link
  *       Unjellier#unjelly}.
+ *   <li>{@code echo}: what an echo server does with the payload: {@code decode}, then {@code
+ *       encode} of the value just read (fresh objects, whose identity hashes the jellier's
+ *       reference tracking computes for the first time).
  * </ul>
  *
  * <p>Targets on the reference machine (2 cores): decode &le; 30 &micro;s, encode &le; 20 &micro;s.
@@ -113,6 +116,14 @@ public class JellyBenchmark {
   public ByteBuf encodeWithNewJellier(Output output) {
     ByteBuf buf = output.buf.clear();
     new Jellier(BananaEncoder.of(Dialect.PB), JellyRegistry.EMPTY, null).jelly(payload, buf);
+    return buf;
+  }
+
+  /** An echo: the payload read from its bytes, then jellied again into a cleared buffer. */
+  @Benchmark
+  public ByteBuf echo(Output output) {
+    ByteBuf buf = output.buf.clear();
+    jellier.jelly(decode(), buf);
     return buf;
   }
 

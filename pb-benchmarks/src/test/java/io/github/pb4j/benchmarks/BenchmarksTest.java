@@ -22,6 +22,7 @@ class BenchmarksTest {
             .isEqualTo(AnchorPayload.encoded());
         assertThat(ByteBufUtil.getBytes(benchmark.encodeWithNewJellier(output)))
             .isEqualTo(AnchorPayload.encoded());
+        assertThat(ByteBufUtil.getBytes(benchmark.echo(output))).isEqualTo(AnchorPayload.encoded());
       } finally {
         output.tearDown();
       }

@@ -304,15 +304,11 @@ public final class BananaReader {
    */
   public boolean skipIf(byte[] expected) {
     int n = expected.length;
-    if (end - pos < n) {
+    int p = pos;
+    if (end - p < n || !java.util.Arrays.equals(buf, p, p + n, expected, 0, n)) {
       return false;
     }
-    for (int i = 0; i < n; i++) {
-      if (buf[pos + i] != expected[i]) {
-        return false;
-      }
-    }
-    pos += n;
+    pos = p + n;
     return true;
   }
 

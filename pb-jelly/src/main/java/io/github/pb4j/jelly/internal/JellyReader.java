@@ -61,6 +61,13 @@ public final class JellyReader {
   private static final int KEY_MEMORY = 8;
   private static final int MAX_REMEMBERED_KEY_BYTES = 48;
 
+  /**
+   * The tag of a str as it is almost always written, {@code b'unicode'} as a one-digit string
+   * token: matched as raw bytes, it saves reading the token and comparing the tag. Any other
+   * spelling of the same token takes the general route below.
+   */
+  private static final byte[] UNICODE_TOKEN = unicodeToken();
+
   private final BananaReader in;
   private final int maxDepth;
   private final String[] keyText = new String[KEY_MEMORY];
@@ -104,9 +111,37 @@ public final class JellyReader {
         return in.byteString();
       case BananaReader.VOCAB:
         return in.word();
-      default:
-        return expression(in.count(), depth);
+      default: {
+        int count = in.count();
+        if (count == 2 && in.skipIf(UNICODE_TOKEN)) {
+          return text();
+        }
+        return expression(count, depth);
+      }
     }
+  }
+
+  /** Reads the text of a str whose list header and tag are read. */
+  private String text() {
+    int t = in.next();
+    if (t == BananaReader.STRING) {
+      return in.utf8String();
+    }
+    if (t == BananaReader.VOCAB) {
+      return in.word().toStringUtf8();
+    }
+    throw Unsupported.INSTANCE;
+  }
+
+  private static byte[] unicodeToken() {
+    int n = UNICODE.size();
+    byte[] token = new byte[n + 2];
+    token[0] = (byte) n;
+    token[1] = (byte) BananaReader.STRING;
+    for (int i = 0; i < n; i++) {
+      token[i + 2] = UNICODE.byteAt(i);
+    }
+    return token;
   }
 
   private @Nullable Object expression(int count, int depth) {
@@ -127,14 +162,7 @@ public final class JellyReader {
         if (count != 2) {
           throw Unsupported.INSTANCE;
         }
-        int t = in.next();
-        if (t == BananaReader.STRING) {
-          return in.utf8String();
-        }
-        if (t == BananaReader.VOCAB) {
-          return in.word().toStringUtf8();
-        }
-        throw Unsupported.INSTANCE;
+        return text();
       }
       case TAG_NONE:
         if (count != 1) {
