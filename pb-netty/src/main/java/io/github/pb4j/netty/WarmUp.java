@@ -19,8 +19,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalIoHandler;
-import io.netty.channel.local.LocalServerChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,6 +79,15 @@ final class WarmUp {
    * {@code serverOptions} (its observer replaced by none), then stops everything it started.
    */
   static Outcome run(Duration budget, BrokerOptions serverOptions) throws InterruptedException {
+    return run(budget, serverOptions, Transport.LOCAL);
+  }
+
+  /**
+   * Runs as {@link #run(Duration, BrokerOptions)} does, over {@code transport}: {@link
+   * Transport#LOCAL}, or sockets on the loopback interface.
+   */
+  static Outcome run(Duration budget, BrokerOptions serverOptions, Transport transport)
+      throws InterruptedException {
     long start = System.nanoTime();
     String password = HexFormat.of().formatHex(randomBytes());
     Portal portal = Portal.builder()
@@ -94,9 +101,10 @@ final class WarmUp {
     // Servers and clients on loops of their own: a local channel whose peer is on the same loop
     // hands it what it writes at once, inside the write, which no socket ever does.
     EventLoopGroup group =
-        Transport.newGroup(threads, "pb-warm-up-server", true, LocalIoHandler.newFactory());
+        Transport.newGroup(threads, "pb-warm-up-server", true, transport.ioHandlerFactory());
     EventLoopGroup clientGroup =
-        Transport.newGroup(1, "pb-warm-up-client", true, LocalIoHandler.newFactory());
+        Transport.newGroup(1, "pb-warm-up-client", true, transport.ioHandlerFactory());
+    boolean local = transport == Transport.LOCAL;
     Map<Channel, BrokerHandler> served = new ConcurrentHashMap<>();
     Set<PbClient> clients = ConcurrentHashMap.newKeySet();
     AtomicInteger logins = new AtomicInteger();
@@ -106,11 +114,14 @@ final class WarmUp {
         new java.util.concurrent.atomic.AtomicReference<>();
     Channel listener = null;
     try {
-      LocalAddress address = new LocalAddress(WarmUp.class);
-      listener = new ServerBootstrap()
+      ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)
-          .channel(LocalServerChannel.class)
-          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
+          .channel(transport.serverChannelClass)
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
+      if (!local) {
+        bootstrap.childOption(ChannelOption.TCP_NODELAY, true);
+      }
+      listener = bootstrap
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -121,9 +132,12 @@ final class WarmUp {
               handler.lost().whenComplete((v, e) -> served.remove(ch));
             }
           })
-          .bind(address)
+          .bind(local
+              ? new LocalAddress(WarmUp.class)
+              : new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
           .sync()
           .channel();
+      java.net.SocketAddress address = listener.localAddress();
       Semaphore slots = new Semaphore(IN_FLIGHT);
       long deadline = start + Math.max(0, budget.toNanos());
       int n = 0;
@@ -132,7 +146,13 @@ final class WarmUp {
         if (!slots.tryAcquire(Math.max(1, left), TimeUnit.NANOSECONDS)) {
           break;
         }
-        PbClient client = PbClient.builder().local(address, clientGroup).build();
+        PbClient client = local
+            ? PbClient.builder().local((LocalAddress) address, clientGroup).build()
+            : PbClient.builder()
+                .host(java.net.InetAddress.getLoopbackAddress().getHostAddress())
+                .port(((java.net.InetSocketAddress) address).getPort())
+                .eventLoopGroup(clientGroup)
+                .build();
         clients.add(client);
         boolean wrongFirst = n++ % WRONG_PASSWORD_EVERY == 0;
         oneLogin(client, password, wrongFirst, refused)

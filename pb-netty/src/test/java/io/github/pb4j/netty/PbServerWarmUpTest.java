@@ -159,6 +159,16 @@ class PbServerWarmUpTest {
   }
 
   @Test
+  void overLoopbackSocketsToo() throws Exception {
+    WarmUp.Outcome outcome =
+        WarmUp.run(Duration.ofMillis(200), BrokerOptions.DEFAULT, Transport.best());
+
+    assertThat(outcome.logins()).isPositive();
+    assertThat(outcome.failures()).isZero();
+    assertNoWarmUpThreads();
+  }
+
+  @Test
   void noWarmUpByDefault() {
     try (PbServer server = PbServer.builder().port(0).root(new Account()).build().start()) {
       assertThat(server.warmUpOutcome()).isNull();
