@@ -19,6 +19,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +32,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,8 +116,8 @@ final class WarmUp {
     AtomicInteger logins = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
-    java.util.concurrent.atomic.AtomicReference<@Nullable Throwable> firstFailure =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<@Nullable Throwable> firstFailure =
+        new AtomicReference<>();
     Channel listener = null;
     try {
       ServerBootstrap bootstrap = new ServerBootstrap()
@@ -134,10 +140,10 @@ final class WarmUp {
           })
           .bind(local
               ? new LocalAddress(WarmUp.class)
-              : new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
+              : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
           .sync()
           .channel();
-      java.net.SocketAddress address = listener.localAddress();
+      SocketAddress address = listener.localAddress();
       Semaphore slots = new Semaphore(IN_FLIGHT);
       long deadline = start + Math.max(0, budget.toNanos());
       int n = 0;
@@ -149,8 +155,8 @@ final class WarmUp {
         PbClient client = local
             ? PbClient.builder().local((LocalAddress) address, clientGroup).build()
             : PbClient.builder()
-                .host(java.net.InetAddress.getLoopbackAddress().getHostAddress())
-                .port(((java.net.InetSocketAddress) address).getPort())
+                .host(InetAddress.getLoopbackAddress().getHostAddress())
+                .port(((InetSocketAddress) address).getPort())
                 .eventLoopGroup(clientGroup)
                 .build();
         clients.add(client);
@@ -241,7 +247,7 @@ final class WarmUp {
     try {
       CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
           .get(DRAIN_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       // Closed regardless below: shutting the loops down ends every channel on them.
     } finally {
       var clientsDone = clientGroup.shutdownGracefully(0, DRAIN_SECONDS, TimeUnit.SECONDS);
