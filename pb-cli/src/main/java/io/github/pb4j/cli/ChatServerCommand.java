@@ -94,7 +94,7 @@ final class ChatServerCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster = new ClusterOptions();
 
-  /** The default of {@code --warm-up}, in seconds: see docs/operations.md, "Warm-up". */
+  /** The default of {@code --warm-up}, in seconds: see docs/operations.md, "Start-up: warm-up". */
   static final String DEFAULT_WARM_UP = "2";
 
   /** The longest {@code --warm-up}: a start-up delay beyond this is surely a mistake. */

@@ -494,8 +494,8 @@ public final class PbServer implements AutoCloseable {
      * <p>The warm-up touches nothing of the application: not the {@link #root}, the portal's
      * checkers or realm, the {@link #observer}, the connection limits, nor {@link
      * #onConnection}; nothing is logged per login, and its connections and threads are gone
-     * when {@code start()} binds the port. {@code start()} returns that much later. A budget of
-     * 1 to 3 seconds compiles most of the path (see docs/operations.md, "Warm-up"). Default
+     * when {@code start()} binds the port. {@code start()} returns that much later. {@code pb
+     * chat-server} warms up for 2 seconds (see docs/operations.md, "Start-up: warm-up"). Default
      * {@link Duration#ZERO}: no warm-up.
      *
      * @throws IllegalArgumentException if {@code budget} is negative
