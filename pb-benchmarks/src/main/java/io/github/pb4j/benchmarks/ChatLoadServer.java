@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The chat server {@link ChatLoad} measures, in a child JVM: the examples' {@link ChatService}
@@ -19,8 +20,11 @@ import java.nio.file.Path;
  * bytes>} measured after a full GC, and each {@code CPU} line with {@code CPU <nanoseconds>}, the CPU
  * time the process has used; exits when stdin closes.
  *
+ * <p>With {@code WARM_UP} seconds above 0 the server warms its login path up before it listens
+ * ({@link PbServer.Builder#warmUp}), as {@code pb chat-server --warm-up} does.
+ *
  * <pre>{@code
- * java -cp pb-benchmarks.jar io.github.pb4j.benchmarks.ChatLoadServer USERS [PORT]
+ * java -cp pb-benchmarks.jar io.github.pb4j.benchmarks.ChatLoadServer USERS [PORT [WARM_UP]]
  * }</pre>
  */
 public final class ChatLoadServer {
@@ -37,6 +41,9 @@ public final class ChatLoadServer {
   public static void main(String[] args) throws IOException {
     int users = Integer.parseInt(args[0]);
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    Duration warmUp = args.length > 2
+        ? Duration.ofNanos((long) (Double.parseDouble(args[2]) * 1e9))
+        : Duration.ZERO;
     var checker = new InMemoryUsernamePasswordDatabaseDontUse();
     for (int i = 0; i < users; i++) {
       checker.addUser(user(i), PASSWORD);
@@ -50,6 +57,7 @@ public final class ChatLoadServer {
             // the first thousand. Twisted has no such limit.
             .maxConnectionsPerAddress(Integer.MAX_VALUE)
             .rootFactory(PortalRoot.factory(chat.portal(checker)))
+            .warmUp(warmUp)
             .build()
             .start()) {
       System.out.println("READY " + server.port());

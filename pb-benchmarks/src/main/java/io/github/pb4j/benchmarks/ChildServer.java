@@ -26,27 +26,39 @@ final class ChildServer implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final int port;
+  private final long startUpNanos;
 
-  private ChildServer(String name, Process process, Duration timeout) throws IOException {
+  private ChildServer(String name, Process process, long started, Duration timeout)
+      throws IOException {
     this.name = name;
     this.process = process;
     Thread reader = new Thread(this::readOutput, name + "-output");
     reader.setDaemon(true);
     reader.start();
     String ready = next("READY ", timeout);
+    this.startUpNanos = System.nanoTime() - started;
     this.port = Integer.parseInt(ready.substring("READY ".length()).trim());
   }
 
   static ChildServer start(String name, List<String> command, Duration timeout)
       throws IOException {
+    long started = System.nanoTime();
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
-      return new ChildServer(name, process, timeout);
+      return new ChildServer(name, process, started, timeout);
     } catch (IOException | RuntimeException e) {
       process.destroyForcibly();
       throw e;
     }
+  }
+
+  /**
+   * Seconds from starting the process to its {@code READY} line: the start-up an operator waits
+   * for, a warm-up included.
+   */
+  double startUpSeconds() {
+    return startUpNanos / 1e9;
   }
 
   int port() {

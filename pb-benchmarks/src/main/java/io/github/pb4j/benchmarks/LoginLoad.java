@@ -81,6 +81,17 @@ public final class LoginLoad implements Callable<Integer> {
       description = "JVM option for pb4j's server process (repeatable; default: -Xmx2g).")
   List<String> serverJvmArgs = new ArrayList<>(List.of("-Xmx2g"));
 
+  @Option(names = "--server-warm-up", defaultValue = "2", paramLabel = "SECONDS",
+      description = "How long pb4j's server warms its login path up before it listens, as"
+          + " 'pb chat-server --warm-up' (default: ${DEFAULT-VALUE}, the chat server's; 0: none)."
+          + " The start-up row shows what it costs.")
+  double serverWarmUp;
+
+  @Option(names = "--server-cds",
+      description = "Start pb4j's measured server with a class-data sharing archive, as ./pb does:"
+          + " recorded by the server of the client's warm-up (needs --client-warmup above 0).")
+  boolean serverCds;
+
   @Option(names = "--python", defaultValue = "/usr/bin/python3",
       description = "Python with Twisted (default: ${DEFAULT-VALUE}).")
   String python;
@@ -90,6 +101,8 @@ public final class LoginLoad implements Callable<Integer> {
   Path twistedServer;
 
   private final PrintStream out;
+  /** The class-data sharing option of the next pb4j server, if any. */
+  private @org.jspecify.annotations.Nullable String cdsOption;
 
   LoginLoad(PrintStream out) {
     this.out = out;
@@ -109,16 +122,27 @@ public final class LoginLoad implements Callable<Integer> {
       out.println("LoginLoad: need held >= in-flight >= 1");
       return 2;
     }
+    if (serverWarmUp < 0 || (serverCds && clientWarmup <= 0)) {
+      out.println("LoginLoad: need --server-warm-up >= 0, and --client-warmup > 0 with --server-cds");
+      return 2;
+    }
     Map<String, LoginLoadRun.Outcome> outcomes = new LinkedHashMap<>();
+    Path archive = serverCds ? Files.createTempFile("chat-load-server", ".jsa") : null;
     try {
+      if (archive != null) {
+        Files.delete(archive); // The JVM writes it as it exits.
+      }
       if (clientWarmup > 0) {
         // The client's JIT warms up against a server nobody measures: otherwise the first server
-        // measured meets a cold client in its storm, the second a warm one.
+        // measured meets a cold client in its storm, the second a warm one. With --server-cds,
+        // that server records the classes it loaded as it exits, as ./pb's first run does.
+        cdsOption = archive == null ? null : "-XX:ArchiveClassesAtExit=" + archive;
         try (ChildServer child = start("java", "warm-up");
             LoginLoadRun run =
                 new LoginLoadRun(child, held, Math.min(inFlight, held), clientThreads, out)) {
           run.warmUp(clientWarmup);
         }
+        cdsOption = archive == null ? null : "-XX:SharedArchiveFile=" + archive;
       }
       for (String kind : server.equals("both") ? List.of("java", "twisted") : List.of(server)) {
         String label = kind.equals("java") ? "pb4j" : "Twisted";
@@ -130,6 +154,10 @@ public final class LoginLoad implements Callable<Integer> {
     } catch (IOException e) {
       out.println("LoginLoad: " + e.getMessage());
       return 3;
+    } finally {
+      if (archive != null) {
+        Files.deleteIfExists(archive);
+      }
     }
     print(outcomes);
     return outcomes.values().stream().allMatch(o -> o.failures() == 0) ? 0 : 1;
@@ -140,9 +168,19 @@ public final class LoginLoad implements Callable<Integer> {
     if (kind.equals("java")) {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(serverJvmArgs);
+      if (cdsOption != null) {
+        command.add(cdsOption);
+        command.add("-Xshare:auto");
+        command.add("-Xlog:cds=off");
+        command.add("-Xlog:cds+dynamic=off");
+      }
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add(ChatLoadServer.class.getName());
+      command.add(Integer.toString(held));
+      command.add("0");
+      command.add(Double.toString(serverWarmUp));
+      return ChildServer.start(label, command, START_TIMEOUT);
     } else if (kind.equals("twisted")) {
       if (!Files.exists(twistedServer)) {
         throw new IOException("no Twisted chat server at " + twistedServer + " (--twisted-server)");
@@ -159,8 +197,9 @@ public final class LoginLoad implements Callable<Integer> {
   private void print(Map<String, LoginLoadRun.Outcome> outcomes) {
     List<String> names = new ArrayList<>(outcomes.keySet());
     List<LoginLoadRun.Outcome> list = new ArrayList<>(outcomes.values());
-    out.printf(Locale.ROOT, "%nLoginLoad: %,d held connections, %d logins in flight, %d client threads%n",
-        held, inFlight, clientThreads);
+    out.printf(Locale.ROOT, "%nLoginLoad: %,d held connections, %d logins in flight, %d client threads,"
+        + " pb4j server warm-up %.1f s%s%n",
+        held, inFlight, clientThreads, serverWarmUp, serverCds ? ", with a CDS archive" : "");
     StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-40s", ""));
     names.forEach(n -> header.append(String.format(Locale.ROOT, "%14s", n)));
     boolean ratio = list.size() == 2;
@@ -168,6 +207,7 @@ public final class LoginLoad implements Callable<Integer> {
       header.append(String.format(Locale.ROOT, "%14s", "ratio"));
     }
     out.println(header);
+    row("server start to READY (s)", list, LoginLoadRun.Outcome::startUpSeconds, ratio, "%14.2f");
     row("storm logins/s (fresh server)", list, LoginLoadRun.Outcome::stormPerSecond, ratio, "%,14.0f");
     row("storm: first second logins", list, o -> o.stormFirstSecond(), ratio, "%,14.0f");
     row("concurrent logins/s (warm)", list, LoginLoadRun.Outcome::concurrentPerSecond, ratio, "%,14.0f");

@@ -35,6 +35,7 @@ final class LoginLoadRun implements AutoCloseable {
       double stormCpuMicros,
       double concurrentCpuMicros,
       double sequentialCpuMicros,
+      double startUpSeconds,
       long failures) {}
 
   /** The chat server wants a mind; this one ignores what it is told. */
@@ -116,6 +117,7 @@ final class LoginLoadRun implements AutoCloseable {
         cpu1 / 1e3 / held,
         (cpu3 - cpu2) / 1e3 / Math.max(1, concurrent[1]),
         (cpu5 - cpu4) / 1e3 / Math.max(1, sequential[1]),
+        server.startUpSeconds(),
         failures.get());
   }
 

@@ -11,6 +11,7 @@ import io.github.pb4j.examples.chat.ChatService;
 import io.github.pb4j.netty.PbServer;
 import io.netty.handler.ssl.SslContext;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -37,13 +38,17 @@ import picocli.CommandLine.Option;
           + "presenting a certificate of those CAs log in as its CN without a password.",
       "Logins, joins, leaves and refusals are logged on stderr.",
       "A client silent for --keepalive seconds is probed; one that does not answer within "
-          + "--keepalive-timeout seconds is disconnected and logged out."
+          + "--keepalive-timeout seconds is disconnected and logged out.",
+      "Before it listens, the server spends --warm-up seconds logging in-process clients in "
+          + "through a private portal, so that a crowd reconnecting after a restart is served at "
+          + "full speed from the first second."
     },
     footer = {
       "%nExamples:",
       "  pb chat-server --demo",
       "  pb chat-server --port 9000 --db /var/lib/chat/users.db",
       "  pb chat-server --demo --keepalive 20 --keepalive-timeout 10",
+      "  pb chat-server --demo --warm-up 0",
       "  pb chat-server --tls-cert server.pem --tls-key server-key.pem --no-md5",
       "  pb chat-server --tls-cert server.pem --tls-key server-key.pem --tls-client-ca ca.pem",
       "  pb chat-server --demo --metrics-port 9464 --max-connections-per-address 50",
@@ -89,6 +94,22 @@ final class ChatServerCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster = new ClusterOptions();
 
+  /** The default of {@code --warm-up}, in seconds: see docs/operations.md, "Start-up: warm-up". */
+  static final String DEFAULT_WARM_UP = "2";
+
+  /** The longest {@code --warm-up}: a start-up delay beyond this is surely a mistake. */
+  static final double MAX_WARM_UP_SECONDS = 300;
+
+  @Option(
+      names = "--warm-up",
+      paramLabel = "SECONDS",
+      defaultValue = DEFAULT_WARM_UP,
+      description =
+          "Before listening, log in-process clients in and out for this long, so that the first "
+              + "clients after a start meet compiled code; 0 listens at once "
+              + "(default: ${DEFAULT-VALUE}).")
+  double warmUpSeconds = Double.parseDouble(DEFAULT_WARM_UP);
+
   ChatServerCommand(Terminal terminal) {
     this.terminal = terminal;
   }
@@ -106,6 +127,7 @@ final class ChatServerCommand implements Callable<Integer> {
           + " passwords only over TLS (add --tls-cert and --tls-key)");
     }
     operations.validate();
+    Duration warmUp = warmUp();
     try (JdbcUserStore users = store.open(terminal);
         OperationsOptions.Running ops = operations.start(terminal)) {
       boolean hasUsers = users.hasUsers().get(30, TimeUnit.SECONDS);
@@ -136,11 +158,18 @@ final class ChatServerCommand implements Callable<Integer> {
             ops.configure(PbServer.builder(), options)
                 .host(host)
                 .port(port)
-                .rootFactory(PortalRoot.factory(portal, LoginThrottle.builder().build()));
+                .rootFactory(PortalRoot.factory(portal, LoginThrottle.builder().build()))
+                .warmUp(warmUp);
         if (sslContext != null) {
           builder.sslContext(sslContext);
         }
+        long starting = System.nanoTime();
         server = builder.build().start();
+        if (!warmUp.isZero()) {
+          terminal.err().printf(java.util.Locale.ROOT,
+              "pb chat-server: warmed up for %.1f s before listening (--warm-up)%n",
+              (System.nanoTime() - starting) / 1e9);
+        }
       } catch (UncheckedIOException e) {
         chat.close();
         throw new CliException(
@@ -169,6 +198,14 @@ final class ChatServerCommand implements Callable<Integer> {
       }
     }
     return PbCli.OK;
+  }
+
+  private Duration warmUp() {
+    if (!(warmUpSeconds >= 0) || warmUpSeconds > MAX_WARM_UP_SECONDS) {
+      throw new CliException(PbCli.USAGE, "--warm-up: " + warmUpSeconds
+          + " (expected: 0 to " + (long) MAX_WARM_UP_SECONDS + " seconds)");
+    }
+    return Duration.ofNanos(Math.round(warmUpSeconds * 1e9));
   }
 
   /**

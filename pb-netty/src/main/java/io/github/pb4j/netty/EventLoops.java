@@ -48,6 +48,11 @@ final class EventLoops {
     return new EventLoops(shared, Transport.of(shared), Owner.SHARED);
   }
 
+  /** Returns {@code group}, a group of {@link Transport#LOCAL} loops its caller shuts down. */
+  static EventLoops local(EventLoopGroup group) {
+    return new EventLoops(group, Transport.LOCAL, Owner.USER);
+  }
+
   /**
    * Returns {@code given} if not null, else a new group of the best transport with {@code threads}
    * threads (0: Netty's default) named {@code threadNamePrefix}.

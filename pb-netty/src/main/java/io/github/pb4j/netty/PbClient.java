@@ -69,7 +69,9 @@ public final class PbClient implements AutoCloseable {
 
   private PbClient(Builder config) {
     this.config = config;
-    this.loops = EventLoops.forClient(config.group);
+    this.loops = config.localAddress != null
+        ? EventLoops.local(java.util.Objects.requireNonNull(config.group))
+        : EventLoops.forClient(config.group);
     this.loop = loops.group.next();
   }
 
@@ -101,14 +103,17 @@ public final class PbClient implements AutoCloseable {
   private void startConnect() {
     BrokerHandler h = BrokerHandler.client(config.options);
     handler = h;
-    ChannelFuture future = new Bootstrap()
+    Bootstrap bootstrap = new Bootstrap()
         .group(loop)
         .channel(loops.transport.channelClass)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
-        .handler(new ChannelInitializer<Channel>() {
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis());
+    if (config.localAddress == null) { // In-process channels have no socket options.
+      bootstrap
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive);
+    }
+    bootstrap.handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
             if (config.sslContext != null) {
@@ -116,8 +121,10 @@ public final class PbClient implements AutoCloseable {
             }
             ch.pipeline().addLast("broker", h);
           }
-        })
-        .connect(config.host, config.port);
+        });
+    ChannelFuture future = config.localAddress != null
+        ? bootstrap.connect(config.localAddress)
+        : bootstrap.connect(config.host, config.port);
     channel = future.channel();
     future.addListener(f -> {
       if (!f.isSuccess()) {
@@ -286,8 +293,20 @@ public final class PbClient implements AutoCloseable {
     private boolean verifyHostname = true;
     private boolean tcpKeepAlive;
     private io.github.pb4j.@Nullable PbObserver observer;
+    private io.netty.channel.local.@Nullable LocalAddress localAddress;
 
     private Builder() {}
+
+    /**
+     * Connects in-process to {@code address} on {@code group}, a group of {@link
+     * Transport#LOCAL} loops which the client leaves running: the server's warm-up ({@link
+     * WarmUp}) only.
+     */
+    Builder local(io.netty.channel.local.LocalAddress address, EventLoopGroup group) {
+      this.localAddress = Objects.requireNonNull(address, "address");
+      this.group = Objects.requireNonNull(group, "group");
+      return this;
+    }
 
     /** Sets the server's host name or IP literal. Default {@code localhost}. */
     public Builder host(String host) {

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,7 @@ public final class PbServer implements AutoCloseable {
   private final Object lock = new Object();
   private State state = State.NEW; // Guarded by lock.
   private @Nullable Channel serverChannel; // Guarded by lock.
+  private volatile WarmUp.@Nullable Outcome warmUpOutcome;
 
   private PbServer(Builder config) {
     this.config = config;
@@ -86,7 +88,8 @@ public final class PbServer implements AutoCloseable {
   }
 
   /**
-   * Binds the port and starts accepting connections; returns once bound.
+   * Binds the port and starts accepting connections; returns once bound. With a {@link
+   * Builder#warmUp} budget, runs the warm-up first, so that this call takes that long more.
    *
    * @return this server
    * @throws IllegalStateException if already started or closed
@@ -94,10 +97,13 @@ public final class PbServer implements AutoCloseable {
    */
   public PbServer start() {
     synchronized (lock) {
-      if (state != State.NEW) {
-        throw new IllegalStateException(
-            "server already " + (state == State.RUNNING ? "started" : "closed"));
-      }
+      checkNew();
+    }
+    if (!config.warmUp.isZero()) {
+      warmUp();
+    }
+    synchronized (lock) {
+      checkNew();
       ChannelFuture bind = bootstrap().bind(config.host, config.port).awaitUninterruptibly();
       if (!bind.isSuccess()) {
         state = State.CLOSED;
@@ -110,6 +116,40 @@ public final class PbServer implements AutoCloseable {
     logger.info(
         "pb server listening on {} ({})", localAddress(), loops.transport.name().toLowerCase());
     return this;
+  }
+
+  private void checkNew() {
+    if (state != State.NEW) {
+      throw new IllegalStateException(
+          "server already " + (state == State.RUNNING ? "started" : "closed"));
+    }
+  }
+
+  /**
+   * Runs {@link WarmUp} before the port is bound; a failure is logged and the server starts
+   * anyway, cold.
+   */
+  private void warmUp() {
+    try {
+      WarmUp.Outcome outcome = WarmUp.run(config.warmUp, config.options);
+      warmUpOutcome = outcome;
+      logger.info("pb server warmed up: {} logins in {} ms", outcome.logins(),
+          outcome.elapsed().toMillis());
+      if (outcome.failures() > 0) {
+        logger.warn("pb server warm-up: {} of its logins failed; the first with",
+            outcome.failures(), outcome.firstFailure());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      logger.warn("pb server warm-up interrupted; starting anyway");
+    } catch (RuntimeException e) {
+      logger.warn("pb server warm-up failed; starting anyway", e);
+    }
+  }
+
+  /** What the warm-up of {@link #start} did; null before it ran, or without one. */
+  WarmUp.@Nullable Outcome warmUpOutcome() {
+    return warmUpOutcome;
   }
 
   private ServerBootstrap bootstrap() {
@@ -306,6 +346,7 @@ public final class PbServer implements AutoCloseable {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     private io.github.pb4j.@Nullable PbObserver observer;
+    private Duration warmUp = Duration.ZERO;
 
     private Builder() {}
 
@@ -438,6 +479,33 @@ public final class PbServer implements AutoCloseable {
      */
     public Builder observer(io.github.pb4j.PbObserver observer) {
       this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * Warms the server's login path up in {@link PbServer#start()}, before the port is bound:
+     * for about {@code budget}, in-process clients connect over Netty's local channels, log in
+     * through a private portal (PB's challenge and response, a wrong password now and then), call
+     * their avatar and are called back, exactly through the code a real login runs. A JVM that
+     * has just started runs that code in its interpreter and spends the first seconds compiling
+     * it, so a burst of clients arriving at once after a restart (a reconnect storm) is served
+     * several times slower than later; after a warm-up it meets compiled code.
+     *
+     * <p>The warm-up touches nothing of the application: not the {@link #root}, the portal's
+     * checkers or realm, the {@link #observer}, the connection limits, nor {@link
+     * #onConnection}; nothing is logged per login, and its connections and threads are gone
+     * when {@code start()} binds the port. {@code start()} returns that much later. {@code pb
+     * chat-server} warms up for 2 seconds (see docs/operations.md, "Start-up: warm-up"). Default
+     * {@link Duration#ZERO}: no warm-up.
+     *
+     * @throws IllegalArgumentException if {@code budget} is negative
+     */
+    public Builder warmUp(Duration budget) {
+      Objects.requireNonNull(budget, "budget");
+      if (budget.isNegative()) {
+        throw new IllegalArgumentException("warmUp: " + budget + " (expected: >= 0)");
+      }
+      this.warmUp = budget;
       return this;
     }
 

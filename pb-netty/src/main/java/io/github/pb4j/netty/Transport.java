@@ -11,6 +11,9 @@ import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -26,7 +29,12 @@ import io.netty.util.concurrent.EventExecutor;
  */
 enum Transport {
   EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class),
-  NIO(NioServerSocketChannel.class, NioSocketChannel.class);
+  NIO(NioServerSocketChannel.class, NioSocketChannel.class),
+  /**
+   * In-process channels, for the server's warm-up only ({@link WarmUp}): never {@link #best()},
+   * and {@link #of} refuses its groups, so no public builder accepts one.
+   */
+  LOCAL(LocalServerChannel.class, LocalChannel.class);
 
   /**
    * Outbound bytes queued per connection before the channel reports itself unwritable, at which
@@ -89,7 +97,11 @@ enum Transport {
 
   /** Returns the factory of this transport's I/O handlers. */
   IoHandlerFactory ioHandlerFactory() {
-    return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return switch (this) {
+      case EPOLL -> EpollIoHandler.newFactory();
+      case NIO -> NioIoHandler.newFactory();
+      case LOCAL -> LocalIoHandler.newFactory();
+    };
   }
 
   /** Returns true if the calling thread is one of {@code group}'s event loops. */
