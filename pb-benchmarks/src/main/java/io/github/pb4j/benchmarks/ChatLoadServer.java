@@ -56,6 +56,8 @@ public final class ChatLoadServer {
             // Every load client comes from 127.0.0.1: the per-address limit would refuse all but
             // the first thousand. Twisted has no such limit.
             .maxConnectionsPerAddress(Integer.MAX_VALUE)
+            // The default of 10,000 connections in all would refuse a larger --held.
+            .maxConnections(Math.max(PbServer.DEFAULT_MAX_CONNECTIONS, users * 2))
             .rootFactory(PortalRoot.factory(chat.portal(checker)))
             .warmUp(warmUp)
             .build()

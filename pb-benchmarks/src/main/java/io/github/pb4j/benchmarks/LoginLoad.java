@@ -237,8 +237,10 @@ public final class LoginLoad implements Callable<Integer> {
       line.append(String.format(Locale.ROOT, format, value.applyAsDouble(o)));
     }
     if (ratio) {
-      line.append(String.format(Locale.ROOT, "%13.2fx",
-          value.applyAsDouble(list.get(0)) / value.applyAsDouble(list.get(1))));
+      double r = value.applyAsDouble(list.get(0)) / value.applyAsDouble(list.get(1));
+      // A tiny run can measure 0 (CPU time comes in clock ticks): no ratio then.
+      line.append(Double.isFinite(r) ? String.format(Locale.ROOT, "%13.2fx", r)
+          : String.format(Locale.ROOT, "%14s", "n/a"));
     }
     out.println(line);
   }
