@@ -5,7 +5,6 @@ import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,13 +77,12 @@ public final class Broker {
   private final MessageWriter writer;
   final OutgoingCalls outgoingCalls;
   final IncomingCalls incomingCalls;
-  private final Pacing pacing;
+  private final Pacing pacing = new Pacing(this);
   private final ProbeTimer probeTimer;
 
   private final DisconnectWatchers disconnectWatchers = new DisconnectWatchers();
-  /** Avatars of logins made on this connection: kept from the garbage collector until released. */
-  private final List<RemoteReference> loginAvatars = new ArrayList<>(1);
-  private final CompletableFuture<RemoteReference> rootObject = new CompletableFuture<>();
+  /** The peer's root: a client's connections only. */
+  private final @Nullable CompletableFuture<RemoteReference> rootObject;
 
   /**
    * A source of pages sent as calls: Twisted's page producers ({@code pb.util.Pager}). The broker
@@ -119,8 +117,8 @@ public final class Broker {
     this.reader = new MessageReader(new BrokerEvents(this), id, options, frameLog);
     this.outgoingCalls = new OutgoingCalls(this, writer, flavors, unjellier);
     this.incomingCalls = new IncomingCalls(this, writer, exports, caches, unjellier);
-    this.pacing = new Pacing(executor, sink, () -> state == State.CLOSED, id);
-    this.probeTimer = new ProbeTimer(this, outgoingCalls, server ? options.serverProbe() : options.clientProbe());
+    this.rootObject = server ? null : new CompletableFuture<>();
+    this.probeTimer = new ProbeTimer(this, server ? options.serverProbe() : options.clientProbe());
     if (rootFactory != null) {
       Object root = Objects.requireNonNull(rootFactory.apply(this), "root");
       MethodTable.of(root.getClass());
@@ -227,7 +225,7 @@ public final class Broker {
    * trip, as in Twisted's {@code getRootObject}). Client connections only.
    */
   public CompletableFuture<RemoteReference> rootObject() {
-    if (server) {
+    if (rootObject == null) {
       throw new IllegalStateException("a server connection has no remote root object");
     }
     return rootObject.copy();
@@ -300,13 +298,14 @@ public final class Broker {
     ConnectionLostException lost = new ConnectionLostException(
         "connection lost" + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage()), reason);
     outgoingCalls.connectionLost(lost);
-    rootObject.completeExceptionally(lost);
+    if (rootObject != null) {
+      rootObject.completeExceptionally(lost);
+    }
     pacing.connectionLost(lost);
     runCallback(exports::clear, "release of exported objects");
     caches.connectionLost();
     writer.sendDeferred(); // calls fail as dead, answers are dropped
     flavors.clear();
-    loginAvatars.clear();
     disconnectWatchers.fire(r -> runCallback(r, "disconnect callback"));
     imports.clear();
     frameLog.clear();
@@ -323,9 +322,7 @@ public final class Broker {
         if (closeReason == null) {
           closeReason = PbObserver.CloseReason.CLOSED_HERE;
         }
-        markClosed();
-        writer.writeHeld();
-        sink.close();
+        closeAfterHeld();
       }
     };
     try {
@@ -359,7 +356,7 @@ public final class Broker {
     state = State.OPEN;
     writer.sendVersion();
     probeTimer.start();
-    if (!server) {
+    if (rootObject != null) {
       outgoingCalls.handshakeDone();
       rootObject.complete(RemoteReference.root(this));
     }
@@ -480,9 +477,6 @@ public final class Broker {
 
   /** Releases one imported reference: one {@code decref} per occurrence received. On the loop. */
   void release(RemoteReference.Holder holder) {
-    if (!loginAvatars.isEmpty()) {
-      loginAvatars.removeIf(r -> r.holder() == holder);
-    }
     int count = imports.release(holder);
     if (state != State.OPEN) {
       return;
@@ -505,9 +499,8 @@ public final class Broker {
    */
   void keepLoginAvatar(RemoteReference avatar) {
     runOnLoop(() -> {
-      RemoteReference.Holder h = avatar.holder();
-      if (state != State.CLOSED && h != null && !h.released) {
-        loginAvatars.add(avatar);
+      if (state != State.CLOSED) {
+        imports.keep(avatar);
       }
     });
   }
@@ -545,6 +538,10 @@ public final class Broker {
     if (closeCause == null) {
       closeCause = new PbProtocolException(reason);
     }
+    closeAfterHeld();
+  }
+
+  private void closeAfterHeld() {
     markClosed();
     writer.writeHeld();
     sink.close();

@@ -74,7 +74,9 @@ final class CacheTables {
     public void run() {
       connection.runOnLoop(() -> {
         if (uncached) {
-          heldByObject.remove(key); // a copy its owner had already uncached
+          if (heldByObject != null) {
+            heldByObject.remove(key); // a copy its owner had already uncached
+          }
         } else {
           release(this);
         }
@@ -133,13 +135,14 @@ final class CacheTables {
 
   private final Connection connection;
   private final ExportTable exports;
-  /** Made for the first cacheable sent: most connections send none. */
+  // Most connections send and receive no cacheable: the tables of each side are made for the
+  // first one, so that an idle connection holds none of them.
   private @Nullable IdentityHashMap<Cacheable, ExportedCache> exportedByObject;
-  private final Map<Integer, ExportedCache> exportedByLuid = new HashMap<>();
+  private @Nullable Map<Integer, ExportedCache> exportedByLuid;
   /** The copies sent (in full or as {@code cached}) in the message being written. */
-  private final List<ExportedCache> journal = new ArrayList<>();
-  private final Map<Integer, HeldCache> heldByLuid = new HashMap<>();
-  private final Map<IdentityKey, HeldCache> heldByObject = new HashMap<>();
+  private @Nullable List<ExportedCache> journal;
+  private @Nullable Map<Integer, HeldCache> heldByLuid;
+  private @Nullable Map<IdentityKey, HeldCache> heldByObject;
 
   /** The tables of {@code connection}, whose luids come from {@code exports}. */
   CacheTables(Connection connection, ExportTable exports) {
@@ -150,16 +153,24 @@ final class CacheTables {
   // ---------------------------------------------------------------- the message being written
 
   void begin() {
-    journal.clear();
+    if (journal != null) {
+      journal.clear();
+    }
   }
 
   void commit() {
-    journal.forEach(e -> e.sentInFullNow = false);
-    journal.clear();
+    if (journal != null && !journal.isEmpty()) {
+      journal.forEach(e -> e.sentInFullNow = false);
+      journal.clear();
+    }
   }
 
   /** Undoes the copies counted in the message being written; a copy never sent is forgotten. */
   void rollback() {
+    List<ExportedCache> journal = this.journal;
+    if (journal == null) {
+      return;
+    }
     for (int i = journal.size() - 1; i >= 0; i--) {
       ExportedCache e = journal.get(i);
       e.sentInFullNow = false;
@@ -178,26 +189,29 @@ final class CacheTables {
    */
   void jelly(Cacheable cacheable, Jellier out, @Nullable Object perspective) {
     IdentityHashMap<Cacheable, ExportedCache> byObject = exportedByObject;
-    if (byObject == null) {
-      byObject = new IdentityHashMap<>(4);
-      exportedByObject = byObject;
+    Map<Integer, ExportedCache> byLuid = exportedByLuid;
+    List<ExportedCache> journal = this.journal;
+    if (byObject == null || byLuid == null || journal == null) {
+      byObject = exportedByObject = new IdentityHashMap<>(4);
+      byLuid = exportedByLuid = new HashMap<>();
+      journal = this.journal = new ArrayList<>();
     }
     ExportedCache e = byObject.get(cacheable);
     // An object already cached is [b'cached', luid] at every occurrence, even twice in one
     // message; only a copy sent in full takes part in reference tracking, so that its later
     // occurrences in the same message are dereferences.
     if (e != null && !e.sentInFullNow) {
-      writeCached(e, out);
+      writeCached(e, out, journal);
       return;
     }
     if (!out.beginTracked(cacheable)) {
       return;
     }
     if (e != null) {
-      writeCached(e, out); // Sent in full by an earlier part of this message (args before kwargs).
+      writeCached(e, out, journal); // Sent in full by an earlier part of this message (args before kwargs).
       return;
     }
-    if (exportedByLuid.size() > connection.options().maxBrokerRefs()) {
+    if (byLuid.size() > connection.options().maxBrokerRefs()) {
       throw new ExportTable.TooManyReferencesException();
     }
     int luid = exports.nextLuid();
@@ -206,7 +220,7 @@ final class CacheTables {
     e.count = 1;
     e.sentInFullNow = true;
     byObject.put(cacheable, e);
-    exportedByLuid.put(luid, e);
+    byLuid.put(luid, e);
     journal.add(e);
     out.writeListHeader(3);
     out.writeBytes(ByteString.utf8(cacheable.cacheTypeName()));
@@ -214,7 +228,7 @@ final class CacheTables {
     out.writeValue(cacheable.stateToCacheAndObserveFor(perspective, observer));
   }
 
-  private void writeCached(ExportedCache e, Jellier out) {
+  private static void writeCached(ExportedCache e, Jellier out, List<ExportedCache> journal) {
     e.count++;
     journal.add(e);
     out.writeListHeader(2);
@@ -224,13 +238,13 @@ final class CacheTables {
 
   /** Returns true if {@code observer} still observes a cache copied to the peer. */
   boolean isObserving(RemoteCacheObserver observer) {
-    ExportedCache e = exportedByLuid.get(observer.luid());
+    ExportedCache e = exportedByLuid == null ? null : exportedByLuid.get(observer.luid());
     return e != null && e.observer == observer;
   }
 
   /** Handles the peer's {@code decache}: one copy fewer; the last one ends the observation. */
   void handleDecache(Object luid) {
-    ExportedCache e = luid instanceof Integer i ? exportedByLuid.get(i) : null;
+    ExportedCache e = luid instanceof Integer i && exportedByLuid != null ? exportedByLuid.get(i) : null;
     if (e == null) {
       connection.protocolError("decache of unknown cache id " + Sexps.abbreviate(luid));
       return;
@@ -257,7 +271,9 @@ final class CacheTables {
     if (exportedByObject != null) {
       exportedByObject.remove(e.cacheable);
     }
-    exportedByLuid.remove(e.observer.luid());
+    if (exportedByLuid != null) {
+      exportedByLuid.remove(e.observer.luid());
+    }
   }
 
   private void stoppedObserving(ExportedCache e) {
@@ -266,7 +282,7 @@ final class CacheTables {
   }
 
   int exportedCount() {
-    return exportedByLuid.size();
+    return exportedByLuid == null ? 0 : exportedByLuid.size();
   }
 
   // ---------------------------------------------------------------- copies this side holds
@@ -276,13 +292,13 @@ final class CacheTables {
    * (see {@link #holds}).
    */
   @Nullable RemoteCache held(Object luid) {
-    HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
+    HeldCache h = luid instanceof Integer i && heldByLuid != null ? heldByLuid.get(i) : null;
     return h == null ? null : h.cache();
   }
 
   /** Returns true if a copy was received under {@code luid} and the owner has not uncached it. */
   boolean holds(Object luid) {
-    return luid instanceof Integer i && heldByLuid.containsKey(i);
+    return luid instanceof Integer i && heldByLuid != null && heldByLuid.containsKey(i);
   }
 
   /**
@@ -291,7 +307,7 @@ final class CacheTables {
    * @throws PbProtocolException if {@code cache} is not a copy received on this connection
    */
   void jellyHeld(RemoteCache cache, Jellier out) {
-    HeldCache h = heldByObject.get(new IdentityKey(cache));
+    HeldCache h = heldByObject == null ? null : heldByObject.get(new IdentityKey(cache));
     if (h == null) {
       throw new PbProtocolException("cannot send " + cache.getClass().getName() + " over connection "
           + connection.id()
@@ -321,7 +337,7 @@ final class CacheTables {
     if (tag.equals(CACHED) || tag.equals(LCACHE)) {
       Object luid = expression.size() == 2 ? expression.get(1) : null;
       if (tag.equals(CACHED)) {
-        HeldCache h = luid instanceof Integer i ? heldByLuid.get(i) : null;
+        HeldCache h = luid instanceof Integer i && heldByLuid != null ? heldByLuid.get(i) : null;
         if (h == null) {
           throw new JellyException("builtins.KeyError", "cached: unknown cache id " + Sexps.abbreviate(luid), null);
         }
@@ -342,7 +358,7 @@ final class CacheTables {
         }
         return cache;
       }
-      ExportedCache e = luid instanceof Integer i ? exportedByLuid.get(i) : null;
+      ExportedCache e = luid instanceof Integer i && exportedByLuid != null ? exportedByLuid.get(i) : null;
       if (e == null) {
         throw new JellyException("builtins.KeyError", "lcache: unknown cache id " + Sexps.abbreviate(luid), null);
       }
@@ -366,14 +382,20 @@ final class CacheTables {
       }
       throw new JellyException("state of " + tag.toStringUtf8() + ": " + e.getMessage(), e);
     }
-    HeldCache previous = heldByLuid.get(luid);
+    Map<Integer, HeldCache> byLuid = heldByLuid;
+    Map<IdentityKey, HeldCache> byObject = heldByObject;
+    if (byLuid == null || byObject == null) {
+      byLuid = heldByLuid = new HashMap<>();
+      byObject = heldByObject = new HashMap<>();
+    }
+    HeldCache previous = byLuid.get(luid);
     if (previous != null) {
-      heldByObject.remove(previous.key);
+      byObject.remove(previous.key);
     }
     HeldCache h = new HeldCache(cache, luid);
     h.count = 1;
-    heldByLuid.put(luid, h);
-    heldByObject.put(h.key, h);
+    byLuid.put(luid, h);
+    byObject.put(h.key, h);
     RemoteReference.CLEANER.register(cache, h);
     if (discarding) {
       release(h);
@@ -383,21 +405,21 @@ final class CacheTables {
 
   /** Handles the owner's {@code uncache}: the copy is no longer tracked. */
   void handleUncache(Object luid) {
-    HeldCache h = luid instanceof Integer i ? heldByLuid.remove(i) : null;
+    HeldCache h = luid instanceof Integer i && heldByLuid != null ? heldByLuid.remove(i) : null;
     if (h == null) {
       connection.protocolError("uncache of unknown cache id " + Sexps.abbreviate(luid));
       return;
     }
     if (h.count == 0 && h.cache() != null) {
       h.uncached = true; // forgotten when the program drops the copy (the cleaner)
-    } else {
+    } else if (heldByObject != null) {
       heldByObject.remove(h.key);
     }
   }
 
   /** Sends one {@code decache} per copy of {@code cache} received, once; nothing if not held. */
   void release(RemoteCache cache) {
-    HeldCache h = heldByObject.get(new IdentityKey(cache));
+    HeldCache h = heldByObject == null ? null : heldByObject.get(new IdentityKey(cache));
     if (h != null) {
       release(h);
     }
@@ -405,7 +427,7 @@ final class CacheTables {
 
   /** Sends one {@code decache} per copy received since the last release, if still held. */
   private void release(HeldCache h) {
-    if (heldByLuid.get(h.luid) != h) {
+    if (heldByLuid == null || heldByLuid.get(h.luid) != h) {
       return; // uncached, or the connection ended
     }
     int count = h.count;
@@ -416,15 +438,19 @@ final class CacheTables {
   }
 
   int heldCount() {
-    return heldByLuid.size();
+    return heldByLuid == null ? 0 : heldByLuid.size();
   }
 
   /** Forgets everything at the end of the connection; observers are told they stopped. */
   void connectionLost() {
-    for (ExportedCache e : new ArrayList<>(exportedByLuid.values())) {
-      forget(e, false);
+    if (exportedByLuid != null) {
+      for (ExportedCache e : new ArrayList<>(exportedByLuid.values())) {
+        forget(e, false);
+      }
     }
-    heldByLuid.clear();
-    heldByObject.clear();
+    if (heldByLuid != null && heldByObject != null) {
+      heldByLuid.clear();
+      heldByObject.clear();
+    }
   }
 }

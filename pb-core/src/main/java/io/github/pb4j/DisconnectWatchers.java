@@ -1,8 +1,9 @@
 package io.github.pb4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
 final class DisconnectWatchers {
   /** Made when the first reference watches: most connections have none. */
   private @Nullable Set<RemoteReference> references;
-  private final List<Runnable> callbacks = new ArrayList<>(4);
+  /** The callbacks in the order added, then nulls; made for the first. */
+  private @Nullable Runnable @Nullable [] callbacks;
+  private int count;
 
   void watch(RemoteReference ref) {
     Set<RemoteReference> r = references;
@@ -32,11 +35,25 @@ final class DisconnectWatchers {
   }
 
   void add(Runnable callback) {
-    callbacks.add(callback);
+    @Nullable Runnable[] c = callbacks;
+    if (c == null) {
+      c = callbacks = new Runnable[2];
+    } else if (count == c.length) {
+      c = callbacks = Arrays.copyOf(c, count * 2);
+    }
+    c[count++] = callback;
   }
 
+  /** Removes the first registration of {@code callback} (by {@code equals}), if any. */
   void remove(Runnable callback) {
-    callbacks.remove(callback);
+    @Nullable Runnable[] c = callbacks;
+    for (int i = 0; c != null && i < count; i++) {
+      if (callback.equals(c[i])) {
+        System.arraycopy(c, i + 1, c, i, count - i - 1);
+        c[--count] = null;
+        return;
+      }
+    }
   }
 
   /** Tells the references, then runs the callbacks through {@code run}; forgets them all. */
@@ -48,9 +65,12 @@ final class DisconnectWatchers {
         r.disconnected();
       }
     }
-    for (Runnable r : new ArrayList<>(callbacks)) {
-      run.accept(r);
+    @Nullable Runnable[] c = callbacks;
+    int n = count;
+    callbacks = null;
+    count = 0;
+    for (int i = 0; i < n; i++) {
+      run.accept(Objects.requireNonNull(c)[i]);
     }
-    callbacks.clear();
   }
 }

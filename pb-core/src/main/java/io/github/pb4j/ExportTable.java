@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Exports made while encoding one message are journalled, so that a message that fails to
  * encode takes back the counts it added.
  *
+ * <p>Most connections export one object or none (a login's avatar), so a single entry is held in
+ * a field; the maps are made for a second, and dropped when one is left.
+ *
  * <p><em>Not thread-safe;</em> confined to the broker's thread.
  */
 final class ExportTable {
@@ -31,6 +34,10 @@ final class ExportTable {
     final Object object;
     final int luid;
     int count;
+    /** Counts added by the message being written; nonzero while on the journal. */
+    int journalled;
+    /** The next entry on the journal of the message being written. */
+    @Nullable Entry nextJournalled;
 
     Entry(Object object, int luid) {
       this.object = object;
@@ -48,11 +55,14 @@ final class ExportTable {
 
   private final int maxEntries;
   private final SizeListener sizeListener;
-  private final Map<Integer, Entry> byLuid = new HashMap<>();
-  private final IdentityHashMap<Object, Entry> byObject = new IdentityHashMap<>(4); // most hold few
+  /** The only entry while there is one; null once the maps hold them. */
+  private @Nullable Entry single;
+  private @Nullable Map<Integer, Entry> byLuid;
+  private @Nullable IdentityHashMap<Object, Entry> byObject;
   private @Nullable Object root;
   private int nextLuid = 1;
-  private final List<Entry> journal = new ArrayList<>();
+  /** The entries the message being written counted, most recent first. */
+  private @Nullable Entry journal;
   private boolean journalling;
 
   ExportTable(int maxEntries) {
@@ -74,7 +84,55 @@ final class ExportTable {
 
   /** Returns the number of entries, root included (Twisted's count for its limit). */
   int size() {
-    return byLuid.size() + (root != null ? 1 : 0);
+    return entries() + (root != null ? 1 : 0);
+  }
+
+  private int entries() {
+    return byLuid != null ? byLuid.size() : single != null ? 1 : 0;
+  }
+
+  private @Nullable Entry byObject(Object object) {
+    if (byObject != null) {
+      return byObject.get(object);
+    }
+    return single != null && single.object == object ? single : null;
+  }
+
+  private @Nullable Entry byLuid(int luid) {
+    if (byLuid != null) {
+      return byLuid.get(luid);
+    }
+    return single != null && single.luid == luid ? single : null;
+  }
+
+  private void add(Entry e) {
+    if (byLuid == null || byObject == null) {
+      if (single == null) {
+        single = e;
+        return;
+      }
+      byLuid = new HashMap<>();
+      byObject = new IdentityHashMap<>(4);
+      byLuid.put(single.luid, single);
+      byObject.put(single.object, single);
+      single = null;
+    }
+    byLuid.put(e.luid, e);
+    byObject.put(e.object, e);
+  }
+
+  private void remove(Entry e) {
+    if (byLuid != null && byObject != null) {
+      byLuid.remove(e.luid);
+      byObject.remove(e.object);
+      if (byLuid.size() == 1) { // back to one: a login's challenger goes, its avatar stays
+        single = byLuid.values().iterator().next();
+        byLuid = null;
+        byObject = null;
+      }
+    } else if (single == e) {
+      single = null;
+    }
   }
 
   /** Allocates the next luid; shared with the cache table, as in Twisted. */
@@ -88,19 +146,19 @@ final class ExportTable {
    * @throws PbApplicationException with Twisted's text when a new object would exceed the limit
    */
   int export(Object object) {
-    Entry e = byObject.get(object);
+    Entry e = byObject(object);
     if (e == null) {
       if (size() > maxEntries) {
         throw new TooManyReferencesException();
       }
       e = new Entry(object, nextLuid());
-      byObject.put(object, e);
-      byLuid.put(e.luid, e);
+      add(e);
       sizeListener.changed(1);
     }
     e.count++;
-    if (journalling) {
-      journal.add(e);
+    if (journalling && e.journalled++ == 0) {
+      e.nextJournalled = journal;
+      journal = e;
     }
     return e.luid;
   }
@@ -108,7 +166,7 @@ final class ExportTable {
   /** Returns the object for an object id from the wire (an int luid or {@code b'root'}), or null. */
   @Nullable Object lookup(@Nullable Object objectId) {
     if (objectId instanceof Integer luid) {
-      Entry e = byLuid.get(luid);
+      Entry e = byLuid(luid);
       return e == null ? null : e.object;
     }
     if (ROOT.equals(objectId)) {
@@ -119,7 +177,7 @@ final class ExportTable {
 
   /** Returns the luid of an exported object, or -1. */
   int luidOf(Object object) {
-    Entry e = byObject.get(object);
+    Entry e = byObject(object);
     return e == null ? -1 : e.luid;
   }
 
@@ -127,7 +185,7 @@ final class ExportTable {
    * Takes back one reference. Returns false if the luid is unknown (a protocol violation).
    */
   boolean decref(int luid) {
-    Entry e = byLuid.get(luid);
+    Entry e = byLuid(luid);
     if (e == null) {
       return false;
     }
@@ -138,8 +196,7 @@ final class ExportTable {
   }
 
   private void forget(Entry e) {
-    byLuid.remove(e.luid);
-    byObject.remove(e.object);
+    remove(e);
     sizeListener.changed(-1);
     if (e.object instanceof ReleaseListener l) {
       l.released();
@@ -148,36 +205,55 @@ final class ExportTable {
 
   /** Starts journalling exports for one outgoing message. */
   void begin() {
-    journal.clear();
+    clearJournal();
     journalling = true;
   }
 
   /** Keeps the exports of the message. */
   void commit() {
     journalling = false;
-    journal.clear();
+    clearJournal();
   }
 
-  /** Takes back every export counted since {@link #begin()}. */
+  private void clearJournal() {
+    for (Entry e = journal; e != null; ) {
+      Entry next = e.nextJournalled;
+      e.journalled = 0;
+      e.nextJournalled = null;
+      e = next;
+    }
+    journal = null;
+  }
+
+  /** Takes back every export counted since {@link #begin()}, the most recent first. */
   void rollback() {
     journalling = false;
-    for (int i = journal.size() - 1; i >= 0; i--) {
-      Entry e = journal.get(i);
-      if (--e.count <= 0 && byLuid.get(e.luid) == e) {
+    Entry e = journal;
+    journal = null;
+    while (e != null) {
+      Entry next = e.nextJournalled;
+      e.count -= e.journalled;
+      e.journalled = 0;
+      e.nextJournalled = null;
+      if (e.count <= 0 && byLuid(e.luid) == e) {
         forget(e);
       }
+      e = next;
     }
-    journal.clear();
   }
 
   /** Forgets everything, as when the connection is lost; release listeners run. */
   void clear() {
-    List<Entry> all = new ArrayList<>(byLuid.values());
+    List<Entry> all = byLuid != null ? new ArrayList<>(byLuid.values())
+        : single != null ? List.of(single) : List.of();
     if (!all.isEmpty()) {
       sizeListener.changed(-all.size());
     }
-    byLuid.clear();
-    byObject.clear();
+    byLuid = null;
+    byObject = null;
+    single = null;
+    clearJournal();
+    journalling = false;
     root = null;
     for (Entry e : all) {
       if (e.object instanceof ReleaseListener l) {

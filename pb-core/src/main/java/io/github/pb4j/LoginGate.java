@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -49,8 +50,11 @@ final class LoginGate {
   private final Object lock = new Object();
   private final Map<Object, Group> groups = new HashMap<>(); // Guarded by lock; only busy ones.
 
-  /** Returns the lane of one connection, grouped with those of {@code address}. */
-  Lane lane(@Nullable String address, Executor executor) {
+  /**
+   * Returns the lane of one connection, grouped with those of the same {@code address} (a key
+   * with value equality; null: a group of its own).
+   */
+  Lane lane(@Nullable Object address, Executor executor) {
     return new Lane(address, executor);
   }
 
@@ -70,11 +74,12 @@ final class LoginGate {
   final class Lane {
     private final Object groupKey;
     private final Executor executor;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(1); // Guarded by lock.
+    /** Made for the first login that waits: most never do. Guarded by lock. */
+    private @Nullable ArrayDeque<Waiting> waiting;
     private int running; // Guarded by lock.
     private boolean closed; // Guarded by lock.
 
-    private Lane(@Nullable String address, Executor executor) {
+    private Lane(@Nullable Object address, Executor executor) {
       this.groupKey = address == null ? this : address;
       this.executor = executor;
     }
@@ -94,13 +99,18 @@ final class LoginGate {
           group = new Group();
           groups.put(groupKey, group);
         }
-        if (waiting.isEmpty() && running < PER_CONNECTION && group.running < PER_ADDRESS) {
+        ArrayDeque<Waiting> waiting = this.waiting;
+        if ((waiting == null || waiting.isEmpty()) && running < PER_CONNECTION
+            && group.running < PER_ADDRESS) {
           running++;
           group.running++;
-        } else if (waiting.size() >= MAX_WAITING) {
+        } else if (waiting != null && waiting.size() >= MAX_WAITING) {
           return CompletableFuture.failedFuture(new LoginDeniedException(
               "too many logins in progress on this connection, try again later"));
         } else {
+          if (waiting == null) {
+            waiting = this.waiting = new ArrayDeque<>(2);
+          }
           if (waiting.isEmpty()) {
             group.ready.add(this);
           }
@@ -119,8 +129,8 @@ final class LoginGate {
       List<Waiting> dropped;
       synchronized (lock) {
         closed = true;
-        dropped = new ArrayList<>(waiting);
-        waiting.clear();
+        dropped = waiting == null ? List.of() : new ArrayList<>(waiting);
+        waiting = null;
         Group group = groups.get(groupKey);
         if (group != null) {
           group.ready.remove(this);
@@ -167,12 +177,12 @@ final class LoginGate {
             if (starts == null) {
               starts = new ArrayList<>(2);
             }
-            starts.add(new Start(lane.executor, lane.waiting.poll().start()));
+            starts.add(new Start(lane.executor, lane.nextWaiting().start()));
             passed = 0;
           } else {
             passed++;
           }
-          if (!lane.waiting.isEmpty()) {
+          if (lane.hasWaiting()) {
             group.ready.add(lane);
           }
         }
@@ -188,6 +198,15 @@ final class LoginGate {
           start.start().run(); // The event loop is shutting down; the login fails fast.
         }
       }
+    }
+
+    // Only lanes with a login waiting are in a group's ready queue. Guarded by lock.
+    private Waiting nextWaiting() {
+      return Objects.requireNonNull(waiting).poll();
+    }
+
+    private boolean hasWaiting() {
+      return waiting != null && !waiting.isEmpty();
     }
 
     private void removeIfIdle(Group group) {

@@ -1,10 +1,8 @@
 package io.github.pb4j;
 
-import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,27 +18,29 @@ import org.slf4j.LoggerFactory;
 final class Pacing {
   private static final Logger logger = LoggerFactory.getLogger(Broker.class);
 
-  private final EventExecutor executor;
-  private final MessageSink sink;
-  private final BooleanSupplier closed;
-  private final long connectionId;
-  private final List<Broker.PageProducer> producers = new ArrayList<>();
-  private final List<CompletableFuture<@Nullable Void>> writableWaiters = new ArrayList<>();
+  private final Broker broker;
+  // Made for the first producer / waiter: most connections have neither.
+  private @Nullable List<Broker.PageProducer> producers;
+  private @Nullable List<CompletableFuture<@Nullable Void>> writableWaiters;
   private boolean scheduled;
 
-  /** {@code closed} tells whether the connection has ended; no page is sent after that. */
-  Pacing(EventExecutor executor, MessageSink sink, BooleanSupplier closed, long connectionId) {
-    this.executor = executor;
-    this.sink = sink;
-    this.closed = closed;
-    this.connectionId = connectionId;
+  /** The pacing of {@code broker}'s output; no page is sent once it is closed. */
+  Pacing(Broker broker) {
+    this.broker = broker;
+  }
+
+  private boolean closed() {
+    return !broker.isConnected();
   }
 
   /** Completes at once if the transport is writable, else once it is again. */
   void whenWritable(CompletableFuture<@Nullable Void> result) {
-    if (sink.isWritable()) {
+    if (broker.isWritable()) {
       result.complete(null);
     } else {
+      if (writableWaiters == null) {
+        writableWaiters = new ArrayList<>(2);
+      }
       writableWaiters.add(result);
     }
   }
@@ -48,41 +48,50 @@ final class Pacing {
   /** The transport is writable again: paging resumes, waiting futures complete. */
   void resume() {
     schedule();
-    if (!writableWaiters.isEmpty() && !closed.getAsBoolean() && sink.isWritable()) {
-      List<CompletableFuture<@Nullable Void>> waiters = new ArrayList<>(writableWaiters);
-      writableWaiters.clear();
+    List<CompletableFuture<@Nullable Void>> waiters = writableWaiters;
+    if (waiters != null && !waiters.isEmpty() && broker.isWritable()) {
+      writableWaiters = null;
       waiters.forEach(w -> w.complete(null));
     }
   }
 
   /** Fails the waiting futures with {@code lost}; at the end of the connection. */
   void connectionLost(Throwable lost) {
-    List<CompletableFuture<@Nullable Void>> waiters = new ArrayList<>(writableWaiters);
-    writableWaiters.clear();
-    waiters.forEach(w -> w.completeExceptionally(lost));
+    List<CompletableFuture<@Nullable Void>> waiters = writableWaiters;
+    writableWaiters = null;
+    if (waiters != null) {
+      waiters.forEach(w -> w.completeExceptionally(lost));
+    }
   }
 
   void add(Broker.PageProducer producer) {
+    if (producers == null) {
+      producers = new ArrayList<>(2);
+    }
     producers.add(producer);
     schedule();
   }
 
   /** Schedules a round unless one is scheduled, none is left or the connection ended. */
   void schedule() {
-    if (scheduled || producers.isEmpty() || closed.getAsBoolean()) {
+    if (scheduled || producers == null || producers.isEmpty() || closed()) {
       return;
     }
     scheduled = true;
-    executor.execute(this::produce);
+    broker.executor().execute(this::produce);
   }
 
   private void produce() {
     scheduled = false;
-    if (closed.getAsBoolean()) {
-      producers.clear();
+    List<Broker.PageProducer> producers = this.producers;
+    if (producers == null) {
       return;
     }
-    for (int i = producers.size() - 1; i >= 0 && !closed.getAsBoolean(); i--) {
+    if (closed()) {
+      this.producers = null;
+      return;
+    }
+    for (int i = producers.size() - 1; i >= 0 && !closed(); i--) {
       Broker.PageProducer p = producers.get(i);
       boolean more;
       try {
@@ -92,14 +101,14 @@ final class Pacing {
         if (Failures.isFatal(t)) {
           throw t;
         }
-        logger.warn("[conn {}] page producer failed; dropping it", connectionId, t);
+        logger.warn("[conn {}] page producer failed; dropping it", broker.connectionId(), t);
         more = false;
       }
       if (!more) {
         producers.remove(i);
       }
     }
-    if (sink.isWritable()) {
+    if (broker.isWritable()) {
       schedule();
     }
   }

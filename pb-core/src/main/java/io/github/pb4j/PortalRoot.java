@@ -14,6 +14,7 @@ import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.jelly.internal.TypeCoercion;
 import io.github.pb4j.jelly.TypeMismatchException;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -87,16 +88,15 @@ public final class PortalRoot implements Root {
   private final Portal portal;
   private final Broker broker;
   private final @Nullable LoginThrottle throttle;
-  private final @Nullable String address;
-  private final LoginGate.Lane lane;
-  private boolean laneWatched;
+  private final LoginGate gate;
+  /** Made for the first login. */
+  private LoginGate.@Nullable Lane lane;
 
   private PortalRoot(Portal portal, Broker broker, @Nullable LoginThrottle throttle, LoginGate gate) {
     this.portal = portal;
     this.broker = broker;
     this.throttle = throttle;
-    this.address = broker.remoteAddress().map(PortalRoot::addressKey).orElse(null);
-    this.lane = gate.lane(address, broker.loggingExecutor());
+    this.gate = gate;
   }
 
   /**
@@ -249,11 +249,13 @@ public final class PortalRoot implements Root {
 
   /** Returns the connection's lane, dropping its waiting logins when the connection ends. */
   private LoginGate.Lane lane() {
-    if (!laneWatched) {
-      laneWatched = true;
-      broker.notifyOnDisconnect(lane::close);
+    LoginGate.Lane l = lane;
+    if (l == null) {
+      l = lane = gate.lane(broker.remoteAddress().map(PortalRoot::groupKey).orElse(null),
+          broker.loggingExecutor());
+      broker.notifyOnDisconnect(l::close);
     }
-    return lane;
+    return l;
   }
 
   private static void checkLength(int bytes) {
@@ -278,17 +280,12 @@ public final class PortalRoot implements Root {
     // The logout is tied to the connection at once, as Twisted's _cbLogin does: it runs at
     // disconnect even if the avatar never reaches the client (a login sent without asking for an
     // answer), and the watch is dropped when the client releases the avatar first.
-    Runnable[] watch = new Runnable[1];
-    PerspectiveAdapter adapter = new PerspectiveAdapter(result.avatar(), () -> {
-      broker.dontNotifyOnDisconnect(watch[0]);
-      result.logout().run();
-    });
-    watch[0] = adapter::logout;
+    PerspectiveAdapter adapter = new PerspectiveAdapter(result.avatar(), result.logout(), broker);
     if (!broker.isConnected()) {
       adapter.logout();
       throw new ConnectionLostException("connection lost during login", null);
     }
-    broker.notifyOnDisconnect(watch[0]);
+    broker.notifyOnDisconnect(adapter);
     broker.loggedIn(who);
     LogContext.run(broker, () -> logger.debug("[conn {}] login of {} succeeded", broker.connectionId(), who));
     return adapter;
@@ -300,6 +297,17 @@ public final class PortalRoot implements Root {
    * addresses would give it billions of budgets); else the transport's name of the address.
    */
   static String addressKey(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet4Address ip) {
+      return ip.getHostAddress();
+    }
+    return String.valueOf(groupKey(address));
+  }
+
+  /**
+   * Returns the key of {@link #addressKey}'s group in {@link LoginGate}: an IPv4 address is its
+   * own key (the transport's object, so that an idle connection holds no text of it).
+   */
+  static Object groupKey(SocketAddress address) {
     if (address instanceof InetSocketAddress inet) {
       InetAddress ip = inet.getAddress();
       if (ip instanceof Inet6Address) {
@@ -311,7 +319,7 @@ public final class PortalRoot implements Root {
         }
         return prefix.append(":/64").toString();
       } else if (ip != null) {
-        return ip.getHostAddress();
+        return ip;
       }
       return inet.getHostString();
     }
@@ -400,6 +408,7 @@ public final class PortalRoot implements Root {
       LoginThrottle.@Nullable Permit permit = null;
       if (throttle != null) {
         // Reserved before the checker runs: later responses see this guess in flight.
+        String address = broker.remoteAddress().map(PortalRoot::addressKey).orElse(null);
         permit = throttle.tryAcquire(username, address).orElse(null);
         if (permit == null) {
           logger.debug("[conn {}] login refused: too many failures", broker.connectionId());

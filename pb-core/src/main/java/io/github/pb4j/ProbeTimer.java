@@ -18,13 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><em>Not thread-safe;</em> confined to the connection's executor.
  */
-final class ProbeTimer {
+final class ProbeTimer implements Runnable {
   private static final Logger logger = LoggerFactory.getLogger(Broker.class);
 
+  // Few fields: one of these lives as long as each connection.
   private final Broker broker;
-  private final OutgoingCalls calls;
-  private final long intervalNanos;
-  private final long timeoutNanos;
   private final PeerProbe probe;
   private long lastHeard;
   /** When the probe in flight was sent; 0 when none is. */
@@ -32,12 +30,9 @@ final class ProbeTimer {
   private @Nullable ScheduledFuture<?> timer;
   private boolean stopped;
 
-  ProbeTimer(Broker broker, OutgoingCalls calls, PeerProbe probe) {
+  ProbeTimer(Broker broker, PeerProbe probe) {
     this.broker = broker;
-    this.calls = calls;
     this.probe = probe;
-    this.intervalNanos = probe.interval().toNanos();
-    this.timeoutNanos = probe.timeout().toNanos();
   }
 
   /** Starts watching, once the handshake is over; does nothing if the probe is off. */
@@ -46,7 +41,7 @@ final class ProbeTimer {
       return;
     }
     lastHeard = System.nanoTime();
-    schedule(intervalNanos);
+    schedule(probe.interval().toNanos());
   }
 
   /** Something arrived from the peer. */
@@ -66,7 +61,7 @@ final class ProbeTimer {
 
   private void schedule(long delayNanos) {
     try {
-      timer = broker.executor().schedule(this::fire, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+      timer = broker.executor().schedule(this, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       timer = null; // the executor is shutting down: so is the connection
     } catch (UnsupportedOperationException e) {
@@ -77,11 +72,15 @@ final class ProbeTimer {
     }
   }
 
-  private void fire() {
+  /** The timer fired; on the executor. */
+  @Override
+  public void run() {
     timer = null;
     if (stopped || !broker.isConnected()) {
       return;
     }
+    long intervalNanos = probe.interval().toNanos();
+    long timeoutNanos = probe.timeout().toNanos();
     long now = System.nanoTime();
     long silent = now - lastHeard;
     if (probeSent != 0) {
@@ -99,7 +98,7 @@ final class ProbeTimer {
       schedule(intervalNanos - silent);
       return;
     }
-    if (calls.probe()) {
+    if (broker.outgoingCalls.probe()) {
       probeSent = now;
       logger.debug("[conn {}] nothing from the peer for {} ms; probe sent", broker.connectionId(),
           TimeUnit.NANOSECONDS.toMillis(silent));

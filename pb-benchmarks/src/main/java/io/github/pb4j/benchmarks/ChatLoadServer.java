@@ -68,7 +68,10 @@ public final class ChatLoadServer {
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line; (line = in.readLine()) != null; ) {
         if (line.trim().equals("STATS")) {
-          System.out.println("STATS " + rssKib() + " " + liveHeap());
+          // Collected first, as the Twisted server does (gc.collect()): the resident set of an
+          // idle server, not of one holding the garbage of the last logins.
+          long live = liveHeap();
+          System.out.println("STATS " + rssKib() + " " + live);
           System.out.flush();
         } else if (line.trim().equals("CPU")) {
           System.out.println("CPU " + cpuNanos());

@@ -74,9 +74,16 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private final BrokerFactory factory;
-  private final CompletableFuture<Broker> brokerFuture = new CompletableFuture<>();
-  private final CompletableFuture<@Nullable Void> lost = new CompletableFuture<>();
-  private @Nullable Broker broker;
+  /** Runs once the broker has handled the end of the connection: the server's bookkeeping. */
+  private final @Nullable Runnable onLost;
+  // The futures of broker() and lost() are made when asked for: a server asks for neither while
+  // a connection lives. Guarded by this; outcome is the broker or what failed it.
+  private @Nullable CompletableFuture<Broker> brokerFuture;
+  private @Nullable Object outcome;
+  private @Nullable CompletableFuture<@Nullable Void> lost;
+  private boolean ended;
+  /** The broker, for other threads once started ({@link #startedBroker}). */
+  private volatile @Nullable Broker broker;
   private @Nullable ChannelHandlerContext context;
   private @Nullable Throwable failure;
   /**
@@ -92,7 +99,13 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
 
   /** Creates a handler whose broker {@code factory} makes. */
   public BrokerHandler(BrokerFactory factory) {
+    this(factory, null);
+  }
+
+  /** Creates a handler that runs {@code onLost} once the end of its connection is handled. */
+  BrokerHandler(BrokerFactory factory, @Nullable Runnable onLost) {
     this.factory = Objects.requireNonNull(factory, "factory");
+    this.onLost = onLost;
   }
 
   /** Creates the handler of a server connection serving {@code root} as {@code b'root'}. */
@@ -125,12 +138,69 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    * dependent stages that are not {@code async} run on the event loop and must not block.
    */
   public CompletableFuture<Broker> broker() {
-    return brokerFuture.copy();
+    synchronized (this) {
+      CompletableFuture<Broker> f = brokerFuture;
+      if (f == null) {
+        f = brokerFuture = new CompletableFuture<>();
+        settle(f, outcome);
+      }
+      return f.copy();
+    }
+  }
+
+  private static void settle(CompletableFuture<Broker> f, @Nullable Object outcome) {
+    if (outcome instanceof Broker b) {
+      f.complete(b);
+    } else if (outcome instanceof Throwable t) {
+      f.completeExceptionally(t);
+    }
+  }
+
+  private void brokerOutcome(Object result) {
+    CompletableFuture<Broker> f;
+    synchronized (this) {
+      if (outcome != null) {
+        return;
+      }
+      outcome = result;
+      f = brokerFuture;
+    }
+    if (f != null) {
+      settle(f, result);
+    }
+  }
+
+  /** The broker once it has started, else null; any thread. */
+  @Nullable Broker startedBroker() {
+    return broker;
   }
 
   /** Completes after the broker has handled the end of the connection (or it never started). */
   CompletableFuture<@Nullable Void> lost() {
-    return lost.copy();
+    synchronized (this) {
+      CompletableFuture<@Nullable Void> f = lost;
+      if (f == null) {
+        f = lost = ended ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+      }
+      return f.copy();
+    }
+  }
+
+  private void ended() {
+    CompletableFuture<@Nullable Void> f;
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      f = lost;
+    }
+    if (f != null) {
+      f.complete(null);
+    }
+    if (onLost != null) {
+      onLost.run();
+    }
   }
 
   /**
@@ -188,7 +258,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    brokerFuture.complete(b);
+    brokerOutcome(b);
   }
 
   @Override
@@ -261,11 +331,11 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       if (b != null) {
         b.connectionLost(failure);
       } else {
-        brokerFuture.completeExceptionally(
+        brokerOutcome(
             new ConnectionLostException("connection closed before the broker started", failure));
       }
     } finally {
-      lost.complete(null);
+      ended();
       if (b != null) {
         LogContext.exit(previous);
       }
@@ -283,11 +353,10 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       if (broker != null) {
         broker.connectionLost(failure);
       } else {
-        brokerFuture.completeExceptionally(
-            new ConnectionLostException("connection not established", failure));
+        brokerOutcome(new ConnectionLostException("connection not established", failure));
       }
     } finally {
-      lost.complete(null);
+      ended();
     }
   }
 

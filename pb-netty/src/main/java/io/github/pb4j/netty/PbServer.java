@@ -68,7 +68,6 @@ public final class PbServer implements AutoCloseable {
   private final ConnectionLimits limits;
   /** Open connections, each with its handler. */
   private final Map<Channel, BrokerHandler> channels = new ConcurrentHashMap<>();
-  private final Set<Broker> brokers = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
   private final Object lock = new Object();
   private State state = State.NEW; // Guarded by lock.
@@ -175,10 +174,9 @@ public final class PbServer implements AutoCloseable {
     if (config.sslContext != null) {
       ch.pipeline().addLast("tls", config.sslContext.newHandler(ch.alloc()));
     }
-    BrokerHandler handler = new BrokerHandler(this::newBroker);
+    BrokerHandler handler = new BrokerHandler(this::newBroker, () -> channels.remove(ch));
     ch.pipeline().addLast("broker", handler);
     channels.put(ch, handler);
-    handler.lost().whenComplete((v, e) -> channels.remove(ch));
     synchronized (lock) {
       if (state == State.CLOSED) {
         ch.close(); // Accepted while the server was closing.
@@ -189,8 +187,6 @@ public final class PbServer implements AutoCloseable {
   private Broker newBroker(MessageSink sink, EventExecutor executor) {
     Function<Broker, Object> rootFactory = Objects.requireNonNull(config.rootFactory);
     Broker broker = Broker.server(rootFactory, config.options, sink, executor);
-    brokers.add(broker);
-    broker.notifyOnDisconnect(() -> brokers.remove(broker));
     if (config.onConnection != null) {
       try {
         config.onConnection.accept(broker);
@@ -245,7 +241,14 @@ public final class PbServer implements AutoCloseable {
    * connection is listed from the moment its broker exists until its end has been handled.
    */
   public List<Broker> connections() {
-    return List.copyOf(brokers);
+    List<Broker> list = new ArrayList<>(channels.size());
+    for (BrokerHandler h : channels.values()) {
+      Broker b = h.startedBroker();
+      if (b != null) {
+        list.add(b);
+      }
+    }
+    return List.copyOf(list);
   }
 
   /**

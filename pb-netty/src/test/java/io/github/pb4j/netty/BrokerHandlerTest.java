@@ -225,6 +225,41 @@ class BrokerHandlerTest {
     channel.finishAndReleaseAll();
   }
 
+  @Test
+  void futuresAskedForLateAreSettledAndOnLostRunsOnce() {
+    int[] ends = new int[1];
+    BrokerHandler handler = new BrokerHandler(
+        (sink, executor) -> Broker.server(new TestRoot(), BrokerOptions.DEFAULT, sink, executor),
+        () -> ends[0]++);
+    CompletableFuture<@Nullable Void> lostBefore = handler.lost();
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+
+    Broker broker = handler.broker().join(); // asked after the start
+    assertThat(handler.startedBroker()).isSameAs(broker);
+    assertThat(lostBefore).isNotDone();
+    channel.close();
+
+    assertThat(lostBefore).isCompleted();
+    assertThat(handler.lost()).isCompleted(); // asked after the end
+    assertThat(ends[0]).isEqualTo(1);
+    channel.finishAndReleaseAll();
+    assertThat(ends[0]).isEqualTo(1);
+  }
+
+  @Test
+  void brokerAskedForAfterAFailedStartFails() {
+    BrokerHandler handler = new BrokerHandler((sink, executor) -> {
+      throw new IllegalStateException("no broker today");
+    });
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    channel.runPendingTasks();
+
+    assertThat(handler.broker()).isCompletedExceptionally();
+    assertThat(handler.startedBroker()).isNull();
+    assertThat(handler.lost()).isCompleted();
+    channel.finishAndReleaseAll();
+  }
+
   private static EmbeddedChannel serverChannel() {
     return new EmbeddedChannel(BrokerHandler.server(new TestRoot(), BrokerOptions.DEFAULT));
   }
