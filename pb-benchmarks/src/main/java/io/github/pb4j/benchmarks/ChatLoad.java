@@ -83,8 +83,10 @@ public final class ChatLoad implements Callable<Integer> {
   int clientThreads;
 
   @Option(names = "--server-jvm-arg", paramLabel = "ARG",
-      description = "JVM option for pb4j's server process (repeatable; default: -Xmx1g).")
-  List<String> serverJvmArgs = new ArrayList<>(List.of("-Xmx1g"));
+      description = "JVM option for pb4j's server process (repeatable; replaces the default:"
+          + " -Xmx1g and the heap free ratios ./pb starts servers with).")
+  List<String> serverJvmArgs =
+      new ArrayList<>(List.of("-Xmx1g", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
 
   @Option(names = "--python", defaultValue = "/usr/bin/python3",
       description = "Python with Twisted for the Twisted server (default: ${DEFAULT-VALUE}).")
