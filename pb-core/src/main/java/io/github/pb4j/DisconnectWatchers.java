@@ -1,9 +1,8 @@
 package io.github.pb4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.Objects;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -15,9 +14,8 @@ import org.jspecify.annotations.Nullable;
 final class DisconnectWatchers {
   /** Made when the first reference watches: most connections have none. */
   private @Nullable Set<RemoteReference> references;
-  /** The callbacks in the order added, then nulls; made for the first. */
-  private @Nullable Runnable @Nullable [] callbacks;
-  private int count;
+  /** Made for the first callback. */
+  private @Nullable List<Runnable> callbacks;
 
   void watch(RemoteReference ref) {
     Set<RemoteReference> r = references;
@@ -35,24 +33,15 @@ final class DisconnectWatchers {
   }
 
   void add(Runnable callback) {
-    @Nullable Runnable[] c = callbacks;
-    if (c == null) {
-      c = callbacks = new Runnable[2];
-    } else if (count == c.length) {
-      c = callbacks = Arrays.copyOf(c, count * 2);
+    if (callbacks == null) {
+      callbacks = new ArrayList<>(2);
     }
-    c[count++] = callback;
+    callbacks.add(callback);
   }
 
-  /** Removes the first registration of {@code callback} (by {@code equals}), if any. */
   void remove(Runnable callback) {
-    @Nullable Runnable[] c = callbacks;
-    for (int i = 0; c != null && i < count; i++) {
-      if (callback.equals(c[i])) {
-        System.arraycopy(c, i + 1, c, i, count - i - 1);
-        c[--count] = null;
-        return;
-      }
+    if (callbacks != null) {
+      callbacks.remove(callback);
     }
   }
 
@@ -65,12 +54,10 @@ final class DisconnectWatchers {
         r.disconnected();
       }
     }
-    @Nullable Runnable[] c = callbacks;
-    int n = count;
+    List<Runnable> c = callbacks;
     callbacks = null;
-    count = 0;
-    for (int i = 0; i < n; i++) {
-      run.accept(Objects.requireNonNull(c)[i]);
+    if (c != null) {
+      c.forEach(run);
     }
   }
 }
