@@ -2,6 +2,8 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.jelly.JellyException;
+import io.github.pb4j.jelly.JellyTag;
+import io.github.pb4j.jelly.internal.JellyReader;
 import io.github.pb4j.jelly.TypeMismatchException;
 import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
@@ -36,6 +38,7 @@ final class IncomingCalls {
   static final int MAX_LOGGED_FAILURES = 100;
   private static final ByteString LOGIN = ByteString.ascii("login");
   private static final ByteString RESPOND = ByteString.ascii("respond");
+  private static final ByteString REMOTE = JellyTag.REMOTE.wire();
 
   private final Broker broker;
   private final MessageWriter writer;
@@ -95,6 +98,17 @@ final class IncomingCalls {
       return;
     }
     dispatch(call, target, args, kwargs, jellied);
+  }
+
+  /**
+   * Returns a value read in one pass with its remote references imported, each as the unjellier
+   * imports {@code [b'remote', luid]} (same reference per luid, one count per occurrence).
+   */
+  private @Nullable Object resolved(@Nullable Object value) {
+    if (value instanceof JellyReader.WithReferences pending) {
+      return pending.resolve(luid -> unjellier.unjelly(List.of(REMOTE, luid)));
+    }
+    return value;
   }
 
   /** Counts a call in; past the limit, stops reading from the peer until one is answered. */
@@ -161,8 +175,8 @@ final class IncomingCalls {
     List<?> args;
     Map<String, ?> kwargs;
     try {
-      args = RemoteMethod.argumentList(jellied ? unjellier.unjelly(rawArgs) : rawArgs);
-      kwargs = keywordArguments(jellied ? unjellier.unjelly(rawKwargs) : rawKwargs);
+      args = RemoteMethod.argumentList(jellied ? unjellier.unjelly(rawArgs) : resolved(rawArgs));
+      kwargs = keywordArguments(jellied ? unjellier.unjelly(rawKwargs) : resolved(rawKwargs));
     } catch (JellyException e) {
       fail(call, e);
       return;

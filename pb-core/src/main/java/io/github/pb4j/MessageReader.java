@@ -49,8 +49,9 @@ final class MessageReader {
 
     /**
      * A call to one of this side's objects. {@code args} and {@code kwargs} were read in one pass
-     * if {@code jellied} is false, else they are Banana expressions still to unjelly (after the
-     * target is found, as Twisted does).
+     * if {@code jellied} is false (each a {@link JellyReader.WithReferences} if it holds remote
+     * references, resolved once the target is found), else they are Banana expressions still to
+     * unjelly (after the target is found, as Twisted does).
      */
     void message(Object requestId, Object objectId, ByteString method, boolean answerRequired,
         @Nullable Object args, @Nullable Object kwargs, boolean jellied);
@@ -59,7 +60,10 @@ final class MessageReader {
     void cacheMessage(Object requestId, Object cacheId, ByteString method, boolean answerRequired,
         Object args, Object kwargs);
 
-    /** The answer to a call of ours; {@code body} is jellied unless read in one pass. */
+    /**
+     * The answer to a call of ours; {@code body} is jellied unless read in one pass (then a {@link
+     * JellyReader.WithReferences} if it holds remote references).
+     */
     void answer(int requestId, @Nullable Object body, boolean jellied);
 
     /** The failure of a call of ours; {@code body} is jellied. */
@@ -114,6 +118,9 @@ final class MessageReader {
     this.limits = options.bananaLimits();
     this.reader = new BananaReader(limits, Dialect.NONE);
     this.jellyReader = new JellyReader(reader, options.maxDepth());
+    // References are resolved by whoever takes the call or answer (after it has found the
+    // target, as the unjellier would), so reading them here has no side effect.
+    jellyReader.readRemoteReferences();
     this.inputCharge = new InputCharge(options);
   }
 

@@ -1,7 +1,10 @@
 package io.github.pb4j;
 
+import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.jelly.JellyException;
+import io.github.pb4j.jelly.JellyTag;
 import io.github.pb4j.jelly.Unjellier;
+import io.github.pb4j.jelly.internal.JellyReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OutgoingCalls {
   private static final Logger logger = LoggerFactory.getLogger(Broker.class);
+  private static final ByteString REMOTE = JellyTag.REMOTE.wire();
 
   /**
    * The probe's target: an object id no PB peer hands out (Twisted's and pb4j's luids are
@@ -237,7 +241,11 @@ final class OutgoingCalls {
       return;
     }
     Object value = body;
-    if (jellied) {
+    if (body instanceof JellyReader.WithReferences pending) {
+      // Read in one pass with references in it: imported now that the call is known, as the
+      // unjellier imports them in an answer.
+      value = pending.resolve(luid -> flavors.unjellyAnswer(unjellier, List.of(REMOTE, luid)));
+    } else if (jellied) {
       try {
         value = flavors.unjellyAnswer(unjellier, Objects.requireNonNull(body));
       } catch (JellyException e) {
@@ -260,6 +268,14 @@ final class OutgoingCalls {
    */
   private void late(int requestId, @Nullable Object body, boolean jellied, String what) {
     logger.debug("[conn {}] late {} to request {} dropped", broker.connectionId(), what, requestId);
+    if (body instanceof JellyReader.WithReferences pending) {
+      // Read in one pass: only its references are to give back.
+      pending.resolve(luid -> {
+        flavors.discardAnswer(unjellier, List.of(REMOTE, luid));
+        return null;
+      });
+      return;
+    }
     if (!jellied || body == null) {
       return; // read in one pass: plain data, nothing to release
     }

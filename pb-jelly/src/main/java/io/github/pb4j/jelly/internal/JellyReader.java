@@ -7,8 +7,10 @@ import io.github.pb4j.banana.internal.BananaReader.Unsupported;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.internal.Vocabulary;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +38,7 @@ public final class JellyReader {
   private static final ByteString TUPLE = JellyTag.TUPLE.wire();
   private static final ByteString DICTIONARY = JellyTag.DICTIONARY.wire();
   private static final ByteString NONE = JellyTag.NONE.wire();
+  private static final ByteString REMOTE = JellyTag.REMOTE.wire();
   private static final ByteString TRUE = JellyWords.TRUE;
   private static final ByteString FALSE = JellyWords.FALSE;
 
@@ -47,6 +50,7 @@ public final class JellyReader {
   private static final int TAG_TUPLE = 4;
   private static final int TAG_UNICODE = 5;
   private static final int TAG_BOOLEAN = 6;
+  private static final int TAG_REMOTE = 7;
   /** The tag of each vocabulary word (by its number in {@link Vocabulary}); TAG_OTHER for the rest. */
   private static final int[] TAG_BY_WORD = new int[Vocabulary.size() + 1];
 
@@ -55,6 +59,10 @@ public final class JellyReader {
     TAG_BY_WORD[Vocabulary.numberOf(DICTIONARY)] = TAG_DICTIONARY;
     TAG_BY_WORD[Vocabulary.numberOf(LIST)] = TAG_LIST;
     TAG_BY_WORD[Vocabulary.numberOf(TUPLE)] = TAG_TUPLE;
+    int remote = Vocabulary.numberOf(REMOTE);
+    if (remote > 0) {
+      TAG_BY_WORD[remote] = TAG_REMOTE;
+    }
   }
 
   /** Key positions remembered, and the longest encoded key remembered. */
@@ -72,6 +80,11 @@ public final class JellyReader {
   private final int maxDepth;
   private final String[] keyText = new String[KEY_MEMORY];
   private final byte[][] keyWire = new byte[KEY_MEMORY][];
+  /** Whether {@code [b'remote', luid]} is read (as a {@link WithReferences} to resolve). */
+  private boolean remoteReferences;
+  /** The remote references met by the current {@link #read}, in reading order. */
+  private RemoteSlot @Nullable [] slots;
+  private int slotCount;
 
   /**
    * Creates a reader over {@code in} for values nested at most {@code maxDepth} levels (the
@@ -91,13 +104,109 @@ public final class JellyReader {
   }
 
   /**
-   * Reads one jellied value, as one {@link Unjellier#unjelly} call would return it.
+   * Also reads remote references ({@code [b'remote', luid]}, PB's flavour), which only their
+   * connection can resolve: a value holding any is returned as a {@link WithReferences}, whose
+   * {@link WithReferences#resolve} puts them in place once the caller has accepted the message.
+   * Reading still has no side effect.
+   */
+  public void readRemoteReferences() {
+    remoteReferences = true;
+  }
+
+  /**
+   * Reads one jellied value, as one {@link Unjellier#unjelly} call would return it; with {@link
+   * #readRemoteReferences}, a value holding remote references comes as a {@link WithReferences}.
    *
    * @throws Unsupported if the value is not one this reader handles (nothing is then consumed
    *     from the buffer; the reader's position is undefined until {@link BananaReader#rollback})
    */
   public @Nullable Object read() {
-    return value(0);
+    slotCount = 0;
+    Object value = value(0);
+    if (slotCount == 0) {
+      return value;
+    }
+    RemoteSlot[] met = Arrays.copyOf(slots, slotCount);
+    slotCount = 0;
+    Arrays.fill(slots, null);
+    return new WithReferences(value, met);
+  }
+
+  /**
+   * A value read with remote references in it, each still to resolve: {@link #resolve} asks the
+   * connection for each one, in the order they were read (as the unjellier would import them),
+   * and puts it in its place. Used once.
+   */
+  public static final class WithReferences {
+    private final @Nullable Object value;
+    private final RemoteSlot[] slots;
+
+    WithReferences(@Nullable Object value, RemoteSlot[] slots) {
+      this.value = value;
+      this.slots = slots;
+    }
+
+    /** The number of remote references in the value. */
+    public int size() {
+      return slots.length;
+    }
+
+    /** The luid of the {@code i}-th remote reference read. */
+    public int luid(int i) {
+      return slots[i].luid;
+    }
+
+    /**
+     * Resolves each reference with {@code remote} (given its luid), in reading order, and returns
+     * the value with the results in place.
+     */
+    @SuppressWarnings("unchecked")
+    public @Nullable Object resolve(IntFunction<@Nullable Object> remote) {
+      Object top = value;
+      for (RemoteSlot slot : slots) {
+        Object resolved = remote.apply(slot.luid);
+        Object container = slot.container;
+        if (container == null) {
+          top = resolved;
+        } else if (container instanceof ArrayList<?> list) {
+          ((ArrayList<@Nullable Object>) list).set(slot.index, resolved);
+        } else if (container instanceof Tuple tuple) {
+          ACCESS.fill(tuple, slot.index, resolved);
+        } else {
+          ((Map<@Nullable Object, @Nullable Object>) container).put(slot.key, resolved);
+        }
+      }
+      return top;
+    }
+  }
+
+  /** Where a remote reference was read: its luid, and the container and position it fills. */
+  private static final class RemoteSlot {
+    final int luid;
+    @Nullable Object container;
+    int index;
+    @Nullable Object key;
+
+    RemoteSlot(int luid) {
+      this.luid = luid;
+    }
+  }
+
+  private RemoteSlot remote() {
+    if (in.next() != BananaReader.INT || !(in.number() instanceof Integer luid)) {
+      throw Unsupported.INSTANCE;
+    }
+    RemoteSlot slot = new RemoteSlot(luid);
+    RemoteSlot[] s = slots;
+    if (s == null) {
+      s = new RemoteSlot[4];
+      slots = s;
+    } else if (slotCount == s.length) {
+      s = Arrays.copyOf(s, s.length * 2);
+      slots = s;
+    }
+    s[slotCount++] = slot;
+    return slot;
   }
 
   private @Nullable Object value(int depth) {
@@ -191,10 +300,21 @@ public final class JellyReader {
     switch (tag) {
       case TAG_DICTIONARY:
         return dictionary(count - 1, depth + 1);
+      case TAG_REMOTE: {
+        if (count != 2 || !remoteReferences) {
+          throw Unsupported.INSTANCE;
+        }
+        return remote();
+      }
       case TAG_LIST: {
         ArrayList<@Nullable Object> list = new ArrayList<>(Math.min(count - 1, 1024));
         for (int i = 1; i < count; i++) {
-          list.add(value(depth + 1));
+          Object v = value(depth + 1);
+          if (v instanceof RemoteSlot slot) {
+            slot.container = list;
+            slot.index = i - 1;
+          }
+          list.add(v);
         }
         return list;
       }
@@ -204,7 +324,12 @@ public final class JellyReader {
         }
         Tuple tuple = ACCESS.newTuple(count - 1);
         for (int i = 1; i < count; i++) {
-          ACCESS.fill(tuple, i - 1, value(depth + 1));
+          Object v = value(depth + 1);
+          if (v instanceof RemoteSlot slot) {
+            slot.container = tuple;
+            slot.index = i - 1;
+          }
+          ACCESS.fill(tuple, i - 1, v);
         }
         return tuple;
       }
@@ -230,6 +355,8 @@ public final class JellyReader {
         return in.is(BananaReader.STRING, NONE) ? TAG_NONE : TAG_OTHER;
       case 5:
         return in.is(BananaReader.STRING, TUPLE) ? TAG_TUPLE : TAG_OTHER;
+      case 6:
+        return in.is(BananaReader.STRING, REMOTE) ? TAG_REMOTE : TAG_OTHER;
       case 10:
         return in.is(BananaReader.STRING, DICTIONARY) ? TAG_DICTIONARY : TAG_OTHER;
       default:
@@ -243,11 +370,22 @@ public final class JellyReader {
       if (in.nextList() != 2) {
         throw Unsupported.INSTANCE;
       }
+      int slotsBefore = slotCount;
       Object key = key(i, depth);
-      if (!ACCESS.isHashable(key)) {
+      if (slotCount != slotsBefore || !ACCESS.isHashable(key)) {
+        // A reference in a key: left to the unjellier (a key's hash must not change later).
         throw Unsupported.INSTANCE;
       }
-      map.put(key, value(depth));
+      Object v = value(depth);
+      if (v instanceof RemoteSlot slot) {
+        slot.container = map;
+        slot.key = key;
+      }
+      map.put(key, v);
+      if (slotCount != 0 && map.size() != i + 1) {
+        // A key given twice where a reference is in play: the unjellier's order of effects.
+        throw Unsupported.INSTANCE;
+      }
     }
     return map;
   }
