@@ -2,7 +2,6 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.jelly.JellyException;
-import io.github.pb4j.jelly.JellyTag;
 import io.github.pb4j.jelly.internal.JellyReader;
 import io.github.pb4j.jelly.TypeMismatchException;
 import io.github.pb4j.jelly.Unjellier;
@@ -38,7 +37,6 @@ final class IncomingCalls {
   static final int MAX_LOGGED_FAILURES = 100;
   private static final ByteString LOGIN = ByteString.ascii("login");
   private static final ByteString RESPOND = ByteString.ascii("respond");
-  private static final ByteString REMOTE = JellyTag.REMOTE.wire();
 
   private final Broker broker;
   private final MessageWriter writer;
@@ -101,12 +99,13 @@ final class IncomingCalls {
   }
 
   /**
-   * Returns a value read in one pass with its remote references imported, each as the unjellier
-   * imports {@code [b'remote', luid]} (same reference per luid, one count per occurrence).
+   * Returns a value read in one pass with its references resolved, each as the unjellier resolves
+   * {@code [b'remote', luid]} (same reference per luid, one count per occurrence) or {@code
+   * [b'local', luid]} (an unknown luid fails the call).
    */
   private @Nullable Object resolved(@Nullable Object value) {
     if (value instanceof JellyReader.WithReferences pending) {
-      return pending.resolve(luid -> unjellier.unjelly(List.of(REMOTE, luid)));
+      return pending.resolve((tag, luid) -> unjellier.unjelly(List.of(tag, luid)));
     }
     return value;
   }

@@ -1,8 +1,6 @@
 package io.github.pb4j;
 
-import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.jelly.JellyException;
-import io.github.pb4j.jelly.JellyTag;
 import io.github.pb4j.jelly.Unjellier;
 import io.github.pb4j.jelly.internal.JellyReader;
 import io.netty.buffer.ByteBuf;
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class OutgoingCalls {
   private static final Logger logger = LoggerFactory.getLogger(Broker.class);
-  private static final ByteString REMOTE = JellyTag.REMOTE.wire();
 
   /**
    * The probe's target: an object id no PB peer hands out (Twisted's and pb4j's luids are
@@ -244,7 +241,7 @@ final class OutgoingCalls {
     if (body instanceof JellyReader.WithReferences pending) {
       // Read in one pass with references in it: imported now that the call is known, as the
       // unjellier imports them in an answer.
-      value = pending.resolve(luid -> flavors.unjellyAnswer(unjellier, List.of(REMOTE, luid)));
+      value = pending.resolve((tag, luid) -> flavors.unjellyAnswer(unjellier, List.of(tag, luid)));
     } else if (jellied) {
       try {
         value = flavors.unjellyAnswer(unjellier, Objects.requireNonNull(body));
@@ -270,8 +267,8 @@ final class OutgoingCalls {
     logger.debug("[conn {}] late {} to request {} dropped", broker.connectionId(), what, requestId);
     if (body instanceof JellyReader.WithReferences pending) {
       // Read in one pass: only its references are to give back.
-      pending.resolve(luid -> {
-        flavors.discardAnswer(unjellier, List.of(REMOTE, luid));
+      pending.resolve((tag, luid) -> {
+        flavors.discardAnswer(unjellier, List.of(tag, luid));
         return null;
       });
       return;

@@ -89,13 +89,15 @@ class MessageReaderTest {
   /** A value read in one pass, its remote references put in place as {@link Remote}s. */
   private static @Nullable Object read(@Nullable Object value) {
     if (value instanceof JellyReader.WithReferences pending) {
-      return pending.resolve(Remote::new);
+      return pending.resolve((tag, luid) -> tag.toStringUtf8().equals("local") ? new Local(luid) : new Remote(luid));
     }
     return value;
   }
 
-  /** Stands for the reference the broker would import; shown as {@code <Remote[luid=N]>}. */
+  /** Stands for the reference the broker would resolve. */
   private record Remote(int luid) {}
+
+  private record Local(int luid) {}
 
   private static String format(@Nullable Object sexp) {
     return sexp == null ? "None" : SexpFormatter.format(sexp);
@@ -151,12 +153,14 @@ class MessageReaderTest {
         call(3, "respond", b("x"), List.of(b("remote"), 5)),
         call(4, "take", List.of(b("list"), 1, List.of(b("remote"), 6)),
             List.of(b("dictionary"), List.of(b("k"), List.of(b("remote"), 5)))),
-        List.of(b("answer"), 3, List.of(b("remote"), 7))));
+        List.of(b("answer"), 3, List.of(b("remote"), 7)),
+        call(5, "take", List.of(b("local"), 2))));
     assertThat(events).containsExactly(
         "message 3 b'root' respond true read (b'x', <Remote[luid=5]>) {}",
         "message 4 b'root' take true read ([1, <Remote[luid=6]>], {b'k': <Remote[luid=5]>}) {}",
-        "answer 3 read Remote[luid=7]");
-    assertThat(reader.onePassReads()).isEqualTo(3);
+        "answer 3 read Remote[luid=7]",
+        "message 5 b'root' take true read (<Local[luid=2]>,) {}");
+    assertThat(reader.onePassReads()).isEqualTo(4);
   }
 
   @Test

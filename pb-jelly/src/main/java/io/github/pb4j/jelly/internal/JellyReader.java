@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +38,7 @@ public final class JellyReader {
   private static final ByteString DICTIONARY = JellyTag.DICTIONARY.wire();
   private static final ByteString NONE = JellyTag.NONE.wire();
   private static final ByteString REMOTE = JellyTag.REMOTE.wire();
+  private static final ByteString LOCAL = JellyTag.LOCAL.wire();
   private static final ByteString TRUE = JellyWords.TRUE;
   private static final ByteString FALSE = JellyWords.FALSE;
 
@@ -51,6 +51,7 @@ public final class JellyReader {
   private static final int TAG_UNICODE = 5;
   private static final int TAG_BOOLEAN = 6;
   private static final int TAG_REMOTE = 7;
+  private static final int TAG_LOCAL = 8;
   /** The tag of each vocabulary word (by its number in {@link Vocabulary}); TAG_OTHER for the rest. */
   private static final int[] TAG_BY_WORD = new int[Vocabulary.size() + 1];
 
@@ -62,6 +63,10 @@ public final class JellyReader {
     int remote = Vocabulary.numberOf(REMOTE);
     if (remote > 0) {
       TAG_BY_WORD[remote] = TAG_REMOTE;
+    }
+    int local = Vocabulary.numberOf(LOCAL);
+    if (local > 0) {
+      TAG_BY_WORD[local] = TAG_LOCAL;
     }
   }
 
@@ -80,7 +85,7 @@ public final class JellyReader {
   private final int maxDepth;
   private final String[] keyText = new String[KEY_MEMORY];
   private final byte[][] keyWire = new byte[KEY_MEMORY][];
-  /** Whether {@code [b'remote', luid]} is read (as a {@link WithReferences} to resolve). */
+  /** Whether {@code [b'remote', luid]} and {@code [b'local', luid]} are read (as a {@link WithReferences}). */
   private boolean remoteReferences;
   /** The remote references met by the current {@link #read}, in reading order. */
   private RemoteSlot @Nullable [] slots;
@@ -104,10 +109,10 @@ public final class JellyReader {
   }
 
   /**
-   * Also reads remote references ({@code [b'remote', luid]}, PB's flavour), which only their
-   * connection can resolve: a value holding any is returned as a {@link WithReferences}, whose
-   * {@link WithReferences#resolve} puts them in place once the caller has accepted the message.
-   * Reading still has no side effect.
+   * Also reads PB's references ({@code [b'remote', luid]} and {@code [b'local', luid]} with an
+   * int luid), which only their connection can resolve: a value holding any is returned as a
+   * {@link WithReferences}, whose {@link WithReferences#resolve} puts them in place once the
+   * caller has accepted the message. Reading still has no side effect.
    */
   public void readRemoteReferences() {
     remoteReferences = true;
@@ -133,9 +138,9 @@ public final class JellyReader {
   }
 
   /**
-   * A value read with remote references in it, each still to resolve: {@link #resolve} asks the
-   * connection for each one, in the order they were read (as the unjellier would import them),
-   * and puts it in its place. Used once.
+   * A value read with references in it, each still to resolve: {@link #resolve} asks the
+   * connection for each one, in the order they were read (as the unjellier would meet them), and
+   * puts it in its place. Used once.
    */
   public static final class WithReferences {
     private final @Nullable Object value;
@@ -146,25 +151,21 @@ public final class JellyReader {
       this.slots = slots;
     }
 
-    /** The number of remote references in the value. */
+    /** The number of references in the value. */
     public int size() {
       return slots.length;
     }
 
-    /** The luid of the {@code i}-th remote reference read. */
-    public int luid(int i) {
-      return slots[i].luid;
-    }
-
     /**
-     * Resolves each reference with {@code remote} (given its luid), in reading order, and returns
-     * the value with the results in place.
+     * Resolves each reference, in reading order, with {@code resolver} (given the tag, {@code
+     * b'remote'} or {@code b'local'}, and the luid), and returns the value with the results in
+     * place.
      */
     @SuppressWarnings("unchecked")
-    public @Nullable Object resolve(IntFunction<@Nullable Object> remote) {
+    public @Nullable Object resolve(Resolver resolver) {
       Object top = value;
       for (RemoteSlot slot : slots) {
-        Object resolved = remote.apply(slot.luid);
+        Object resolved = resolver.resolve(slot.local ? LOCAL : REMOTE, slot.luid);
         Object container = slot.container;
         if (container == null) {
           top = resolved;
@@ -180,23 +181,32 @@ public final class JellyReader {
     }
   }
 
-  /** Where a remote reference was read: its luid, and the container and position it fills. */
+  /** Resolves the references of a {@link WithReferences}. */
+  @FunctionalInterface
+  public interface Resolver {
+    /** The value of {@code [tag, luid]}. */
+    @Nullable Object resolve(ByteString tag, int luid);
+  }
+
+  /** Where a reference was read: its kind and luid, and the container and position it fills. */
   private static final class RemoteSlot {
+    final boolean local;
     final int luid;
     @Nullable Object container;
     int index;
     @Nullable Object key;
 
-    RemoteSlot(int luid) {
+    RemoteSlot(boolean local, int luid) {
+      this.local = local;
       this.luid = luid;
     }
   }
 
-  private RemoteSlot remote() {
+  private RemoteSlot reference(boolean local) {
     if (in.next() != BananaReader.INT || !(in.number() instanceof Integer luid)) {
       throw Unsupported.INSTANCE;
     }
-    RemoteSlot slot = new RemoteSlot(luid);
+    RemoteSlot slot = new RemoteSlot(local, luid);
     RemoteSlot[] s = slots;
     if (s == null) {
       s = new RemoteSlot[4];
@@ -300,11 +310,12 @@ public final class JellyReader {
     switch (tag) {
       case TAG_DICTIONARY:
         return dictionary(count - 1, depth + 1);
-      case TAG_REMOTE: {
+      case TAG_REMOTE:
+      case TAG_LOCAL: {
         if (count != 2 || !remoteReferences) {
           throw Unsupported.INSTANCE;
         }
-        return remote();
+        return reference(tag == TAG_LOCAL);
       }
       case TAG_LIST: {
         ArrayList<@Nullable Object> list = new ArrayList<>(Math.min(count - 1, 1024));
@@ -354,7 +365,10 @@ public final class JellyReader {
         }
         return in.is(BananaReader.STRING, NONE) ? TAG_NONE : TAG_OTHER;
       case 5:
-        return in.is(BananaReader.STRING, TUPLE) ? TAG_TUPLE : TAG_OTHER;
+        if (b[o] == 't') {
+          return in.is(BananaReader.STRING, TUPLE) ? TAG_TUPLE : TAG_OTHER;
+        }
+        return in.is(BananaReader.STRING, LOCAL) ? TAG_LOCAL : TAG_OTHER;
       case 6:
         return in.is(BananaReader.STRING, REMOTE) ? TAG_REMOTE : TAG_OTHER;
       case 10:
