@@ -6,6 +6,7 @@ import io.github.pb4j.banana.internal.BananaReader;
 import io.github.pb4j.banana.internal.BananaReader.Unsupported;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.internal.Vocabulary;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Map;
@@ -81,10 +82,28 @@ public final class JellyReader {
    */
   private static final byte[] UNICODE_TOKEN = unicodeToken();
 
+  /**
+   * The text keys last read at each of a dict's first positions, with their bytes. A cache checked
+   * byte for byte, so the readers of every connection on a thread share one: an idle connection
+   * holds none.
+   */
+  private static final class KeyMemory {
+    final String[] text = new String[KEY_MEMORY];
+    final byte[][] wire = new byte[KEY_MEMORY][];
+  }
+
+  private static final FastThreadLocal<KeyMemory> KEYS =
+      new FastThreadLocal<>() {
+        @Override
+        protected KeyMemory initialValue() {
+          return new KeyMemory();
+        }
+      };
+
   private final BananaReader in;
   private final int maxDepth;
-  private final String[] keyText = new String[KEY_MEMORY];
-  private final byte[][] keyWire = new byte[KEY_MEMORY][];
+  /** The keys remembered, shared by the readers on this thread; set by {@link #read}. */
+  private @Nullable KeyMemory keys;
   /** Whether {@code [b'remote', luid]} and {@code [b'local', luid]} are read (as a {@link WithReferences}). */
   private boolean remoteReferences;
   /** The remote references met by the current {@link #read}, in reading order. */
@@ -126,6 +145,7 @@ public final class JellyReader {
    *     from the buffer; the reader's position is undefined until {@link BananaReader#rollback})
    */
   public @Nullable Object read() {
+    keys = KEYS.get();
     slotCount = 0;
     Object value = value(0);
     if (slotCount == 0) {
@@ -414,16 +434,17 @@ public final class JellyReader {
     if (index >= KEY_MEMORY) {
       return value(depth);
     }
-    byte[] wire = keyWire[index];
+    KeyMemory memory = keys;
+    byte[] wire = memory.wire[index];
     if (wire != null && in.skipIf(wire)) {
-      return keyText[index];
+      return memory.text[index];
     }
     int start = in.mark();
     Object key = value(depth);
     int length = in.mark() - start;
     if (key instanceof String text && length <= MAX_REMEMBERED_KEY_BYTES) {
-      keyText[index] = text;
-      keyWire[index] = java.util.Arrays.copyOfRange(in.array(), start, start + length);
+      memory.text[index] = text;
+      memory.wire[index] = Arrays.copyOfRange(in.array(), start, start + length);
     }
     return key;
   }
