@@ -252,9 +252,7 @@ final class MessageReader {
   }
 
   private void resetScanner() {
-    if (scanner != null) {
-      scanner.reset();
-    }
+    scanner = null; // made again for the next message that spans reads
   }
 
   private void keepRemainder(ByteBuf in, ByteBuf data) {

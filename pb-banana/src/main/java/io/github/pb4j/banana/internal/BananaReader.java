@@ -184,8 +184,8 @@ public final class BananaReader {
   }
 
   /**
-   * Gives the copy buffer back to the thread (or lets go of this reader's own); between reads,
-   * when no window is open. An idle connection holds none.
+   * Gives the copy buffer back to the thread (or lets go of this reader's own) and forgets the
+   * window; between reads, when no window is open. An idle connection holds no bytes.
    */
   public void trim() {
     Scratch s = lent;
@@ -193,11 +193,10 @@ public final class BananaReader {
       s.lent = false;
       lent = null;
     }
-    if (scratch != NO_BYTES) {
-      scratch = NO_BYTES;
-      buf = NO_BYTES;
-      base = pos = end = committed = 0;
-    }
+    // Nor does it keep the last window's array (a heap buffer's, which may be a large message's).
+    scratch = NO_BYTES;
+    buf = NO_BYTES;
+    base = pos = end = committed = 0;
   }
 
   /**
