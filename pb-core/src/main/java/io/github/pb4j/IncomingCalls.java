@@ -2,6 +2,7 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.jelly.JellyException;
+import io.github.pb4j.jelly.internal.JellyReader;
 import io.github.pb4j.jelly.TypeMismatchException;
 import io.github.pb4j.jelly.Unjellier;
 import io.netty.buffer.ByteBuf;
@@ -97,6 +98,18 @@ final class IncomingCalls {
     dispatch(call, target, args, kwargs, jellied);
   }
 
+  /**
+   * Returns a value read in one pass with its references resolved, each as the unjellier resolves
+   * {@code [b'remote', luid]} (same reference per luid, one count per occurrence) or {@code
+   * [b'local', luid]} (an unknown luid fails the call).
+   */
+  private @Nullable Object resolved(@Nullable Object value) {
+    if (value instanceof JellyReader.WithReferences pending) {
+      return pending.resolve((tag, luid) -> unjellier.unjelly(List.of(tag, luid)));
+    }
+    return value;
+  }
+
   /** Counts a call in; past the limit, stops reading from the peer until one is answered. */
   private Call start(Object requestId, ByteString method, boolean answerRequired) {
     PbObserver observer = broker.observer;
@@ -161,8 +174,8 @@ final class IncomingCalls {
     List<?> args;
     Map<String, ?> kwargs;
     try {
-      args = RemoteMethod.argumentList(jellied ? unjellier.unjelly(rawArgs) : rawArgs);
-      kwargs = keywordArguments(jellied ? unjellier.unjelly(rawKwargs) : rawKwargs);
+      args = RemoteMethod.argumentList(jellied ? unjellier.unjelly(rawArgs) : resolved(rawArgs));
+      kwargs = keywordArguments(jellied ? unjellier.unjelly(rawKwargs) : resolved(rawKwargs));
     } catch (JellyException e) {
       fail(call, e);
       return;

@@ -2,7 +2,6 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.BananaDecoder;
 import io.github.pb4j.banana.BananaException;
-import io.github.pb4j.banana.BananaLimits;
 import io.github.pb4j.banana.internal.BananaReader;
 import io.github.pb4j.banana.internal.BananaScanner;
 import io.github.pb4j.banana.ByteString;
@@ -36,6 +35,7 @@ final class MessageReader {
   /** The largest message waited for to read in one pass; a larger one goes to the decoder. */
   static final int MAX_AWAITED_MESSAGE_BYTES = 1 << 20;
   private static final int PROTOCOL_VERSION = 6;
+  private static final byte[] NO_BYTES = new byte[0];
   /**
    * What a decoded value is charged per estimated heap byte while its message is incomplete: its
    * own cost, and as much again for the Java values made from it once the message is whole.
@@ -49,8 +49,9 @@ final class MessageReader {
 
     /**
      * A call to one of this side's objects. {@code args} and {@code kwargs} were read in one pass
-     * if {@code jellied} is false, else they are Banana expressions still to unjelly (after the
-     * target is found, as Twisted does).
+     * if {@code jellied} is false (each a {@link JellyReader.WithReferences} if it holds remote
+     * references, resolved once the target is found), else they are Banana expressions still to
+     * unjelly (after the target is found, as Twisted does).
      */
     void message(Object requestId, Object objectId, ByteString method, boolean answerRequired,
         @Nullable Object args, @Nullable Object kwargs, boolean jellied);
@@ -59,7 +60,10 @@ final class MessageReader {
     void cacheMessage(Object requestId, Object cacheId, ByteString method, boolean answerRequired,
         Object args, Object kwargs);
 
-    /** The answer to a call of ours; {@code body} is jellied unless read in one pass. */
+    /**
+     * The answer to a call of ours; {@code body} is jellied unless read in one pass (then a {@link
+     * JellyReader.WithReferences} if it holds remote references).
+     */
     void answer(int requestId, @Nullable Object body, boolean jellied);
 
     /** The failure of a call of ours; {@code body} is jellied. */
@@ -80,7 +84,7 @@ final class MessageReader {
 
   private final Handler handler;
   private final long connectionId;
-  private final BananaLimits limits;
+  private final BrokerOptions options;
   private Dialect dialect = Dialect.NONE;
   /**
    * The general decoder, for the handshake, messages too large for one pass, and TRACE; made when
@@ -92,8 +96,11 @@ final class MessageReader {
   /** Tells when a message that spans reads is whole; made for the first such message. */
   private @Nullable BananaScanner scanner;
   private final FrameLog frameLog;
-  /** Input held between reads, charged to the connection's limit and the shared budget. */
-  private final InputCharge inputCharge;
+  /**
+   * Input held between reads, charged to the connection's limit and the shared budget; only while
+   * some is held (an idle connection holds none).
+   */
+  private @Nullable InputCharge inputCharge;
 
   private @Nullable ByteBuf cumulation;
   private boolean handshaking = true;
@@ -105,16 +112,18 @@ final class MessageReader {
   /** Messages read in one pass so far; for tests. */
   private long onePassReads;
   /** In the current dialect: an empty dict, skipped as the common kwargs. */
-  private byte[] emptyDict = new byte[0];
+  private byte[] emptyDict = NO_BYTES; // then the writer's, shared by every connection
 
   MessageReader(Handler handler, long connectionId, BrokerOptions options, FrameLog frameLog) {
     this.handler = handler;
     this.connectionId = connectionId;
     this.frameLog = frameLog;
-    this.limits = options.bananaLimits();
-    this.reader = new BananaReader(limits, Dialect.NONE);
+    this.options = options;
+    this.reader = new BananaReader(options.bananaLimits(), Dialect.NONE);
     this.jellyReader = new JellyReader(reader, options.maxDepth());
-    this.inputCharge = new InputCharge(options);
+    // References are resolved by whoever takes the call or answer (after it has found the
+    // target, as the unjellier would), so reading them here has no side effect.
+    jellyReader.readRemoteReferences();
   }
 
   /** The handshake is over: messages follow, in {@code dialect}; {@code emptyDict} as it encodes. */
@@ -227,7 +236,7 @@ final class MessageReader {
   private BananaDecoder decoder() {
     BananaDecoder d = decoder;
     if (d == null) {
-      d = new BananaDecoder(limits, dialect);
+      d = new BananaDecoder(options.bananaLimits(), dialect);
       decoder = d;
     }
     return d;
@@ -236,16 +245,14 @@ final class MessageReader {
   private BananaScanner scanner() {
     BananaScanner s = scanner;
     if (s == null) {
-      s = new BananaScanner(limits, MAX_AWAITED_MESSAGE_BYTES);
+      s = new BananaScanner(options.bananaLimits(), MAX_AWAITED_MESSAGE_BYTES);
       scanner = s;
     }
     return s;
   }
 
   private void resetScanner() {
-    if (scanner != null) {
-      scanner.reset();
-    }
+    scanner = null; // made again for the next message that spans reads
   }
 
   private void keepRemainder(ByteBuf in, ByteBuf data) {
@@ -278,9 +285,21 @@ final class MessageReader {
    */
   private void chargeHeldInput() {
     if (!stopped) {
-      String refusal = inputCharge.hold((cumulation == null ? 0 : cumulation.capacity())
-          + DECODED_INPUT_FACTOR * (decoder == null ? 0 : decoder.expressionCost()));
+      long held = (cumulation == null ? 0 : cumulation.capacity())
+          + DECODED_INPUT_FACTOR * (decoder == null ? 0 : decoder.expressionCost());
+      InputCharge charge = inputCharge;
+      if (charge == null) {
+        if (held == 0) {
+          return; // the usual case: a read of whole messages
+        }
+        charge = new InputCharge(options);
+        inputCharge = charge;
+      }
+      String refusal = charge.hold(held);
       if (refusal == null) {
+        if (held == 0) {
+          inputCharge = null; // all given back
+        }
         return;
       }
       stopWith(refusal);
@@ -299,7 +318,10 @@ final class MessageReader {
     }
     resetScanner();
     awaitingWholeMessage = false;
-    inputCharge.release();
+    if (inputCharge != null) {
+      inputCharge.release();
+      inputCharge = null;
+    }
   }
 
   /**

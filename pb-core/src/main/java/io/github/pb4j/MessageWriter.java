@@ -2,9 +2,11 @@ package io.github.pb4j;
 
 import io.github.pb4j.banana.BananaDecoder;
 import io.github.pb4j.banana.BananaEncoder;
+import io.github.pb4j.banana.BananaLimits;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.jelly.Jellier;
+import io.github.pb4j.jelly.JellyRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -35,6 +37,38 @@ import org.slf4j.LoggerFactory;
 final class MessageWriter {
   private static final Logger logger = LoggerFactory.getLogger(Broker.class);
   private static final int PROTOCOL_VERSION = 6;
+  private static final byte[] NO_BYTES = new byte[0];
+
+  /**
+   * What every message of a dialect starts with, encoded once per dialect for every connection:
+   * the {@code [b'message', } and {@code [b'answer', } headers, the root's id, an empty dict.
+   */
+  private static final class Encoded {
+    private static final Encoded[] BY_DIALECT = new Encoded[Dialect.values().length];
+
+    static {
+      for (Dialect d : Dialect.values()) {
+        BY_DIALECT[d.ordinal()] = new Encoded(d);
+      }
+    }
+
+    final byte[] messageHeader;
+    final byte[] answerHeader;
+    final byte[] rootId;
+    final byte[] emptyDict;
+
+    private Encoded(Dialect dialect) {
+      BananaEncoder encoder = new BananaEncoder(dialect, BananaLimits.DEFAULT);
+      messageHeader = encoded(b -> writeHeader(encoder, b, BrokerCommand.MESSAGE));
+      answerHeader = encoded(b -> writeHeader(encoder, b, BrokerCommand.ANSWER));
+      rootId = encoded(b -> encoder.writeBytes(b, ExportTable.ROOT));
+      emptyDict = encoded(b -> new Jellier(encoder, JellyRegistry.EMPTY, null).jelly(Map.of(), b));
+    }
+
+    static Encoded of(Dialect dialect) {
+      return BY_DIALECT[dialect.ordinal()];
+    }
+  }
 
   private final long connectionId;
   private final BrokerOptions options;
@@ -49,14 +83,11 @@ final class MessageWriter {
 
   private BananaEncoder encoder;
   private Jellier jellier;
-  /** In the current dialect: {@code [b'message', } and {@code [b'answer', } headers, {@code {}}. */
-  private byte[] messageHeader = new byte[0];
-  private byte[] answerHeader = new byte[0];
-  private byte[] emptyDict = new byte[0];
-  private byte[] rootId = new byte[0];
+  /** The constants of the current dialect, shared by every connection. */
+  private Encoded encoded = Encoded.of(Dialect.NONE);
   /** The last method name called and its encoding: callers mostly repeat a name. */
   private @Nullable String lastMethod;
-  private byte[] lastMethodBytes = new byte[0];
+  private byte[] lastMethodBytes = NO_BYTES;
   /** Batches begun and not ended: flushes wait for the end of the outermost. */
   private int batchDepth;
   private boolean needsFlush;
@@ -80,16 +111,14 @@ final class MessageWriter {
   void setDialect(Dialect dialect) {
     encoder = new BananaEncoder(dialect, options.bananaLimits());
     jellier = new Jellier(encoder, options.registry(), flavors, options.maxDepth());
-    messageHeader = encoded(b -> writeHeader(b, BrokerCommand.MESSAGE));
-    answerHeader = encoded(b -> writeHeader(b, BrokerCommand.ANSWER));
-    rootId = encoded(b -> encoder.writeBytes(b, ExportTable.ROOT));
-    emptyDict = encoded(b -> jellier.jelly(Map.of(), b));
+    encoded = Encoded.of(dialect);
     lastMethod = null;
+    lastMethodBytes = NO_BYTES;
   }
 
   /** Returns an empty dict as the current dialect encodes it. */
   byte[] emptyDict() {
-    return emptyDict;
+    return encoded.emptyDict;
   }
 
   // ---------------------------------------------------------------- batching and sending
@@ -251,7 +280,7 @@ final class MessageWriter {
     begin();
     try {
       if (command == BrokerCommand.MESSAGE) {
-        buf.writeBytes(messageHeader);
+        buf.writeBytes(encoded.messageHeader);
       } else {
         writeHeader(buf, command);
       }
@@ -259,7 +288,7 @@ final class MessageWriter {
       if (objectId instanceof Integer luid) {
         encoder.writeInt(buf, luid);
       } else if (objectId == ExportTable.ROOT) {
-        buf.writeBytes(rootId);
+        buf.writeBytes(encoded.rootId);
       } else {
         encoder.writeBytes(buf, (ByteString) objectId);
       }
@@ -271,7 +300,7 @@ final class MessageWriter {
         throw Jellier.withPathRoot(e, "args"); // say which argument cannot be sent
       }
       if (kwargs.isEmpty()) {
-        buf.writeBytes(emptyDict);
+        buf.writeBytes(encoded.emptyDict);
       } else {
         try {
           jellier.jelly(kwargs, buf);
@@ -304,7 +333,7 @@ final class MessageWriter {
     begin();
     flavors.setPerspective(perspective);
     try {
-      buf.writeBytes(answerHeader);
+      buf.writeBytes(encoded.answerHeader);
       encoder.encode(requestId, buf);
       try {
         jellier.jelly(value, buf);
@@ -365,6 +394,10 @@ final class MessageWriter {
   }
 
   private void writeHeader(ByteBuf buf, BrokerCommand command) {
+    writeHeader(encoder, buf, command);
+  }
+
+  private static void writeHeader(BananaEncoder encoder, ByteBuf buf, BrokerCommand command) {
     encoder.writeListHeader(buf, command.size);
     encoder.writeBytes(buf, command.wire);
   }

@@ -2,6 +2,7 @@ package io.github.pb4j;
 
 import io.github.pb4j.jelly.JellyException;
 import io.github.pb4j.jelly.Unjellier;
+import io.github.pb4j.jelly.internal.JellyReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
@@ -237,7 +238,11 @@ final class OutgoingCalls {
       return;
     }
     Object value = body;
-    if (jellied) {
+    if (body instanceof JellyReader.WithReferences pending) {
+      // Read in one pass with references in it: imported now that the call is known, as the
+      // unjellier imports them in an answer.
+      value = pending.resolve((tag, luid) -> flavors.unjellyAnswer(unjellier, List.of(tag, luid)));
+    } else if (jellied) {
       try {
         value = flavors.unjellyAnswer(unjellier, Objects.requireNonNull(body));
       } catch (JellyException e) {
@@ -260,6 +265,14 @@ final class OutgoingCalls {
    */
   private void late(int requestId, @Nullable Object body, boolean jellied, String what) {
     logger.debug("[conn {}] late {} to request {} dropped", broker.connectionId(), what, requestId);
+    if (body instanceof JellyReader.WithReferences pending) {
+      // Read in one pass: only its references are to give back.
+      pending.resolve((tag, luid) -> {
+        flavors.discardAnswer(unjellier, List.of(tag, luid));
+        return null;
+      });
+      return;
+    }
     if (!jellied || body == null) {
       return; // read in one pass: plain data, nothing to release
     }

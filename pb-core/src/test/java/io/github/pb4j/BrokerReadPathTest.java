@@ -42,6 +42,17 @@ class BrokerReadPathTest {
     public String greet(String name) {
       return "hello " + name;
     }
+
+    final List<Object> kept = new ArrayList<>();
+
+    @Remote
+    public boolean keep(RemoteReference a, @Nullable Object b) {
+      kept.add(a);
+      if (b != null) {
+        kept.add(b);
+      }
+      return a == b;
+    }
   }
 
   private static final Jellier JELLIER = new Jellier(BananaEncoder.of(Dialect.PB), JellyRegistry.EMPTY, null);
@@ -153,6 +164,60 @@ class BrokerReadPathTest {
     assertThat(whole).contains("[b'answer', 1, [b'unicode', b'hello']]", "[b'answer', 3, 6]");
     assertThat(whole).anySatisfy(e -> assertThat(e).startsWith("[b'error', 6, ").contains("expected: str"));
     assertThat(whole.get(3)).startsWith("[b'answer', 2, [b'set'");
+  }
+
+  private static List<Object> remote(int luid) {
+    return List.of(ByteString.ascii("remote"), luid);
+  }
+
+  private static byte[] rawCall(int requestId, Object objectId, String method, Object... args) {
+    List<Object> tuple = new ArrayList<>();
+    tuple.add(ByteString.ascii("tuple"));
+    tuple.addAll(java.util.Arrays.asList(args));
+    return raw(List.of(ByteString.ascii("message"), requestId, objectId, ByteString.ascii(method), 1, tuple,
+        List.of(ByteString.ascii("dictionary"))));
+  }
+
+  @Test
+  void remoteReferencesInArgumentsAreReadInOnePassAndImportedAsTheUnjellierDoes() {
+    byte[] traffic = concat(
+        rawCall(1, ROOT, "keep", remote(5), remote(5)), // a login's respond has one like these
+        rawCall(2, ROOT, "keep", remote(6), List.of(ByteString.ascii("list"), 1, remote(6))),
+        rawCall(3, 99, "keep", remote(7), List.of(ByteString.ascii("None"))), // unknown object: no import
+        rawCall(4, ROOT, "nosuch", remote(8)), // imported, as Twisted unserializes before the lookup
+        rawCall(5, ROOT, "keep", 1, remote(9)), // bad argument after a reference: imported too
+        rawCall(6, ROOT, "keep", remote(10), List.of(ByteString.ascii("local"), 42))); // unknown local
+    List<List<Object>> outcomes = new ArrayList<>();
+    for (boolean onePassAllowed : new boolean[] {false, true}) {
+      Root root = new Root();
+      try (ScriptedPeer peer = ScriptedPeer.againstServer(root)) {
+        if (!onePassAllowed) {
+          peer.run(() -> BrokerTestAccess.disableOnePassReading(peer.broker()));
+        }
+        peer.handshakeAsClient();
+        peer.send(traffic);
+        assertThat(peer.isClosed()).isFalse();
+        long onePass = peer.call(() -> BrokerTestAccess.onePassReads(peer.broker()));
+        assertThat(onePass).isEqualTo(onePassAllowed ? 6 : 0);
+        // (a reference imported by a failed call is released when collected: its decref left out)
+        List<Object> outcome = new ArrayList<>(peer.receivedExpressions().stream()
+            .filter(e -> !e.startsWith("[b'decref'"))
+            .map(e -> e.replaceAll("b'count'\\], \\d+\\]", "b'count'], N]"))
+            .toList());
+        outcome.add(peer.call(() -> BrokerTestAccess.importedCount(peer.broker())));
+        outcome.add(peer.call(() -> root.kept.stream()
+            .map(r -> r instanceof RemoteReference ref ? ref.luid() + "x" + ref.holder().count : "list")
+            .toList()));
+        outcomes.add(outcome);
+      }
+    }
+    assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+    assertThat(outcomes.get(1)).contains("[b'answer', 1, [b'boolean', b'true']]",
+        "[b'answer', 2, [b'boolean', b'false']]", List.of("5x2", "5x2", "6x2", "list"));
+    assertThat(outcomes.get(1)).anySatisfy(e -> assertThat(e.toString())
+        .startsWith("[b'error', 6, ").contains("local reference to unknown object 42"));
+    // 5 and 6 held; 8, 9 and 10 imported by calls that failed, until collected.
+    assertThat((Integer) outcomes.get(1).get(outcomes.get(1).size() - 2)).isBetween(2, 5);
   }
 
   @Test

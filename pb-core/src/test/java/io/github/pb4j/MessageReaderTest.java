@@ -7,6 +7,7 @@ import io.github.pb4j.banana.BananaLimits;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.SexpFormatter;
+import io.github.pb4j.jelly.internal.JellyReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -47,7 +48,7 @@ class MessageReaderTest {
 
       @Override
       public void answer(int requestId, @Nullable Object body, boolean jellied) {
-        events.add("answer " + requestId + " " + (jellied ? "jellied " + format(body) : "read " + body));
+        events.add("answer " + requestId + " " + (jellied ? "jellied " + format(body) : "read " + read(body)));
       }
 
       @Override
@@ -82,8 +83,21 @@ class MessageReaderTest {
 
   /** Plain values read in one pass and jellied ones name the same call: show both alike. */
   private static String values(@Nullable Object args, @Nullable Object kwargs, boolean jellied) {
-    return jellied ? "jellied " + format(args) + " " + format(kwargs) : "read " + args + " " + kwargs;
+    return jellied ? "jellied " + format(args) + " " + format(kwargs) : "read " + read(args) + " " + read(kwargs);
   }
+
+  /** A value read in one pass, its remote references put in place as {@link Remote}s. */
+  private static @Nullable Object read(@Nullable Object value) {
+    if (value instanceof JellyReader.WithReferences pending) {
+      return pending.resolve((tag, luid) -> tag.toStringUtf8().equals("local") ? new Local(luid) : new Remote(luid));
+    }
+    return value;
+  }
+
+  /** Stands for the reference the broker would resolve. */
+  private record Remote(int luid) {}
+
+  private record Local(int luid) {}
 
   private static String format(@Nullable Object sexp) {
     return sexp == null ? "None" : SexpFormatter.format(sexp);
@@ -132,11 +146,35 @@ class MessageReaderTest {
   }
 
   @Test
-  void callWithReferencesIsHandedOnJellied() {
+  void callWithRemoteReferencesIsReadInOnePass() {
     open();
-    feed(encode(Dialect.PB, call(3, "take", List.of(b("remote"), 5))));
+    // The shape of a login's respond: (response, mind), and references deeper in the arguments.
+    feed(encode(Dialect.PB,
+        call(3, "respond", b("x"), List.of(b("remote"), 5)),
+        call(4, "take", List.of(b("list"), 1, List.of(b("remote"), 6)),
+            List.of(b("dictionary"), List.of(b("k"), List.of(b("remote"), 5)))),
+        List.of(b("answer"), 3, List.of(b("remote"), 7)),
+        call(5, "take", List.of(b("local"), 2))));
     assertThat(events).containsExactly(
-        "message 3 b'root' take true jellied [b'tuple', [b'remote', 5]] [b'dictionary']");
+        "message 3 b'root' respond true read (b'x', <Remote[luid=5]>) {}",
+        "message 4 b'root' take true read ([1, <Remote[luid=6]>], {b'k': <Remote[luid=5]>}) {}",
+        "answer 3 read Remote[luid=7]",
+        "message 5 b'root' take true read (<Local[luid=2]>,) {}");
+    assertThat(reader.onePassReads()).isEqualTo(4);
+  }
+
+  @Test
+  void referencesTheOnePassReaderLeavesToTheUnjellier() {
+    open();
+    feed(encode(Dialect.PB,
+        // a reference as a dict key, a luid that is not an int, a reference beside a set
+        call(1, "take", List.of(b("dictionary"), List.of(List.of(b("remote"), 5), 1))),
+        call(2, "take", List.of(b("remote"), b("x"))),
+        call(3, "take", List.of(b("remote"), 5), List.of(b("set"), 1))));
+    assertThat(events).containsExactly(
+        "message 1 b'root' take true jellied [b'tuple', [b'dictionary', [[b'remote', 5], 1]]] [b'dictionary']",
+        "message 2 b'root' take true jellied [b'tuple', [b'remote', b'x']] [b'dictionary']",
+        "message 3 b'root' take true jellied [b'tuple', [b'remote', 5], [b'set', 1]] [b'dictionary']");
     assertThat(reader.onePassReads()).isZero();
   }
 

@@ -1,5 +1,6 @@
 package io.github.pb4j.jelly;
 
+import io.github.pb4j.banana.Dialect;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -35,6 +36,25 @@ final class CallTables {
   /** The jellier's references to insert: pairs of (offset, id). */
   int[] insertions = new int[8];
   private boolean inUse;
+  /** The jellier's encodings of recent text dict keys, per dialect; made at first use. */
+  private final @Nullable KeyCache[] keyCaches = new KeyCache[Dialect.values().length];
+
+  /** Encoded {@code [b'unicode', key]} of recent text keys, by the key's hash; a cache. */
+  static final class KeyCache {
+    static final int SLOTS = 64; // a power of two
+    final @Nullable String[] text = new String[SLOTS];
+    final byte @Nullable [][] bytes = new byte[SLOTS][];
+  }
+
+  /** The key cache of {@code dialect} (the bytes depend on it). */
+  KeyCache keyCache(Dialect dialect) {
+    KeyCache c = keyCaches[dialect.ordinal()];
+    if (c == null) {
+      c = new KeyCache();
+      keyCaches[dialect.ordinal()] = c;
+    }
+    return c;
+  }
 
   private CallTables() {}
 

@@ -39,7 +39,7 @@ public final class Jellier {
   /** Python's recursion gives up around 1000 levels; so do we, with a clear error. */
   public static final int DEFAULT_MAX_DEPTH = 1000;
 
-  private static final int KEY_SLOTS = 64; // a power of two
+  private static final int KEY_SLOTS = CallTables.KeyCache.SLOTS;
   private static final int MAX_CACHED_KEY = 24;
 
   private final BananaEncoder encoder;
@@ -47,19 +47,9 @@ public final class Jellier {
   private final @Nullable JellyExtension extension;
   private final int maxDepth;
 
-  private final byte[] noneExpr;
-  private final byte[] trueExpr;
-  private final byte[] falseExpr;
-  private final byte[] tagUnicode;
-  /** {@code [b'unicode', } in this dialect: the list header and the tag of every str. */
-  private final byte[] unicodeHeader;
-  private final byte[] tagList;
-  private final byte[] tagTuple;
-  private final byte[] tagDictionary;
-  private final byte[] tagSet;
-  private final byte[] tagFrozenset;
-  private final byte[] tagReference;
-  private final byte[] tagDereference;
+
+  /** The dialect's encoded words ({@code [b'unicode', } and the tags), shared by every connection. */
+  private final JellierWords words;
 
   private @Nullable ByteBuf out;
   private int depth;
@@ -68,11 +58,10 @@ public final class Jellier {
   /** The state of the copy being written, whose keys a failure's path names as attributes. */
   private @Nullable Object copyState;
   /**
-   * Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash: keys recur. Made
-   * with the first dict key: a connection that never sends a dict does not hold them.
+   * Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash (keys recur): the
+   * thread's, for this dialect, taken from the call's tables at the first dict key of a call.
    */
-  private String @Nullable [] keyText;
-  private byte @Nullable [] @Nullable [] keyBytes;
+  private CallTables.@Nullable KeyCache keys;
   private int nextReferenceId;
   private int insertionCount;
 
@@ -87,19 +76,7 @@ public final class Jellier {
     this.extension = extension;
     this.maxDepth = maxDepth;
     // The encoded words depend on the dialect only: every connection shares them.
-    JellierWords w = JellierWords.of(encoder);
-    this.noneExpr = w.noneExpr;
-    this.trueExpr = w.trueExpr;
-    this.falseExpr = w.falseExpr;
-    this.tagUnicode = w.tagUnicode;
-    this.unicodeHeader = w.unicodeHeader;
-    this.tagList = w.tagList;
-    this.tagTuple = w.tagTuple;
-    this.tagDictionary = w.tagDictionary;
-    this.tagSet = w.tagSet;
-    this.tagFrozenset = w.tagFrozenset;
-    this.tagReference = w.tagReference;
-    this.tagDereference = w.tagDereference;
+    this.words = JellierWords.of(encoder);
   }
 
   /** Returns the Banana encoder, whose dialect this jellier writes. */
@@ -148,7 +125,7 @@ public final class Jellier {
         // A new tuple is never met twice: no reference tracking for it, only for its elements.
         enter();
         encoder.writeListHeader(out, tupleElements.size() + 1);
-        out.writeBytes(tagTuple);
+        out.writeBytes(words.tagTuple);
         int i = 0;
         for (Object o : tupleElements) {
           try {
@@ -174,6 +151,7 @@ public final class Jellier {
       copyState = null;
       nextReferenceId = 0;
       insertionCount = 0;
+      keys = null;
       tables = null;
       t.giveBack();
     }
@@ -183,9 +161,9 @@ public final class Jellier {
   public void writeValue(@Nullable Object value) {
     ByteBuf out = buffer();
     if (value == null) {
-      out.writeBytes(noneExpr);
+      out.writeBytes(words.noneExpr);
     } else if (value instanceof String s) {
-      out.writeBytes(unicodeHeader);
+      out.writeBytes(words.unicodeHeader);
       if (!encoder.writeAscii(out, s)) {
         checkEncodable(s);
         encoder.writeUtf8(out, s);
@@ -197,15 +175,15 @@ public final class Jellier {
     } else if (value instanceof ByteString b) {
       encoder.writeBytes(out, b);
     } else if (value instanceof Boolean b) {
-      out.writeBytes(b ? trueExpr : falseExpr);
+      out.writeBytes(b ? words.trueExpr : words.falseExpr);
     } else if (value instanceof Map<?, ?> map) {
       writeMap(map);
     } else if (value instanceof List<?> list) {
-      writeSequence(list, list, tagList);
+      writeSequence(list, list, words.tagList);
     } else if (value instanceof Tuple tuple) {
-      writeSequence(tuple, tuple.asList(), tagTuple);
+      writeSequence(tuple, tuple.asList(), words.tagTuple);
     } else if (value instanceof Set<?> set) {
-      writeSequence(set, set, value instanceof FrozenSet ? tagFrozenset : tagSet);
+      writeSequence(set, set, value instanceof FrozenSet ? words.tagFrozenset : words.tagSet);
     } else {
       writeOther(value, out);
     }
@@ -324,7 +302,7 @@ public final class Jellier {
     enter();
     ByteBuf out = buffer();
     encoder.writeListHeader(out, map.size() + 1);
-    out.writeBytes(tagDictionary);
+    out.writeBytes(words.tagDictionary);
     boolean copyState = map == this.copyState;
     if (map instanceof CompactDict d && d.isCompact()) {
       for (int i = 0, n = d.size(); i < n; i++) {
@@ -405,12 +383,12 @@ public final class Jellier {
       return;
     }
     ByteBuf out = buffer();
-    String[] keyText = this.keyText;
-    byte[][] keyBytes = this.keyBytes;
-    if (keyText == null || keyBytes == null) {
-      keyText = this.keyText = new String[KEY_SLOTS];
-      keyBytes = this.keyBytes = new byte[KEY_SLOTS][];
+    CallTables.KeyCache cache = keys;
+    if (cache == null) {
+      cache = keys = tables().keyCache(encoder.dialect());
     }
+    String[] keyText = cache.text;
+    byte[][] keyBytes = cache.bytes;
     int slot = (s.hashCode() * 0x9E3779B9 >>> 24) & (KEY_SLOTS - 1);
     String cached = keyText[slot];
     if (cached != s && !s.equals(cached)) {
@@ -473,7 +451,7 @@ public final class Jellier {
       insertionCount++;
     }
     encoder.writeListHeader(out, 2);
-    out.writeBytes(tagDereference);
+    out.writeBytes(words.tagDereference);
     encoder.writeInt(out, id);
     return false;
   }
@@ -531,7 +509,7 @@ public final class Jellier {
         int offset = pairs[i];
         out.writeBytes(copy, position - mark, offset - position);
         encoder.writeListHeader(out, 3);
-        out.writeBytes(tagReference);
+        out.writeBytes(words.tagReference);
         encoder.writeInt(out, pairs[i + 1]);
         position = offset;
       }

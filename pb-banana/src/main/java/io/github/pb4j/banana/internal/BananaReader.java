@@ -49,8 +49,28 @@ public final class BananaReader {
   /** Slots of the recent-bytes cache (a power of two) and the longest string it keeps. */
   private static final int RECENT_SLOTS = 128;
   private static final int MAX_RECENT_LENGTH = 16;
-  /** The largest copy buffer kept between reads. */
-  private static final int KEPT_SCRATCH_BYTES = 2048;
+  /** The largest copy buffer a thread keeps between reads. */
+  private static final int KEPT_SCRATCH_BYTES = 256 * 1024;
+  private static final byte[] NO_BYTES = new byte[0];
+
+  /**
+   * The copy buffer of a thread, lent to one reader at a time between {@link #begin} and {@link
+   * #trim}: the readers of every connection on an event loop share it, so an idle connection holds
+   * none and a large message does not make a new one each time. A reader that finds it lent (a
+   * read inside another's, on the same thread) copies into its own.
+   */
+  private static final class Scratch {
+    byte[] bytes = new byte[4096];
+    boolean lent;
+  }
+
+  private static final FastThreadLocal<Scratch> SCRATCH =
+      new FastThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+          return new Scratch();
+        }
+      };
   /**
    * Recent short byte strings, per thread: shared by the readers of every connection on an event
    * loop (a cache, checked byte for byte on every hit), so an idle connection holds none.
@@ -79,8 +99,11 @@ public final class BananaReader {
   private final int prefixLimit;
   private Dialect dialect;
 
-  private byte[] scratch = new byte[0];
-  private byte[] buf = scratch;
+  /** The copy buffer in use since {@link #begin}; {@link #NO_BYTES} when none. */
+  private byte[] scratch = NO_BYTES;
+  /** The thread's copy buffer while this reader has it, else null. */
+  private @Nullable Scratch lent;
+  private byte[] buf = NO_BYTES;
   private int base;
   private int pos;
   private int end;
@@ -128,7 +151,7 @@ public final class BananaReader {
       base = in.arrayOffset() + in.readerIndex();
     } else {
       if (scratch.length < readable) {
-        scratch = new byte[Math.max(readable, Math.min(MAX_WINDOW, scratch.length * 2))];
+        growScratch(readable);
       }
       in.getBytes(in.readerIndex(), scratch, 0, readable);
       buf = scratch;
@@ -140,16 +163,40 @@ public final class BananaReader {
     startIndex = in.readerIndex();
   }
 
+  private void growScratch(int needed) {
+    Scratch s = lent;
+    if (scratch == NO_BYTES) {
+      s = SCRATCH.get();
+      if (!s.lent) {
+        s.lent = true;
+        lent = s;
+        scratch = s.bytes;
+      } else {
+        s = null;
+      }
+    }
+    if (scratch.length < needed) {
+      scratch = new byte[Math.max(needed, Math.min(MAX_WINDOW, scratch.length * 2))];
+      if (s != null && scratch.length <= KEPT_SCRATCH_BYTES) {
+        s.bytes = scratch;
+      }
+    }
+  }
+
   /**
-   * Lets go of a copy buffer grown past {@value #KEPT_SCRATCH_BYTES} bytes by a large read; between
-   * reads, when no window is open. A connection keeps only a small one while idle.
+   * Gives the copy buffer back to the thread (or lets go of this reader's own) and forgets the
+   * window; between reads, when no window is open. An idle connection holds no bytes.
    */
   public void trim() {
-    if (scratch.length > KEPT_SCRATCH_BYTES) {
-      scratch = new byte[0];
-      buf = scratch;
-      base = pos = end = committed = 0;
+    Scratch s = lent;
+    if (s != null) {
+      s.lent = false;
+      lent = null;
     }
+    // Nor does it keep the last window's array (a heap buffer's, which may be a large message's).
+    scratch = NO_BYTES;
+    buf = NO_BYTES;
+    base = pos = end = committed = 0;
   }
 
   /**

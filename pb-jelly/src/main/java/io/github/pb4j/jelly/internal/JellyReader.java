@@ -6,7 +6,9 @@ import io.github.pb4j.banana.internal.BananaReader;
 import io.github.pb4j.banana.internal.BananaReader.Unsupported;
 import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.internal.Vocabulary;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +38,8 @@ public final class JellyReader {
   private static final ByteString TUPLE = JellyTag.TUPLE.wire();
   private static final ByteString DICTIONARY = JellyTag.DICTIONARY.wire();
   private static final ByteString NONE = JellyTag.NONE.wire();
+  private static final ByteString REMOTE = JellyTag.REMOTE.wire();
+  private static final ByteString LOCAL = JellyTag.LOCAL.wire();
   private static final ByteString TRUE = JellyWords.TRUE;
   private static final ByteString FALSE = JellyWords.FALSE;
 
@@ -47,6 +51,8 @@ public final class JellyReader {
   private static final int TAG_TUPLE = 4;
   private static final int TAG_UNICODE = 5;
   private static final int TAG_BOOLEAN = 6;
+  private static final int TAG_REMOTE = 7;
+  private static final int TAG_LOCAL = 8;
   /** The tag of each vocabulary word (by its number in {@link Vocabulary}); TAG_OTHER for the rest. */
   private static final int[] TAG_BY_WORD = new int[Vocabulary.size() + 1];
 
@@ -55,6 +61,14 @@ public final class JellyReader {
     TAG_BY_WORD[Vocabulary.numberOf(DICTIONARY)] = TAG_DICTIONARY;
     TAG_BY_WORD[Vocabulary.numberOf(LIST)] = TAG_LIST;
     TAG_BY_WORD[Vocabulary.numberOf(TUPLE)] = TAG_TUPLE;
+    int remote = Vocabulary.numberOf(REMOTE);
+    if (remote > 0) {
+      TAG_BY_WORD[remote] = TAG_REMOTE;
+    }
+    int local = Vocabulary.numberOf(LOCAL);
+    if (local > 0) {
+      TAG_BY_WORD[local] = TAG_LOCAL;
+    }
   }
 
   /** Key positions remembered, and the longest encoded key remembered. */
@@ -68,10 +82,33 @@ public final class JellyReader {
    */
   private static final byte[] UNICODE_TOKEN = unicodeToken();
 
+  /**
+   * The text keys last read at each of a dict's first positions, with their bytes. A cache checked
+   * byte for byte, so the readers of every connection on a thread share one: an idle connection
+   * holds none.
+   */
+  private static final class KeyMemory {
+    final String[] text = new String[KEY_MEMORY];
+    final byte[][] wire = new byte[KEY_MEMORY][];
+  }
+
+  private static final FastThreadLocal<KeyMemory> KEYS =
+      new FastThreadLocal<>() {
+        @Override
+        protected KeyMemory initialValue() {
+          return new KeyMemory();
+        }
+      };
+
   private final BananaReader in;
   private final int maxDepth;
-  private final String[] keyText = new String[KEY_MEMORY];
-  private final byte[][] keyWire = new byte[KEY_MEMORY][];
+  /** The keys remembered, shared by the readers on this thread; set by {@link #read}. */
+  private @Nullable KeyMemory keys;
+  /** Whether {@code [b'remote', luid]} and {@code [b'local', luid]} are read (as a {@link WithReferences}). */
+  private boolean remoteReferences;
+  /** The remote references met by the current {@link #read}, in reading order. */
+  private RemoteSlot @Nullable [] slots;
+  private int slotCount;
 
   /**
    * Creates a reader over {@code in} for values nested at most {@code maxDepth} levels (the
@@ -91,13 +128,115 @@ public final class JellyReader {
   }
 
   /**
-   * Reads one jellied value, as one {@link Unjellier#unjelly} call would return it.
+   * Also reads PB's references ({@code [b'remote', luid]} and {@code [b'local', luid]} with an
+   * int luid), which only their connection can resolve: a value holding any is returned as a
+   * {@link WithReferences}, whose {@link WithReferences#resolve} puts them in place once the
+   * caller has accepted the message. Reading still has no side effect.
+   */
+  public void readRemoteReferences() {
+    remoteReferences = true;
+  }
+
+  /**
+   * Reads one jellied value, as one {@link Unjellier#unjelly} call would return it; with {@link
+   * #readRemoteReferences}, a value holding remote references comes as a {@link WithReferences}.
    *
    * @throws Unsupported if the value is not one this reader handles (nothing is then consumed
    *     from the buffer; the reader's position is undefined until {@link BananaReader#rollback})
    */
   public @Nullable Object read() {
-    return value(0);
+    keys = KEYS.get();
+    slotCount = 0;
+    Object value = value(0);
+    if (slotCount == 0) {
+      return value;
+    }
+    RemoteSlot[] met = Arrays.copyOf(slots, slotCount);
+    slotCount = 0;
+    Arrays.fill(slots, null);
+    return new WithReferences(value, met);
+  }
+
+  /**
+   * A value read with references in it, each still to resolve: {@link #resolve} asks the
+   * connection for each one, in the order they were read (as the unjellier would meet them), and
+   * puts it in its place. Used once.
+   */
+  public static final class WithReferences {
+    private final @Nullable Object value;
+    private final RemoteSlot[] slots;
+
+    WithReferences(@Nullable Object value, RemoteSlot[] slots) {
+      this.value = value;
+      this.slots = slots;
+    }
+
+    /** The number of references in the value. */
+    public int size() {
+      return slots.length;
+    }
+
+    /**
+     * Resolves each reference, in reading order, with {@code resolver} (given the tag, {@code
+     * b'remote'} or {@code b'local'}, and the luid), and returns the value with the results in
+     * place.
+     */
+    @SuppressWarnings("unchecked")
+    public @Nullable Object resolve(Resolver resolver) {
+      Object top = value;
+      for (RemoteSlot slot : slots) {
+        Object resolved = resolver.resolve(slot.local ? LOCAL : REMOTE, slot.luid);
+        Object container = slot.container;
+        if (container == null) {
+          top = resolved;
+        } else if (container instanceof ArrayList<?> list) {
+          ((ArrayList<@Nullable Object>) list).set(slot.index, resolved);
+        } else if (container instanceof Tuple tuple) {
+          ACCESS.fill(tuple, slot.index, resolved);
+        } else {
+          ((Map<@Nullable Object, @Nullable Object>) container).put(slot.key, resolved);
+        }
+      }
+      return top;
+    }
+  }
+
+  /** Resolves the references of a {@link WithReferences}. */
+  @FunctionalInterface
+  public interface Resolver {
+    /** The value of {@code [tag, luid]}. */
+    @Nullable Object resolve(ByteString tag, int luid);
+  }
+
+  /** Where a reference was read: its kind and luid, and the container and position it fills. */
+  private static final class RemoteSlot {
+    final boolean local;
+    final int luid;
+    @Nullable Object container;
+    int index;
+    @Nullable Object key;
+
+    RemoteSlot(boolean local, int luid) {
+      this.local = local;
+      this.luid = luid;
+    }
+  }
+
+  private RemoteSlot reference(boolean local) {
+    if (in.next() != BananaReader.INT || !(in.number() instanceof Integer luid)) {
+      throw Unsupported.INSTANCE;
+    }
+    RemoteSlot slot = new RemoteSlot(local, luid);
+    RemoteSlot[] s = slots;
+    if (s == null) {
+      s = new RemoteSlot[4];
+      slots = s;
+    } else if (slotCount == s.length) {
+      s = Arrays.copyOf(s, s.length * 2);
+      slots = s;
+    }
+    s[slotCount++] = slot;
+    return slot;
   }
 
   private @Nullable Object value(int depth) {
@@ -191,10 +330,22 @@ public final class JellyReader {
     switch (tag) {
       case TAG_DICTIONARY:
         return dictionary(count - 1, depth + 1);
+      case TAG_REMOTE:
+      case TAG_LOCAL: {
+        if (count != 2 || !remoteReferences) {
+          throw Unsupported.INSTANCE;
+        }
+        return reference(tag == TAG_LOCAL);
+      }
       case TAG_LIST: {
         ArrayList<@Nullable Object> list = new ArrayList<>(Math.min(count - 1, 1024));
         for (int i = 1; i < count; i++) {
-          list.add(value(depth + 1));
+          Object v = value(depth + 1);
+          if (v instanceof RemoteSlot slot) {
+            slot.container = list;
+            slot.index = i - 1;
+          }
+          list.add(v);
         }
         return list;
       }
@@ -204,7 +355,12 @@ public final class JellyReader {
         }
         Tuple tuple = ACCESS.newTuple(count - 1);
         for (int i = 1; i < count; i++) {
-          ACCESS.fill(tuple, i - 1, value(depth + 1));
+          Object v = value(depth + 1);
+          if (v instanceof RemoteSlot slot) {
+            slot.container = tuple;
+            slot.index = i - 1;
+          }
+          ACCESS.fill(tuple, i - 1, v);
         }
         return tuple;
       }
@@ -229,7 +385,12 @@ public final class JellyReader {
         }
         return in.is(BananaReader.STRING, NONE) ? TAG_NONE : TAG_OTHER;
       case 5:
-        return in.is(BananaReader.STRING, TUPLE) ? TAG_TUPLE : TAG_OTHER;
+        if (b[o] == 't') {
+          return in.is(BananaReader.STRING, TUPLE) ? TAG_TUPLE : TAG_OTHER;
+        }
+        return in.is(BananaReader.STRING, LOCAL) ? TAG_LOCAL : TAG_OTHER;
+      case 6:
+        return in.is(BananaReader.STRING, REMOTE) ? TAG_REMOTE : TAG_OTHER;
       case 10:
         return in.is(BananaReader.STRING, DICTIONARY) ? TAG_DICTIONARY : TAG_OTHER;
       default:
@@ -243,11 +404,22 @@ public final class JellyReader {
       if (in.nextList() != 2) {
         throw Unsupported.INSTANCE;
       }
+      int slotsBefore = slotCount;
       Object key = key(i, depth);
-      if (!ACCESS.isHashable(key)) {
+      if (slotCount != slotsBefore || !ACCESS.isHashable(key)) {
+        // A reference in a key: left to the unjellier (a key's hash must not change later).
         throw Unsupported.INSTANCE;
       }
-      map.put(key, value(depth));
+      Object v = value(depth);
+      if (v instanceof RemoteSlot slot) {
+        slot.container = map;
+        slot.key = key;
+      }
+      map.put(key, v);
+      if (slotCount != 0 && map.size() != i + 1) {
+        // A key given twice where a reference is in play: the unjellier's order of effects.
+        throw Unsupported.INSTANCE;
+      }
     }
     return map;
   }
@@ -262,16 +434,17 @@ public final class JellyReader {
     if (index >= KEY_MEMORY) {
       return value(depth);
     }
-    byte[] wire = keyWire[index];
+    KeyMemory memory = keys;
+    byte[] wire = memory.wire[index];
     if (wire != null && in.skipIf(wire)) {
-      return keyText[index];
+      return memory.text[index];
     }
     int start = in.mark();
     Object key = value(depth);
     int length = in.mark() - start;
     if (key instanceof String text && length <= MAX_REMEMBERED_KEY_BYTES) {
-      keyText[index] = text;
-      keyWire[index] = java.util.Arrays.copyOfRange(in.array(), start, start + length);
+      memory.text[index] = text;
+      memory.wire[index] = Arrays.copyOfRange(in.array(), start, start + length);
     }
     return key;
   }
