@@ -223,7 +223,8 @@ final class WarmUp {
         long left = deadline - System.nanoTime();
         boolean slot = slots.tryAcquire(
             Math.max(1, Math.min(left, QUIET_CHECK_NANOS)), TimeUnit.NANOSECONDS);
-        if (untilQuiet != null && untilQuiet.quiet()) {
+        // A JIT quiet before any login has finished says nothing about the login path.
+        if (untilQuiet != null && logins.get() + failures.get() > 0 && untilQuiet.quiet()) {
           if (slot) {
             slots.release();
           }
