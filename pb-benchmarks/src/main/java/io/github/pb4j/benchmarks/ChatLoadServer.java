@@ -3,6 +3,7 @@ package io.github.pb4j.benchmarks;
 import io.github.pb4j.PortalRoot;
 import io.github.pb4j.cred.InMemoryUsernamePasswordDatabaseDontUse;
 import io.github.pb4j.examples.chat.ChatService;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.github.pb4j.netty.PbServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -66,11 +67,16 @@ public final class ChatLoadServer {
       System.out.flush();
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      boolean fresh = true;
       for (String line; (line = in.readLine()) != null; ) {
         if (line.trim().equals("STATS")) {
           // Collected first, as the Twisted server does (gc.collect()): the resident set of an
-          // idle server, not of one holding the garbage of the last logins.
-          long live = liveHeap();
+          // idle server, not of one holding the garbage of the last logins. The first figures are
+          // the fresh server's, taken just before a storm: their full collections must not shrink
+          // the heap the JVM started with, or the storm would meet a heap no freshly started
+          // server has (a young generation of a few megabytes).
+          long live = liveHeap(fresh);
+          fresh = false;
           System.out.println("STATS " + rssKib() + " " + live);
           System.out.flush();
         } else if (line.trim().equals("CPU")) {
@@ -87,10 +93,26 @@ public final class ChatLoadServer {
     return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
-  /** The heap in use after full collections. */
-  static long liveHeap() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
+  /**
+   * The heap in use after full collections; with {@code keepSize}, collections that give none of
+   * the committed heap back ({@code MaxHeapFreeRatio} at 100 while they run).
+   */
+  static long liveHeap(boolean keepSize) {
+    HotSpotDiagnosticMXBean hotSpot = keepSize
+        ? ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+        : null;
+    String maxFree = hotSpot == null ? null : hotSpot.getVMOption("MaxHeapFreeRatio").getValue();
+    if (hotSpot != null) {
+      hotSpot.setVMOption("MaxHeapFreeRatio", "100");
+    }
+    try {
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+      }
+    } finally {
+      if (hotSpot != null) {
+        hotSpot.setVMOption("MaxHeapFreeRatio", maxFree);
+      }
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }

@@ -39,9 +39,10 @@ import picocli.CommandLine.Option;
       "Logins, joins, leaves and refusals are logged on stderr.",
       "A client silent for --keepalive seconds is probed; one that does not answer within "
           + "--keepalive-timeout seconds is disconnected and logged out.",
-      "Before it listens, the server spends --warm-up seconds logging in-process clients in "
-          + "through a private portal, so that a crowd reconnecting after a restart is served at "
-          + "full speed from the first second."
+      "Before it listens, the server spends up to --warm-up seconds logging in-process clients "
+          + "in over loopback through a private portal (less once the JIT has compiled the "
+          + "path), so that a crowd reconnecting after a restart is served at full speed from "
+          + "the first second."
     },
     footer = {
       "%nExamples:",
@@ -105,8 +106,9 @@ final class ChatServerCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       defaultValue = DEFAULT_WARM_UP,
       description =
-          "Before listening, log in-process clients in and out for this long, so that the first "
-              + "clients after a start meet compiled code; 0 listens at once "
+          "Before listening, log in-process clients in and out for at most this long (less once "
+              + "the JIT has gone quiet), so that the first clients after a start meet compiled "
+              + "code; 0 listens at once "
               + "(default: ${DEFAULT-VALUE}).")
   double warmUpSeconds = Double.parseDouble(DEFAULT_WARM_UP);
 

@@ -130,10 +130,11 @@ public final class PbServer implements AutoCloseable {
    */
   private void warmUp() {
     try {
-      WarmUp.Outcome outcome = WarmUp.run(config.warmUp, config.options);
+      WarmUp.Outcome outcome = WarmUp.run(config.warmUp, config.options, loops.transport,
+          config.tcpKeepAlive, JitActivity.ofThisJvm());
       warmUpOutcome = outcome;
-      logger.info("pb server warmed up: {} logins in {} ms", outcome.logins(),
-          outcome.elapsed().toMillis());
+      logger.info("pb server warmed up: {} logins in {} ms{}", outcome.logins(),
+          outcome.elapsed().toMillis(), outcome.settled() ? ", compilation settled" : "");
       if (outcome.failures() > 0) {
         logger.warn("pb server warm-up: {} of its logins failed; the first with",
             outcome.failures(), outcome.firstFailure());
@@ -487,19 +488,24 @@ public final class PbServer implements AutoCloseable {
 
     /**
      * Warms the server's login path up in {@link PbServer#start()}, before the port is bound:
-     * for about {@code budget}, in-process clients connect over Netty's local channels, log in
-     * through a private portal (PB's challenge and response, a wrong password now and then), call
-     * their avatar and are called back, exactly through the code a real login runs. A JVM that
-     * has just started runs that code in its interpreter and spends the first seconds compiling
-     * it, so a burst of clients arriving at once after a restart (a reconnect storm) is served
-     * several times slower than later; after a warm-up it meets compiled code.
+     * for at most {@code budget}, in-process clients connect over loopback sockets of the
+     * server's transport (an ephemeral port of 127.0.0.1, closed before the server's is bound),
+     * are accepted and set up as the server's connections are, log in through a private portal
+     * (PB's challenge and response, a wrong password now and then), call their avatar and are
+     * called back, exactly through the code a real login runs. A JVM that has just started runs
+     * that code in its interpreter and spends the first seconds compiling it, so a burst of
+     * clients arriving at once after a restart (a reconnect storm) is served several times slower
+     * than later; after a warm-up it meets compiled code. The warm-up stops sooner once the JIT
+     * has gone quiet (its compilers busy less than a tenth of 300 ms): the login path is then
+     * compiled as far as it will be.
      *
      * <p>The warm-up touches nothing of the application: not the {@link #root}, the portal's
      * checkers or realm, the {@link #observer}, the connection limits, nor {@link
-     * #onConnection}; nothing is logged per login, and its connections and threads are gone
-     * when {@code start()} binds the port. {@code start()} returns that much later. {@code pb
-     * chat-server} warms up for 2 seconds (see docs/operations.md, "Start-up: warm-up"). Default
-     * {@link Duration#ZERO}: no warm-up.
+     * #onConnection}; nothing is logged per login, and its connections, port and threads are
+     * gone when {@code start()} binds the port. {@code start()} returns that much later. It does
+     * not warm TLS, nor the application's own checker and realm. {@code pb chat-server} warms up
+     * for at most 2 seconds (see docs/operations.md, "Start-up: warm-up"). Default {@link
+     * Duration#ZERO}: no warm-up.
      *
      * @throws IllegalArgumentException if {@code budget} is negative
      */

@@ -15,6 +15,7 @@ import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.UsernamePassword;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -41,17 +42,21 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Warms a server's login path up before it listens ({@link PbServer.Builder#warmUp}): for a
- * while, in-process clients connect over Netty's local channels, log in through a {@link
- * PortalRoot} (challenge and MD5 response, a wrong password now and then), call their avatar, are
- * called back through their mind, and close — the same {@link PbClient}, {@link BrokerHandler},
- * {@link Broker}, Banana and Jelly code a reconnect storm runs, so that the storm meets code the
- * JIT has compiled instead of the interpreter.
+ * Warms a server's login path up before it listens ({@link PbServer.Builder#warmUp}): in-process
+ * clients connect over loopback sockets of the server's own transport (epoll or NIO), are accepted
+ * and set up as the server's connections are (its channel options, a {@link ConnectionLimits}),
+ * log in through a {@link PortalRoot} (challenge and MD5 response, a wrong password now and then),
+ * call their avatar, are called back through their mind, and close — the same accept, read, write
+ * and close, {@link PbClient}, {@link BrokerHandler}, {@link Broker}, Banana and Jelly code a
+ * reconnect storm runs, so that the storm meets code the JIT has compiled instead of the
+ * interpreter. With a {@link JitActivity}, it stops as soon as the JIT has gone quiet.
  *
  * <p>Nothing of the application is touched: the portal is a private one, with a throwaway user
  * of a random password in memory and a realm of its own; the server's root factory, checkers,
  * realm, observer, connection limits and {@code onConnection} callback never see a warm-up
- * connection. Nothing is logged per login. When {@link #run} returns, its connections, its
+ * connection. It listens on an ephemeral port of the loopback address (never the server's), only
+ * while it runs; where no loopback socket can be bound it runs over Netty's in-memory channels
+ * instead. Nothing is logged per login. When {@link #run} returns, its connections, its
  * listener and its event loop threads are gone.
  *
  * <p><em>Thread-safe</em> (no state between runs).
@@ -69,10 +74,23 @@ final class WarmUp {
   /** How long the end of a run waits for what is in flight, and for the loops to stop. */
   private static final long DRAIN_SECONDS = 10;
 
+  /** How often the loop asks whether the JIT has gone quiet while every login is in flight. */
+  private static final long QUIET_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** What a run did: successful logins, expected refusals, unexpected failures, time taken. */
-  record Outcome(int logins, int refused, int failures, @Nullable Throwable firstFailure, long nanos) {
+  /**
+   * What a run did: successful logins, expected refusals, unexpected failures, time taken, whether
+   * it stopped because the JIT had gone quiet, and the address it listened on while it ran.
+   */
+  record Outcome(
+      int logins,
+      int refused,
+      int failures,
+      @Nullable Throwable firstFailure,
+      long nanos,
+      boolean settled,
+      @Nullable SocketAddress address) {
     Duration elapsed() {
       return Duration.ofNanos(nanos);
     }
@@ -81,11 +99,12 @@ final class WarmUp {
   private WarmUp() {}
 
   /**
-   * Runs logins for about {@code budget} (at least one round of them) against brokers made with
-   * {@code serverOptions} (its observer replaced by none), then stops everything it started.
+   * Runs logins for about {@code budget} (at least one round of them) over loopback sockets of
+   * the best transport, against brokers made with {@code serverOptions} (its observer replaced by
+   * none), then stops everything it started.
    */
   static Outcome run(Duration budget, BrokerOptions serverOptions) throws InterruptedException {
-    return run(budget, serverOptions, Transport.LOCAL);
+    return run(budget, serverOptions, Transport.best());
   }
 
   /**
@@ -94,7 +113,47 @@ final class WarmUp {
    */
   static Outcome run(Duration budget, BrokerOptions serverOptions, Transport transport)
       throws InterruptedException {
+    return run(budget, serverOptions, transport, true, null);
+  }
+
+  /**
+   * Runs as {@link #run(Duration, BrokerOptions, Transport)} does, its accepted sockets kept
+   * alive as {@code keepAlive} says; with {@code untilQuiet}, stops before the budget is spent
+   * once the JIT has gone quiet. If no loopback socket can be bound, runs over {@link
+   * Transport#LOCAL} instead.
+   */
+  static Outcome run(
+      Duration budget,
+      BrokerOptions serverOptions,
+      Transport transport,
+      boolean keepAlive,
+      @Nullable JitActivity untilQuiet)
+      throws InterruptedException {
     long start = System.nanoTime();
+    try {
+      return runOver(start, budget, serverOptions, transport, keepAlive, untilQuiet);
+    } catch (BindFailed e) {
+      Duration left = budget.minusNanos(System.nanoTime() - start);
+      return runOver(System.nanoTime(), left.isNegative() ? Duration.ZERO : left, serverOptions,
+          Transport.LOCAL, keepAlive, untilQuiet);
+    }
+  }
+
+  /** The warm-up's loopback listener could not be bound. */
+  private static final class BindFailed extends RuntimeException {
+    BindFailed(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  private static Outcome runOver(
+      long start,
+      Duration budget,
+      BrokerOptions serverOptions,
+      Transport transport,
+      boolean keepAlive,
+      @Nullable JitActivity untilQuiet)
+      throws InterruptedException {
     String password = HexFormat.of().formatHex(randomBytes());
     Portal portal = Portal.builder()
         .realm((id, mind, interfaces) ->
@@ -116,21 +175,31 @@ final class WarmUp {
     AtomicInteger logins = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
-    AtomicReference<@Nullable Throwable> firstFailure =
-        new AtomicReference<>();
+    AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
     Channel listener = null;
+    SocketAddress address = null;
+    boolean settled = false;
     try {
+      // The server's own channel set-up: its options, and connection limits of its own that
+      // never refuse (the code path of the server's, none of its counts).
+      ConnectionLimits limits = new ConnectionLimits(
+          Integer.MAX_VALUE, Integer.MAX_VALUE, PbObserver.NONE, System::nanoTime);
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)
           .channel(transport.serverChannelClass)
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
       if (!local) {
-        bootstrap.childOption(ChannelOption.TCP_NODELAY, true);
+        bootstrap.handler(limits.acceptor())
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, keepAlive);
       }
-      listener = bootstrap
+      ChannelFuture bound = bootstrap
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+              if (!limits.admit(ch)) {
+                return;
+              }
               BrokerHandler handler = new BrokerHandler(
                   (sink, executor) -> Broker.server(rootFactory, options, sink, executor));
               ch.pipeline().addLast("broker", handler);
@@ -141,16 +210,29 @@ final class WarmUp {
           .bind(local
               ? new LocalAddress(WarmUp.class)
               : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-          .sync()
-          .channel();
-      SocketAddress address = listener.localAddress();
+          .await();
+      if (!bound.isSuccess()) {
+        throw local ? new IllegalStateException(bound.cause()) : new BindFailed(bound.cause());
+      }
+      listener = bound.channel();
+      address = listener.localAddress();
       Semaphore slots = new Semaphore(IN_FLIGHT);
       long deadline = start + Math.max(0, budget.toNanos());
       int n = 0;
       do {
         long left = deadline - System.nanoTime();
-        if (!slots.tryAcquire(Math.max(1, left), TimeUnit.NANOSECONDS)) {
+        boolean slot = slots.tryAcquire(
+            Math.max(1, Math.min(left, QUIET_CHECK_NANOS)), TimeUnit.NANOSECONDS);
+        // A JIT quiet before any login has finished says nothing about the login path.
+        if (untilQuiet != null && logins.get() + failures.get() > 0 && untilQuiet.quiet()) {
+          if (slot) {
+            slots.release();
+          }
+          settled = true;
           break;
+        }
+        if (!slot) {
+          continue;
         }
         PbClient client = local
             ? PbClient.builder().local((LocalAddress) address, clientGroup).build()
@@ -182,8 +264,8 @@ final class WarmUp {
     } finally {
       stop(group, clientGroup, listener, clients, served);
     }
-    return new Outcome(
-        logins.get(), refused.get(), failures.get(), firstFailure.get(), System.nanoTime() - start);
+    return new Outcome(logins.get(), refused.get(), failures.get(), firstFailure.get(),
+        System.nanoTime() - start, settled, address);
   }
 
   private static byte[] randomBytes() {

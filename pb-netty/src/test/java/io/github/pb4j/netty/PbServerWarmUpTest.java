@@ -16,6 +16,9 @@ import io.github.pb4j.cred.LoginResult;
 import io.github.pb4j.cred.Portal;
 import io.github.pb4j.cred.UsernamePassword;
 import io.github.pb4j.cred.AvatarId;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -127,7 +130,19 @@ class PbServerWarmUpTest {
       assertThat(outcome.logins()).isPositive();
       assertThat(outcome.refused()).isPositive(); // The wrong passwords.
       assertThat(outcome.failures()).isZero();
-      assertThat(outcome.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+      if (!outcome.settled()) { // Else it stopped sooner: the JIT had gone quiet.
+        assertThat(outcome.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+      }
+      // It listened on a loopback port of its own, closed before the server's was bound.
+      assertThat(outcome.address()).isInstanceOf(InetSocketAddress.class);
+      InetSocketAddress warmUpAddress = (InetSocketAddress) outcome.address();
+      assertThat(warmUpAddress.getAddress().isLoopbackAddress()).isTrue();
+      assertThat(warmUpAddress.getPort()).isNotEqualTo(server.port());
+      assertThatThrownBy(() -> {
+        try (Socket s = new Socket()) {
+          s.connect(warmUpAddress, 5_000);
+        }
+      }).isInstanceOf(ConnectException.class);
 
       // Nothing of the application saw it, nothing of it is left.
       assertThat(observer.events).isEmpty();
@@ -165,6 +180,48 @@ class PbServerWarmUpTest {
 
     assertThat(outcome.logins()).isPositive();
     assertThat(outcome.failures()).isZero();
+    assertNoWarmUpThreads();
+  }
+
+  @Test
+  void overInMemoryChannelsToo() throws Exception {
+    WarmUp.Outcome outcome =
+        WarmUp.run(Duration.ofMillis(200), BrokerOptions.DEFAULT, Transport.LOCAL);
+
+    assertThat(outcome.logins()).isPositive();
+    assertThat(outcome.failures()).isZero();
+    assertNoWarmUpThreads();
+  }
+
+  @Test
+  void stopsEarlyOnceTheJitIsQuiet() throws Exception {
+    // A JIT that compiles nothing: quiet at the end of the first window.
+    JitActivity quiet =
+        new JitActivity(() -> 0, System::nanoTime, Duration.ofMillis(100), JitActivity.SHARE);
+
+    WarmUp.Outcome outcome =
+        WarmUp.run(Duration.ofSeconds(40), BrokerOptions.DEFAULT, Transport.best(), true, quiet);
+
+    assertThat(outcome.settled()).isTrue();
+    assertThat(outcome.elapsed()).isLessThan(Duration.ofSeconds(20));
+    assertThat(outcome.logins()).isPositive(); // Those in flight when it stopped finished.
+    assertThat(outcome.failures()).isZero();
+    assertNoWarmUpThreads();
+  }
+
+  @Test
+  void runsItsWholeBudgetWhileTheJitIsBusy() throws Exception {
+    // A JIT that compiles without a pause on one thread: never quiet.
+    long t0 = System.nanoTime();
+    JitActivity busy = new JitActivity(() -> (System.nanoTime() - t0) / 1_000_000,
+        System::nanoTime, Duration.ofMillis(100), JitActivity.SHARE);
+
+    WarmUp.Outcome outcome =
+        WarmUp.run(Duration.ofMillis(600), BrokerOptions.DEFAULT, Transport.best(), true, busy);
+
+    assertThat(outcome.settled()).isFalse();
+    assertThat(outcome.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+    assertThat(outcome.logins()).isPositive();
     assertNoWarmUpThreads();
   }
 
