@@ -36,11 +36,20 @@ abstract class Load implements AutoCloseable {
   /** Stops issuing round trips; the future completes when none is outstanding. */
   final CompletableFuture<@Nullable Void> stop() {
     stopping = true;
+    stopIssuing();
     return drained.copy();
   }
 
-  /** Returns the number of round trips completed so far. */
-  final long completed() {
+  /**
+   * Called by {@link #stop()} once {@link #isStopping()} is true; a load whose round trips are
+   * issued elsewhere (another process) passes the word on. Does nothing by default.
+   */
+  void stopIssuing() {}
+
+  /**
+   * Returns the number of round trips completed so far; a load counting elsewhere asks there.
+   */
+  long completed() {
     return completed.get();
   }
 

@@ -42,7 +42,9 @@ public final class LoadServer implements EchoServer {
     /** Echoes bytes back; a blocking {@link ServerSocket} with a thread per connection. */
     SOCKET_ECHO,
     /** A {@link PbServer} serving {@link EchoRoot}. */
-    PB;
+    PB,
+    /** Twisted's PB server with the same root, in a Python process ({@link ServerProcess}). */
+    TWISTED_PB;
 
     /**
      * Returns the kind for its command-line name ({@code netty-echo}, {@code socket-echo}, {@code
@@ -74,6 +76,7 @@ public final class LoadServer implements EchoServer {
       case NETTY_ECHO -> startNettyEcho(port);
       case SOCKET_ECHO -> startSocketEcho(port);
       case PB -> startPb(port);
+      case TWISTED_PB -> throw new IllegalArgumentException("Twisted's server runs in Python");
     };
   }
 

@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
           + " a-large = raw TCP ping-pong of a 9 KB message, b = sequential echo(\"hello\") calls chained on the event"
           + " loop, b-blocking = the same with the caller blocking on each answer, c ="
           + " echo(\"hello\") with N calls outstanding, d = sequential echo of the 9 KB anchor"
-          + " payload."
+          + " payload; t-b, t-c, t-d = what b, c and d do, by a Twisted client (a Python process)"
+          + " against a Twisted server."
     })
 public final class LoadTool implements Callable<Integer> {
   private static final Duration SERVER_START_TIMEOUT = Duration.ofSeconds(60);
@@ -120,9 +121,17 @@ public final class LoadTool implements Callable<Integer> {
       names = {"-s", "--scenarios"},
       split = ",",
       paramLabel = "ID",
-      defaultValue = "a-socket,a-large,a-pipelined,a,b,b-blocking,c,d",
+      defaultValue = "a-socket,a-large,a-pipelined,a,b,b-blocking,c,d,t-b,t-c,t-d",
       description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
   List<String> scenarioIds = List.of();
+
+  @Option(
+      names = "--python",
+      defaultValue = "/usr/bin/python3",
+      paramLabel = "PATH",
+      description =
+          "Python with Twisted, for the t-* scenarios (default: ${DEFAULT-VALUE}).")
+  String python = "/usr/bin/python3";
 
   @Option(
       names = "--in-process",
@@ -158,8 +167,11 @@ public final class LoadTool implements Callable<Integer> {
           server = startServer(scenario.serverKind());
           servers.put(scenario.serverKind(), server);
         }
-        loads.put(scenario, open(scenario, server.port(), settings));
-        cpuClocks.put(scenario, cpuClock(server));
+        Load load = open(scenario, server.port(), settings);
+        loads.put(scenario, load);
+        cpuClocks.put(scenario, load instanceof TwistedEchoLoad twisted
+            ? twistedCpuClock(twisted, server)
+            : cpuClock(server));
       }
       results = new LoadRun(loads, cpuClocks, settings).run();
     } catch (ServerException e) {
@@ -205,7 +217,7 @@ public final class LoadTool implements Callable<Integer> {
       throw usage("--large-message-size: " + largeMessageSize + " (expected: >= 1)");
     }
     return new Settings(warmupSeconds, durationSeconds, rounds, outstanding, messageSize,
-        pipelinedMessageSize, largeMessageSize);
+        pipelinedMessageSize, largeMessageSize, python);
   }
 
   private Set<Scenario> selectedScenarios() {
@@ -251,6 +263,9 @@ public final class LoadTool implements Callable<Integer> {
 
   private EchoServer startServer(Kind kind) throws ServerException {
     try {
+      if (kind == Kind.TWISTED_PB) {
+        return ServerProcess.startTwisted(python, SERVER_START_TIMEOUT);
+      }
       return inProcess
           ? LoadServer.start(kind, 0)
           : ServerProcess.start(kind, serverJvmArgs, SERVER_START_TIMEOUT);
@@ -276,6 +291,18 @@ public final class LoadTool implements Callable<Integer> {
         return -1;
       }
       return server instanceof ServerProcess ? (other < 0 ? -1 : own + other) : own;
+    };
+  }
+
+  /**
+   * Returns the CPU time of a Twisted scenario's two Python processes, client and server (this
+   * JVM only steers the client); -1 if unknown.
+   */
+  private static LongSupplier twistedCpuClock(TwistedEchoLoad client, EchoServer server) {
+    return () -> {
+      long a = client.cpuNanos();
+      long b = server.cpuNanos();
+      return a < 0 || b < 0 ? -1 : a + b;
     };
   }
 
@@ -340,7 +367,26 @@ public final class LoadTool implements Callable<Integer> {
               d.callsPerSecond() / large.callsPerSecond(),
               medianRoundShare(d, large)));
     }
+    ratioToTwisted(sb, results, Scenario.B, Scenario.T_B);
+    ratioToTwisted(sb, results, Scenario.C, Scenario.T_C);
+    ratioToTwisted(sb, results, Scenario.D, Scenario.T_D);
     return sb.toString();
+  }
+
+  /** Appends pb4j's rate over Twisted's for the same work, if both ran. */
+  private static void ratioToTwisted(
+      StringBuilder sb, List<Result> results, Scenario pb, Scenario twisted) {
+    Result p = find(results, pb);
+    Result t = find(results, twisted);
+    if (p != null && t != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-26s %7.2f x           (median of rounds %.2f x)%n",
+              "(" + pb.id() + ") / (" + twisted.id() + ")",
+              p.callsPerSecond() / t.callsPerSecond(),
+              medianRoundShare(p, t)));
+    }
   }
 
   /**

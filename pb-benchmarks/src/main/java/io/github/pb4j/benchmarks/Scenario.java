@@ -5,7 +5,8 @@ import io.github.pb4j.benchmarks.LoadServer.Kind;
 /**
  * The scenarios {@link LoadTool} measures, in the order it runs them: grouped by server kind, so
  * each server process starts once, and with the raw Netty baseline (a) right before the
- * sequential PB calls (b) it is compared with, so that their slices run next to each other.
+ * sequential PB calls (b) it is compared with, so that their slices run next to each other; then
+ * Twisted's client and server doing what b, c and d do.
  */
 enum Scenario {
   A_SOCKET("a-socket", Kind.SOCKET_ECHO) {
@@ -106,6 +107,45 @@ enum Scenario {
     Load open(int port, Settings s) throws Exception {
       return new PbEchoLoad(port, AnchorPayload.create(), 1, false);
     }
+  },
+  T_B("t-b", Kind.TWISTED_PB) {
+    @Override
+    String describe(Settings s) {
+      return "Twisted client and server, echo(\"hello\"), sequential";
+    }
+
+    @Override
+    Load open(int port, Settings s) throws Exception {
+      return new TwistedEchoLoad(s.python(), port, 1, "hello");
+    }
+  },
+  T_C("t-c", Kind.TWISTED_PB) {
+    @Override
+    String describe(Settings s) {
+      return "Twisted client and server, echo(\"hello\"), " + s.outstanding()
+          + " calls outstanding";
+    }
+
+    @Override
+    int window(Settings s) {
+      return s.outstanding();
+    }
+
+    @Override
+    Load open(int port, Settings s) throws Exception {
+      return new TwistedEchoLoad(s.python(), port, s.outstanding(), "hello");
+    }
+  },
+  T_D("t-d", Kind.TWISTED_PB) {
+    @Override
+    String describe(Settings s) {
+      return "Twisted client and server, echo(anchor payload), sequential";
+    }
+
+    @Override
+    Load open(int port, Settings s) throws Exception {
+      return new TwistedEchoLoad(s.python(), port, 1, "anchor");
+    }
   };
 
   /**
@@ -119,7 +159,8 @@ enum Scenario {
       int outstanding,
       int messageSize,
       int pipelinedMessageSize,
-      int largeMessageSize) {}
+      int largeMessageSize,
+      String python) {}
 
   private final String id;
   private final Kind serverKind;
@@ -147,7 +188,8 @@ enum Scenario {
     }
     throw new IllegalArgumentException(
         "scenario: " + id
-            + " (expected: a, a-socket, a-pipelined, a-large, b, b-blocking, c or d)");
+            + " (expected: a, a-socket, a-pipelined, a-large, b, b-blocking, c, d, t-b, t-c or"
+            + " t-d)");
   }
 
   /** Returns the number of round trips kept outstanding. */

@@ -55,6 +55,22 @@ final class ServerProcess implements EchoServer {
     command.add(System.getProperty("java.class.path"));
     command.add(LoadServer.class.getName());
     command.add(kind.cliName());
+    return launch(kind, command, timeout);
+  }
+
+  /**
+   * Starts Twisted's echo server ({@code twisted_echo_server.py}) with {@code python} and waits
+   * up to {@code timeout} for it to listen.
+   */
+  static ServerProcess startTwisted(String python, Duration timeout) throws IOException {
+    return launch(
+        LoadServer.Kind.TWISTED_PB,
+        List.of(python, TwistedScripts.path(TwistedScripts.ECHO_SERVER).toString()),
+        timeout);
+  }
+
+  private static ServerProcess launch(LoadServer.Kind kind, List<String> command, Duration timeout)
+      throws IOException {
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     CompletableFuture<Integer> ready = new CompletableFuture<>();

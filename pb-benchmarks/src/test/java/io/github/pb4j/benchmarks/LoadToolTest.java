@@ -15,6 +15,8 @@ class LoadToolTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void runsEveryScenarioInProcessAndPrintsTheTable() {
+    // Twisted's scenarios run their client and server in Python processes even here: the test
+    // also shows that the tool drives them (start, count, stop, drain) and reports the ratios.
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.out;
     int status;
@@ -31,17 +33,20 @@ class LoadToolTest {
                   "--rounds",
                   "2",
                   "--outstanding",
-                  "10");
+                  "10",
+                  "--python",
+                  System.getProperty("pb4j.python", "/usr/bin/python3"));
     } finally {
       System.setOut(original);
     }
     String out = captured.toString(StandardCharsets.UTF_8);
 
     assertThat(status).as(out).isZero();
-    for (String id : List.of("(a) ", "(a-socket) ", "(a-pipelined) ", "(a-large) ", "(b) ", "(b-blocking) ", "(c) ", "(d) ")) {
+    for (String id : List.of("(a) ", "(a-socket) ", "(a-pipelined) ", "(a-large) ", "(b) ", "(b-blocking) ", "(c) ", "(d) ", "(t-b) ", "(t-c) ", "(t-d) ")) {
       assertThat(out).contains(id);
     }
-    assertThat(out).doesNotContain("FAILED").contains("targets", "(b) >= 95 % of (a)", "(c) >= 0.32 x (a-pipelined)", "(d) / (a-large)");
+    assertThat(out).doesNotContain("FAILED", "Infinity").contains("targets", "(b) >= 95 % of (a)", "(c) >= 0.32 x (a-pipelined)", "(d) / (a-large)",
+        "(b) / (t-b)", "(c) / (t-c)", "(d) / (t-d)");
   }
 
   @Test
