@@ -219,6 +219,9 @@ public final class LoginLoad implements Callable<Integer> {
     row("server CPU per storm login (ms)", list, o -> o.stormCpuMicros() / 1e3, ratio, "%14.2f");
     row("server CPU per concurrent login (ms)", list, o -> o.concurrentCpuMicros() / 1e3, ratio, "%14.3f");
     row("server CPU per sequential login (ms)", list, o -> o.sequentialCpuMicros() / 1e3, ratio, "%14.3f");
+    row("server RSS, fresh (MiB)", list, LoginLoadRun.Outcome::freshRssMib, ratio, "%14.1f");
+    row("server RSS, all connections held (MiB)", list, LoginLoadRun.Outcome::heldRssMib, ratio,
+        "%14.1f");
     row("server RSS per connection (KiB)", list, LoginLoadRun.Outcome::rssPerConnectionKib, ratio, "%14.1f");
     row("live heap per connection (KiB)", list, LoginLoadRun.Outcome::heapPerConnectionKib, false, "%14.1f");
     row("  2nd half: RSS per connection (KiB)", list, LoginLoadRun.Outcome::marginalRssPerConnectionKib, ratio,

@@ -36,7 +36,9 @@ final class LoginLoadRun implements AutoCloseable {
       double concurrentCpuMicros,
       double sequentialCpuMicros,
       double startUpSeconds,
-      long failures) {}
+      long failures,
+      double freshRssMib,
+      double heldRssMib) {}
 
   /** The chat server wants a mind; this one ignores what it is told. */
   public static final class Mind implements Referenceable {
@@ -121,7 +123,9 @@ final class LoginLoadRun implements AutoCloseable {
         (cpu3 - cpu2) / 1e3 / Math.max(1, concurrent[1]),
         (cpu5 - cpu4) / 1e3 / Math.max(1, sequential[1]),
         server.startUpSeconds(),
-        failures.get());
+        failures.get(),
+        before.rssKib() / 1024.0,
+        after.rssKib() / 1024.0);
   }
 
   /**
