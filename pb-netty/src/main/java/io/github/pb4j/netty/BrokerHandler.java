@@ -91,6 +91,12 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    * the burst made it send once, at the end ({@link Broker#beginReads}).
    */
   private boolean readBurst;
+  /**
+   * The broker's log context stays entered from the first read of a burst to its end, entered
+   * once rather than twice per message: set only where {@link #channelReadComplete} is sure to
+   * follow (this handler first in the pipeline) and no other context was current.
+   */
+  private boolean contextHeld;
   /** Ends a burst that {@link #channelReadComplete} did not end; runs after the event loop's I/O. */
   private final Runnable endBurstLater = () -> endBurst(null);
   /** Reading paused because the outbound buffer is full / the peer has too many calls in progress. */
@@ -268,7 +274,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Broker b = broker;
-    Broker previous = b != null ? LogContext.enter(b) : null;
+    Broker previous = b != null && !contextHeld ? LogContext.enter(b) : null;
     try {
       if (b != null) {
         b.options().observer().bytesReceived(b, buf.readableBytes());
@@ -280,6 +286,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
             // front (TLS) may fire reads without one, e.g. data decrypted during a handshake.
             // Safety net: end the burst once the event loop runs its tasks.
             ctx.executor().execute(endBurstLater);
+          } else if (previous == null) {
+            contextHeld = true; // Left by endBurst.
           }
         }
         b.receive(buf);
@@ -288,9 +296,20 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       fail(ctx, t);
     } finally {
       buf.release();
-      if (b != null) {
+      if (b != null && !contextHeld) {
         LogContext.exit(previous);
       }
+    }
+  }
+
+  /**
+   * Leaves the log context a burst holds, should its end never come (the channel's read loop
+   * always ends a burst; this is a safety net).
+   */
+  private void releaseHeldContext() {
+    if (contextHeld) {
+      contextHeld = false;
+      LogContext.exit(null);
     }
   }
 
@@ -310,7 +329,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     if (b == null) {
       return;
     }
-    Broker previous = LogContext.enter(b);
+    Broker previous = contextHeld ? null : LogContext.enter(b);
+    contextHeld = false;
     try {
       b.endReads();
     } catch (Throwable t) {
@@ -339,6 +359,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       if (b != null) {
         LogContext.exit(previous);
       }
+      releaseHeldContext();
     }
     super.channelInactive(ctx);
   }
@@ -349,6 +370,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseHeldContext();
     try {
       if (broker != null) {
         broker.connectionLost(failure);

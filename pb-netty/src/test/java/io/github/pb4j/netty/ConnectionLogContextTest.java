@@ -124,6 +124,65 @@ class ConnectionLogContextTest {
     assertThat(MDC.get(LogContext.CONNECTION)).isNull();
   }
 
+  @Test
+  void theKeysLeaveTheThreadWithTheConnectionsWorkAndNestedContextsRestoreTheirOwn()
+      throws Exception {
+    Realm realm = new Realm() {
+      @Override
+      public CompletionStage<LoginResult<?>> requestAvatar(
+          AvatarId id, @Nullable Object mind, Class<?>... interfaces) {
+        return CompletableFuture.completedFuture(LoginResult.of(Avatar.class, new User()));
+      }
+    };
+    Portal portal = Portal.builder().realm(realm)
+        .checker(new InMemoryUsernamePasswordDatabaseDontUse().addUser("alice", "secret")).build();
+    CompletableFuture<Broker> serverBroker = new CompletableFuture<>();
+    try (PbServer server = PbServer.builder().port(0).portal(portal)
+            .onConnection(serverBroker::complete).build().start();
+        PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build()) {
+      RemoteReference avatar = await(client.login(UsernamePassword.of("alice", "secret"), null));
+      assertThat(await(avatar.callRemote("whoami"))).isEqualTo("ok");
+      Broker broker = await(serverBroker);
+
+      // The next thing each event loop runs, after the reads of the call and of its answer, runs
+      // outside any connection.
+      assertThat(await(CompletableFuture.supplyAsync(ConnectionLogContextTest::pbKeys,
+          broker.executor()))).isEmpty();
+      assertThat(await(CompletableFuture.supplyAsync(ConnectionLogContextTest::pbKeys,
+          avatar.broker().executor()))).isEmpty();
+
+      // Here: the server's connection (peer, avatar), then the client's inside it (no avatar).
+      Broker outer = LogContext.enter(broker);
+      assertThat(outer).isNull();
+      assertThat(pbKeys()).containsEntry(LogContext.AVATAR, "alice").hasSize(3);
+      Broker inner = LogContext.enter(avatar.broker());
+      assertThat(inner).isSameAs(broker);
+      assertThat(pbKeys()).doesNotContainKey(LogContext.AVATAR)
+          .containsEntry(LogContext.CONNECTION, Long.toString(avatar.broker().connectionId()))
+          .hasSize(2);
+      LogContext.exit(inner);
+      assertThat(pbKeys()).containsEntry(LogContext.AVATAR, "alice")
+          .containsEntry(LogContext.CONNECTION, Long.toString(broker.connectionId()))
+          .hasSize(3);
+      LogContext.exit(outer);
+      assertThat(pbKeys()).isEmpty();
+    }
+  }
+
+  /** The pb.* entries of this thread's MDC. */
+  private static Map<String, String> pbKeys() {
+    Map<String, String> all = MDC.getCopyOfContextMap();
+    Map<String, String> pb = new java.util.HashMap<>();
+    if (all != null) {
+      all.forEach((k, v) -> {
+        if (k.startsWith("pb.")) {
+          pb.put(k, v);
+        }
+      });
+    }
+    return pb;
+  }
+
   private ILoggingEvent event(String text) {
     return appender.list.stream()
         .filter(e -> e.getFormattedMessage().contains(text))
