@@ -73,6 +73,14 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     Broker create(MessageSink sink, EventExecutor executor);
   }
 
+  /**
+   * A factory that also hears when its broker has started: set as the handler's broker (so that
+   * {@link #startedBroker} returns it), not yet told the connection is made.
+   */
+  interface StartListener {
+    void started(Broker broker);
+  }
+
   private final BrokerFactory factory;
   /** Runs once the broker has handled the end of the connection: the server's bookkeeping. */
   private final @Nullable Runnable onLost;
@@ -252,6 +260,9 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     try {
       b = factory.create(new ChannelSink(ctx), ctx.executor());
       broker = b;
+      if (factory instanceof StartListener listener) {
+        listener.started(b);
+      }
       Broker previous = LogContext.enter(b);
       try {
         b.connectionMade();

@@ -68,6 +68,7 @@ public final class PbServer implements AutoCloseable {
   private final ConnectionLimits limits;
   /** Open connections, each with its handler. */
   private final Map<Channel, BrokerHandler> channels = new ConcurrentHashMap<>();
+  private final Brokers brokers = new Brokers();
   private final CompletableFuture<@Nullable Void> closed = new CompletableFuture<>();
   private final Object lock = new Object();
   private State state = State.NEW; // Guarded by lock.
@@ -175,9 +176,9 @@ public final class PbServer implements AutoCloseable {
     if (config.sslContext != null) {
       ch.pipeline().addLast("tls", config.sslContext.newHandler(ch.alloc()));
     }
-    BrokerHandler handler = new BrokerHandler(this::newBroker, () -> channels.remove(ch));
+    BrokerHandler handler = new BrokerHandler(brokers, () -> channels.remove(ch));
+    channels.put(ch, handler); // Listed before the handler starts its broker, as it is added.
     ch.pipeline().addLast("broker", handler);
-    channels.put(ch, handler);
     synchronized (lock) {
       if (state == State.CLOSED) {
         ch.close(); // Accepted while the server was closing.
@@ -185,17 +186,27 @@ public final class PbServer implements AutoCloseable {
     }
   }
 
-  private Broker newBroker(MessageSink sink, EventExecutor executor) {
-    Function<Broker, Object> rootFactory = Objects.requireNonNull(config.rootFactory);
-    Broker broker = Broker.server(rootFactory, config.options, sink, executor);
-    if (config.onConnection != null) {
-      try {
-        config.onConnection.accept(broker);
-      } catch (RuntimeException e) {
-        logger.warn("[conn {}] onConnection callback threw", broker.connectionId(), e);
+  /**
+   * Makes each connection's broker; tells {@code onConnection} once the broker is listed by
+   * {@link #connections()}, before the connection starts.
+   */
+  private final class Brokers implements BrokerHandler.BrokerFactory, BrokerHandler.StartListener {
+    @Override
+    public Broker create(MessageSink sink, EventExecutor executor) {
+      Function<Broker, Object> rootFactory = Objects.requireNonNull(config.rootFactory);
+      return Broker.server(rootFactory, config.options, sink, executor);
+    }
+
+    @Override
+    public void started(Broker broker) {
+      if (config.onConnection != null) {
+        try {
+          config.onConnection.accept(broker);
+        } catch (RuntimeException e) {
+          logger.warn("[conn {}] onConnection callback threw", broker.connectionId(), e);
+        }
       }
     }
-    return broker;
   }
 
   private static UncheckedIOException bindFailure(Throwable cause) {

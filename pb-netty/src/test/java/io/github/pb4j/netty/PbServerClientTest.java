@@ -138,6 +138,24 @@ class PbServerClientTest {
   }
 
   @Test
+  void onConnectionSeesTheNewConnectionAmongTheServersConnections() throws Exception {
+    CompletableFuture<List<Broker>> seen = new CompletableFuture<>();
+    CompletableFuture<Broker> connected = new CompletableFuture<>();
+    PbServer[] holder = new PbServer[1];
+    PbServer server = track(PbServer.builder().port(0).root(root)
+        .onConnection(broker -> {
+          connected.complete(broker);
+          seen.complete(holder[0].connections());
+        })
+        .build());
+    holder[0] = server;
+    server.start();
+    await(client(server).getRootObject());
+
+    assertThat(await(seen)).containsExactly(await(connected));
+  }
+
+  @Test
   void clientCloseFailsItsPendingCallsAndEndsTheServerSide() throws Exception {
     CountDownLatch disconnected = new CountDownLatch(1);
     PbServer server = track(PbServer.builder().port(0).root(root)
