@@ -27,7 +27,9 @@ import org.slf4j.MDC;
  *
  * <p>Entering the context of the connection that is already current costs a thread-local read;
  * otherwise one MDC operation per key the connection has (two before a login), and as many to
- * leave it. Nothing of pb4j's is allocated: the values are the broker's, made once.
+ * leave it. Nothing of pb4j's is allocated: the values are the broker's, made once. Code that
+ * clears the MDC itself ({@code MDC.clear()}) while pb4j works for a connection loses the keys
+ * until pb4j next enters the context (at the latest, the connection's next read burst).
  *
  * <p><em>Thread-safe</em>: the context is per thread.
  */
@@ -125,7 +127,8 @@ public final class LogContext {
     if (peer != null) {
       MDC.put(PEER, peer);
       state.peer = true;
-    } else if (state.peer) {
+    } else if (state.peer || MDC.get(PEER) != null) {
+      // Ours, or one a copied or inherited MDC brought: never another connection's.
       MDC.remove(PEER);
       state.peer = false;
     }
@@ -137,7 +140,7 @@ public final class LogContext {
     if (avatar != null) {
       MDC.put(AVATAR, avatar);
       state.avatar = true;
-    } else if (state.avatar) {
+    } else if (state.avatar || MDC.get(AVATAR) != null) {
       MDC.remove(AVATAR);
       state.avatar = false;
     }

@@ -27,6 +27,10 @@ final class TwistedEchoLoad extends Load {
   private final Process process;
   private final OutputStream commands;
   private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+  /** Set once the client's output ended: no reply will come. */
+  private volatile boolean exited;
+  /** The last count the client gave, returned once it can give none. */
+  private long lastCount;
 
   /**
    * Starts the client with {@code python}, connected to the Twisted server on {@code port};
@@ -71,13 +75,16 @@ final class TwistedEchoLoad extends Load {
 
   @Override
   synchronized long completed() {
+    if (failure() != null) {
+      return lastCount; // The slice is lost anyway; no waiting on a client that may be gone.
+    }
     send("COUNT");
     try {
-      return Long.parseLong(next("COUNT ").substring("COUNT ".length()).trim());
+      lastCount = Long.parseLong(next("COUNT ").substring("COUNT ".length()).trim());
     } catch (IOException e) {
       fail(e);
-      return 0;
     }
+    return lastCount;
   }
 
   /** Returns the CPU time of the client process so far, in nanoseconds; -1 if unknown. */
@@ -102,6 +109,9 @@ final class TwistedEchoLoad extends Load {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ANSWER_TIMEOUT_SECONDS);
     try {
       while (true) {
+        if (exited && replies.isEmpty()) {
+          throw new IOException("Twisted client exited");
+        }
         @Nullable String line =
             replies.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (line == null) {
@@ -139,6 +149,7 @@ final class TwistedEchoLoad extends Load {
     } catch (IOException e) {
       // The process is gone; the EOF marker below says so.
     }
+    exited = true;
     fail(new IllegalStateException("Twisted client exited"));
     drained();
     replies.add(EOF);

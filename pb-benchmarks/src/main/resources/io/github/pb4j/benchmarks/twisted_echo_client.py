@@ -21,9 +21,16 @@ from twisted.protocols.basic import LineReceiver
 from twisted.spread import pb
 
 
+# Once stdio is set up, lines go through its transport: StandardIO makes stdout non-blocking.
+_stdio = []
+
+
 def say(line):
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    if _stdio:
+        _stdio[0].write((line + "\n").encode("utf-8"))
+    else:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def anchor():
@@ -89,6 +96,9 @@ class Commands(LineReceiver):
 
     def __init__(self, load):
         self.load = load
+
+    def connectionMade(self):
+        _stdio.append(self.transport)
 
     def lineReceived(self, line):
         command = line.strip()

@@ -27,9 +27,10 @@ class UntilStdinCloses(Protocol):
 def main():
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     listening = reactor.listenTCP(port, pb.PBServerFactory(EchoRoot()), interface="127.0.0.1")
-    stdio.StandardIO(UntilStdinCloses())
+    # Written before StandardIO makes stdout non-blocking.
     sys.stdout.write("READY %d\n" % listening.getHost().port)
     sys.stdout.flush()
+    stdio.StandardIO(UntilStdinCloses())
     reactor.run()
 
 

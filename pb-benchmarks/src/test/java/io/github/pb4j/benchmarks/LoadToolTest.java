@@ -50,6 +50,32 @@ class LoadToolTest {
   }
 
   @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void withoutTwistedTheOtherScenariosStillRun() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    PrintStream originalErr = System.err;
+    int status;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+    try {
+      // A "Python" that exits at once: Twisted's server never says READY.
+      status = new CommandLine(new LoadTool()).execute("--in-process", "--warmup", "0",
+          "--duration", "0.2", "--rounds", "2", "-s", "b,t-b,t-d", "--python", "/bin/false");
+    } finally {
+      System.setOut(original);
+      System.setErr(originalErr);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+
+    assertThat(status).as(out).isZero();
+    assertThat(out).contains("(b) ").doesNotContain("(t-b) ", "(t-d) ");
+    assertThat(errors.toString(StandardCharsets.UTF_8))
+        .contains("skipping the Twisted scenarios");
+  }
+
+  @Test
   void rejectsUnknownScenario() {
     int status =
         new CommandLine(new LoadTool())

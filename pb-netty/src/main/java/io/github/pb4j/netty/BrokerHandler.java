@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
@@ -297,7 +298,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
             // front (TLS) may fire reads without one, e.g. data decrypted during a handshake.
             // Safety net: end the burst once the event loop runs its tasks.
             ctx.executor().execute(endBurstLater);
-          } else if (previous == null) {
+          } else if (previous == null && burstEndsInReadLoop(ctx)) {
             contextHeld = true; // Left by endBurst.
           }
         }
@@ -311,6 +312,17 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
         LogContext.exit(previous);
       }
     }
+  }
+
+  /**
+   * Returns whether the channel's own read loop delivers this burst, on the channel's event
+   * loop, and so ends it with {@link #channelReadComplete} before it runs anything else: not for
+   * a handler given its own executor, nor for an {@link EmbeddedChannel}, whose reads a test may
+   * write one by one without ever completing them.
+   */
+  private static boolean burstEndsInReadLoop(ChannelHandlerContext ctx) {
+    return ctx.executor() == ctx.channel().eventLoop()
+        && !(ctx.channel() instanceof EmbeddedChannel);
   }
 
   /**
@@ -381,7 +393,6 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    releaseHeldContext();
     try {
       if (broker != null) {
         broker.connectionLost(failure);
@@ -390,6 +401,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       }
     } finally {
       ended();
+      releaseHeldContext();
     }
   }
 

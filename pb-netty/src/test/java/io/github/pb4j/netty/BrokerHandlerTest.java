@@ -52,6 +52,18 @@ class BrokerHandlerTest {
   }
 
   @Test
+  void aReadWithoutItsReadCompleteLeavesNoConnectionInTheCallersLogContext() {
+    EmbeddedChannel channel = serverChannel();
+    readAll(channel);
+
+    // A test may feed an embedded channel read by read, never completing the burst.
+    channel.writeOneInbound(Unpooled.wrappedBuffer(HEX.parseHex(CHOOSE_PB + VERSION)));
+
+    assertThat(org.slf4j.MDC.get(io.github.pb4j.LogContext.CONNECTION)).isNull();
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
   void answersToTheCallsOfOneReadBurstLeaveInOneBufferInOrder() {
     EmbeddedChannel channel = serverChannel();
     readAll(channel);

@@ -166,6 +166,14 @@ class ConnectionLogContextTest {
           .hasSize(3);
       LogContext.exit(outer);
       assertThat(pbKeys()).isEmpty();
+
+      // An avatar key this thread got from elsewhere (a copied MDC) is not shown as the avatar
+      // of a connection that has none.
+      MDC.put(LogContext.AVATAR, "someone-else");
+      Broker none = LogContext.enter(avatar.broker());
+      assertThat(pbKeys()).doesNotContainKey(LogContext.AVATAR);
+      LogContext.exit(none);
+      assertThat(pbKeys()).isEmpty();
     }
   }
 
