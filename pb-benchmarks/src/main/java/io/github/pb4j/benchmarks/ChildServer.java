@@ -1,14 +1,10 @@
 package io.github.pb4j.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +20,7 @@ final class ChildServer implements AutoCloseable {
 
   private final String name;
   private final Process process;
-  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final ChildLines lines;
   private final int port;
   private final long startUpNanos;
 
@@ -32,9 +28,7 @@ final class ChildServer implements AutoCloseable {
       throws IOException {
     this.name = name;
     this.process = process;
-    Thread reader = new Thread(this::readOutput, name + "-output");
-    reader.setDaemon(true);
-    reader.start();
+    this.lines = new ChildLines(name + " server", process, line -> false, () -> {});
     String ready = next("READY ", timeout);
     this.startUpNanos = System.nanoTime() - started;
     this.port = Integer.parseInt(ready.substring("READY ".length()).trim());
@@ -92,37 +86,7 @@ final class ChildServer implements AutoCloseable {
   }
 
   private String next(String prefix, Duration timeout) throws IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      while (true) {
-        String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (line == null) {
-          throw new IOException(name + " server: no '" + prefix.trim() + "' line within " + timeout);
-        }
-        if (line.equals("\u0000EOF")) {
-          throw new IOException(name + " server exited (status " + process.waitFor() + ")");
-        }
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-  }
-
-  private void readOutput() {
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        lines.add(line);
-      }
-    } catch (IOException e) {
-      // The process is gone; the EOF marker below says so.
-    }
-    lines.add("\u0000EOF");
+    return lines.next(line -> line.startsWith(prefix), prefix.trim(), timeout);
   }
 
   @Override

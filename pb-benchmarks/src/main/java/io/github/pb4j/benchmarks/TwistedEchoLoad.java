@@ -1,16 +1,12 @@
 package io.github.pb4j.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Twisted's side of a scenario: a Twisted PB client ({@code twisted_echo_client.py}, in a Python
@@ -21,14 +17,11 @@ import org.jspecify.annotations.Nullable;
  * <p><em>Thread-safe.</em>
  */
 final class TwistedEchoLoad extends Load {
-  private static final long ANSWER_TIMEOUT_SECONDS = 30;
-  private static final String EOF = "\u0000EOF";
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final Process process;
   private final OutputStream commands;
-  private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-  /** Set once the client's output ended: no reply will come. */
-  private volatile boolean exited;
+  private final ChildLines replies;
   /** The last count the client gave, returned once it can give none. */
   private long lastCount;
 
@@ -49,11 +42,10 @@ final class TwistedEchoLoad extends Load {
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     this.commands = process.getOutputStream();
-    Thread reader = new Thread(this::readOutput, "twisted-client-output");
-    reader.setDaemon(true);
-    reader.start();
+    this.replies = new ChildLines("Twisted client", process, this::handled, this::exited);
     try {
-      String ready = next("READY");
+      String ready = replies.next(
+          line -> line.startsWith("READY") || line.startsWith("FAILED "), "READY", TIMEOUT);
       if (!ready.equals("READY")) {
         throw new IOException("Twisted client: " + ready);
       }
@@ -80,7 +72,8 @@ final class TwistedEchoLoad extends Load {
     }
     send("COUNT");
     try {
-      lastCount = Long.parseLong(next("COUNT ").substring("COUNT ".length()).trim());
+      String count = replies.next(line -> line.startsWith("COUNT "), "COUNT", TIMEOUT);
+      lastCount = Long.parseLong(count.substring("COUNT ".length()).trim());
     } catch (IOException e) {
       fail(e);
     }
@@ -89,7 +82,7 @@ final class TwistedEchoLoad extends Load {
 
   /** Returns the CPU time of the client process so far, in nanoseconds; -1 if unknown. */
   long cpuNanos() {
-    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
   }
 
   private void send(String command) {
@@ -104,55 +97,21 @@ final class TwistedEchoLoad extends Load {
     }
   }
 
-  /** Waits for the next reply starting with {@code prefix} (or a failure line). */
-  private String next(String prefix) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ANSWER_TIMEOUT_SECONDS);
-    try {
-      while (true) {
-        if (exited && replies.isEmpty()) {
-          throw new IOException("Twisted client exited");
-        }
-        @Nullable String line =
-            replies.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (line == null) {
-          throw new IOException("Twisted client: no '" + prefix.trim() + "' within "
-              + ANSWER_TIMEOUT_SECONDS + " s");
-        }
-        if (line.equals(EOF)) {
-          throw new IOException("Twisted client exited");
-        }
-        if (line.startsWith(prefix) || (prefix.equals("READY") && line.startsWith("FAILED "))) {
-          return line;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+  /** Deals with the client's state changes as they come; answers to requests are queued. */
+  private boolean handled(String line) {
+    if (line.equals("DRAINED")) {
+      drained();
+      return true;
     }
+    if (line.startsWith("FAILED ")) {
+      fail(new IllegalStateException("Twisted client: " + line.substring("FAILED ".length())));
+    }
+    return false;
   }
 
-  /** Dispatches the client's lines: state changes here, answers to requests to the queue. */
-  private void readOutput() {
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        if (line.equals("DRAINED")) {
-          drained();
-        } else if (line.startsWith("FAILED ")) {
-          fail(new IllegalStateException("Twisted client: " + line.substring(7)));
-          replies.add(line);
-        } else {
-          replies.add(line);
-        }
-      }
-    } catch (IOException e) {
-      // The process is gone; the EOF marker below says so.
-    }
-    exited = true;
+  private void exited() {
     fail(new IllegalStateException("Twisted client exited"));
     drained();
-    replies.add(EOF);
   }
 
   @Override

@@ -79,17 +79,8 @@ class ConnectionLogContextTest {
 
   @Test
   void linesAboutAConnectionNameItsIdPeerAndAvatar() throws Exception {
-    Realm realm = new Realm() {
-      @Override
-      public CompletionStage<LoginResult<?>> requestAvatar(
-          AvatarId id, @Nullable Object mind, Class<?>... interfaces) {
-        return CompletableFuture.completedFuture(LoginResult.of(Avatar.class, new User()));
-      }
-    };
-    Portal portal = Portal.builder().realm(realm)
-        .checker(new InMemoryUsernamePasswordDatabaseDontUse().addUser("alice", "secret")).build();
     CompletableFuture<Broker> serverBroker = new CompletableFuture<>();
-    try (PbServer server = PbServer.builder().port(0).portal(portal)
+    try (PbServer server = PbServer.builder().port(0).portal(alicePortal())
             .onConnection(serverBroker::complete).build().start();
         PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build()) {
       RemoteReference avatar = await(client.login(UsernamePassword.of("alice", "secret"), null));
@@ -127,17 +118,8 @@ class ConnectionLogContextTest {
   @Test
   void theKeysLeaveTheThreadWithTheConnectionsWorkAndNestedContextsRestoreTheirOwn()
       throws Exception {
-    Realm realm = new Realm() {
-      @Override
-      public CompletionStage<LoginResult<?>> requestAvatar(
-          AvatarId id, @Nullable Object mind, Class<?>... interfaces) {
-        return CompletableFuture.completedFuture(LoginResult.of(Avatar.class, new User()));
-      }
-    };
-    Portal portal = Portal.builder().realm(realm)
-        .checker(new InMemoryUsernamePasswordDatabaseDontUse().addUser("alice", "secret")).build();
     CompletableFuture<Broker> serverBroker = new CompletableFuture<>();
-    try (PbServer server = PbServer.builder().port(0).portal(portal)
+    try (PbServer server = PbServer.builder().port(0).portal(alicePortal())
             .onConnection(serverBroker::complete).build().start();
         PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build()) {
       RemoteReference avatar = await(client.login(UsernamePassword.of("alice", "secret"), null));
@@ -175,6 +157,19 @@ class ConnectionLogContextTest {
       LogContext.exit(none);
       assertThat(pbKeys()).isEmpty();
     }
+  }
+
+  /** A portal where alice (password "secret") logs in as a {@link User}. */
+  private Portal alicePortal() {
+    Realm realm = new Realm() {
+      @Override
+      public CompletionStage<LoginResult<?>> requestAvatar(
+          AvatarId id, @Nullable Object mind, Class<?>... interfaces) {
+        return CompletableFuture.completedFuture(LoginResult.of(Avatar.class, new User()));
+      }
+    };
+    return Portal.builder().realm(realm)
+        .checker(new InMemoryUsernamePasswordDatabaseDontUse().addUser("alice", "secret")).build();
   }
 
   /** The pb.* entries of this thread's MDC. */
