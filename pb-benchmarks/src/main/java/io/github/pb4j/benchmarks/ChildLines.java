@@ -69,6 +69,24 @@ final class ChildLines {
     }
   }
 
+  /**
+   * Stops a child as the load tools' children expect: closes its stdin, their signal to exit,
+   * and destroys it if it has not exited 10 s later.
+   */
+  static void stop(Process process) {
+    try {
+      process.getOutputStream().close();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (IOException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
   private IOException exited() throws InterruptedException {
     return new IOException(name + " exited (status " + process.waitFor() + ")");
   }

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Twisted's side of a scenario: a Twisted PB client ({@code twisted_echo_client.py}, in a Python
@@ -116,16 +115,6 @@ final class TwistedEchoLoad extends Load {
 
   @Override
   public void close() {
-    try {
-      commands.close();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (IOException e) {
-      process.destroyForcibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    ChildLines.stop(process);
   }
 }
