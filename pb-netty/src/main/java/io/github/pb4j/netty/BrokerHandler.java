@@ -261,11 +261,11 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     try {
       b = factory.create(new ChannelSink(ctx), ctx.executor());
       broker = b;
-      if (factory instanceof StartListener listener) {
-        listener.started(b);
-      }
       Broker previous = LogContext.enter(b);
       try {
+        if (factory instanceof StartListener listener) {
+          listener.started(b);
+        }
         b.connectionMade();
       } finally {
         LogContext.exit(previous);

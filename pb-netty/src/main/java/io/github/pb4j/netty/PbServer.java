@@ -461,7 +461,9 @@ public final class PbServer implements AutoCloseable {
 
     /**
      * Calls {@code callback} with the broker of each new connection, on its event loop, before any
-     * byte from the peer is read. Useful for {@link Broker#notifyOnDisconnect}. Must not block.
+     * byte from the peer is read, in the connection's log context and with the connection already
+     * in {@link PbServer#connections()}. Useful for {@link Broker#notifyOnDisconnect}. Must not
+     * block.
      */
     public Builder onConnection(Consumer<? super Broker> callback) {
       this.onConnection = Objects.requireNonNull(callback, "callback");

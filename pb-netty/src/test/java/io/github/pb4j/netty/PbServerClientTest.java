@@ -138,14 +138,16 @@ class PbServerClientTest {
   }
 
   @Test
-  void onConnectionSeesTheNewConnectionAmongTheServersConnections() throws Exception {
+  void onConnectionSeesTheNewConnectionAmongTheServersConnectionsInItsLogContext() throws Exception {
     CompletableFuture<List<Broker>> seen = new CompletableFuture<>();
     CompletableFuture<Broker> connected = new CompletableFuture<>();
+    CompletableFuture<@Nullable String> inContext = new CompletableFuture<>();
     PbServer[] holder = new PbServer[1];
     PbServer server = track(PbServer.builder().port(0).root(root)
         .onConnection(broker -> {
           connected.complete(broker);
           seen.complete(holder[0].connections());
+          inContext.complete(org.slf4j.MDC.get(io.github.pb4j.LogContext.CONNECTION));
         })
         .build());
     holder[0] = server;
@@ -153,6 +155,8 @@ class PbServerClientTest {
     await(client(server).getRootObject());
 
     assertThat(await(seen)).containsExactly(await(connected));
+    // And it runs in the connection's log context, as the rest of its work does.
+    assertThat(await(inContext)).isEqualTo(Long.toString(await(connected).connectionId()));
   }
 
   @Test
