@@ -59,9 +59,6 @@ public final class LoadTool implements Callable<Integer> {
 
   @Spec @Nullable CommandSpec spec;
 
-  /** Set when Twisted's server could not be started: its scenarios are left out. */
-  private boolean twistedMissing;
-
   @Option(
       names = {"-d", "--duration"},
       defaultValue = "10",
@@ -164,25 +161,11 @@ public final class LoadTool implements Callable<Integer> {
     Map<Scenario, LongSupplier> cpuClocks = new EnumMap<>(Scenario.class);
     List<Result> results;
     try {
+      Set<Kind> unavailable = EnumSet.noneOf(Kind.class);
       for (Scenario scenario : selected) {
-        EchoServer server = servers.get(scenario.serverKind());
-        if (server == null && scenario.serverKind() == Kind.TWISTED_PB && twistedMissing) {
-          continue;
-        }
+        EchoServer server = server(scenario.serverKind(), servers, unavailable);
         if (server == null) {
-          try {
-            server = startServer(scenario.serverKind());
-          } catch (ServerException e) {
-            if (scenario.serverKind() != Kind.TWISTED_PB) {
-              throw e;
-            }
-            // Without Twisted the rest still runs; the table then has no Twisted rows.
-            System.err.println("LoadTool: skipping the Twisted scenarios: " + e.getMessage()
-                + " (--python names a Python with Twisted)");
-            twistedMissing = true;
-            continue;
-          }
-          servers.put(scenario.serverKind(), server);
+          continue;
         }
         Load load = open(scenario, server.port(), settings);
         loads.put(scenario, load);
@@ -276,6 +259,31 @@ public final class LoadTool implements Callable<Integer> {
    */
   private static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /**
+   * Returns the running server of {@code kind}, started on first use; null if it is Twisted's
+   * and cannot be started (said once on stderr): the rest still runs, without Twisted's rows.
+   */
+  private @Nullable EchoServer server(
+      Kind kind, Map<Kind, EchoServer> servers, Set<Kind> unavailable) throws ServerException {
+    EchoServer server = servers.get(kind);
+    if (server != null || unavailable.contains(kind)) {
+      return server;
+    }
+    try {
+      server = startServer(kind);
+    } catch (ServerException e) {
+      if (kind != Kind.TWISTED_PB) {
+        throw e;
+      }
+      System.err.println("LoadTool: skipping the Twisted scenarios: " + e.getMessage()
+          + " (--python names a Python with Twisted)");
+      unavailable.add(kind);
+      return null;
+    }
+    servers.put(kind, server);
+    return server;
   }
 
   private EchoServer startServer(Kind kind) throws ServerException {

@@ -186,10 +186,10 @@ enum Scenario {
         return s;
       }
     }
-    throw new IllegalArgumentException(
-        "scenario: " + id
-            + " (expected: a, a-socket, a-pipelined, a-large, b, b-blocking, c, d, t-b, t-c or"
-            + " t-d)");
+    throw new IllegalArgumentException("scenario: " + id + " (expected one of: "
+        + java.util.Arrays.stream(values()).map(Scenario::id)
+            .collect(java.util.stream.Collectors.joining(", "))
+        + ")");
   }
 
   /** Returns the number of round trips kept outstanding. */

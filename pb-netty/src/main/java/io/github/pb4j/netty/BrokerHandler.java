@@ -103,7 +103,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   /**
    * The broker's log context stays entered from the first read of a burst to its end, entered
    * once rather than twice per message: set only where {@link #channelReadComplete} is sure to
-   * follow (this handler first in the pipeline) and no other context was current.
+   * follow before anything else runs (this handler first in the pipeline, on the channel's own
+   * event loop, see {@link #burstEndsInReadLoop}) and no other context was current.
    */
   private boolean contextHeld;
   /** Ends a burst that {@link #channelReadComplete} did not end; runs after the event loop's I/O. */

@@ -17,10 +17,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -260,7 +260,7 @@ public final class PbServer implements AutoCloseable {
         list.add(b);
       }
     }
-    return List.copyOf(list);
+    return Collections.unmodifiableList(list);
   }
 
   /**

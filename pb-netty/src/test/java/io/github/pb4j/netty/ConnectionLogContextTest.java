@@ -79,16 +79,13 @@ class ConnectionLogContextTest {
 
   @Test
   void linesAboutAConnectionNameItsIdPeerAndAvatar() throws Exception {
-    CompletableFuture<Broker> serverBroker = new CompletableFuture<>();
-    try (PbServer server = PbServer.builder().port(0).portal(alicePortal())
-            .onConnection(serverBroker::complete).build().start();
-        PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build()) {
-      RemoteReference avatar = await(client.login(UsernamePassword.of("alice", "secret"), null));
+    try (AliceSession session = AliceSession.open(alicePortal())) {
+      RemoteReference avatar = session.avatar();
       assertThat(await(avatar.callRemote("whoami"))).isEqualTo("ok");
       assertThatThrownBy(() -> await(avatar.callRemote("boom"))).hasMessageContaining("boom");
       assertThatThrownBy(() -> await(avatar.callRemote("later"))).hasMessageContaining("failed later");
 
-      Broker broker = await(serverBroker);
+      Broker broker = session.serverSide();
       assertThat(broker.avatarId()).hasValue("alice");
       String conn = Long.toString(broker.connectionId());
       String peer = broker.remoteAddress().map(a -> {
@@ -118,13 +115,10 @@ class ConnectionLogContextTest {
   @Test
   void theKeysLeaveTheThreadWithTheConnectionsWorkAndNestedContextsRestoreTheirOwn()
       throws Exception {
-    CompletableFuture<Broker> serverBroker = new CompletableFuture<>();
-    try (PbServer server = PbServer.builder().port(0).portal(alicePortal())
-            .onConnection(serverBroker::complete).build().start();
-        PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build()) {
-      RemoteReference avatar = await(client.login(UsernamePassword.of("alice", "secret"), null));
+    try (AliceSession session = AliceSession.open(alicePortal())) {
+      RemoteReference avatar = session.avatar();
       assertThat(await(avatar.callRemote("whoami"))).isEqualTo("ok");
-      Broker broker = await(serverBroker);
+      Broker broker = session.serverSide();
 
       // The next thing each event loop runs, after the reads of the call and of its answer, runs
       // outside any connection.
@@ -156,6 +150,32 @@ class ConnectionLogContextTest {
       assertThat(pbKeys()).doesNotContainKey(LogContext.AVATAR);
       LogContext.exit(none);
       assertThat(pbKeys()).isEmpty();
+    }
+  }
+
+  /** A server, a client, and alice logged in through it. */
+  private record AliceSession(PbServer server, PbClient client, RemoteReference avatar,
+      Broker serverSide) implements AutoCloseable {
+    static AliceSession open(Portal portal) throws Exception {
+      CompletableFuture<Broker> serverBroker = new CompletableFuture<>();
+      PbServer server = PbServer.builder().port(0).portal(portal)
+          .onConnection(serverBroker::complete).build().start();
+      PbClient client = PbClient.builder().host("127.0.0.1").port(server.port()).build();
+      try {
+        RemoteReference avatar =
+            await(client.login(UsernamePassword.of("alice", "secret"), null));
+        return new AliceSession(server, client, avatar, await(serverBroker));
+      } catch (Exception | AssertionError e) {
+        client.close();
+        server.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      server.close();
     }
   }
 
