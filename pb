@@ -53,8 +53,24 @@ java_cmd=${PB_JAVA:-java}
 # Heap sizing for a long-running server: after a full collection (and G1's remark) the heap the
 # JVM keeps committed stays within 10-30 % above what is live, instead of the JVM's 40-70 %, so
 # that a server holding many idle connections keeps a resident set close to its live heap (see
-# docs/operations.md, "Memory"). PB_JAVA_OPTS can set other values.
-default_opts=(-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+# docs/operations.md, "Memory"). The heap starts at 16 MiB, not the JVM's 1/64 of the machine's
+# memory, which is also the least it shrinks to: it grows as the load needs. PB_JAVA_OPTS can set
+# other values.
+default_opts=(-Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+
+# Native memory: what the JIT compilers and the class loader free, glibc keeps; a JVM that can
+# (JDK 17.0.9+, 21.0.1+) hands it back to the system every second. Older JVMs refuse the option,
+# so each java is asked once; the answer is kept in pb-cli/target.
+trim_opt=-XX:TrimNativeHeapInterval=1000
+trim_known="$root/pb-cli/target/.trim-native-heap-$(printf '%s' "$java_cmd" | cksum | cut -d' ' -f1)"
+if [ -f "$trim_known" ]; then
+  trim=$(cat "$trim_known")
+else
+  trim=no
+  "$java_cmd" "$trim_opt" -version >/dev/null 2>&1 && trim=yes
+  echo "$trim" >"$trim_known" 2>/dev/null || true
+fi
+[ "$trim" != yes ] || default_opts+=("$trim_opt")
 
 # Class-data sharing: the first run of each subcommand after a build records the classes it loads
 # into pb-cli/target/cds/<subcommand>.jsa (JDK 13+ dynamic AppCDS); later runs map them instead of

@@ -84,9 +84,8 @@ public final class ChatLoad implements Callable<Integer> {
 
   @Option(names = "--server-jvm-arg", paramLabel = "ARG",
       description = "JVM option for pb4j's server process (repeatable; replaces the default:"
-          + " -Xmx1g and the heap free ratios ./pb starts servers with).")
-  List<String> serverJvmArgs =
-      new ArrayList<>(List.of("-Xmx1g", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
+          + " -Xmx1g and the heap sizing and native heap trimming ./pb starts servers with).")
+  List<String> serverJvmArgs = LauncherJvmOptions.with("-Xmx1g");
 
   @Option(names = "--python", defaultValue = "/usr/bin/python3",
       description = "Python with Twisted for the Twisted server (default: ${DEFAULT-VALUE}).")

@@ -79,9 +79,8 @@ public final class LoginLoad implements Callable<Integer> {
 
   @Option(names = "--server-jvm-arg", paramLabel = "ARG",
       description = "JVM option for pb4j's server process (repeatable; replaces the default:"
-          + " -Xmx2g and the heap free ratios ./pb starts servers with).")
-  List<String> serverJvmArgs =
-      new ArrayList<>(List.of("-Xmx2g", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
+          + " -Xmx2g and the heap sizing and native heap trimming ./pb starts servers with).")
+  List<String> serverJvmArgs = LauncherJvmOptions.with("-Xmx2g");
 
   @Option(names = "--server-warm-up", defaultValue = "2", paramLabel = "SECONDS",
       description = "How long pb4j's server warms its login path up before it listens, as"
