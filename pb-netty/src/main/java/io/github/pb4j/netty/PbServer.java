@@ -176,7 +176,7 @@ public final class PbServer implements AutoCloseable {
     if (config.sslContext != null) {
       ch.pipeline().addLast("tls", config.sslContext.newHandler(ch.alloc()));
     }
-    BrokerHandler handler = new BrokerHandler(brokers, () -> channels.remove(ch));
+    BrokerHandler handler = new BrokerHandler(brokers, brokers);
     channels.put(ch, handler); // Listed before the handler starts its broker, as it is added.
     ch.pipeline().addLast("broker", handler);
     synchronized (lock) {
@@ -188,9 +188,10 @@ public final class PbServer implements AutoCloseable {
 
   /**
    * Makes each connection's broker; tells {@code onConnection} once the broker is listed by
-   * {@link #connections()}, before the connection starts.
+   * {@link #connections()}, before the connection starts; unlists the connection once its end
+   * is handled. One for all connections.
    */
-  private final class Brokers implements BrokerHandler.BrokerFactory, BrokerHandler.StartListener {
+  private final class Brokers implements BrokerHandler.BrokerFactory, BrokerHandler.Listener {
     @Override
     public Broker create(MessageSink sink, EventExecutor executor) {
       Function<Broker, Object> rootFactory = Objects.requireNonNull(config.rootFactory);
@@ -206,6 +207,11 @@ public final class PbServer implements AutoCloseable {
           logger.warn("[conn {}] onConnection callback threw", broker.connectionId(), e);
         }
       }
+    }
+
+    @Override
+    public void ended(Channel channel) {
+      channels.remove(channel);
     }
   }
 
