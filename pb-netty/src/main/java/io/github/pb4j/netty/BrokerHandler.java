@@ -68,7 +68,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
   interface Listener {
     /**
      * The broker has been made and is the handler's ({@link #startedBroker} returns it); it is
-     * told {@link Broker#connectionMade} next. Does nothing by default.
+     * told {@link Broker#connectionMade} next. Whatever this throws ends the connection unstarted.
+     * Does nothing by default.
      */
     default void started(Broker broker) {}
 
@@ -264,10 +265,12 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
       } finally {
         LogContext.exit(previous);
       }
-    } catch (RuntimeException e) {
-      logger.warn("[{}] cannot start the broker; closing", ctx.channel(), e);
-      failure = e;
-      ctx.close();
+    } catch (Throwable t) {
+      // From the factory, the listener (a server's onConnection) or connectionMade, an exception
+      // or an error: this connection ends without having started; the others go on. A broker
+      // that exists still hears connectionLost, which releases what it holds.
+      brokerOutcome(new ConnectionLostException("the connection did not start", t));
+      fail(ctx, t, "cannot start the connection; closing");
       return;
     }
     brokerOutcome(b);
@@ -475,6 +478,10 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    * else needs it, and nothing this method does may throw.
    */
   void fail(ChannelHandlerContext ctx, Throwable reason) {
+    fail(ctx, reason, "closing connection");
+  }
+
+  private void fail(ChannelHandlerContext ctx, Throwable reason, String what) {
     if (failure == null) {
       failure = reason;
     }
@@ -488,11 +495,11 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     }
     try {
       if (reason instanceof IOException) {
-        logger.debug("[{}] closing connection: {}", connection(ctx), reason.toString());
+        logger.debug("[{}] {}: {}", connection(ctx), what, reason.toString());
       } else if (reason instanceof PbException || reason instanceof VirtualMachineError) {
-        logger.warn("[{}] closing connection: {}", connection(ctx), reason.toString());
+        logger.warn("[{}] {}: {}", connection(ctx), what, reason.toString());
       } else {
-        logger.warn("[{}] closing connection", connection(ctx), reason);
+        logger.warn("[{}] {}", connection(ctx), what, reason);
       }
     } catch (Throwable t) {
       // Out of memory even for a log line: the connection is closed all the same.

@@ -205,7 +205,7 @@ public final class PbServer implements AutoCloseable {
           config.onConnection.accept(broker);
         } catch (RuntimeException e) {
           logger.warn("[conn {}] onConnection callback threw", broker.connectionId(), e);
-        }
+        } // An Error goes on to the handler, which logs it and closes this connection unstarted.
       }
     }
 
@@ -469,7 +469,9 @@ public final class PbServer implements AutoCloseable {
      * Calls {@code callback} with the broker of each new connection, on its event loop, before any
      * byte from the peer is read, in the connection's log context and with the connection already
      * in {@link PbServer#connections()}. Useful for {@link Broker#notifyOnDisconnect}. Must not
-     * block.
+     * block. An exception it throws is logged and the connection goes on; an {@link Error} is
+     * logged and closes that connection before anything is sent on it (its disconnect callbacks
+     * run), while the server and its other connections go on.
      */
     public Builder onConnection(Consumer<? super Broker> callback) {
       this.onConnection = Objects.requireNonNull(callback, "callback");

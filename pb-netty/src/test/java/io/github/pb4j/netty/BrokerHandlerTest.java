@@ -14,10 +14,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -294,6 +296,48 @@ class BrokerHandlerTest {
     assertThat(events).containsExactly(
         "started as the handler's", "connectionMade", "ended on its channel");
     channel[0].finishAndReleaseAll();
+  }
+
+  @Test
+  void anErrorFromTheListenerEndsTheConnectionUnstartedAndReleasesTheBroker() {
+    List<String> events = new ArrayList<>();
+    BrokerOptions options = BrokerOptions.builder().observer(new PbObserver() {
+      @Override
+      public void connectionOpened(Broker broker) {
+        events.add("observer: opened");
+      }
+
+      @Override
+      public void connectionClosed(Broker broker, CloseReason reason) {
+        events.add("observer: closed");
+      }
+    }).build();
+    AssertionError error = new AssertionError("the callback fails");
+    BrokerHandler handler = new BrokerHandler(
+        (sink, executor) -> Broker.server(new TestRoot(), options, sink, executor),
+        new BrokerHandler.Listener() {
+          @Override
+          public void started(Broker broker) {
+            broker.notifyOnDisconnect(() -> events.add("disconnect callback"));
+            throw error;
+          }
+
+          @Override
+          public void ended(Channel channel) {
+            events.add("ended");
+          }
+        });
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    channel.runPendingTasks();
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(readAll(channel)).isEmpty(); // not even the dialect offer
+    assertThat(events).containsExactly("disconnect callback", "ended");
+    assertThat(handler.broker()).failsWithin(Duration.ZERO)
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(ConnectionLostException.class).withCause(error);
+    assertThat(handler.lost()).isCompleted();
+    channel.finishAndReleaseAll();
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.pb4j.Broker;
 import io.github.pb4j.ConnectionLostException;
 import io.github.pb4j.DeadReferenceException;
+import io.github.pb4j.PbObserver;
 import io.github.pb4j.Remote;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.banana.ByteString;
@@ -22,9 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -157,6 +160,44 @@ class PbServerClientTest {
     assertThat(await(seen)).containsExactly(await(connected));
     // And it runs in the connection's log context, as the rest of its work does.
     assertThat(await(inContext)).isEqualTo(Long.toString(await(connected).connectionId()));
+  }
+
+  @Test
+  void anErrorFromOnConnectionClosesThatConnectionAndTheServerGoesOn() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    CountDownLatch disconnected = new CountDownLatch(1);
+    List<String> observed = new CopyOnWriteArrayList<>();
+    PbServer server = track(PbServer.builder().port(0).root(root)
+        .observer(new PbObserver() {
+          @Override
+          public void connectionOpened(Broker broker) {
+            observed.add("opened");
+          }
+
+          @Override
+          public void connectionClosed(Broker broker, CloseReason reason) {
+            observed.add("closed");
+          }
+        })
+        .onConnection(broker -> {
+          if (connections.incrementAndGet() == 1) {
+            broker.notifyOnDisconnect(disconnected::countDown);
+            throw new AssertionError("the first connection's callback fails");
+          }
+        })
+        .build().start());
+
+    assertThatThrownBy(() -> await(client(server).getRootObject()))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(ConnectionLostException.class);
+    assertThat(disconnected.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(observed).isEmpty(); // it never opened, so it did not close either
+
+    RemoteReference second = await(client(server).getRootObject());
+    assertThat(await(second.callRemote("echo", "still serving"))).isEqualTo("still serving");
+    assertThat(server.isRunning()).isTrue();
+    assertThat(connections.get()).isEqualTo(2);
+    assertThat(observed).containsExactly("opened");
   }
 
   @Test
