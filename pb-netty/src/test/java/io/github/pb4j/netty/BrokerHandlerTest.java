@@ -301,17 +301,8 @@ class BrokerHandlerTest {
   @Test
   void anErrorFromTheListenerEndsTheConnectionUnstartedAndReleasesTheBroker() {
     List<String> events = new ArrayList<>();
-    BrokerOptions options = BrokerOptions.builder().observer(new PbObserver() {
-      @Override
-      public void connectionOpened(Broker broker) {
-        events.add("observer: opened");
-      }
-
-      @Override
-      public void connectionClosed(Broker broker, CloseReason reason) {
-        events.add("observer: closed");
-      }
-    }).build();
+    EventRecorder observer = new EventRecorder();
+    BrokerOptions options = BrokerOptions.builder().observer(observer).build();
     AssertionError error = new AssertionError("the callback fails");
     BrokerHandler handler = new BrokerHandler(
         (sink, executor) -> Broker.server(new TestRoot(), options, sink, executor),
@@ -333,6 +324,7 @@ class BrokerHandlerTest {
     assertThat(channel.isOpen()).isFalse();
     assertThat(readAll(channel)).isEmpty(); // not even the dialect offer
     assertThat(events).containsExactly("disconnect callback", "ended");
+    assertThat(observer.events).isEmpty(); // it never opened, so it did not close either
     assertThat(handler.broker()).failsWithin(Duration.ZERO)
         .withThrowableOfType(ExecutionException.class)
         .havingCause().isInstanceOf(ConnectionLostException.class).withCause(error);
