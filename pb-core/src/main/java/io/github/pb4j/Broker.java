@@ -57,7 +57,6 @@ public final class Broker {
   /** True once {@link #state} is CLOSED: for {@link #isWritable} and {@link #isConnected}. */
   private volatile boolean closed;
   private boolean lostHandled;
-  private boolean made; // connectionMade ran: the observer has heard of the connection
   private @Nullable Throwable closeCause;
   private PbObserver.@Nullable CloseReason closeReason;
   final PbObserver observer;
@@ -237,7 +236,6 @@ public final class Broker {
   /** Starts the connection: a server offers its dialects. Call once, on the executor. */
   public void connectionMade() {
     checkThread();
-    made = true;
     observer.connectionOpened(this);
     handshake.start();
     logger.debug("[conn {}] connected as {}", id, server ? "server" : "client");
@@ -282,8 +280,7 @@ public final class Broker {
   /**
    * Handles the end of the connection: pending calls fail with {@link ConnectionLostException},
    * exported objects are forgotten (release listeners such as logout run), disconnect callbacks
-   * run. Idempotent. Call on the executor; also after a failed start, before {@link
-   * #connectionMade}, when the observer (never told the connection opened) is not told it closed.
+   * run. Idempotent. Call on the executor; also after a failed start (no {@link #connectionMade}).
    */
   public void connectionLost(@Nullable Throwable cause) {
     checkThread();
@@ -296,9 +293,7 @@ public final class Broker {
     handshake.cancelTimer();
     probeTimer.stop();
     Throwable reason = closeCause != null ? closeCause : cause;
-    if (made) {
-      CloseReasons.report(this, closeReason != null ? closeReason : CloseReasons.of(reason), handshaking);
-    }
+    CloseReasons.report(this, closeReason != null ? closeReason : CloseReasons.of(reason), handshaking);
     logger.debug("[conn {}] connection lost{}", id, reason == null ? "" : ": " + reason);
     ConnectionLostException lost = new ConnectionLostException(
         "connection lost" + (reason == null || reason.getMessage() == null ? "" : ": " + reason.getMessage()), reason);
