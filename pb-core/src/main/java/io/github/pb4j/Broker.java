@@ -280,7 +280,7 @@ public final class Broker {
   /**
    * Handles the end of the connection: pending calls fail with {@link ConnectionLostException},
    * exported objects are forgotten (release listeners such as logout run), disconnect callbacks
-   * run. Idempotent. Call on the executor.
+   * run. Idempotent. Call on the executor; also after a failed start (no {@link #connectionMade}).
    */
   public void connectionLost(@Nullable Throwable cause) {
     checkThread();

@@ -38,8 +38,15 @@ final class CloseReasons {
     return PbObserver.CloseReason.OTHER;
   }
 
-  /** Tells the broker's observer how it ended ({@code why}), and what error ended it. */
+  /**
+   * Tells the broker's observer how it ended ({@code why}), and what error ended it; nothing if it
+   * never told the observer the connection opened (its start failed before {@link
+   * Broker#connectionMade}).
+   */
   static void report(Broker broker, PbObserver.CloseReason why, boolean handshaking) {
+    if (!broker.handshake.started()) {
+      return;
+    }
     PbObserver observer = broker.observer;
     PbObserver.ErrorKind error = errorKind(why);
     if (error != null) {

@@ -1,11 +1,8 @@
 package io.github.pb4j;
 
 import io.github.pb4j.banana.ByteString;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,12 +14,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Exports made while encoding one message are journalled, so that a message that fails to
  * encode takes back the counts it added.
  *
- * <p>Most connections export one object or none (a login's avatar), so a single entry is held in
- * a field; the maps are made for a second, and dropped when one is left.
+ * <p>Most connections export one object or none (a login's avatar): {@link LuidTable} holds a
+ * single entry in a field; the maps (by luid, and here by object) are made for a second, and
+ * dropped when one is left.
  *
  * <p><em>Not thread-safe;</em> confined to the broker's thread.
  */
-final class ExportTable {
+final class ExportTable extends LuidTable<ExportTable.Entry> {
   static final ByteString ROOT = ByteString.ascii("root");
 
   /** Runs when an exported object is forgotten (count zero or connection lost). */
@@ -55,9 +53,7 @@ final class ExportTable {
 
   private final int maxEntries;
   private final SizeListener sizeListener;
-  /** The only entry while there is one; null once the maps hold them. */
-  private @Nullable Entry single;
-  private @Nullable Map<Integer, Entry> byLuid;
+  /** Entries by identity of their object, while there are several (else {@link #onlyEntry}). */
   private @Nullable IdentityHashMap<Object, Entry> byObject;
   private @Nullable Object root;
   private int nextLuid = 1;
@@ -87,51 +83,39 @@ final class ExportTable {
     return entries() + (root != null ? 1 : 0);
   }
 
-  private int entries() {
-    return byLuid != null ? byLuid.size() : single != null ? 1 : 0;
+  @Override
+  int luid(Entry entry) {
+    return entry.luid;
   }
 
   private @Nullable Entry byObject(Object object) {
     if (byObject != null) {
       return byObject.get(object);
     }
-    return single != null && single.object == object ? single : null;
-  }
-
-  private @Nullable Entry byLuid(int luid) {
-    if (byLuid != null) {
-      return byLuid.get(luid);
-    }
-    return single != null && single.luid == luid ? single : null;
+    Entry only = onlyEntry();
+    return only != null && only.object == object ? only : null;
   }
 
   private void add(Entry e) {
-    if (byLuid == null || byObject == null) {
-      if (single == null) {
-        single = e;
-        return;
-      }
-      byLuid = new HashMap<>();
+    Entry first = onlyEntry();
+    putEntry(e); // luids are never reused: e is a new one
+    if (byObject != null) {
+      byObject.put(e.object, e);
+    } else if (first != null) {
       byObject = new IdentityHashMap<>(4);
-      byLuid.put(single.luid, single);
-      byObject.put(single.object, single);
-      single = null;
+      byObject.put(first.object, first);
+      byObject.put(e.object, e);
     }
-    byLuid.put(e.luid, e);
-    byObject.put(e.object, e);
   }
 
   private void remove(Entry e) {
-    if (byLuid != null && byObject != null) {
-      byLuid.remove(e.luid);
-      byObject.remove(e.object);
-      if (byLuid.size() == 1) { // back to one: a login's challenger goes, its avatar stays
-        single = byLuid.values().iterator().next();
-        byLuid = null;
-        byObject = null;
+    removeEntry(e);
+    if (byObject != null) {
+      if (onlyEntry() != null) {
+        byObject = null; // back to one, as the map by luid
+      } else {
+        byObject.remove(e.object);
       }
-    } else if (single == e) {
-      single = null;
     }
   }
 
@@ -166,7 +150,7 @@ final class ExportTable {
   /** Returns the object for an object id from the wire (an int luid or {@code b'root'}), or null. */
   @Nullable Object lookup(@Nullable Object objectId) {
     if (objectId instanceof Integer luid) {
-      Entry e = byLuid(luid);
+      Entry e = entry(luid);
       return e == null ? null : e.object;
     }
     if (ROOT.equals(objectId)) {
@@ -185,7 +169,7 @@ final class ExportTable {
    * Takes back one reference. Returns false if the luid is unknown (a protocol violation).
    */
   boolean decref(int luid) {
-    Entry e = byLuid(luid);
+    Entry e = entry(luid);
     if (e == null) {
       return false;
     }
@@ -235,7 +219,7 @@ final class ExportTable {
       e.count -= e.journalled;
       e.journalled = 0;
       e.nextJournalled = null;
-      if (e.count <= 0 && byLuid(e.luid) == e) {
+      if (e.count <= 0 && entry(e.luid) == e) {
         forget(e);
       }
       e = next;
@@ -244,14 +228,11 @@ final class ExportTable {
 
   /** Forgets everything, as when the connection is lost; release listeners run. */
   void clear() {
-    List<Entry> all = byLuid != null ? new ArrayList<>(byLuid.values())
-        : single != null ? List.of(single) : List.of();
+    List<Entry> all = removeAll();
     if (!all.isEmpty()) {
       sizeListener.changed(-all.size());
     }
-    byLuid = null;
     byObject = null;
-    single = null;
     clearJournal();
     journalling = false;
     root = null;

@@ -27,6 +27,8 @@ final class Handshake {
   private final MessageWriter writer;
   private @Nullable ScheduledFuture<?> timer;
   private boolean done;
+  /** Set by {@link #start}: the connection was made, and its observer told so. */
+  private boolean started;
 
   Handshake(Broker broker, boolean server, BrokerOptions options, MessageWriter writer) {
     this.broker = broker;
@@ -37,6 +39,7 @@ final class Handshake {
 
   /** Sets the deadline and, on a server, offers the dialects. */
   void start() {
+    started = true;
     Duration timeout = options.handshakeTimeout();
     if (!timeout.isZero() && !done) {
       try {
@@ -97,6 +100,11 @@ final class Handshake {
     done = true;
     cancelTimer();
     broker.open(dialect);
+  }
+
+  /** Returns true once {@link #start} ran: {@link Broker#connectionMade} did. */
+  boolean started() {
+    return started;
   }
 
   /** Cancels the deadline; at the end of the handshake or of the connection. */

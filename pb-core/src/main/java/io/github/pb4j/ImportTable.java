@@ -2,9 +2,7 @@ package io.github.pb4j;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,14 +12,14 @@ import org.jspecify.annotations.Nullable;
  * {@code [b'remote', luid]} received counts once, and its release owes the peer that many {@code
  * decref}s.
  *
- * <p>Most connections hold one reference or none (a login's mind), so the first entry is held in a
- * field and the map is made for the second.
+ * <p>Most connections hold one reference or none (a login's mind): {@link LuidTable} holds the
+ * first entry in a field.
  *
  * <p><em>Not thread-safe;</em> confined to the connection's executor.
  */
-final class ImportTable {
+final class ImportTable extends LuidTable<ImportTable.Entry> {
   /** The reference, weakly, and what its release owes. */
-  private static final class Entry extends WeakReference<RemoteReference> {
+  static final class Entry extends WeakReference<RemoteReference> {
     final RemoteReference.Holder holder;
 
     Entry(RemoteReference ref, RemoteReference.Holder holder) {
@@ -30,36 +28,17 @@ final class ImportTable {
     }
   }
 
-  /** The only entry while there is one; null once {@link #imports} holds them. */
-  private @Nullable Entry single;
-  private @Nullable Map<Integer, Entry> imports;
   /** References kept from the garbage collector until released (login avatars); made for the first. */
   private @Nullable List<RemoteReference> kept;
 
-  private @Nullable Entry get(int luid) {
-    if (imports != null) {
-      return imports.get(luid);
-    }
-    return single != null && single.holder.luid == luid ? single : null;
-  }
-
-  private void put(Entry entry) {
-    int luid = entry.holder.luid;
-    if (imports == null) {
-      if (single == null || single.holder.luid == luid) {
-        single = entry;
-        return;
-      }
-      imports = new HashMap<>();
-      imports.put(single.holder.luid, single);
-      single = null;
-    }
-    imports.put(luid, entry);
+  @Override
+  int luid(Entry entry) {
+    return entry.holder.luid;
   }
 
   /** Returns the reference for {@code luid}, counting one more occurrence of it. */
   RemoteReference importReference(Broker broker, int luid) {
-    Entry entry = get(luid);
+    Entry entry = entry(luid);
     RemoteReference ref = entry == null ? null : entry.get();
     if (ref != null && !entry.holder.released) {
       entry.holder.count++;
@@ -68,7 +47,7 @@ final class ImportTable {
     RemoteReference.Holder holder = new RemoteReference.Holder(broker, luid);
     holder.count = 1;
     ref = RemoteReference.imported(broker, holder);
-    put(new Entry(ref, holder));
+    putEntry(new Entry(ref, holder));
     return ref;
   }
 
@@ -86,13 +65,9 @@ final class ImportTable {
     holder.released = true;
     int count = holder.count;
     holder.count = 0;
-    @Nullable Entry entry = get(holder.luid);
+    Entry entry = entry(holder.luid);
     if (entry != null && entry.holder == holder) {
-      if (imports != null) {
-        imports.remove(holder.luid);
-      } else {
-        single = null;
-      }
+      removeEntry(entry);
     }
     return count;
   }
@@ -109,12 +84,11 @@ final class ImportTable {
   }
 
   int size() {
-    return imports != null ? imports.size() : single != null ? 1 : 0;
+    return entries();
   }
 
   void clear() {
-    imports = null;
-    single = null;
+    removeAll();
     kept = null;
   }
 }

@@ -51,4 +51,33 @@ class ImportTableTest {
     assertThat(table.size()).isEqualTo(1);
     assertThat(table.importReference(broker, 3)).isSameAs(again);
   }
+
+  @Test
+  void backToOneEntryAfterAReleaseAndToSeveralAgain() {
+    RemoteReference mind = table.importReference(broker, 1);
+    RemoteReference other = table.importReference(broker, 2);
+    assertThat(table.release(other.holder())).isEqualTo(1);
+
+    assertThat(table.size()).isEqualTo(1);
+    assertThat(table.importReference(broker, 1)).isSameAs(mind);
+    RemoteReference third = table.importReference(broker, 3);
+    assertThat(table.size()).isEqualTo(2);
+    assertThat(table.importReference(broker, 1)).isSameAs(mind);
+    assertThat(table.importReference(broker, 3)).isSameAs(third);
+    assertThat(table.release(mind.holder())).isEqualTo(3);
+    assertThat(table.size()).isEqualTo(1);
+    assertThat(table.importReference(broker, 3)).isSameAs(third);
+  }
+
+  @Test
+  void releasingAnOldHolderLeavesTheNewEntryAmongSeveral() {
+    RemoteReference first = table.importReference(broker, 3);
+    table.importReference(broker, 4);
+    table.release(first.holder());
+    RemoteReference again = table.importReference(broker, 3);
+
+    assertThat(table.release(first.holder())).isZero();
+    assertThat(table.size()).isEqualTo(2);
+    assertThat(table.importReference(broker, 3)).isSameAs(again);
+  }
 }

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ChildLines {
   private static final String EOF = "\u0000EOF";
+  private static final long EXIT_WAIT_SECONDS = 10;
 
   private final String name;
   private final Process process;
@@ -71,20 +72,23 @@ final class ChildLines {
 
   /**
    * Stops a child as the load tools' children expect: closes its stdin, their signal to exit,
-   * and destroys it if it has not exited 10 s later.
+   * and destroys it if it has not exited 10 s later. Returns what closing its stdin failed with
+   * (the child is destroyed then), or null; a caller that only wants the child gone ignores it.
    */
-  static void stop(Process process) {
+  static @Nullable IOException stop(Process process) {
     try {
       process.getOutputStream().close();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      if (!process.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (IOException e) {
       process.destroyForcibly();
+      return e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    return null;
   }
 
   private IOException exited() throws InterruptedException {

@@ -9,11 +9,12 @@ interface EchoServer extends AutoCloseable {
   int port();
 
   /**
-   * Returns the CPU time its process has used so far, in nanoseconds, or -1 if it runs in this
-   * process (whose CPU time counts it already) or the platform does not tell.
+   * Returns the CPU time its process has used so far, in nanoseconds, if it runs in another
+   * process; 0 if it runs in this one (whose CPU time {@link Load#cpuNanos} counts); -1 if the
+   * platform does not tell.
    */
   default long cpuNanos() {
-    return -1;
+    return 0;
   }
 
   /** Stops the server. */

@@ -1,5 +1,7 @@
 package io.github.pb4j.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * start after the previous stop's future completed.
  */
 abstract class Load implements AutoCloseable {
+  private static final OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
+
   private final AtomicLong completed = new AtomicLong();
   private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
   private volatile CompletableFuture<@Nullable Void> drained =
@@ -45,6 +49,17 @@ abstract class Load implements AutoCloseable {
    * issued elsewhere (another process) passes the word on. Does nothing by default.
    */
   void stopIssuing() {}
+
+  /**
+   * Returns the CPU time, in nanoseconds, used so far by the process that issues the round trips;
+   * -1 if the platform does not tell. This JVM's by default; a load whose client runs in another
+   * process returns that process's (this JVM only steers it, and is not counted).
+   */
+  long cpuNanos() {
+    return OS instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime()
+        : -1;
+  }
 
   /**
    * Returns the number of round trips completed so far; a load counting elsewhere asks there.

@@ -169,9 +169,7 @@ public final class LoadTool implements Callable<Integer> {
         }
         Load load = open(scenario, server.port(), settings);
         loads.put(scenario, load);
-        cpuClocks.put(scenario, load instanceof TwistedEchoLoad twisted
-            ? twistedCpuClock(twisted, server)
-            : cpuClock(server));
+        cpuClocks.put(scenario, cpuClock(load, server));
       }
       results = new LoadRun(loads, cpuClocks, settings).run();
     } catch (ServerException e) {
@@ -301,33 +299,15 @@ public final class LoadTool implements Callable<Integer> {
   }
 
   /**
-   * Returns the CPU time of this process plus that of {@code server}'s, if it runs in another; -1
-   * if unknown.
+   * Returns the CPU time of a scenario's processes: its client's ({@link Load#cpuNanos}: this JVM,
+   * or a client process it steers) plus its server's if that runs in another process; -1 if
+   * unknown.
    */
-  private static LongSupplier cpuClock(EchoServer server) {
-    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) {
-      return () -> -1;
-    }
+  static LongSupplier cpuClock(Load load, EchoServer server) {
     return () -> {
-      long own = sun.getProcessCpuTime();
+      long client = load.cpuNanos();
       long other = server.cpuNanos();
-      if (own < 0) {
-        return -1;
-      }
-      return server instanceof ServerProcess ? (other < 0 ? -1 : own + other) : own;
-    };
-  }
-
-  /**
-   * Returns the CPU time of a Twisted scenario's two Python processes, client and server (this
-   * JVM only steers the client); -1 if unknown.
-   */
-  private static LongSupplier twistedCpuClock(TwistedEchoLoad client, EchoServer server) {
-    return () -> {
-      long a = client.cpuNanos();
-      long b = server.cpuNanos();
-      return a < 0 || b < 0 ? -1 : a + b;
+      return client < 0 || other < 0 ? -1 : client + other;
     };
   }
 

@@ -24,8 +24,6 @@ import java.util.concurrent.TimeoutException;
  * <p><em>Thread-safe.</em>
  */
 final class ServerProcess implements EchoServer {
-  private static final long EXIT_WAIT_SECONDS = 10;
-
   private final LoadServer.Kind kind;
   private final Process process;
   private final int port;
@@ -120,19 +118,16 @@ final class ServerProcess implements EchoServer {
     return port;
   }
 
+  /**
+   * Stops the child ({@link ChildLines#stop}).
+   *
+   * @throws UncheckedIOException if its stdin could not be closed (it is destroyed then)
+   */
   @Override
   public void close() {
-    try {
-      process.getOutputStream().close();
-      if (!process.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (IOException e) {
-      process.destroyForcibly();
+    IOException e = ChildLines.stop(process);
+    if (e != null) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
     }
   }
 }

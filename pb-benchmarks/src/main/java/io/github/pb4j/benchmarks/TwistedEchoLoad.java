@@ -79,7 +79,8 @@ final class TwistedEchoLoad extends Load {
     return lastCount;
   }
 
-  /** Returns the CPU time of the client process so far, in nanoseconds; -1 if unknown. */
+  /** Returns the CPU time of the Python client process so far, in nanoseconds; -1 if unknown. */
+  @Override
   long cpuNanos() {
     return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
   }

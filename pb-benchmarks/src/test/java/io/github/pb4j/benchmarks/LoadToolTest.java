@@ -76,6 +76,66 @@ class LoadToolTest {
   }
 
   @Test
+  void cpuClockAddsTheLoadsOwnClockToAServerInAnotherProcess() {
+    assertThat(LoadTool.cpuClock(loadUsing(5), serverUsing(7)).getAsLong()).isEqualTo(12);
+    assertThat(LoadTool.cpuClock(loadUsing(5), serverUsing(0)).getAsLong()).isEqualTo(5);
+    assertThat(LoadTool.cpuClock(loadUsing(-1), serverUsing(7)).getAsLong()).isEqualTo(-1);
+    assertThat(LoadTool.cpuClock(loadUsing(5), serverUsing(-1)).getAsLong()).isEqualTo(-1);
+  }
+
+  @Test
+  void aLoadInThisJvmCountsThisJvmsCpuTime() {
+    long before = ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    Load inThisJvm = new Load() {
+      @Override
+      void issue() {}
+
+      @Override
+      public void close() {}
+    };
+
+    assertThat(inThisJvm.cpuNanos()).isGreaterThanOrEqualTo(before).isPositive();
+  }
+
+  private static Load loadUsing(long cpuNanos) {
+    return new Load() {
+      @Override
+      void issue() {}
+
+      @Override
+      long cpuNanos() {
+        return cpuNanos;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static EchoServer serverUsing(long cpuNanos) {
+    return new EchoServer() {
+      @Override
+      public LoadServer.Kind kind() {
+        return LoadServer.Kind.PB;
+      }
+
+      @Override
+      public int port() {
+        return 0;
+      }
+
+      @Override
+      public long cpuNanos() {
+        return cpuNanos;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Test
   void rejectsUnknownScenario() {
     int status =
         new CommandLine(new LoadTool())

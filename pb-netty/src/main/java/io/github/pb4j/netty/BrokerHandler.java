@@ -5,30 +5,20 @@ import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.ConnectionLostException;
 import io.github.pb4j.LogContext;
 import io.github.pb4j.MessageSink;
-import io.github.pb4j.PbProtocolException;
 import io.github.pb4j.banana.PbException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,17 +64,21 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     Broker create(MessageSink sink, EventExecutor executor);
   }
 
-  /**
-   * A factory that also hears when its broker has started: set as the handler's broker (so that
-   * {@link #startedBroker} returns it), not yet told the connection is made.
-   */
-  interface StartListener {
-    void started(Broker broker);
+  /** Hears of the life of a handler's connection: a server's bookkeeping. Called on the event loop. */
+  interface Listener {
+    /**
+     * The broker has been made and is the handler's ({@link #startedBroker} returns it); it is
+     * told {@link Broker#connectionMade} next. Whatever this throws ends the connection unstarted.
+     * Does nothing by default.
+     */
+    default void started(Broker broker) {}
+
+    /** The broker has handled the end of the connection on {@code channel}, or never started. */
+    void ended(Channel channel);
   }
 
   private final BrokerFactory factory;
-  /** Runs once the broker has handled the end of the connection: the server's bookkeeping. */
-  private final @Nullable Runnable onLost;
+  private final @Nullable Listener listener;
   // The futures of broker() and lost() are made when asked for: a server asks for neither while
   // a connection lives. Guarded by this; outcome is the broker or what failed it.
   private @Nullable CompletableFuture<Broker> brokerFuture;
@@ -118,10 +112,10 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     this(factory, null);
   }
 
-  /** Creates a handler that runs {@code onLost} once the end of its connection is handled. */
-  BrokerHandler(BrokerFactory factory, @Nullable Runnable onLost) {
+  /** Creates a handler that tells {@code listener} of its connection's start and end. */
+  BrokerHandler(BrokerFactory factory, @Nullable Listener listener) {
     this.factory = Objects.requireNonNull(factory, "factory");
-    this.onLost = onLost;
+    this.listener = listener;
   }
 
   /** Creates the handler of a server connection serving {@code root} as {@code b'root'}. */
@@ -202,7 +196,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void ended() {
+  private void ended(Channel channel) {
     CompletableFuture<@Nullable Void> f;
     synchronized (this) {
       if (ended) {
@@ -214,8 +208,8 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     if (f != null) {
       f.complete(null);
     }
-    if (onLost != null) {
-      onLost.run();
+    if (listener != null) {
+      listener.ended(channel);
     }
   }
 
@@ -260,21 +254,23 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     Broker b;
     context = ctx;
     try {
-      b = factory.create(new ChannelSink(ctx), ctx.executor());
+      b = factory.create(new ChannelSink(this, ctx), ctx.executor());
       broker = b;
       Broker previous = LogContext.enter(b);
       try {
-        if (factory instanceof StartListener listener) {
+        if (listener != null) {
           listener.started(b);
         }
         b.connectionMade();
       } finally {
         LogContext.exit(previous);
       }
-    } catch (RuntimeException e) {
-      logger.warn("[{}] cannot start the broker; closing", ctx.channel(), e);
-      failure = e;
-      ctx.close();
+    } catch (Throwable t) {
+      // From the factory, the listener (a server's onConnection) or connectionMade, an exception
+      // or an error: this connection ends without having started; the others go on. A broker
+      // that exists still hears connectionLost, which releases what it holds.
+      brokerOutcome(new ConnectionLostException("the connection did not start", t));
+      fail(ctx, t, "cannot start the connection; closing");
       return;
     }
     brokerOutcome(b);
@@ -379,7 +375,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
             new ConnectionLostException("connection closed before the broker started", failure));
       }
     } finally {
-      ended();
+      ended(ctx.channel());
       if (b != null) {
         LogContext.exit(previous);
       }
@@ -401,7 +397,7 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
         brokerOutcome(new ConnectionLostException("connection not established", failure));
       }
     } finally {
-      ended();
+      ended(ctx.channel());
       releaseHeldContext();
     }
   }
@@ -443,6 +439,12 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     super.channelWritabilityChanged(ctx);
   }
 
+  /** Stops or resumes reading because the peer has too many calls in progress (the sink's word). */
+  void pauseReading(ChannelHandlerContext ctx, boolean pause) {
+    callsFull = pause;
+    updateAutoRead(ctx);
+  }
+
   /** Reads from the peer unless the output is full or the peer has too many calls in progress. */
   private void updateAutoRead(ChannelHandlerContext ctx) {
     // Turning auto-read back on makes the channel read at once.
@@ -475,7 +477,11 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
    * once (the message being received, its pending calls) so that the memory is free before anything
    * else needs it, and nothing this method does may throw.
    */
-  private void fail(ChannelHandlerContext ctx, Throwable reason) {
+  void fail(ChannelHandlerContext ctx, Throwable reason) {
+    fail(ctx, reason, "closing connection");
+  }
+
+  private void fail(ChannelHandlerContext ctx, Throwable reason, String what) {
     if (failure == null) {
       failure = reason;
     }
@@ -489,11 +495,11 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
     }
     try {
       if (reason instanceof IOException) {
-        logger.debug("[{}] closing connection: {}", connection(ctx), reason.toString());
+        logger.debug("[{}] {}: {}", connection(ctx), what, reason.toString());
       } else if (reason instanceof PbException || reason instanceof VirtualMachineError) {
-        logger.warn("[{}] closing connection: {}", connection(ctx), reason.toString());
+        logger.warn("[{}] {}: {}", connection(ctx), what, reason.toString());
       } else {
-        logger.warn("[{}] closing connection", connection(ctx), reason);
+        logger.warn("[{}] {}", connection(ctx), what, reason);
       }
     } catch (Throwable t) {
       // Out of memory even for a log line: the connection is closed all the same.
@@ -502,98 +508,5 @@ public final class BrokerHandler extends ChannelInboundHandlerAdapter {
 
   private String connection(ChannelHandlerContext ctx) {
     return broker != null ? "conn " + broker.connectionId() : ctx.channel().toString();
-  }
-
-  /**
-   * The broker's outbound half: writes into the pipeline in front of this handler, and drops the
-   * connection of a peer for which more than {@link BrokerOptions#maxOutputPerConnection()} bytes
-   * would be queued.
-   */
-  private final class ChannelSink implements MessageSink {
-    private final ChannelHandlerContext ctx;
-    private boolean closing;
-
-    ChannelSink(ChannelHandlerContext ctx) {
-      this.ctx = ctx;
-    }
-
-    private boolean overOutputLimit(ByteBuf message) {
-      Broker b = broker;
-      ChannelOutboundBuffer queue = ctx.channel().unsafe().outboundBuffer();
-      if (b == null || queue == null) {
-        return false;
-      }
-      long queued = queue.totalPendingWriteBytes() + message.readableBytes();
-      long limit = b.options().maxOutputPerConnection();
-      if (queued <= limit) {
-        return false;
-      }
-      if (!closing) {
-        closing = true;
-        fail(ctx, new PbProtocolException("output limit: " + queued + " bytes queued for a peer"
-            + " that does not read them (expected: <= " + limit
-            + ", BrokerOptions.maxOutputPerConnection)"));
-      }
-      return true;
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-      return ctx.alloc();
-    }
-
-    @Override
-    public void write(ByteBuf message) {
-      if (overOutputLimit(message)) {
-        message.release();
-        return;
-      }
-      Broker b = broker;
-      if (b != null) {
-        b.options().observer().bytesSent(b, message.readableBytes());
-      }
-      ctx.write(message, ctx.voidPromise());
-    }
-
-    @Override
-    public void pauseReading(boolean pause) {
-      callsFull = pause;
-      updateAutoRead(ctx);
-    }
-
-    @Override
-    public void flush() {
-      ctx.flush();
-    }
-
-    @Override
-    public boolean isWritable() {
-      return ctx.channel().isWritable();
-    }
-
-    @Override
-    public @Nullable SocketAddress remoteAddress() {
-      return ctx.channel().remoteAddress();
-    }
-
-    @Override
-    public @Nullable SSLSession tlsSession() {
-      SslHandler tls = ctx.pipeline().get(SslHandler.class);
-      return tls != null && tls.handshakeFuture().isSuccess() ? tls.engine().getSession() : null;
-    }
-
-    @Override
-    public void close() {
-      if (closing) {
-        return;
-      }
-      closing = true;
-      ScheduledFuture<?> force = ctx.executor().schedule(() -> {
-        ctx.close();
-      }, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
-      ctx.channel().closeFuture().addListener(f -> force.cancel(false));
-      // The empty write completes once everything queued before it has reached the socket.
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
   }
 }

@@ -176,7 +176,7 @@ public final class PbServer implements AutoCloseable {
     if (config.sslContext != null) {
       ch.pipeline().addLast("tls", config.sslContext.newHandler(ch.alloc()));
     }
-    BrokerHandler handler = new BrokerHandler(brokers, () -> channels.remove(ch));
+    BrokerHandler handler = new BrokerHandler(brokers, brokers);
     channels.put(ch, handler); // Listed before the handler starts its broker, as it is added.
     ch.pipeline().addLast("broker", handler);
     synchronized (lock) {
@@ -188,9 +188,10 @@ public final class PbServer implements AutoCloseable {
 
   /**
    * Makes each connection's broker; tells {@code onConnection} once the broker is listed by
-   * {@link #connections()}, before the connection starts.
+   * {@link #connections()}, before the connection starts; unlists the connection once its end
+   * is handled. One for all connections.
    */
-  private final class Brokers implements BrokerHandler.BrokerFactory, BrokerHandler.StartListener {
+  private final class Brokers implements BrokerHandler.BrokerFactory, BrokerHandler.Listener {
     @Override
     public Broker create(MessageSink sink, EventExecutor executor) {
       Function<Broker, Object> rootFactory = Objects.requireNonNull(config.rootFactory);
@@ -204,8 +205,13 @@ public final class PbServer implements AutoCloseable {
           config.onConnection.accept(broker);
         } catch (RuntimeException e) {
           logger.warn("[conn {}] onConnection callback threw", broker.connectionId(), e);
-        }
+        } // An Error goes on to the handler, which logs it and closes this connection unstarted.
       }
+    }
+
+    @Override
+    public void ended(Channel channel) {
+      channels.remove(channel);
     }
   }
 
@@ -463,7 +469,9 @@ public final class PbServer implements AutoCloseable {
      * Calls {@code callback} with the broker of each new connection, on its event loop, before any
      * byte from the peer is read, in the connection's log context and with the connection already
      * in {@link PbServer#connections()}. Useful for {@link Broker#notifyOnDisconnect}. Must not
-     * block.
+     * block. An exception it throws is logged and the connection goes on; an {@link Error} is
+     * logged and closes that connection before anything is sent on it (its disconnect callbacks
+     * run), while the server and its other connections go on.
      */
     public Builder onConnection(Consumer<? super Broker> callback) {
       this.onConnection = Objects.requireNonNull(callback, "callback");

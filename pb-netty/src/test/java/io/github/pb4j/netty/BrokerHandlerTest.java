@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.pb4j.Broker;
 import io.github.pb4j.BrokerOptions;
 import io.github.pb4j.ConnectionLostException;
+import io.github.pb4j.PbObserver;
 import io.github.pb4j.PbProtocolException;
 import io.github.pb4j.RemoteReference;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -238,11 +244,11 @@ class BrokerHandlerTest {
   }
 
   @Test
-  void futuresAskedForLateAreSettledAndOnLostRunsOnce() {
+  void futuresAskedForLateAreSettledAndTheEndIsHeardOnce() {
     int[] ends = new int[1];
     BrokerHandler handler = new BrokerHandler(
         (sink, executor) -> Broker.server(new TestRoot(), BrokerOptions.DEFAULT, sink, executor),
-        () -> ends[0]++);
+        channel -> ends[0]++);
     CompletableFuture<@Nullable Void> lostBefore = handler.lost();
     EmbeddedChannel channel = new EmbeddedChannel(handler);
 
@@ -256,6 +262,74 @@ class BrokerHandlerTest {
     assertThat(ends[0]).isEqualTo(1);
     channel.finishAndReleaseAll();
     assertThat(ends[0]).isEqualTo(1);
+  }
+
+  @Test
+  void listenerHearsTheStartBeforeTheConnectionIsMadeAndTheEndWithItsChannel() throws Exception {
+    List<String> events = new ArrayList<>();
+    BrokerOptions options = BrokerOptions.builder().observer(new PbObserver() {
+      @Override
+      public void connectionOpened(Broker broker) {
+        events.add("connectionMade");
+      }
+    }).build();
+    BrokerHandler[] handler = new BrokerHandler[1];
+    EmbeddedChannel[] channel = new EmbeddedChannel[1];
+    handler[0] = new BrokerHandler(
+        (sink, executor) -> Broker.server(new TestRoot(), options, sink, executor),
+        new BrokerHandler.Listener() {
+          @Override
+          public void started(Broker broker) {
+            events.add(handler[0].startedBroker() == broker ? "started as the handler's" : "started");
+          }
+
+          @Override
+          public void ended(Channel ended) {
+            events.add(ended == channel[0] ? "ended on its channel" : "ended");
+          }
+        });
+    channel[0] = new EmbeddedChannel(false, false, handler[0]);
+    channel[0].register();
+
+    assertThat(events).containsExactly("started as the handler's", "connectionMade");
+    channel[0].close();
+    assertThat(events).containsExactly(
+        "started as the handler's", "connectionMade", "ended on its channel");
+    channel[0].finishAndReleaseAll();
+  }
+
+  @Test
+  void anErrorFromTheListenerEndsTheConnectionUnstartedAndReleasesTheBroker() {
+    List<String> events = new ArrayList<>();
+    EventRecorder observer = new EventRecorder();
+    BrokerOptions options = BrokerOptions.builder().observer(observer).build();
+    AssertionError error = new AssertionError("the callback fails");
+    BrokerHandler handler = new BrokerHandler(
+        (sink, executor) -> Broker.server(new TestRoot(), options, sink, executor),
+        new BrokerHandler.Listener() {
+          @Override
+          public void started(Broker broker) {
+            broker.notifyOnDisconnect(() -> events.add("disconnect callback"));
+            throw error;
+          }
+
+          @Override
+          public void ended(Channel channel) {
+            events.add("ended");
+          }
+        });
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    channel.runPendingTasks();
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(readAll(channel)).isEmpty(); // not even the dialect offer
+    assertThat(events).containsExactly("disconnect callback", "ended");
+    assertThat(observer.events).isEmpty(); // it never opened, so it did not close either
+    assertThat(handler.broker()).failsWithin(Duration.ZERO)
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(ConnectionLostException.class).withCause(error);
+    assertThat(handler.lost()).isCompleted();
+    channel.finishAndReleaseAll();
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -157,6 +158,33 @@ class PbServerClientTest {
     assertThat(await(seen)).containsExactly(await(connected));
     // And it runs in the connection's log context, as the rest of its work does.
     assertThat(await(inContext)).isEqualTo(Long.toString(await(connected).connectionId()));
+  }
+
+  @Test
+  void anErrorFromOnConnectionClosesThatConnectionAndTheServerGoesOn() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    CountDownLatch disconnected = new CountDownLatch(1);
+    EventRecorder observer = new EventRecorder();
+    PbServer server = track(PbServer.builder().port(0).root(root).observer(observer)
+        .onConnection(broker -> {
+          if (connections.incrementAndGet() == 1) {
+            broker.notifyOnDisconnect(disconnected::countDown);
+            throw new AssertionError("the first connection's callback fails");
+          }
+        })
+        .build().start());
+
+    assertThatThrownBy(() -> await(client(server).getRootObject()))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(ConnectionLostException.class);
+    assertThat(disconnected.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(observer.events).doesNotContain("opened", "closed"); // neither, as it never started
+
+    RemoteReference second = await(client(server).getRootObject());
+    assertThat(await(second.callRemote("echo", "still serving"))).isEqualTo("still serving");
+    assertThat(server.isRunning()).isTrue();
+    assertThat(connections.get()).isEqualTo(2);
+    assertThat(observer.events).containsOnlyOnce("opened").doesNotContain("closed");
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.pb4j.Avatar;
 import io.github.pb4j.Broker;
 import io.github.pb4j.BrokerOptions;
-import io.github.pb4j.PbObserver;
 import io.github.pb4j.RemoteReference;
 import io.github.pb4j.cred.Credentials;
 import io.github.pb4j.cred.CredentialsChecker;
@@ -20,11 +19,9 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,51 +29,6 @@ import org.junit.jupiter.api.Timeout;
 /** {@link PbServer.Builder#warmUp}: logins before the port is bound, and nothing left of them. */
 @Timeout(60)
 class PbServerWarmUpTest {
-  /** Records every event it hears, by name. */
-  static final class Everything implements PbObserver {
-    final List<String> events = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void connectionOpened(Broker broker) {
-      events.add("opened");
-    }
-
-    @Override
-    public void connectionClosed(Broker broker, CloseReason reason) {
-      events.add("closed");
-    }
-
-    @Override
-    public void connectionRefused(java.net.SocketAddress peer, String reason) {
-      events.add("refused");
-    }
-
-    @Override
-    public void callReceived(Broker broker) {
-      events.add("call");
-    }
-
-    @Override
-    public void callSent(Broker broker) {
-      events.add("sent");
-    }
-
-    @Override
-    public void bytesReceived(Broker broker, int bytes) {
-      events.add("bytes");
-    }
-
-    @Override
-    public void exportedReferencesChanged(Broker broker, int delta) {
-      events.add("exported");
-    }
-
-    @Override
-    public void login(Broker broker, LoginOutcome outcome) {
-      events.add("login " + outcome);
-    }
-  }
-
   /** Counts what reaches the application's checker. */
   static final class CountingChecker implements CredentialsChecker {
     final AtomicInteger checks = new AtomicInteger();
@@ -105,7 +57,7 @@ class PbServerWarmUpTest {
 
   @Test
   void warmUpLogsInBeforeListeningAndLeavesNothingBehind() throws Exception {
-    Everything observer = new Everything();
+    EventRecorder observer = new EventRecorder();
     CountingChecker checker = new CountingChecker();
     AtomicInteger avatars = new AtomicInteger();
     AtomicInteger connections = new AtomicInteger();
