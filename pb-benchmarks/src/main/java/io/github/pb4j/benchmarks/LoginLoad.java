@@ -101,6 +101,12 @@ public final class LoginLoad implements Callable<Integer> {
       description = "The Twisted chat server script (default: ${DEFAULT-VALUE}).")
   Path twistedServer;
 
+  @Option(names = "--twisted-client", negatable = true, defaultValue = "true",
+      fallbackValue = "true",
+      description = "Also log in with Twisted's client (a Python process), concurrently and"
+          + " sequentially, to each server (default: on; --no-twisted-client: pb4j's client only).")
+  boolean twistedClient;
+
   private final PrintStream out;
   /** The class-data sharing option of the next pb4j server, if any. */
   private @org.jspecify.annotations.Nullable String cdsOption;
@@ -149,7 +155,7 @@ public final class LoginLoad implements Callable<Integer> {
         String label = kind.equals("java") ? "pb4j" : "Twisted";
         try (ChildServer child = start(kind, label);
             LoginLoadRun run = new LoginLoadRun(child, held, inFlight, clientThreads, out)) {
-          outcomes.put(label, run.run(warmup, duration));
+          outcomes.put(label, run.run(warmup, duration, twistedClient ? python : null));
         }
       }
     } catch (IOException e) {
@@ -161,7 +167,7 @@ public final class LoginLoad implements Callable<Integer> {
       }
     }
     print(outcomes);
-    return outcomes.values().stream().allMatch(o -> o.failures() == 0) ? 0 : 1;
+    return outcomes.values().stream().allMatch(o -> o.allFailures() == 0) ? 0 : 1;
   }
 
   private ChildServer start(String kind, String label) throws IOException {
@@ -228,6 +234,34 @@ public final class LoginLoad implements Callable<Integer> {
     row("  2nd half: live heap per conn. (KiB)", list, LoginLoadRun.Outcome::marginalHeapPerConnectionKib, false,
         "%14.1f");
     row("failed logins", list, o -> o.failures(), false, "%,14.0f");
+    if (twistedClient && !list.isEmpty()) {
+      out.println("With Twisted's client:");
+      row("concurrent logins/s", list, o -> o.twistedConcurrent().perSecond(), ratio, "%,14.0f");
+      row("sequential logins/s", list, o -> o.twistedSequential().perSecond(), ratio, "%,14.0f");
+      row("failed logins", list,
+          o -> o.twistedConcurrent().failures() + o.twistedSequential().failures(), false,
+          "%,14.0f");
+      if (ratio && names.equals(List.of("pb4j", "Twisted"))) {
+        // Each server with its own side's client: pb4j's client for pb4j, Twisted's for Twisted.
+        out.println("Each with its own client (pb4j client and server, Twisted client and server):");
+        List<LoginLoadRun.Outcome> own = List.of(list.get(0), list.get(1));
+        ownRow("concurrent logins/s", own, LoginLoadRun.Outcome::concurrentPerSecond,
+            o -> o.twistedConcurrent().perSecond());
+        ownRow("sequential logins/s", own, LoginLoadRun.Outcome::sequentialPerSecond,
+            o -> o.twistedSequential().perSecond());
+      }
+    }
+  }
+
+  /** A row of pb4j's figure by its own client against Twisted's by its own client. */
+  private void ownRow(
+      String name,
+      List<LoginLoadRun.Outcome> pair,
+      java.util.function.ToDoubleFunction<LoginLoadRun.Outcome> pb4j,
+      java.util.function.ToDoubleFunction<LoginLoadRun.Outcome> twisted) {
+    double a = pb4j.applyAsDouble(pair.get(0));
+    double b = twisted.applyAsDouble(pair.get(1));
+    out.println(String.format(Locale.ROOT, "%-40s%,14.0f%,14.0f%13.2fx", name, a, b, a / b));
   }
 
   private void row(

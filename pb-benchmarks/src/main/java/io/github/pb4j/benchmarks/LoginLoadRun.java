@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /** One {@link LoginLoad} run against one freshly started server. */
 final class LoginLoadRun implements AutoCloseable {
@@ -38,7 +39,17 @@ final class LoginLoadRun implements AutoCloseable {
       double startUpSeconds,
       long failures,
       double freshRssMib,
-      double heldRssMib) {}
+      double heldRssMib,
+      TwistedLoginClient.@Nullable Result twistedConcurrent,
+      TwistedLoginClient.@Nullable Result twistedSequential) {
+
+    /** Failed logins of every client. */
+    long allFailures() {
+      return failures
+          + (twistedConcurrent == null ? 0 : twistedConcurrent.failures())
+          + (twistedSequential == null ? 0 : twistedSequential.failures());
+    }
+  }
 
   /** The chat server wants a mind; this one ignores what it is told. */
   public static final class Mind implements Referenceable {
@@ -65,7 +76,13 @@ final class LoginLoadRun implements AutoCloseable {
     this.group = NettyTransport.best().newGroup(threads, "login-load");
   }
 
-  Outcome run(double warmupSeconds, double durationSeconds) throws Exception {
+  /**
+   * Measures the server: a storm of logins on fresh connections, then logins in flight on the held
+   * ones, then sequential logins; then, with {@code python} given, the same two by the Twisted
+   * client ({@link TwistedLoginClient}).
+   */
+  Outcome run(double warmupSeconds, double durationSeconds, @Nullable String python)
+      throws Exception {
     // The storm comes in two halves with the memory measured between them: the first half pays
     // for what a fresh server sets up once (compiled code, heap the collector commits), the
     // second shows what one more connection costs.
@@ -99,6 +116,17 @@ final class LoginLoadRun implements AutoCloseable {
     double[] sequential = sequential(durationSeconds, latency);
     long cpu5 = server.cpuNanos(TIMEOUT);
     progress.printf(Locale.ROOT, "%s: sequential logins %,.0f/s%n", server.name(), sequential[0]);
+    TwistedLoginClient.Result twistedConcurrent = null;
+    TwistedLoginClient.Result twistedSequential = null;
+    if (python != null) {
+      twistedConcurrent = TwistedLoginClient.run(python, server.port(), held,
+          TwistedLoginClient.Mode.CONCURRENT, inFlight, warmupSeconds, durationSeconds);
+      twistedSequential = TwistedLoginClient.run(python, server.port(), held,
+          TwistedLoginClient.Mode.SEQUENTIAL, 1, warmupSeconds, durationSeconds);
+      progress.printf(Locale.ROOT, "%s: Twisted client: concurrent logins %,.0f/s, sequential"
+          + " %,.0f/s%n", server.name(), twistedConcurrent.perSecond(),
+          twistedSequential.perSecond());
+    }
     double heap =
         after.liveHeapBytes() == 0
             ? Double.NaN
@@ -125,7 +153,9 @@ final class LoginLoadRun implements AutoCloseable {
         server.startUpSeconds(),
         failures.get(),
         before.rssKib() / 1024.0,
-        after.rssKib() / 1024.0);
+        after.rssKib() / 1024.0,
+        twistedConcurrent,
+        twistedSequential);
   }
 
   /**

@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 final class TwistedScripts {
   static final String ECHO_SERVER = "twisted_echo_server.py";
   static final String ECHO_CLIENT = "twisted_echo_client.py";
+  static final String LOGIN_CLIENT = "twisted_login_client.py";
 
   private static Path directory;
 

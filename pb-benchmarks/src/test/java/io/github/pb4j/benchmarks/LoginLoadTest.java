@@ -34,6 +34,14 @@ class LoginLoadTest {
         .containsPattern("server CPU per storm login \\(ms\\)\\s+[0-9.]+\\s+[0-9.]+\\s+([0-9.]+x|n/a)")
         .contains("client warmed up")
         .containsPattern("server RSS per connection \\(KiB\\)\\s+-?[0-9.]+\\s+-?[0-9.]+")
-        .containsPattern("failed logins\\s+0\\s+0");
+        .containsPattern("failed logins\\s+0\\s+0")
+        // Twisted's client against both servers, and each server with its own side's client.
+        .containsPattern("With Twisted's client:\\R"
+            + "concurrent logins/s\\s+[0-9,]+\\s+[0-9,]+\\s+[0-9.]+x\\R"
+            + "sequential logins/s\\s+[0-9,]+\\s+[0-9,]+\\s+[0-9.]+x\\R"
+            + "failed logins\\s+0\\s+0\\R"
+            + "Each with its own client .*\\R"
+            + "concurrent logins/s\\s+[0-9,]+\\s+[0-9,]+\\s+[0-9.]+x\\R"
+            + "sequential logins/s\\s+[0-9,]+\\s+[0-9,]+\\s+[0-9.]+x");
   }
 }
