@@ -285,6 +285,44 @@ class JellyReaderTest {
     assertThat(read.get(1)).isEqualTo("n\u00e9").isNotSameAs(keyAt(first, 0));
   }
 
+  /**
+   * Keys matched against the remembered ones are added unsearched only while they are known to
+   * differ: a key given twice still keeps one item, the last, whether the memory holds the same
+   * key twice or changed (in a nested dict) between the first key and the second.
+   */
+  @Test
+  void aKeyGivenTwiceKeepsOneItemWhateverTheKeyMemoryHolds() {
+    byte[] xy = dict(item("x", 1), item("y", 2));
+    byte[] xx = dict(item("x", 1), item("x", 2));
+    // [x, y] remembered, then a nested dict leaves [z, x]: the outer second key matches x there.
+    byte[] changedInBetween = dict(List.of(text("x"), dictSexp(item("z", 0), item("x", 0))), item("x", 5));
+    for (byte[] bytes : List.of(xy, xx, xx, xy, changedInBetween, changedInBetween)) {
+      assertThat(agree(bytes, Dialect.PB)).isTrue();
+    }
+    assertThat(fast(xx, Dialect.PB)).isEqualTo(Map.of("x", 2));
+    assertThat(fast(xy, Dialect.PB)).isEqualTo(Map.of("x", 1, "y", 2));
+    assertThat(fast(changedInBetween, Dialect.PB)).isEqualTo(Map.of("x", 5));
+  }
+
+  private static List<Object> text(String s) {
+    return List.of(ByteString.ascii("unicode"), ByteString.ascii(s));
+  }
+
+  private static List<Object> item(String key, int value) {
+    return List.of(text(key), value);
+  }
+
+  private static List<Object> dictSexp(List<?>... items) {
+    List<Object> sexp = new ArrayList<>();
+    sexp.add(ByteString.ascii("dictionary"));
+    sexp.addAll(List.of(items));
+    return sexp;
+  }
+
+  private static byte[] dict(List<?>... items) {
+    return ByteString.fromHex(JellyCodec.encodeSexp(dictSexp(items), Dialect.PB)).toByteArray();
+  }
+
   private static Object keyAt(Map<Object, Object> map, int index) {
     return new ArrayList<>(map.keySet()).get(index);
   }
