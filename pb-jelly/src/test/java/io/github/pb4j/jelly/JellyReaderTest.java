@@ -304,6 +304,20 @@ class JellyReaderTest {
     assertThat(fast(changedInBetween, Dialect.PB)).isEqualTo(Map.of("x", 5));
   }
 
+  /**
+   * The key memory is shared by the connections of a thread: a key one dialect accepts (a word
+   * as a VOCAB token) is not taken from it by a connection in another, where it is invalid.
+   */
+  @Test
+  void keysRememberedInOneDialectAreNotAcceptedInAnother() {
+    byte[] bytes = ByteString.fromHex("0280" + "0a82" + ByteString.ascii("dictionary").hex()
+        + "0280" + "0280" + "0782" + ByteString.ascii("unicode").hex() + "0d87" + "0181").toByteArray();
+    assertThat(fast(bytes, Dialect.PB)).isEqualTo(Map.of("copy", 1));
+    assertThat(fast(bytes, Dialect.NONE)).isSameAs(DECLINED);
+    assertThat(slow(bytes, Dialect.NONE, new Unjellier(JellyRegistry.EMPTY, null)))
+        .isInstanceOf(BananaException.class);
+  }
+
   private static List<Object> text(String s) {
     return List.of(ByteString.ascii("unicode"), ByteString.ascii(s));
   }

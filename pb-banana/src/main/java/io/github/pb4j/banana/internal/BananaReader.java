@@ -139,6 +139,11 @@ public final class BananaReader {
     this.dialect = Objects.requireNonNull(dialect, "dialect");
   }
 
+  /** Returns the dialect this reader reads. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
   /** Returns the limits this reader keeps within. */
   public BananaLimits limits() {
     return limits;

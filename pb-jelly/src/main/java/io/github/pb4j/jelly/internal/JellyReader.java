@@ -4,7 +4,9 @@ import io.github.pb4j.jelly.JellyTag;
 import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.banana.internal.BananaReader;
 import io.github.pb4j.banana.internal.BananaReader.Unsupported;
+import io.github.pb4j.banana.BananaLimits;
 import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.internal.Vocabulary;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
@@ -95,6 +97,24 @@ public final class JellyReader {
     int distinct;
     /** Counts the changes, so that a dict can tell whether its earlier keys are still the ones here. */
     int version;
+    /** The limits and dialect the remembered bytes were read under. */
+    @Nullable BananaLimits limits;
+    @Nullable Dialect dialect;
+
+    /**
+     * Forgets the keys if they were read under other limits or another dialect (by another
+     * connection on this thread): bytes one reader accepted, another may have to decline.
+     */
+    void readUnder(BananaLimits limits, Dialect dialect) {
+      if (dialect != this.dialect || (limits != this.limits && !limits.equals(this.limits))) {
+        Arrays.fill(text, null);
+        Arrays.fill(wire, null);
+        distinct = 0;
+        version++;
+        this.limits = limits;
+        this.dialect = dialect;
+      }
+    }
 
     void remember(int index, String key, byte[] bytes) {
       text[index] = key;
@@ -170,7 +190,9 @@ public final class JellyReader {
    *     from the buffer; the reader's position is undefined until {@link BananaReader#rollback})
    */
   public @Nullable Object read() {
-    keys = KEYS.get();
+    KeyMemory memory = KEYS.get();
+    memory.readUnder(in.limits(), in.dialect());
+    keys = memory;
     slotCount = 0;
     Object value = value(0);
     if (slotCount == 0) {
