@@ -39,7 +39,10 @@ final class CallTables {
   /** The jellier's encodings of recent text dict keys, per dialect; made at first use. */
   private final @Nullable KeyCache[] keyCaches = new KeyCache[Dialect.values().length];
 
-  /** Encoded {@code [b'unicode', key]} of recent text keys, by the key's hash; a cache. */
+  /**
+   * Encoded dict item headers (a list of 2) with {@code [b'unicode', key]} of recent text keys, by
+   * the key's hash; a cache.
+   */
   static final class KeyCache {
     static final int SLOTS = 64; // a power of two
     final @Nullable String[] text = new String[SLOTS];

@@ -96,8 +96,27 @@ final class CompactDict extends AbstractMap<@Nullable Object, @Nullable Object> 
       slots[i + 1] = value;
       return old;
     }
+    append(key, value);
+    return null;
+  }
+
+  /**
+   * Adds an entry whose key the caller knows is not in the map, without searching for it (the
+   * one-pass reader knows when a dict's keys are all different).
+   */
+  void putNew(@Nullable Object key, @Nullable Object value) {
+    LinkedHashMap<@Nullable Object, @Nullable Object> l = large;
+    if (l != null) {
+      l.put(key, value);
+    } else {
+      append(key, value);
+    }
+  }
+
+  /** Adds an entry to the compact form, whose key is not in the map; moves to the large form when full. */
+  private void append(@Nullable Object key, @Nullable Object value) {
     if (size == MAX_COMPACT) {
-      l = new LinkedHashMap<>(MAX_COMPACT * 4);
+      LinkedHashMap<@Nullable Object, @Nullable Object> l = new LinkedHashMap<>(MAX_COMPACT * 4);
       for (int j = 0; j < size * 2; j += 2) {
         l.put(slots[j], slots[j + 1]);
       }
@@ -106,7 +125,7 @@ final class CompactDict extends AbstractMap<@Nullable Object, @Nullable Object> 
       slots = null;
       size = 0;
       modCount++;
-      return null;
+      return;
     }
     Object[] s = slots;
     if (s.length == size * 2) {
@@ -117,7 +136,6 @@ final class CompactDict extends AbstractMap<@Nullable Object, @Nullable Object> 
     s[size * 2 + 1] = value;
     size++;
     modCount++;
-    return null;
   }
 
   @Override

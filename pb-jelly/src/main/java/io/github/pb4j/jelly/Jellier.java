@@ -41,6 +41,8 @@ public final class Jellier {
 
   private static final int KEY_SLOTS = CallTables.KeyCache.SLOTS;
   private static final int MAX_CACHED_KEY = 24;
+  /** The header of a dict item, a list of 2, as one short. */
+  private static final int ITEM_HEADER = 0x0280;
 
   private final BananaEncoder encoder;
   private final JellyRegistry registry;
@@ -58,8 +60,9 @@ public final class Jellier {
   /** The state of the copy being written, whose keys a failure's path names as attributes. */
   private @Nullable Object copyState;
   /**
-   * Encoded {@code [b'unicode', key]} of recent dict keys, by the key's hash (keys recur): the
-   * thread's, for this dialect, taken from the call's tables at the first dict key of a call.
+   * Encoded dict item headers with {@code [b'unicode', key]} of recent keys, by the key's hash
+   * (keys recur): the thread's, for this dialect, taken from the call's tables at the first dict
+   * key of a call.
    */
   private CallTables.@Nullable KeyCache keys;
   private int nextReferenceId;
@@ -318,8 +321,7 @@ public final class Jellier {
 
   /** Writes one dict item: a {@code [key, value]} pair, a list of 2. */
   private void writeItem(ByteBuf out, @Nullable Object key, @Nullable Object value, boolean copyState) {
-    out.writeShort(0x0280);
-    writeKey(key);
+    writeItemHeaderAndKey(out, key);
     try {
       writeValue(value);
     } catch (RuntimeException e) {
@@ -376,13 +378,16 @@ public final class Jellier {
     return true;
   }
 
-  /** Writes a dict key; short text keys come from a cache of their encodings. */
-  private void writeKey(@Nullable Object key) {
+  /**
+   * Writes a dict item's header ({@code [key, value]} is a list of 2) and its key; for short text
+   * keys both come from a cache of their encodings, in one write.
+   */
+  private void writeItemHeaderAndKey(ByteBuf out, @Nullable Object key) {
     if (!(key instanceof String s) || s.length() > MAX_CACHED_KEY) {
+      out.writeShort(ITEM_HEADER);
       writeValue(Hashability.check(key, "dictionary key", Map.of(), tables().hashable));
       return;
     }
-    ByteBuf out = buffer();
     CallTables.KeyCache cache = keys;
     if (cache == null) {
       cache = keys = tables().keyCache(encoder.dialect());
@@ -393,6 +398,7 @@ public final class Jellier {
     String cached = keyText[slot];
     if (cached != s && !s.equals(cached)) {
       int mark = out.writerIndex();
+      out.writeShort(ITEM_HEADER);
       writeValue(s);
       keyBytes[slot] = ByteBufUtil.getBytes(out, mark, out.writerIndex() - mark);
       keyText[slot] = s;

@@ -45,6 +45,11 @@ public final class Tuple implements Iterable<@Nullable Object> {
     }
 
     @Override
+    public void putNew(Map<@Nullable Object, @Nullable Object> dict, @Nullable Object key, @Nullable Object value) {
+      ((CompactDict) dict).putNew(key, value);
+    }
+
+    @Override
     public boolean isHashable(@Nullable Object key) {
       return Hashability.isHashable(key);
     }

@@ -285,6 +285,58 @@ class JellyReaderTest {
     assertThat(read.get(1)).isEqualTo("n\u00e9").isNotSameAs(keyAt(first, 0));
   }
 
+  /**
+   * Keys matched against the remembered ones are added unsearched only while they are known to
+   * differ: a key given twice still keeps one item, the last, whether the memory holds the same
+   * key twice or changed (in a nested dict) between the first key and the second.
+   */
+  @Test
+  void aKeyGivenTwiceKeepsOneItemWhateverTheKeyMemoryHolds() {
+    byte[] xy = dict(item("x", 1), item("y", 2));
+    byte[] xx = dict(item("x", 1), item("x", 2));
+    // [x, y] remembered, then a nested dict leaves [z, x]: the outer second key matches x there.
+    byte[] changedInBetween = dict(List.of(text("x"), dictSexp(item("z", 0), item("x", 0))), item("x", 5));
+    for (byte[] bytes : List.of(xy, xx, xx, xy, changedInBetween, changedInBetween)) {
+      assertThat(agree(bytes, Dialect.PB)).isTrue();
+    }
+    assertThat(fast(xx, Dialect.PB)).isEqualTo(Map.of("x", 2));
+    assertThat(fast(xy, Dialect.PB)).isEqualTo(Map.of("x", 1, "y", 2));
+    assertThat(fast(changedInBetween, Dialect.PB)).isEqualTo(Map.of("x", 5));
+  }
+
+  /**
+   * The key memory is shared by the connections of a thread: a key one dialect accepts (a word
+   * as a VOCAB token) is not taken from it by a connection in another, where it is invalid.
+   */
+  @Test
+  void keysRememberedInOneDialectAreNotAcceptedInAnother() {
+    byte[] bytes = ByteString.fromHex("0280" + "0a82" + ByteString.ascii("dictionary").hex()
+        + "0280" + "0280" + "0782" + ByteString.ascii("unicode").hex() + "0d87" + "0181").toByteArray();
+    assertThat(fast(bytes, Dialect.PB)).isEqualTo(Map.of("copy", 1));
+    assertThat(fast(bytes, Dialect.NONE)).isSameAs(DECLINED);
+    assertThat(slow(bytes, Dialect.NONE, new Unjellier(JellyRegistry.EMPTY, null)))
+        .isInstanceOf(BananaException.class);
+  }
+
+  private static List<Object> text(String s) {
+    return List.of(ByteString.ascii("unicode"), ByteString.ascii(s));
+  }
+
+  private static List<Object> item(String key, int value) {
+    return List.of(text(key), value);
+  }
+
+  private static List<Object> dictSexp(List<?>... items) {
+    List<Object> sexp = new ArrayList<>();
+    sexp.add(ByteString.ascii("dictionary"));
+    sexp.addAll(List.of(items));
+    return sexp;
+  }
+
+  private static byte[] dict(List<?>... items) {
+    return ByteString.fromHex(JellyCodec.encodeSexp(dictSexp(items), Dialect.PB)).toByteArray();
+  }
+
   private static Object keyAt(Map<Object, Object> map, int index) {
     return new ArrayList<>(map.keySet()).get(index);
   }

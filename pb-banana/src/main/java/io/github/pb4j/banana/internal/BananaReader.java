@@ -6,7 +6,10 @@ import io.github.pb4j.banana.ByteString;
 import io.github.pb4j.banana.Dialect;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -52,6 +55,9 @@ public final class BananaReader {
   /** The largest copy buffer a thread keeps between reads. */
   private static final int KEPT_SCRATCH_BYTES = 256 * 1024;
   private static final byte[] NO_BYTES = new byte[0];
+  /** Reads the 8 bytes of a FLOAT token as one big-endian load. */
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /**
    * The copy buffer of a thread, lent to one reader at a time between {@link #begin} and {@link
@@ -131,6 +137,11 @@ public final class BananaReader {
   /** Switches the dialect, as the decoder's is switched. */
   public void setDialect(Dialect dialect) {
     this.dialect = Objects.requireNonNull(dialect, "dialect");
+  }
+
+  /** Returns the dialect this reader reads. */
+  public Dialect dialect() {
+    return dialect;
   }
 
   /** Returns the limits this reader keeps within. */
@@ -325,11 +336,7 @@ public final class BananaReader {
           truncated = true;
           throw Unsupported.INSTANCE;
         }
-        long bits = 0;
-        for (int i = 0; i < 8; i++) {
-          bits = (bits << 8) | (b[p + i] & 0xff);
-        }
-        doubleValue = Double.longBitsToDouble(bits);
+        doubleValue = Double.longBitsToDouble((long) BIG_ENDIAN_LONG.get(b, p));
         pos = p + 8;
         return FLOAT;
       }

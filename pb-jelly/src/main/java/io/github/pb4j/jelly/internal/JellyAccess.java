@@ -39,6 +39,10 @@ public abstract class JellyAccess {
   /** An empty dict as pb-jelly represents received dicts, for {@code size} items. */
   public abstract Map<@Nullable Object, @Nullable Object> newDict(int size);
 
+  /** Adds an item to a dict made by {@link #newDict}, whose key the caller knows is not in it yet. */
+  public abstract void putNew(
+      Map<@Nullable Object, @Nullable Object> dict, @Nullable Object key, @Nullable Object value);
+
   /** Python's rule for dict keys and set elements, for a value read whole. */
   public abstract boolean isHashable(@Nullable Object key);
 }

@@ -4,7 +4,9 @@ import io.github.pb4j.jelly.JellyTag;
 import io.github.pb4j.jelly.Tuple;
 import io.github.pb4j.banana.internal.BananaReader;
 import io.github.pb4j.banana.internal.BananaReader.Unsupported;
+import io.github.pb4j.banana.BananaLimits;
 import io.github.pb4j.banana.ByteString;
+import io.github.pb4j.banana.Dialect;
 import io.github.pb4j.banana.internal.Vocabulary;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
@@ -71,9 +73,9 @@ public final class JellyReader {
     }
   }
 
-  /** Key positions remembered, and the longest encoded key remembered. */
+  /** Key positions remembered, and the longest encoded item header and key remembered. */
   private static final int KEY_MEMORY = 8;
-  private static final int MAX_REMEMBERED_KEY_BYTES = 48;
+  private static final int MAX_REMEMBERED_KEY_BYTES = 50;
 
   /**
    * The tag of a str as it is almost always written, {@code b'unicode'} as a one-digit string
@@ -89,7 +91,50 @@ public final class JellyReader {
    */
   private static final class KeyMemory {
     final String[] text = new String[KEY_MEMORY];
+    /** The bytes of each item's header and key. */
     final byte[][] wire = new byte[KEY_MEMORY][];
+    /** How many of the first positions hold keys that are all different. */
+    int distinct;
+    /** Counts the changes, so that a dict can tell whether its earlier keys are still the ones here. */
+    int version;
+    /** The limits and dialect the remembered bytes were read under. */
+    @Nullable BananaLimits limits;
+    @Nullable Dialect dialect;
+
+    /**
+     * Forgets the keys if they were read under other limits or another dialect (by another
+     * connection on this thread): bytes one reader accepted, another may have to decline.
+     */
+    void readUnder(BananaLimits limits, Dialect dialect) {
+      if (dialect != this.dialect || (limits != this.limits && !limits.equals(this.limits))) {
+        Arrays.fill(text, null);
+        Arrays.fill(wire, null);
+        distinct = 0;
+        version++;
+        this.limits = limits;
+        this.dialect = dialect;
+      }
+    }
+
+    void remember(int index, String key, byte[] bytes) {
+      text[index] = key;
+      wire[index] = bytes;
+      version++;
+      int n = 0;
+      while (n < KEY_MEMORY && text[n] != null && !repeats(n)) {
+        n++;
+      }
+      distinct = n;
+    }
+
+    private boolean repeats(int n) {
+      for (int j = 0; j < n; j++) {
+        if (text[j].equals(text[n])) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   private static final FastThreadLocal<KeyMemory> KEYS =
@@ -145,7 +190,9 @@ public final class JellyReader {
    *     from the buffer; the reader's position is undefined until {@link BananaReader#rollback})
    */
   public @Nullable Object read() {
-    keys = KEYS.get();
+    KeyMemory memory = KEYS.get();
+    memory.readUnder(in.limits(), in.dialect());
+    keys = memory;
     slotCount = 0;
     Object value = value(0);
     if (slotCount == 0) {
@@ -400,22 +447,34 @@ public final class JellyReader {
 
   private Map<@Nullable Object, @Nullable Object> dictionary(int size, int depth) {
     Map<@Nullable Object, @Nullable Object> map = ACCESS.newDict(size);
+    KeyMemory memory = keys;
+    int version = memory.version;
+    boolean allRemembered = true;
     for (int i = 0; i < size; i++) {
-      if (in.nextList() != 2) {
-        throw Unsupported.INSTANCE;
-      }
-      int slotsBefore = slotCount;
-      Object key = key(i, depth);
-      if (slotCount != slotsBefore || !ACCESS.isHashable(key)) {
-        // A reference in a key: left to the unjellier (a key's hash must not change later).
-        throw Unsupported.INSTANCE;
+      byte[] wire = i < KEY_MEMORY ? memory.wire[i] : null;
+      Object key;
+      if (wire != null && in.skipIf(wire)) {
+        key = memory.text[i]; // a String: hashable, and no reference in it
+      } else {
+        allRemembered = false;
+        int slotsBefore = slotCount;
+        key = key(i, depth);
+        if (slotCount != slotsBefore || !ACCESS.isHashable(key)) {
+          // A reference in a key: left to the unjellier (a key's hash must not change later).
+          throw Unsupported.INSTANCE;
+        }
       }
       Object v = value(depth);
       if (v instanceof RemoteSlot slot) {
         slot.container = map;
         slot.key = key;
       }
-      map.put(key, v);
+      // Keys that all matched the memory, unchanged since this dict began, are all different.
+      if (allRemembered && i < memory.distinct && memory.version == version) {
+        ACCESS.putNew(map, key, v);
+      } else {
+        map.put(key, v);
+      }
       if (slotCount != 0 && map.size() != i + 1) {
         // A key given twice where a reference is in play: the unjellier's order of effects.
         throw Unsupported.INSTANCE;
@@ -425,26 +484,21 @@ public final class JellyReader {
   }
 
   /**
-   * Reads the key of a dict's {@code index}-th item. Dicts in one message (a list of records)
-   * or in successive ones mostly have the same text keys in the same order: the text key last
-   * read at each of the first positions is remembered with its bytes, and bytes that match give
-   * the same String again, with no decoding and no allocation.
+   * Reads the header and key of a dict's {@code index}-th item, and remembers a text key with its
+   * bytes. Dicts in one message (a list of records) or in successive ones mostly have the same
+   * text keys in the same order: bytes that match what was remembered at the position give the
+   * same String again, with no decoding and no allocation (see {@link #dictionary}).
    */
   private @Nullable Object key(int index, int depth) {
-    if (index >= KEY_MEMORY) {
-      return value(depth);
-    }
-    KeyMemory memory = keys;
-    byte[] wire = memory.wire[index];
-    if (wire != null && in.skipIf(wire)) {
-      return memory.text[index];
-    }
     int start = in.mark();
+    if (in.nextList() != 2) {
+      throw Unsupported.INSTANCE;
+    }
     Object key = value(depth);
     int length = in.mark() - start;
-    if (key instanceof String text && length <= MAX_REMEMBERED_KEY_BYTES) {
-      memory.text[index] = text;
-      memory.wire[index] = Arrays.copyOfRange(in.array(), start, start + length);
+    KeyMemory memory = keys;
+    if (index < KEY_MEMORY && key instanceof String text && length <= MAX_REMEMBERED_KEY_BYTES) {
+      memory.remember(index, text, Arrays.copyOfRange(in.array(), start, start + length));
     }
     return key;
   }
