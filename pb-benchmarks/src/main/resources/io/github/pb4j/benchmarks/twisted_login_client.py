@@ -8,7 +8,9 @@ server, with users load-0 .. load-(USERS-1), password "pw", and a mind whose pri
 
 Runs WARMUP seconds unmeasured, then SECONDS measured, and prints
 "RESULT <logins> <seconds> <failed logins>" (logins answered within the measured time). A failure
-does not stop the run; each is counted.
+does not stop the run; each is counted. A login not answered within 10 s counts as failed and
+its connection is replaced by a new one: a connection the server never accepted (a full listen
+backlog) would otherwise wait for ever, as Twisted's client sets no deadline of its own.
 
 Usage: twisted_login_client.py PORT USERS sequential|concurrent IN_FLIGHT WARMUP SECONDS
 """
@@ -19,6 +21,9 @@ import time
 from twisted.cred.credentials import UsernamePassword
 from twisted.internet import reactor
 from twisted.spread import pb
+
+
+LOGIN_TIMEOUT = 10
 
 
 class Mind(pb.Referenceable):
@@ -63,6 +68,7 @@ class Sequential:
         connector = reactor.connectTCP("127.0.0.1", self.port, factory)
         self.n += 1
         d = factory.login(credentials(self.n, self.users), Mind())
+        d.addTimeout(LOGIN_TIMEOUT, reactor)
         d.addCallbacks(lambda perspective: self.clock.done(), self.clock.failed)
         d.addBoth(lambda _: connector.disconnect())
         # The next connection once this one is gone, as the Java client closes before it goes on.
@@ -79,11 +85,14 @@ class Concurrent:
 
     def start(self):
         for _ in range(self.in_flight):
-            factory = pb.PBClientFactory()
-            reactor.connectTCP("127.0.0.1", self.port, factory)
-            self.factories.append(factory)
             self.active += 1
-            self.login(factory)
+            self.login(self.connect())
+
+    def connect(self):
+        factory = pb.PBClientFactory()
+        reactor.connectTCP("127.0.0.1", self.port, factory)
+        self.factories.append(factory)
+        return factory
 
     def login(self, factory):
         if not self.clock.running():
@@ -95,13 +104,22 @@ class Concurrent:
             return
         self.n += 1
         d = factory.login(credentials(self.n, self.users), Mind())
-        d.addCallbacks(self.logged_in, self.clock.failed)
-        d.addBoth(lambda _: self.login(factory))
+        d.addTimeout(LOGIN_TIMEOUT, reactor)
+        d.addCallbacks(self.logged_in, lambda failure: self.failed(failure, factory))
+        d.addCallback(lambda next_factory: self.login(next_factory or factory))
+
+    def failed(self, failure, factory):
+        # Gone, or never accepted: the next logins go over a new connection.
+        self.clock.failed(failure)
+        factory.disconnect()
+        self.factories.remove(factory)
+        return self.connect()
 
     def logged_in(self, perspective):
         self.clock.done()
         # Dropping the reference releases the avatar on the server, as the Java client does.
         del perspective
+        return None
 
 
 def main():
