@@ -244,10 +244,9 @@ public final class LoginLoad implements Callable<Integer> {
       if (ratio && names.equals(List.of("pb4j", "Twisted"))) {
         // Each server with its own side's client: pb4j's client for pb4j, Twisted's for Twisted.
         out.println("Each with its own client (pb4j client and server, Twisted client and server):");
-        List<LoginLoadRun.Outcome> own = List.of(list.get(0), list.get(1));
-        ownRow("concurrent logins/s", own, LoginLoadRun.Outcome::concurrentPerSecond,
+        ownRow("concurrent logins/s", list, LoginLoadRun.Outcome::concurrentPerSecond,
             o -> o.twistedConcurrent().perSecond());
-        ownRow("sequential logins/s", own, LoginLoadRun.Outcome::sequentialPerSecond,
+        ownRow("sequential logins/s", list, LoginLoadRun.Outcome::sequentialPerSecond,
             o -> o.twistedSequential().perSecond());
       }
     }
@@ -256,7 +255,7 @@ public final class LoginLoad implements Callable<Integer> {
   /** A row of pb4j's figure by its own client against Twisted's by its own client. */
   private void ownRow(
       String name,
-      List<LoginLoadRun.Outcome> pair,
+      List<LoginLoadRun.Outcome> pair, // pb4j's outcome, then Twisted's
       java.util.function.ToDoubleFunction<LoginLoadRun.Outcome> pb4j,
       java.util.function.ToDoubleFunction<LoginLoadRun.Outcome> twisted) {
     double a = pb4j.applyAsDouble(pair.get(0));
